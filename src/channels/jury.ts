@@ -1,0 +1,43 @@
+// Jury decisions: one result code per anonymous number (or per student once the state allows),
+// checked against the result codes configured and those of the imported Apogée maquettes.
+import { ErrorList } from './rows.js';
+import { readKeyedFile, settle } from './grades.js';
+import { dropDuplicates } from './resolve.js';
+import { writeResults, type ResultWrite } from './grade-store.js';
+import { AppError } from '../domain/errors.js';
+import type { Workbook } from '../readers/table.js';
+import type { ChannelInput, ChannelResult } from './types.js';
+
+/** Imports a jury file. */
+export async function importJuryTable(input: ChannelInput, workbook: Workbook): Promise<ChannelResult> {
+  const errors = new ErrorList();
+  const extra = { key: 'result', synonyms: ['Résultat', 'résultat jury', 'décision', 'COD_TRE', 'code résultat'], required: true };
+  let read: Awaited<ReturnType<typeof readKeyedFile>>;
+  try {
+    read = await readKeyedFile(input, workbook, extra, errors);
+  } catch (error: unknown) {
+    if (!(error instanceof AppError)) {
+      throw error;
+    }
+    errors.addError(null, null, error);
+    return settle(input, 0, 0, errors, true, 'décision');
+  }
+
+  const stored = (await input.trx('result_code').select('code')) as Array<{ code: string }>;
+  const allowed = new Set([...stored.map((c) => c.code), ...Object.keys(input.ctx.config.resultCodes)]);
+  const writes: ResultWrite[] = [];
+  for (const r of dropDuplicates(read.resolution.resolved, errors, 'N° anonyme')) {
+    const code = r.row.text('result').toUpperCase();
+    if (!allowed.has(code)) {
+      errors.add(r.row.number, 'Résultat', 'RESULT_CODE_UNKNOWN', r.row.text('result'));
+      continue;
+    }
+    writes.push({ assessmentId: r.assessmentId, studentNumber: r.studentNumber, result: code, afterLift: r.state === 'L' });
+  }
+
+  const result = settle(input, read.rows.length, writes.length, errors, read.resolution.stateRefusal !== null, 'décision');
+  if (result.status !== 'rejected') {
+    await writeResults(input.trx, writes, input.intakeId, 'service');
+  }
+  return result;
+}

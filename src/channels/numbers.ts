@@ -1,0 +1,117 @@
+// Resolves anonymous numbers read in a file to (template, assessment, student), checking the CTN,
+// the template, the assessment and the check character; a misread number gets its likely
+// intended numbers listed, never silently corrected (design.md §4).
+import type { Knex } from 'knex';
+import { likelyIntended, parseNumber } from '../domain/numbering.js';
+import type { ErrorCode } from '../domain/errors.js';
+import { loadTemplateById, type LoadedTemplate, type TemplateAssessment } from '../services/lookups.js';
+
+/** One stored number. */
+export interface Holder {
+  number: string;
+  studentNumber: string;
+  templateId: number;
+  assessmentId: number | null;
+}
+
+/** Normalises a number as typed: spaces removed, upper case. */
+export function normaliseNumber(text: string): string {
+  return text.replace(/\s+/g, '').toUpperCase();
+}
+
+/** Loads the holders of the given numbers and their templates. */
+export class NumberBook {
+  private constructor(
+    private readonly holders: Map<string, Holder>,
+    readonly templates: Map<number, LoadedTemplate>,
+    private readonly ctnTemplates: LoadedTemplate[],
+    private readonly ctnNumbers: ReadonlySet<string>,
+  ) {}
+
+  /** Reads every number of the file in one query; templates of the CTN are loaded for check-character help. */
+  static async load(trx: Knex.Transaction, ctn: string, numbers: string[]): Promise<NumberBook> {
+    const rows = (await trx('anonymous_number').whereIn('number', [...new Set(numbers)]).orderBy('year', 'desc')) as Array<{
+      number: string; student_number: string; template_id: number; assessment_id: number | null;
+    }>;
+    const holders = new Map<string, Holder>();
+    for (const row of rows) {
+      if (!holders.has(row.number)) {
+        holders.set(row.number, { number: row.number, studentNumber: row.student_number, templateId: row.template_id, assessmentId: row.assessment_id });
+      }
+    }
+    const ids = new Set([...holders.values()].map((h) => h.templateId));
+    const own = (await trx('anonymity_template').where({ ctn }).select('id')) as Array<{ id: number }>;
+    own.forEach((t) => ids.add(t.id));
+    const templates = new Map<number, LoadedTemplate>();
+    for (const id of ids) {
+      templates.set(id, await loadTemplateById(trx, id));
+    }
+    // All numbers of the CTN are needed only to suggest what a misread number was meant to be.
+    const missing = numbers.some((n) => n !== '' && !holders.has(n));
+    const ctnNumbers = missing
+      ? new Set(((await trx('anonymous_number').whereIn('template_id', own.map((t) => t.id)).select('number')) as Array<{ number: string }>).map((r) => r.number))
+      : new Set<string>();
+    return new NumberBook(holders, templates, [...templates.values()].filter((t) => t.ctn === ctn), ctnNumbers);
+  }
+
+  /** The holder of a number, or why there is none (with candidates for a failed check character). */
+  find(text: string): { holder: Holder; template: LoadedTemplate } | { code: ErrorCode; detail?: string } {
+    const number = normaliseNumber(text);
+    if (number === '' || number === '*') {
+      return { code: 'NUMBER_BLANK' };
+    }
+    const holder = this.holders.get(number);
+    const template = holder ? this.templates.get(holder.templateId) : undefined;
+    if (holder && template) {
+      return { holder, template };
+    }
+    for (const t of this.ctnTemplates) {
+      const parsed = parseNumber(t.rule, number);
+      if (!parsed.ok && parsed.code === 'NUMBER_CHECK_FAILED') {
+        const candidates = likelyIntended(t.rule, number, (n) => this.ctnNumbers.has(n));
+        const detail = candidates.length > 0 ? `Numéros probables : ${candidates.join(', ')}.` : undefined;
+        return { code: 'NUMBER_CHECK_FAILED', detail };
+      }
+    }
+    return { code: 'NUMBER_UNKNOWN' };
+  }
+}
+
+/** The assessment a number's grade is for, given what the file says; or why it cannot be told. */
+export function assessmentFor(
+  template: LoadedTemplate,
+  holder: Holder,
+  hint: { assessmentId?: number; objectCode?: string; session?: number; fileName: string },
+): TemplateAssessment | { code: ErrorCode; detail?: string } {
+  const byId = (id: number): TemplateAssessment | undefined => template.assessments.find((a) => a.info.assessmentId === id);
+
+  if (hint.assessmentId !== undefined) {
+    const bound = template.assessments.find((a) => a.info.assessmentId === hint.assessmentId);
+    if (!bound) {
+      return { code: 'NUMBER_OTHER_TEMPLATE' };
+    }
+    if (holder.assessmentId !== null && holder.assessmentId !== hint.assessmentId) {
+      return { code: 'NUMBER_OTHER_ASSESSMENT' };
+    }
+    return bound;
+  }
+  if (holder.assessmentId !== null) {
+    return byId(holder.assessmentId) ?? { code: 'ASSESSMENT_UNKNOWN' };
+  }
+
+  let candidates = template.assessments;
+  if (hint.objectCode) {
+    candidates = candidates.filter((a) => a.info.objectCode.toUpperCase() === hint.objectCode?.toUpperCase());
+  } else if (candidates.length > 1) {
+    const upperName = hint.fileName.toUpperCase();
+    candidates = candidates.filter((a) => upperName.includes(a.info.objectCode.toUpperCase()));
+  }
+  if (hint.session !== undefined) {
+    candidates = candidates.filter((a) => a.info.session === hint.session);
+  }
+  if (candidates.length === 1 && candidates[0]) {
+    return candidates[0];
+  }
+  const codes = template.assessments.map((a) => a.info.objectCode).join(', ');
+  return { code: 'ASSESSMENT_UNKNOWN', detail: `(précisez l'épreuve : colonne « Code épreuve » ou code dans le nom du fichier, parmi ${codes})` };
+}

@@ -1,0 +1,176 @@
+// The referential channel: students, IA, IP and teaching objects from Apogée extractions (CSV or
+// XLSX) or from an Apogée maquette. A file is imported whole or not at all.
+import type { Knex } from 'knex';
+import { AppError } from '../domain/errors.js';
+import type { ObjectKind } from '../domain/types.js';
+import type { ColumnSpec } from '../readers/columns.js';
+import type { Workbook } from '../readers/table.js';
+import { insertIgnore, upsert } from '../store/bulk.js';
+import { birthDateOf, ErrorList, keyedRows, type KeyedRow } from './rows.js';
+import type { ChannelInput, ChannelResult } from './types.js';
+
+const SPECS: ColumnSpec[] = [
+  { key: 'student', synonyms: ['COD_ETU', 'numéro étudiant', 'n° étudiant', 'numero etudiant', 'code étudiant'], required: false },
+  { key: 'lastName', synonyms: ['LIB_NOM_PAT_IND', 'nom', 'nom de famille', 'nom patronymique'], required: false },
+  { key: 'firstName', synonyms: ['LIB_PR1_IND', 'prénom', 'prenom'], required: false },
+  { key: 'birthDate', synonyms: ['DATE_NAI_IND', 'date de naissance', 'naissance'], required: false },
+  { key: 'ine', synonyms: ['COD_NNE_IND', 'INE', 'numéro INE'], required: false },
+  { key: 'vet', synonyms: ['COD_ETP', 'COD_VET', 'étape', 'code étape'], required: false },
+  { key: 'vetVersion', synonyms: ['COD_VRS_VET', 'version étape', 'version'], required: false },
+  { key: 'vetLabel', synonyms: ['LIB_ETP', 'LIB_VET', 'libellé étape'], required: false },
+  { key: 'standing', synonyms: ['ETA_IAE', 'en règle', 'état IA'], required: false },
+  { key: 'elp', synonyms: ['COD_ELP', 'code élément', 'code ELP', 'COD_EPR'], required: false },
+  { key: 'elpLabel', synonyms: ['LIB_ELP', 'libellé élément', 'LIB_EPR'], required: false },
+  { key: 'year', synonyms: ['COD_ANU', 'année', 'année universitaire'], required: false },
+  { key: 'kind', synonyms: ['TYP_OBJ', 'type objet', "type d'objet"], required: false },
+  { key: 'code', synonyms: ['COD_OBJ', 'code objet', 'code'], required: false },
+  { key: 'label', synonyms: ['LIB_OBJ', 'libellé', 'libelle objet'], required: false },
+];
+
+interface Collected {
+  students: Map<string, Record<string, unknown>>;
+  objects: Map<string, { kind: ObjectKind; code: string; version: string; label: string }>;
+  ia: Array<{ student: string; vet: string; year: number; good: boolean }>;
+  ip: Array<{ student: string; objectKey: string; year: number }>;
+}
+
+const objectKey = (kind: string, code: string, version: string): string => `${kind}|${code}|${version}`;
+
+function yearOf(row: KeyedRow, fallback: number, errors: ErrorList): number {
+  const text = row.text('year').slice(0, 4);
+  if (text === '') {
+    return fallback;
+  }
+  if (!/^\d{4}$/.test(text)) {
+    errors.add(row.number, 'COD_ANU', 'YEAR_INVALID', row.text('year'));
+  }
+  return Number(text);
+}
+
+function collectStudent(row: KeyedRow, student: string, into: Collected, errors: ErrorList): void {
+  if (!row.has('lastName')) {
+    return;
+  }
+  const birth = birthDateOf(row.get('birthDate'));
+  if (birth === 'invalid') {
+    errors.add(row.number, 'DATE_NAI_IND', 'DATE_INVALID', row.text('birthDate'));
+  }
+  into.students.set(student, {
+    student_number: student,
+    last_name: row.text('lastName'),
+    first_name: row.text('firstName'),
+    birth_date: birth === 'invalid' ? null : birth,
+    ine: row.text('ine') || null,
+  });
+}
+
+function collectRow(row: KeyedRow, defaultYear: number, into: Collected, errors: ErrorList): void {
+  if (row.has('kind') && row.has('code') && !row.has('student')) {
+    const kind = row.text('kind').toUpperCase();
+    if (!['VDI', 'VET', 'ELP', 'EP'].includes(kind)) {
+      errors.add(row.number, 'TYP_OBJ', 'OBJECT_KIND_INVALID', row.text('kind'));
+      return;
+    }
+    const version = row.text('vetVersion');
+    into.objects.set(objectKey(kind, row.text('code'), version), { kind: kind as ObjectKind, code: row.text('code'), version, label: row.text('label') || row.text('code') });
+    return;
+  }
+
+  const student = row.text('student');
+  if (!/^[0-9A-Za-z]{1,20}$/.test(student)) {
+    errors.add(row.number, 'COD_ETU', 'STUDENT_NUMBER_INVALID', student);
+    return;
+  }
+  collectStudent(row, student, into, errors);
+  const year = yearOf(row, defaultYear, errors);
+
+  const vet = row.text('vet');
+  if (vet) {
+    const version = row.text('vetVersion');
+    into.objects.set(objectKey('VET', vet, version), { kind: 'VET', code: vet, version, label: row.text('vetLabel') || vet });
+    const standing = row.text('standing').toUpperCase();
+    into.ia.push({ student, vet: objectKey('VET', vet, version), year, good: !['N', 'NON', 'A', 'ANNULEE', 'ANNULÉE'].includes(standing) });
+  }
+  const elp = row.text('elp');
+  if (elp) {
+    into.objects.set(objectKey('ELP', elp, ''), { kind: 'ELP', code: elp, version: '', label: row.text('elpLabel') || elp });
+    into.ip.push({ student, objectKey: objectKey('ELP', elp, ''), year });
+  }
+}
+
+/** Creates missing objects in the file's CTN; returns ids by key, erroring on objects of another CTN. */
+async function ensureObjects(trx: Knex.Transaction, ctn: string, objects: Collected['objects'], errors: ErrorList): Promise<Map<string, number>> {
+  const rows = [...objects.values()].map((o) => ({ ...o, ctn }));
+  await insertIgnore(trx, 'teaching_object', rows, ['kind', 'code', 'version']);
+  const stored = (await trx('teaching_object').whereIn('code', [...new Set(rows.map((r) => r.code))])) as Array<{
+    id: number; kind: string; code: string; version: string; ctn: string;
+  }>;
+  const ids = new Map<string, number>();
+  for (const o of stored) {
+    const key = objectKey(o.kind, o.code, o.version);
+    if (!objects.has(key)) {
+      continue;
+    }
+    if (o.ctn !== ctn) {
+      errors.add(null, null, 'OBJECT_OTHER_CTN', o.code, `(${o.code} appartient au CTN ${o.ctn})`);
+    }
+    ids.set(key, o.id);
+  }
+  return ids;
+}
+
+/** Writes what was collected, set-based. */
+async function store(input: ChannelInput, c: Collected, errors: ErrorList): Promise<void> {
+  const { trx, ctn } = input;
+  await upsert(trx, 'student', [...c.students.values()], ['student_number'], ['last_name', 'first_name', 'birth_date', 'ine']);
+  const ids = await ensureObjects(trx, ctn, c.objects, errors);
+
+  const referenced = [...new Set([...c.ia.map((r) => r.student), ...c.ip.map((r) => r.student)])];
+  const known = new Set(((await trx('student').whereIn('student_number', referenced).select('student_number')) as Array<{ student_number: string }>).map((r) => r.student_number));
+  for (const missing of referenced.filter((s) => !known.has(s))) {
+    errors.add(null, 'COD_ETU', 'STUDENT_UNKNOWN', missing);
+  }
+  if (errors.items.length > 0) {
+    return;
+  }
+
+  // A file lists a student once per element: one IA per (student, VET, year) is kept, the last seen.
+  const ia = [...new Map(c.ia.map((r) => [`${r.student}|${r.vet}|${r.year}`, { student_number: r.student, vet_id: ids.get(r.vet), year: r.year, in_good_standing: r.good }])).values()];
+  await upsert(trx, 'admin_enrolment', ia, ['student_number', 'vet_id', 'year'], ['in_good_standing']);
+  const ip = c.ip.map((r) => ({ student_number: r.student, object_id: ids.get(r.objectKey), year: r.year }));
+  await insertIgnore(trx, 'pedagogic_enrolment', ip, ['student_number', 'object_id', 'year']);
+}
+
+function emptyCollected(): Collected {
+  return { students: new Map(), objects: new Map(), ia: [], ip: [] };
+}
+
+/** Imports a referential table (students, IA, IP, objects). */
+export async function importReferentialTable(input: ChannelInput, workbook: Workbook): Promise<ChannelResult> {
+  const errors = new ErrorList();
+  let rows: KeyedRow[];
+  try {
+    rows = keyedRows(workbook, SPECS).rows;
+  } catch (error: unknown) {
+    if (error instanceof AppError) {
+      errors.addError(null, null, error);
+      return { status: 'rejected', rows: { read: 0, imported: 0, rejected: 0 }, errors: errors.items, summary: error.message };
+    }
+    throw error;
+  }
+
+  const collected = emptyCollected();
+  rows.forEach((row) => collectRow(row, input.ctx.config.defaultYear, collected, errors));
+  if (errors.items.length === 0) {
+    await store(input, collected, errors);
+  }
+
+  const read = rows.length;
+  if (errors.items.length > 0) {
+    return { status: 'rejected', rows: { read, imported: 0, rejected: Math.max(errors.rows.size, 1) }, errors: errors.items, summary: 'Fichier refusé : aucune ligne importée. Corrigez les erreurs listées puis déposez-le à nouveau.' };
+  }
+  const summary = `${collected.students.size} étudiants, ${collected.objects.size} enseignements, ${collected.ia.length} inscriptions administratives et ${collected.ip.length} inscriptions pédagogiques importés.`;
+  return { status: 'imported', rows: { read, imported: read, rejected: 0 }, errors: [], summary };
+}
+
+export { emptyCollected, objectKey, store as storeReferential };

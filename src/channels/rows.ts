@@ -1,0 +1,73 @@
+// Helpers shared by the table channels: locate the header by meaning, iterate data rows, collect
+// row errors in receipt form.
+import { AppError, frenchMessage, type ErrorCode } from '../domain/errors.js';
+import type { ReceiptError } from '../outputs/receipt.js';
+import { cellText, findHeader, type ColumnSpec, type HeaderMatch } from '../readers/columns.js';
+import type { Cell, Row, Workbook } from '../readers/table.js';
+
+/** A data row with its cells by column key. */
+export interface KeyedRow {
+  number: number;
+  get(key: string): Cell | undefined;
+  text(key: string): string;
+  has(key: string): boolean;
+}
+
+/** Finds the header then yields the data rows below it, keyed by column. */
+export function keyedRows(workbook: Workbook, specs: ColumnSpec[]): { match: HeaderMatch; rows: KeyedRow[] } {
+  const match = findHeader(workbook, specs);
+  const rows = match.sheet.rows.slice(match.headerRowIndex + 1).map((row: Row) => keyed(row, match));
+  return { match, rows: rows.filter((row) => specs.some((s) => row.text(s.key) !== '')) };
+}
+
+function keyed(row: Row, match: HeaderMatch): KeyedRow {
+  const at = (key: string): Cell | undefined => {
+    const index = match.columns[key];
+    return index === undefined ? undefined : row.cells[index];
+  };
+  return {
+    number: row.number,
+    get: at,
+    text: (key) => cellText(at(key)).trim(),
+    has: (key) => match.columns[key] !== undefined,
+  };
+}
+
+/** Collects receipt errors for a file. */
+export class ErrorList {
+  readonly items: ReceiptError[] = [];
+  readonly rows = new Set<number>();
+
+  /** Adds an error on a row and column. */
+  add(row: number | null, column: string | null, code: ErrorCode, value?: string, detail?: string): void {
+    this.items.push({ row, column, value, code, message: frenchMessage(code, detail) });
+    if (row !== null) {
+      this.rows.add(row);
+    }
+  }
+
+  /** Adds the error an AppError carries. */
+  addError(row: number | null, column: string | null, error: AppError, value?: string): void {
+    this.add(row, column, error.code, value, error.detail);
+  }
+}
+
+/** Parses a birth date given as a date cell, `dd/mm/yyyy` text or ISO text; null when blank. */
+export function birthDateOf(cell: Cell | undefined): string | null | 'invalid' {
+  if (!cell || cell.kind === 'blank') {
+    return null;
+  }
+  if (cell.kind === 'date') {
+    return cell.iso;
+  }
+  const text = cellText(cell).trim();
+  const french = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const [y, m, d] = french ? [french[3], french[2], french[1]] : iso ? [iso[1], iso[2], iso[3]] : [];
+  if (!y || !m || !d) {
+    return 'invalid';
+  }
+  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  const ok = date.getUTCFullYear() === Number(y) && date.getUTCMonth() === Number(m) - 1 && date.getUTCDate() === Number(d);
+  return ok ? `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}` : 'invalid';
+}

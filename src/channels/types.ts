@@ -1,0 +1,37 @@
+// What a channel receives and returns. Expected outcomes are values; only the unexpected throws.
+import type { Knex } from 'knex';
+import type { Maquette } from '../readers/apogee-maquette.js';
+import type { Workbook } from '../readers/table.js';
+import type { ReceiptError } from '../outputs/receipt.js';
+import type { AppContext } from '../services/context.js';
+import type { Channel } from '../intake/inbox.js';
+
+/** An input file once read: a sheet-like workbook, or an Apogée maquette. */
+export type ReadInput = { kind: 'table'; workbook: Workbook } | { kind: 'maquette'; maquette: Maquette };
+
+/** Everything a channel needs to apply one file inside the file's transaction. */
+export interface ChannelInput {
+  ctx: AppContext;
+  trx: Knex.Transaction;
+  ctn: string;
+  channel: Channel;
+  fileName: string;
+  sha256: string;
+  bytes: Buffer;
+  input: ReadInput;
+  intakeId: number;
+}
+
+/** What a channel did with a file. `rejected` rolls back every write of the file. */
+export interface ChannelResult {
+  status: 'imported' | 'partial' | 'rejected';
+  rows: { read: number; imported: number; rejected: number };
+  errors: ReceiptError[];
+  /** One French sentence for the receipt. */
+  summary: string;
+}
+
+/** Builds a whole-file rejection with one error. */
+export function rejectWhole(read: number, error: ReceiptError, summary?: string): ChannelResult {
+  return { status: 'rejected', rows: { read, imported: 0, rejected: read }, errors: [error], summary: summary ?? error.message };
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// `anonymat`: the anonymity manager's door. Every command names its acting user (--as) and prints
+// French messages; the cycle's rules are enforced below, in services/ and domain/.
+import { Command, Option } from 'commander';
+import { registerCycleCommands } from './cycle-commands.js';
+import { registerServiceCommands } from './service-commands.js';
+import { registerSetupCommands } from './setup-commands.js';
+
+const program = new Command();
+program
+  .name('anonymat')
+  .description("Gestion de l'anonymat des copies d'examen : numéros anonymes, étiquettes, notes, délibération, levée.")
+  .addOption(new Option('--home <dossier>', 'dossier racine (inbox/, outbox/, var/)').env('ANONYMAT_HOME'))
+  .showHelpAfterError('(anonymat --help pour l’aide)');
+
+registerSetupCommands(program);
+registerCycleCommands(program);
+registerServiceCommands(program);
+
+await program.parseAsync(process.argv);

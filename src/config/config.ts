@@ -1,0 +1,136 @@
+// The one place that reads process.env and config/anonymat.json (conventions.md habit 3).
+// Validated once at start-up; every other module receives the frozen object.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Typed, validated, frozen configuration of the service. */
+export interface Config {
+  /** Root folder holding inbox/, outbox/, archive/, error/ and var/ (env ANONYMAT_HOME, default: cwd). */
+  home: string;
+  /** Folder watched for dropped files (env ANONYMAT_INBOX, default: <home>/inbox). */
+  inbox: string;
+  /** Folder receiving every file the service writes (env ANONYMAT_OUTBOX, default: <home>/outbox). */
+  outbox: string;
+  /** Processed input files are moved here (default: <home>/archive). */
+  archive: string;
+  /** Input files that could not be processed are moved here (default: <home>/error). */
+  errorDir: string;
+  /** Embedded database and local state (default: <home>/var). */
+  varDir: string;
+  /** Postgres connection URL (env DATABASE_URL); null means embedded PGlite under varDir. */
+  databaseUrl: string | null;
+  /** Redis connection URL (env REDIS_URL); null means jobs run in-process. */
+  redisUrl: string | null;
+  /** Academic year used when a command does not name one (env ANONYMAT_YEAR, default 2026 = 2026/2027). */
+  defaultYear: number;
+  /** Milliseconds a file's size and mtime must stay unchanged before it is taken (env ANONYMAT_STABLE_MS, default 2000). */
+  stableMs: number;
+  /** Largest input file accepted, in bytes (env ANONYMAT_MAX_FILE_BYTES, default 50 MiB). */
+  maxFileBytes: number;
+  /** Milliseconds between two full rescans of the inbox while watching (default 60000). */
+  rescanMs: number;
+  /** Use polling instead of native events (network shares; env ANONYMAT_POLLING=1). */
+  polling: boolean;
+  /** Result codes that mean a session-1 pass (no session 2 for those students). */
+  passingResultCodes: readonly string[];
+  /** Result codes accepted in jury files, with their French label. */
+  resultCodes: Readonly<Record<string, string>>;
+  /** Channels where valid rows are imported even when others are rejected. */
+  partialChannels: readonly string[];
+  /** Log level (env LOG_LEVEL, default info). */
+  logLevel: string;
+  /** BullMQ queue prefix (env ANONYMAT_QUEUE_PREFIX, default anonymat). */
+  queuePrefix: string;
+}
+
+const DEFAULT_RESULT_CODES: Record<string, string> = {
+  ADM: 'Admis',
+  AJ: 'Ajourné',
+  ADMI: 'Admissible',
+  NADI: 'Non admissible',
+  VAL: 'Validé',
+  NVAL: 'Non validé',
+  ADJ: 'Admis par décision du jury',
+  AJAC: 'Ajourné mais accès autorisé à étape sup.',
+  DEF: 'Défaillant',
+};
+
+interface FileConfig {
+  passingResultCodes?: string[];
+  resultCodes?: Record<string, string>;
+  partialChannels?: string[];
+  stableMs?: number;
+  rescanMs?: number;
+  maxFileBytes?: number;
+}
+
+function fail(variable: string, expected: string, value: string): never {
+  throw new Error(`configuration: ${variable} must be ${expected}, got ${JSON.stringify(value)}`);
+}
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    return fallback;
+  }
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    fail(name, 'a non-negative integer', raw);
+  }
+  return value;
+}
+
+function readFileConfig(home: string): FileConfig {
+  const file = path.join(home, 'config', 'anonymat.json');
+  if (!existsSync(file)) {
+    return {};
+  }
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as FileConfig;
+  } catch (error: unknown) {
+    throw new Error(`configuration: ${file} is not valid JSON (${String(error)})`);
+  }
+}
+
+function urlOrNull(env: NodeJS.ProcessEnv, name: string): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    return null;
+  }
+  try {
+    new URL(raw);
+  } catch {
+    fail(name, 'a URL', raw);
+  }
+  return raw;
+}
+
+/** Reads and validates the configuration from the environment and `<home>/config/anonymat.json`. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const home = path.resolve(overrides.home ?? env.ANONYMAT_HOME ?? process.cwd());
+  const file = readFileConfig(home);
+  const under = (name: string, envName: string): string => path.resolve(home, env[envName] ?? name);
+
+  const config: Config = {
+    home,
+    inbox: under('inbox', 'ANONYMAT_INBOX'),
+    outbox: under('outbox', 'ANONYMAT_OUTBOX'),
+    archive: under('archive', 'ANONYMAT_ARCHIVE'),
+    errorDir: under('error', 'ANONYMAT_ERROR_DIR'),
+    varDir: under('var', 'ANONYMAT_VAR'),
+    databaseUrl: urlOrNull(env, 'DATABASE_URL'),
+    redisUrl: urlOrNull(env, 'REDIS_URL'),
+    defaultYear: intFrom(env, 'ANONYMAT_YEAR', 2026),
+    stableMs: intFrom(env, 'ANONYMAT_STABLE_MS', file.stableMs ?? 2000),
+    maxFileBytes: intFrom(env, 'ANONYMAT_MAX_FILE_BYTES', file.maxFileBytes ?? 50 * 1024 * 1024),
+    rescanMs: intFrom(env, 'ANONYMAT_RESCAN_MS', file.rescanMs ?? 60_000),
+    polling: env.ANONYMAT_POLLING === '1',
+    passingResultCodes: file.passingResultCodes ?? ['ADM', 'ADJ', 'VAL', 'ADMI', 'AJAC'],
+    resultCodes: file.resultCodes ?? DEFAULT_RESULT_CODES,
+    partialChannels: file.partialChannels ?? ['lecteur-optique'],
+    logLevel: env.LOG_LEVEL ?? 'info',
+    queuePrefix: env.ANONYMAT_QUEUE_PREFIX ?? 'anonymat',
+    ...overrides,
+  };
+  return Object.freeze(config);
+}

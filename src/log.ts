@@ -1,0 +1,10 @@
+// Structured JSON logging (pino). Fields first, short constant messages (conventions.md habit 5).
+import { pino, type Logger } from 'pino';
+
+/** The process-wide logger; LOG_LEVEL selects the level, logs go to stderr so CLI output stays clean. */
+export const log: Logger = pino(
+  { level: process.env.LOG_LEVEL ?? 'warn', base: { service: 'anonymat' } },
+  pino.destination(2),
+);
+
+export type { Logger };

@@ -1,0 +1,77 @@
+// The receipt (accusé de réception) written for every file taken in: what was imported, what was
+// rejected and why. Its JSON form is read by machines and stored: field names and status values
+// are a contract (conventions.md habit 9) and never change meaning.
+
+/** One rejected row, cell or file-level problem. */
+export interface ReceiptError {
+  /** Row number as the person sees it in the file, null for a problem with the whole file. */
+  row: number | null;
+  /** Column name or letter, null when the problem is not about one column. */
+  column: string | null;
+  /** The value read, as text, when there is one to show. */
+  value?: string;
+  /** Stable error code from src/domain/errors.ts. */
+  code: string;
+  /** French explanation for the person who dropped the file. */
+  message: string;
+}
+
+/** Outcome of one file taken in. */
+export interface Receipt {
+  file: string;
+  sha256: string;
+  ctn: string;
+  channel: string;
+  status: 'imported' | 'partial' | 'rejected' | 'duplicate';
+  /** ISO timestamp at which the file was taken in. */
+  receivedAt: string;
+  /** ISO timestamp at which its outcome was committed. */
+  processedAt: string;
+  rows: { read: number; imported: number; rejected: number };
+  errors: ReceiptError[];
+  /** One French sentence summing the outcome up. */
+  summary?: string;
+}
+
+/** A receipt status. */
+export type ReceiptStatus = Receipt['status'];
+
+/** French wording of a receipt status. */
+export function receiptStatusFrench(status: ReceiptStatus): string {
+  switch (status) {
+    case 'imported':
+      return 'Importé';
+    case 'partial':
+      return 'Importé partiellement';
+    case 'rejected':
+      return 'Refusé';
+    case 'duplicate':
+      return 'Déjà reçu (doublon)';
+  }
+}
+
+/** An error with its keys in the contract's order, `value` only when present. */
+function orderedError(e: ReceiptError): ReceiptError {
+  const base = { row: e.row, column: e.column };
+  const value = e.value === undefined ? {} : { value: e.value };
+
+  return { ...base, ...value, code: e.code, message: e.message };
+}
+
+/** The receipt as pretty JSON with a stable key order, whatever order the object was built in. */
+export function receiptJson(r: Receipt): string {
+  const ordered: Receipt = {
+    file: r.file,
+    sha256: r.sha256,
+    ctn: r.ctn,
+    channel: r.channel,
+    status: r.status,
+    receivedAt: r.receivedAt,
+    processedAt: r.processedAt,
+    rows: { read: r.rows.read, imported: r.rows.imported, rejected: r.rows.rejected },
+    errors: r.errors.map(orderedError),
+    ...(r.summary === undefined ? {} : { summary: r.summary }),
+  };
+
+  return `${JSON.stringify(ordered, null, 2)}\n`;
+}

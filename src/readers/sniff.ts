@@ -1,0 +1,109 @@
+// Formats are told apart by content only: a file named .xls is often an HTML page or a CSV, and a
+// .txt may be an Apogée maquette. Each refusal carries the code that tells the person what to do.
+
+import { AppError } from '../domain/errors.js';
+import type { FileFormat } from './table.js';
+import { listZipEntries, readZipEntry, type ZipEntry } from './zip-guard.js';
+
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const OLE2_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const UTF16_BOMS = [Buffer.from([0xff, 0xfe]), Buffer.from([0xfe, 0xff])];
+const PDF_MAGIC = Buffer.from('%PDF-', 'latin1');
+
+/** Office encryption stores the real package in these OLE2 streams (names are UTF-16LE). */
+const ENCRYPTION_STREAMS = ['EncryptionInfo', 'EncryptedPackage'].map((name) =>
+  Buffer.from(name, 'utf16le'),
+);
+
+const ODS_MIMETYPES = new Set([
+  'application/vnd.oasis.opendocument.spreadsheet',
+  'application/vnd.oasis.opendocument.spreadsheet-template',
+]);
+const MIMETYPE_MAX_BYTES = 200;
+
+/** Markup openings of web pages and XML spreadsheets that some tools save under an .xls name. */
+const MARKUP_OPENINGS = ['<html', '<!doctype html', '<?xml', '<table'];
+
+/** Text files are judged on their head: binary when a NUL byte appears in the first 8 KiB. */
+const TEXT_PROBE_BYTES = 8 * 1024;
+/** The maquette marker opens the file; 64 KiB leaves room for anything placed before it. */
+const MAQUETTE_PROBE_BYTES = 64 * 1024;
+const MAQUETTE_MARKER = /(?:^|[\r\n])XX-APO_TITRES-XX[ \t]*(?:[\r\n]|$)/;
+
+function startsWith(bytes: Buffer, magic: Buffer): boolean {
+  return bytes.length >= magic.length && bytes.subarray(0, magic.length).equals(magic);
+}
+
+function sniffZip(bytes: Buffer): FileFormat {
+  const entries = listZipEntries(bytes);
+  const names = new Set(entries.map((entry) => entry.name));
+
+  const mimetype = entries.find((entry) => entry.name === 'mimetype');
+  if (mimetype && isOdsMimetype(bytes, mimetype)) {
+    return 'ods';
+  }
+  if (names.has('[Content_Types].xml') && names.has('xl/workbook.xml')) {
+    return 'xlsx';
+  }
+
+  throw new AppError(
+    'FILE_FORMAT_UNKNOWN',
+    '(archive zip qui n’est ni un classeur Excel ni un tableur OpenDocument)',
+  );
+}
+
+function isOdsMimetype(bytes: Buffer, entry: ZipEntry): boolean {
+  if (entry.uncompressedSize > MIMETYPE_MAX_BYTES) {
+    return false;
+  }
+  return ODS_MIMETYPES.has(readZipEntry(bytes, entry).toString('latin1').trim());
+}
+
+function sniffOle2(bytes: Buffer): FileFormat {
+  if (ENCRYPTION_STREAMS.some((name) => bytes.includes(name))) {
+    throw new AppError('FILE_ENCRYPTED');
+  }
+  return 'xls';
+}
+
+function sniffText(bytes: Buffer): FileFormat {
+  const body = startsWith(bytes, UTF8_BOM) ? bytes.subarray(UTF8_BOM.length) : bytes;
+  const head = body.subarray(0, MAQUETTE_PROBE_BYTES).toString('latin1');
+
+  const opening = head.trimStart().slice(0, 20).toLowerCase();
+  if (MARKUP_OPENINGS.some((markup) => opening.startsWith(markup))) {
+    throw new AppError(
+      'FILE_FORMAT_UNSUPPORTED',
+      '(page web ou XML enregistrée sous un nom de classeur)',
+    );
+  }
+  if (MAQUETTE_MARKER.test(head)) {
+    return 'apogee_maquette';
+  }
+
+  return 'csv';
+}
+
+/** Tells the format of a file from its bytes; throws FILE_EMPTY, FILE_ENCRYPTED, FILE_FORMAT_* or FILE_CORRUPT. */
+export function sniffFormat(bytes: Buffer): FileFormat {
+  if (bytes.length === 0) {
+    throw new AppError('FILE_EMPTY');
+  }
+  if (startsWith(bytes, ZIP_MAGIC)) {
+    return sniffZip(bytes);
+  }
+  if (startsWith(bytes, OLE2_MAGIC)) {
+    return sniffOle2(bytes);
+  }
+
+  // UTF-16 text (Excel's "Unicode text") is full of NUL bytes: name the real problem instead.
+  if (UTF16_BOMS.some((bom) => startsWith(bytes, bom))) {
+    throw new AppError('FILE_ENCODING', '(texte UTF-16)');
+  }
+  if (startsWith(bytes, PDF_MAGIC) || bytes.subarray(0, TEXT_PROBE_BYTES).includes(0)) {
+    throw new AppError('FILE_FORMAT_UNKNOWN');
+  }
+
+  return sniffText(bytes);
+}

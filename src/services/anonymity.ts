@@ -1,0 +1,182 @@
+// The anonymity state machine applied to stored templates: pose (I→P, or newcomers under P/V),
+// withdraw (P→I), validate (P→V), lift (V→L). The rules come from domain/states.ts; this file only
+// loads facts, applies the verdicts and records them.
+import type { Knex } from 'knex';
+import { AppError } from '../domain/errors.js';
+import { drawNumbers, parseNumber, shuffle } from '../domain/numbering.js';
+import { assertAllowed, type Operation } from '../domain/states.js';
+import type { AnonymityState } from '../domain/types.js';
+import { appendAudit } from '../store/audit.js';
+import { batches } from '../store/bulk.js';
+import { authorise } from './actors.js';
+import type { AppContext } from './context.js';
+import { loadTemplate, targetAssessments, type LoadedTemplate, type TemplateAssessment } from './lookups.js';
+import { assessmentPopulation, numberHolders } from './population.js';
+
+/** Names a template and optionally one of its assessments (by object code). */
+export interface TemplateRef {
+  ctn: string;
+  year: number;
+  code: string;
+  objectCode?: string;
+}
+
+/** Outcome of a pose: numbers drawn, per assessment state after the operation. */
+export interface PoseOutcome {
+  numbered: number;
+  population: number;
+  states: Array<{ objectCode: string; state: AnonymityState }>;
+}
+
+async function setState(trx: Knex.Transaction, targets: TemplateAssessment[], state: AnonymityState): Promise<void> {
+  const ids = targets.map((a) => a.info.assessmentId);
+  await trx('template_assessment').whereIn('assessment_id', ids).update({ state, state_changed_at: trx.fn.now() });
+}
+
+async function lockTemplate(trx: Knex.Transaction, ref: TemplateRef): Promise<LoadedTemplate> {
+  await trx('anonymity_template').where({ ctn: ref.ctn, year: ref.year, code: ref.code }).forUpdate().first('id');
+  return loadTemplate(trx, ref.ctn, ref.year, ref.code);
+}
+
+async function takenNumbers(trx: Knex.Transaction, template: LoadedTemplate): Promise<{ taken: Set<string>; after: number }> {
+  const rows = (await trx('anonymous_number').select('number', 'template_id').where({ year: template.year })) as Array<{
+    number: string;
+    template_id: number;
+  }>;
+  const own = rows.filter((row) => row.template_id === template.id).map((row) => row.number);
+  return { taken: new Set(rows.map((row) => row.number)), after: highestValue(template, own, -1) };
+}
+
+function highestValue(template: LoadedTemplate, numbers: readonly string[], floor: number): number {
+  let highest = floor;
+  for (const n of numbers) {
+    const parsed = parseNumber(template.rule, n);
+    if (parsed.ok && parsed.value > highest) {
+      highest = parsed.value;
+    }
+  }
+  return highest;
+}
+
+/** Students to number: per template, the union of the targets' populations; else per assessment. */
+async function newcomersByScope(
+  ctx: AppContext,
+  trx: Knex.Transaction,
+  template: LoadedTemplate,
+  targets: TemplateAssessment[],
+): Promise<{ scopes: Array<{ assessmentId: number | null; students: string[] }>; population: number }> {
+  const passing = ctx.config.passingResultCodes;
+  const scopes: Array<{ assessmentId: number | null; students: string[] }> = [];
+  const everyone = new Set<string>();
+
+  if (template.attribution === 'per_template') {
+    const holders = await numberHolders(trx, template.id, null);
+    for (const target of targets) {
+      for (const student of await assessmentPopulation(trx, target, passing)) {
+        everyone.add(student);
+      }
+    }
+    scopes.push({ assessmentId: null, students: [...everyone].filter((s) => !holders.has(s)) });
+    return { scopes, population: everyone.size };
+  }
+
+  for (const target of targets) {
+    const holders = await numberHolders(trx, template.id, target.info.assessmentId);
+    const population = await assessmentPopulation(trx, target, passing);
+    population.forEach((s) => everyone.add(`${target.info.assessmentId}:${s}`));
+    scopes.push({ assessmentId: target.info.assessmentId, students: population.filter((s) => !holders.has(s)) });
+  }
+  return { scopes, population: everyone.size };
+}
+
+/** Generates numbers for the population of the template's assessments (I→P, or newcomers under P/V). */
+export async function pose(ctx: AppContext, actor: string, ref: TemplateRef): Promise<PoseOutcome> {
+  const rights = await authorise(ctx, actor, ref.ctn, 'generate');
+
+  return ctx.db.transaction(async (trx) => {
+    const template = await lockTemplate(trx, ref);
+    const targets = targetAssessments(template, ref.objectCode);
+    const verdicts = targets.map((a) => assertAllowed('generate', a.state, rights));
+    const { taken, after } = await takenNumbers(trx, template);
+    const { scopes, population } = await newcomersByScope(ctx, trx, template, targets);
+
+    let numbered = 0;
+    let last = after;
+    for (const scope of scopes) {
+      // Numbers are handed out over a random shuffle, never in list order (design.md §4).
+      const students = shuffle(scope.students);
+      const numbers = drawNumbers(template.rule, students.length, (n) => taken.has(n), { after: last });
+      numbers.forEach((n) => taken.add(n));
+      last = highestValue(template, numbers, last);
+      const rows = students.map((student, i) => ({
+        year: template.year, number: numbers[i], template_id: template.id, assessment_id: scope.assessmentId, student_number: student,
+      }));
+      for (const batch of batches(rows)) {
+        await trx('anonymous_number').insert(batch);
+      }
+      numbered += rows.length;
+    }
+
+    const toPose = targets.filter((a) => a.state === 'I');
+    await setState(trx, toPose, 'P');
+    await appendAudit(trx, {
+      actor, ctn: template.ctn, action: 'generate',
+      subject: {
+        templateId: template.id, assessments: targets.map((a) => a.info.assessmentId), numbered,
+        newcomersOnly: verdicts.every((v) => v.newcomersOnly),
+      },
+    });
+
+    const states = targets.map((a) => ({ objectCode: a.info.objectCode, state: a.state === 'I' ? 'P' as const : a.state }));
+    return { numbered, population, states };
+  });
+}
+
+/** Withdraws the numbers of assessments in P (back to I), refused once a grade was recorded under them. */
+export async function withdraw(ctx: AppContext, actor: string, ref: TemplateRef): Promise<number> {
+  const rights = await authorise(ctx, actor, ref.ctn, 'withdraw');
+
+  return ctx.db.transaction(async (trx) => {
+    const template = await lockTemplate(trx, ref);
+    const targets = targetAssessments(template, ref.objectCode);
+    if (template.attribution === 'per_template' && targets.length !== template.assessments.length) {
+      throw new AppError('INVALID_ARGUMENT', '(numéros communs à la maquette : le retrait porte sur toute la maquette)');
+    }
+
+    const ids = targets.map((a) => a.info.assessmentId);
+    const holders = trx('anonymous_number').select('student_number').where({ template_id: template.id });
+    const graded = await trx('grade').whereIn('assessment_id', ids).whereIn('student_number', holders).first('student_number');
+    targets.forEach((a) => assertAllowed('withdraw', a.state, { ...rights, gradesUnderNumbers: graded !== undefined }));
+
+    const scope = trx('anonymous_number').where({ template_id: template.id });
+    const removed = await (template.attribution === 'per_template' ? scope : scope.whereIn('assessment_id', ids)).delete();
+    await setState(trx, targets, 'I');
+    await appendAudit(trx, { actor, ctn: template.ctn, action: 'withdraw', subject: { templateId: template.id, assessments: ids, removed } });
+    return removed;
+  });
+}
+
+async function transition(ctx: AppContext, actor: string, ref: TemplateRef, op: Extract<Operation, 'validate' | 'lift'>): Promise<number> {
+  const rights = await authorise(ctx, actor, ref.ctn, op);
+
+  return ctx.db.transaction(async (trx) => {
+    const template = await lockTemplate(trx, ref);
+    const targets = targetAssessments(template, ref.objectCode);
+    const next = targets.map((a) => assertAllowed(op, a.state, rights).nextState);
+    await setState(trx, targets, next[0] ?? (op === 'validate' ? 'V' : 'L'));
+    await appendAudit(trx, {
+      actor, ctn: template.ctn, action: op, subject: { templateId: template.id, assessments: targets.map((a) => a.info.assessmentId) },
+    });
+    return targets.length;
+  });
+}
+
+/** Validates anonymity (P→V): from now on, everything about these assessments goes by number only. */
+export function validate(ctx: AppContext, actor: string, ref: TemplateRef): Promise<number> {
+  return transition(ctx, actor, ref, 'validate');
+}
+
+/** Lifts anonymity (V→L, final): identities are visible again. */
+export function lift(ctx: AppContext, actor: string, ref: TemplateRef): Promise<number> {
+  return transition(ctx, actor, ref, 'lift');
+}

@@ -1,0 +1,44 @@
+// What every use case receives: configuration, database, logger and the outbox gateway.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../log.js';
+import { Outbox } from '../outputs/gateway.js';
+import { migrate, openDb, targetFromConfig, type Db } from '../store/db.js';
+
+/** Dependencies of the use cases, built once per process. */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  log: Logger;
+  outbox: Outbox;
+  /** Key for the fingerprints of grade-entry workbooks. */
+  secret: string;
+}
+
+/** The workbook-fingerprint key: ANONYMAT_SECRET, else a random key kept in var/secret.key. */
+function loadSecret(config: Config): string {
+  const fromEnv = process.env.ANONYMAT_SECRET;
+  if (fromEnv) {
+    return fromEnv;
+  }
+  const file = path.join(config.varDir, 'secret.key');
+  if (!existsSync(file)) {
+    mkdirSync(config.varDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** Opens the database (migrating it) and builds the context. */
+export async function createContext(config: Config, log: Logger): Promise<AppContext> {
+  const db = openDb(targetFromConfig(config));
+  await migrate(db);
+  return { config, db, log, outbox: new Outbox(config.outbox), secret: loadSecret(config) };
+}
+
+/** Releases the database. */
+export async function closeContext(ctx: AppContext): Promise<void> {
+  await ctx.db.destroy();
+}

@@ -1,0 +1,164 @@
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+
+import { ERROR_MESSAGES } from '../../src/domain/errors.js';
+import { type Receipt, receiptJson, receiptStatusFrench } from '../../src/outputs/receipt.js';
+import { buildReceiptWorkbook, splitMessage } from '../../src/outputs/receipt-xlsx.js';
+import { formulaLike, load, noFormulaCells, sheet, values } from './outputs-helpers.js';
+
+const RECEIPT: Receipt = {
+  file: 'notes-UE101.xlsx',
+  sha256: 'f'.repeat(64),
+  ctn: 'SCI',
+  channel: 'notes',
+  status: 'partial',
+  receivedAt: '2027-01-12T09:30:00Z',
+  processedAt: '2027-01-12T09:31:05Z',
+  rows: { read: 3, imported: 1, rejected: 2 },
+  errors: [
+    {
+      row: 8,
+      column: 'Note',
+      value: '25',
+      code: 'GRADE_OUT_OF_RANGE',
+      message: ERROR_MESSAGES.GRADE_OUT_OF_RANGE,
+    },
+    {
+      row: 9,
+      column: 'Note',
+      value: '=HYPERLINK("http://evil.example","clic")',
+      code: 'ABSENCE_CODE_UNKNOWN',
+      message: ERROR_MESSAGES.ABSENCE_CODE_UNKNOWN,
+    },
+    { row: null, column: null, code: 'FILE_EMPTY', message: ERROR_MESSAGES.FILE_EMPTY },
+  ],
+  summary: '1 note importée, 2 lignes refusées.',
+};
+
+/** Value next to a label on the first sheet. */
+function field(ws: ExcelJS.Worksheet, label: string): ExcelJS.CellValue {
+  return values(ws).find((row) => row[0] === label)?.[1];
+}
+
+describe('receiptStatusFrench', () => {
+  it('words every status in French', () => {
+    expect(receiptStatusFrench('imported')).toBe('Importé');
+    expect(receiptStatusFrench('partial')).toBe('Importé partiellement');
+    expect(receiptStatusFrench('rejected')).toBe('Refusé');
+    expect(receiptStatusFrench('duplicate')).toBe('Déjà reçu (doublon)');
+  });
+});
+
+describe('receiptJson', () => {
+  it('pins the field names and their order, whatever order the receipt was built in', () => {
+    const shuffled = JSON.parse(JSON.stringify({ ...RECEIPT, summary: undefined })) as Receipt;
+    const reordered = Object.fromEntries(Object.entries(shuffled).reverse()) as unknown as Receipt;
+    const parsed = JSON.parse(receiptJson(reordered)) as Record<string, unknown>;
+
+    expect(Object.keys(parsed)).toEqual([
+      'file',
+      'sha256',
+      'ctn',
+      'channel',
+      'status',
+      'receivedAt',
+      'processedAt',
+      'rows',
+      'errors',
+    ]);
+    expect(Object.keys(parsed.rows as object)).toEqual(['read', 'imported', 'rejected']);
+    expect(Object.keys((parsed.errors as object[])[0]!)).toEqual([
+      'row',
+      'column',
+      'value',
+      'code',
+      'message',
+    ]);
+    expect(Object.keys((parsed.errors as object[])[2]!)).toEqual([
+      'row',
+      'column',
+      'code',
+      'message',
+    ]);
+  });
+
+  it('is pretty, ends with a newline, keeps the summary when there is one, and reads back equal', () => {
+    const json = receiptJson(RECEIPT);
+
+    expect(json).toContain('\n  "file": "notes-UE101.xlsx",\n');
+    expect(json.endsWith('}\n')).toBe(true);
+    expect(JSON.parse(json)).toEqual(RECEIPT);
+  });
+});
+
+describe('receipt workbook', () => {
+  it('sums the outcome up in French on its first sheet, counts as numbers', async () => {
+    const wb = await load(await buildReceiptWorkbook(RECEIPT));
+    const ws = sheet(wb, 'Accusé de réception');
+
+    expect(wb.worksheets[0]?.name).toBe('Accusé de réception');
+    expect(field(ws, 'Fichier')).toBe('notes-UE101.xlsx');
+    expect(field(ws, 'Empreinte SHA-256')).toBe('f'.repeat(64));
+    expect(field(ws, 'CTN')).toBe('SCI');
+    expect(field(ws, 'Canal')).toBe('notes');
+    expect(field(ws, 'Statut')).toBe('Importé partiellement');
+    expect(field(ws, 'Reçu le')).toBe('12/01/2027 à 10:30');
+    expect(field(ws, 'Traité le')).toBe('12/01/2027 à 10:31');
+    expect(field(ws, 'Lignes lues')).toBe(3);
+    expect(field(ws, 'Lignes importées')).toBe(1);
+    expect(field(ws, 'Lignes refusées')).toBe(2);
+    expect(field(ws, 'Résumé')).toBe('1 note importée, 2 lignes refusées.');
+  });
+
+  it('lists one row per error with what was read, the code, the explanation and what to do', async () => {
+    const wb = await load(await buildReceiptWorkbook(RECEIPT));
+
+    expect(values(sheet(wb, 'Erreurs'))).toEqual([
+      ['Ligne', 'Colonne', 'Valeur lue', 'Code', 'Explication', 'Que faire'],
+      [8, 'Note', '25', 'GRADE_OUT_OF_RANGE', 'Note hors barème.'],
+      [
+        9,
+        'Note',
+        `'=HYPERLINK("http://evil.example","clic")`,
+        'ABSENCE_CODE_UNKNOWN',
+        "Code d'absence inconnu.",
+        'Utilisez ABI, ABJ, DEF, DEM ou DIS.',
+      ],
+      ['Fichier', 'FILE_EMPTY', 'Le fichier est vide.', 'Déposez le fichier complet.'],
+    ]);
+  });
+
+  it('neutralises every value read from the file and writes no formula', async () => {
+    const errors = ['+1', '-2', '@SUM(A1)', '\t=1'].map((value, i) => ({
+      row: i + 2,
+      column: value,
+      value,
+      code: 'GRADE_INVALID',
+      message: value,
+    }));
+    const wb = await load(await buildReceiptWorkbook({ ...RECEIPT, file: '=evil.xlsx', errors }));
+
+    expect(formulaLike(wb)).toEqual([]);
+    expect(noFormulaCells(wb)).toBe(true);
+    expect(wb.creator).toBe('anonymat');
+    expect(wb.lastModifiedBy).toBe('anonymat');
+  });
+
+  it('says so when there is no error, and words a duplicate in French', async () => {
+    const wb = await load(
+      await buildReceiptWorkbook({ ...RECEIPT, status: 'duplicate', errors: [] }),
+    );
+
+    expect(values(sheet(wb, 'Erreurs')).at(-1)).toEqual(['Aucune erreur.']);
+    expect(field(sheet(wb, 'Accusé de réception'), 'Statut')).toBe('Déjà reçu (doublon)');
+  });
+});
+
+describe('splitMessage', () => {
+  it('keeps a message without advice whole', () => {
+    expect(splitMessage('Note hors barème.')).toEqual({
+      explanation: 'Note hors barème.',
+      hint: null,
+    });
+  });
+});

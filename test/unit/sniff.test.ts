@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+
+import { describe, expect, it } from 'vitest';
+
+import { AppError } from '../../src/domain/errors.js';
+import { sniffFormat } from '../../src/readers/sniff.js';
+import { buildZip, xlsxOf } from './zip-guard.fixtures.js';
+
+const sample = (name: string): Buffer =>
+  readFileSync(new URL(`../../../shared/samples/${name}`, import.meta.url));
+
+const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+
+function codeOf(bytes: Buffer): string {
+  try {
+    return `format ${sniffFormat(bytes)}`;
+  } catch (error: unknown) {
+    return error instanceof AppError ? error.code : `not an AppError: ${String(error)}`;
+  }
+}
+
+function ole2With(...streams: string[]): Buffer {
+  const directory = streams.map((name) => Buffer.from(name, 'utf16le'));
+  return Buffer.concat([OLE2, Buffer.alloc(504), ...directory, Buffer.alloc(512)]);
+}
+
+describe('sniffFormat', () => {
+  it('refuses an empty file', () => {
+    expect(codeOf(Buffer.alloc(0))).toBe('FILE_EMPTY');
+  });
+
+  it('recognises an Excel workbook whatever its name', async () => {
+    const bytes = await xlsxOf((wb) => wb.addWorksheet('Feuil1').addRow(['x']));
+
+    expect(codeOf(bytes)).toBe('format xlsx');
+  });
+
+  it('recognises an OpenDocument spreadsheet by its mimetype entry', () => {
+    const bytes = buildZip([
+      { name: 'mimetype', data: 'application/vnd.oasis.opendocument.spreadsheet', stored: true },
+      { name: 'content.xml', data: '<office:document-content/>' },
+    ]);
+
+    expect(codeOf(bytes)).toBe('format ods');
+  });
+
+  it('does not take an OpenDocument text or any other zip for a spreadsheet', () => {
+    const odt = buildZip([
+      { name: 'mimetype', data: 'application/vnd.oasis.opendocument.text', stored: true },
+    ]);
+    const other = buildZip([{ name: 'readme.txt', data: 'hello' }]);
+
+    expect(codeOf(odt)).toBe('FILE_FORMAT_UNKNOWN');
+    expect(codeOf(other)).toBe('FILE_FORMAT_UNKNOWN');
+  });
+
+  it('refuses a truncated workbook as corrupt', async () => {
+    const bytes = await xlsxOf((wb) => wb.addWorksheet('Feuil1').addRow(['x']));
+
+    expect(codeOf(bytes.subarray(0, bytes.length - 100))).toBe('FILE_CORRUPT');
+  });
+
+  it('recognises an old .xls compound file', () => {
+    expect(codeOf(ole2With('Workbook', 'SummaryInformation'))).toBe('format xls');
+  });
+
+  it('refuses a password-protected workbook as encrypted', () => {
+    expect(codeOf(ole2With('EncryptionInfo', 'EncryptedPackage'))).toBe('FILE_ENCRYPTED');
+  });
+
+  it('refuses a web page or XML saved under a spreadsheet name', () => {
+    const pages = [
+      '<html xmlns:o="urn:schemas-microsoft-com:office:office"><body><table></table></body></html>',
+      '\uFEFF  \r\n<!DOCTYPE html><html></html>',
+      '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>',
+      '<HTML><TABLE><TR><TD>1</TD></TR></TABLE></HTML>',
+    ];
+
+    for (const page of pages) {
+      expect(codeOf(Buffer.from(page, 'utf8'))).toBe('FILE_FORMAT_UNSUPPORTED');
+    }
+  });
+
+  it('recognises the real Apogée maquette sample, in ISO-8859-1 and re-encoded in UTF-8', () => {
+    const latin1 = sample('apogee-maquette-7W29.txt');
+    const utf8 = Buffer.from(latin1.toString('latin1'), 'utf8');
+
+    expect(codeOf(latin1)).toBe('format apogee_maquette');
+    expect(codeOf(utf8)).toBe('format apogee_maquette');
+    expect(codeOf(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8]))).toBe(
+      'format apogee_maquette',
+    );
+  });
+
+  it('does not take a CSV mentioning the marker inside a line for a maquette', () => {
+    expect(codeOf(Buffer.from('note;commentaire\r\n12;voir XX-APO_TITRES-XX\r\n'))).toBe(
+      'format csv',
+    );
+  });
+
+  it('takes other text for CSV', () => {
+    expect(codeOf(sample('amc-student-list.csv'))).toBe('format csv');
+    expect(codeOf(sample('omrchecker-results.csv'))).toBe('format csv');
+    expect(codeOf(Buffer.from('Num\xe9ro;Note\r\n007;12,5\r\n', 'latin1'))).toBe('format csv');
+  });
+
+  it('refuses binary content as unknown', () => {
+    expect(codeOf(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]))).toBe(
+      'FILE_FORMAT_UNKNOWN',
+    );
+    expect(codeOf(Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj', 'latin1'))).toBe('FILE_FORMAT_UNKNOWN');
+  });
+
+  it('names the encoding problem of a UTF-16 text export', () => {
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('Nom\tNote\r\n', 'utf16le'),
+    ]);
+
+    expect(codeOf(utf16)).toBe('FILE_ENCODING');
+  });
+});
