@@ -8,9 +8,15 @@ import { frenchMessage } from '../domain/errors.js';
 
 /** Applies one file through the channel of its folder. */
 export async function dispatchChannel(input: ChannelInput): Promise<ChannelResult> {
-  const ctn = await input.trx('ctn').where({ code: input.ctn }).first('code');
+  const ctn = (await input.trx('ctn').where({ code: input.ctn }).first('code')) as
+    { code: string } | undefined;
   if (!ctn) {
-    return rejectWhole(0, { row: null, column: null, code: 'FILE_CTN_UNKNOWN', message: frenchMessage('FILE_CTN_UNKNOWN', `(${input.ctn})`) });
+    return rejectWhole(0, {
+      row: null,
+      column: null,
+      code: 'FILE_CTN_UNKNOWN',
+      message: frenchMessage('FILE_CTN_UNKNOWN', `(${input.ctn})`),
+    });
   }
 
   if (input.input.kind === 'maquette') {
@@ -18,8 +24,13 @@ export async function dispatchChannel(input: ChannelInput): Promise<ChannelResul
       return importMaquette(input, input.input.maquette);
     }
     return rejectWhole(0, {
-      row: null, column: null, code: 'FILE_FORMAT_UNSUPPORTED',
-      message: frenchMessage('FILE_FORMAT_UNSUPPORTED', '(une maquette Apogée se dépose dans le dossier referentiel)'),
+      row: null,
+      column: null,
+      code: 'FILE_FORMAT_UNSUPPORTED',
+      message: frenchMessage(
+        'FILE_FORMAT_UNSUPPORTED',
+        '(une maquette Apogée se dépose dans le dossier referentiel)',
+      ),
     });
   }
 

@@ -15,9 +15,24 @@ import type { ChannelInput, ChannelResult } from './types.js';
 /** Column meanings shared by grade and jury files; `extra` adds the value column. */
 export function keyColumns(workbook: Workbook, extra: ColumnSpec): ColumnSpec[] {
   return [
-    { key: 'number', synonyms: ['N° anonyme', 'numéro anonyme', 'NUM_ANONYMAT', 'numéro d’anonymat', 'anonymat', ...headerStarting(workbook, 'a:')], required: false },
+    {
+      key: 'number',
+      synonyms: [
+        'N° anonyme',
+        'numéro anonyme',
+        'NUM_ANONYMAT',
+        'numéro d’anonymat',
+        'anonymat',
+        ...headerStarting(workbook, 'a:'),
+      ],
+      required: false,
+    },
     { key: 'student', synonyms: ['COD_ETU', 'numéro étudiant', 'n° étudiant'], required: false },
-    { key: 'object', synonyms: ['code épreuve', 'COD_ELP', 'COD_EPR', 'code enseignement', 'épreuve'], required: false },
+    {
+      key: 'object',
+      synonyms: ['code épreuve', 'COD_ELP', 'COD_EPR', 'code enseignement', 'épreuve'],
+      required: false,
+    },
     { key: 'session', synonyms: ['session', 'COD_SES'], required: false },
     extra,
   ];
@@ -26,8 +41,14 @@ export function keyColumns(workbook: Workbook, extra: ColumnSpec): ColumnSpec[] 
 /** Header texts of the first rows starting with a prefix (AMC's `A:numero`, `Note /20`): synonyms found in the file. */
 export function headerStarting(workbook: Workbook, prefix: string): string[] {
   const sheet = workbook.sheets.find((s) => s.state === 'visible');
-  const texts = (sheet?.rows.slice(0, 20) ?? []).flatMap((row) => row.cells.map((cell) => cellText(cell)));
-  return [...new Set(texts.filter((t) => normaliseHeader(t).startsWith(normaliseHeader(prefix)) && t.length < 40))];
+  const texts = (sheet?.rows.slice(0, 20) ?? []).flatMap((row) =>
+    row.cells.map((cell) => cellText(cell)),
+  );
+  return [
+    ...new Set(
+      texts.filter((t) => normaliseHeader(t).startsWith(normaliseHeader(prefix)) && t.length < 40),
+    ),
+  ];
 }
 
 /** The visible sheets only: hidden ones are never read as data. */
@@ -36,12 +57,18 @@ function visibleOnly(workbook: Workbook): Workbook {
 }
 
 /** The assessment a returned grade-entry workbook was made for; throws when its fingerprint is forged. */
-function boundAssessment(input: ChannelInput, workbook: Workbook): { assessmentId: number; templateId: number } | undefined {
+function boundAssessment(
+  input: ChannelInput,
+  workbook: Workbook,
+): { assessmentId: number; templateId: number } | undefined {
   const sheet = workbook.sheets.find((s) => s.name === FINGERPRINT_SHEET_NAME);
   if (!sheet) {
     return undefined;
   }
-  const pairs = sheet.rows.map((row): [string, string] => [cellText(row.cells[0]), cellText(row.cells[1])]);
+  const pairs = sheet.rows.map((row): [string, string] => [
+    cellText(row.cells[0]),
+    cellText(row.cells[1]),
+  ]);
   const signed = readFingerprintSheet(pairs);
   if (!signed || !verifyFingerprint(signed.fields, signed.mac, input.ctx.secret)) {
     throw new AppError('WORKBOOK_TAMPERED');
@@ -52,7 +79,12 @@ function boundAssessment(input: ChannelInput, workbook: Workbook): { assessmentI
   return { assessmentId: signed.fields.assessmentId, templateId: signed.fields.templateId };
 }
 
-function gradeCell(cell: Cell | undefined): { raw: string } | { number: number } | { error: 'CELL_ERROR' | 'CELL_FORMULA_NO_VALUE' | 'GRADE_INVALID' } {
+function gradeCell(
+  cell: Cell | undefined,
+):
+  | { raw: string }
+  | { number: number }
+  | { error: 'CELL_ERROR' | 'CELL_FORMULA_NO_VALUE' | 'GRADE_INVALID' } {
   switch (cell?.kind) {
     case undefined:
     case 'blank':
@@ -73,32 +105,119 @@ function gradeCell(cell: Cell | undefined): { raw: string } | { number: number }
 }
 
 /** Reads the rows of a grade or jury file and resolves them, or returns the whole-file rejection. */
-export async function readKeyedFile(input: ChannelInput, workbook: Workbook, extra: ColumnSpec, errors: ErrorList): Promise<{ rows: KeyedRow[]; resolution: Resolution }> {
+export async function readKeyedFile(
+  input: ChannelInput,
+  workbook: Workbook,
+  extra: ColumnSpec,
+  errors: ErrorList,
+): Promise<{ rows: KeyedRow[]; resolution: Resolution }> {
   const bound = boundAssessment(input, workbook);
   const data = visibleOnly(workbook);
   const { rows } = keyedRows(data, keyColumns(data, extra));
   const first = rows[0];
   if (!first || (!first.has('number') && !first.has('student'))) {
-    throw new AppError(first ? 'COLUMN_MISSING' : 'FILE_NO_DATA', first ? '(« N° anonyme » ou « COD_ETU »)' : undefined);
+    throw new AppError(
+      first ? 'COLUMN_MISSING' : 'FILE_NO_DATA',
+      first ? '(« N° anonyme » ou « COD_ETU »)' : undefined,
+    );
   }
-  const resolution = first.has('number') ? await resolveByNumber(input, rows, errors, bound) : await resolveByIdentity(input, rows, errors);
+  const resolution = first.has('number')
+    ? await resolveByNumber(input, rows, errors, bound)
+    : await resolveByIdentity(input, rows, errors);
   return { rows, resolution };
 }
 
 /** Settles the status: a state refusal voids the file; other errors void it unless the channel accepts valid rows. */
-export function settle(input: ChannelInput, read: number, kept: number, errors: ErrorList, stateRefusal: boolean, what: string): ChannelResult {
+export function settle(
+  input: ChannelInput,
+  read: number,
+  kept: number,
+  errors: ErrorList,
+  stateRefusal: boolean,
+  what: string,
+): ChannelResult {
   const partialAllowed = input.ctx.config.partialChannels.includes(input.channel) && !stateRefusal;
   if (errors.items.length > 0 && !partialAllowed) {
-    return { status: 'rejected', rows: { read, imported: 0, rejected: Math.max(errors.rows.size, 1) }, errors: errors.items, summary: `Fichier refusé : aucune ${what} enregistrée. Corrigez les lignes listées puis déposez-le à nouveau.` };
+    return {
+      status: 'rejected',
+      rows: { read, imported: 0, rejected: Math.max(errors.rows.size, 1) },
+      errors: errors.items,
+      summary: `Fichier refusé : aucune ${what} enregistrée. Corrigez les lignes listées puis déposez-le à nouveau.`,
+    };
   }
   const status = errors.items.length > 0 ? 'partial' : 'imported';
-  return { status, rows: { read, imported: kept, rejected: errors.rows.size }, errors: errors.items, summary: `${kept} ${what}(s) enregistrée(s) sur ${read} ligne(s) lue(s).` };
+  return {
+    status,
+    rows: { read, imported: kept, rejected: errors.rows.size },
+    errors: errors.items,
+    summary: `${kept} ${what}(s) enregistrée(s) sur ${read} ligne(s) lue(s).`,
+  };
+}
+
+/** Parses the grade of every resolved row against its assessment's scale; blanks are counted, never written. */
+async function parseGrades(
+  input: ChannelInput,
+  resolved: Resolution['resolved'],
+  errors: ErrorList,
+): Promise<{ writes: GradeWrite[]; blanks: number }> {
+  const scales = new Map(
+    (
+      (await input
+        .trx('assessment')
+        .whereIn('id', [...new Set(resolved.map((r) => r.assessmentId))])
+        .select('id', 'scale')) as Array<{ id: number; scale: string }>
+    ).map((a) => [a.id, Number(a.scale)]),
+  );
+  const writes: GradeWrite[] = [];
+  let blanks = 0;
+  for (const r of dropDuplicates(resolved, errors, 'N° anonyme')) {
+    const cell = gradeCell(r.row.get('grade'));
+    const parsed =
+      'error' in cell
+        ? { ok: false as const, code: cell.error }
+        : parseGrade(cell, { scale: scales.get(r.assessmentId) ?? 20 });
+    if (!parsed.ok) {
+      errors.add(
+        r.row.number,
+        'Note',
+        parsed.code,
+        r.row.text('grade'),
+        'detail' in parsed ? parsed.detail : undefined,
+      );
+      continue;
+    }
+    if (parsed.grade.kind === 'blank') {
+      blanks += 1;
+      continue;
+    }
+    writes.push({
+      assessmentId: r.assessmentId,
+      studentNumber: r.studentNumber,
+      ...gradeToStorage(parsed.grade),
+      afterLift: r.state === 'L',
+    });
+  }
+
+  return { writes, blanks };
 }
 
 /** Imports a grade file. */
-export async function importGradeTable(input: ChannelInput, workbook: Workbook): Promise<ChannelResult> {
+export async function importGradeTable(
+  input: ChannelInput,
+  workbook: Workbook,
+): Promise<ChannelResult> {
   const errors = new ErrorList();
-  const extra = { key: 'grade', synonyms: ['Note', 'note sur 20', 'NOT_ELP', 'NOT_EPR', ...headerStarting(visibleOnly(workbook), 'note')], required: true };
+  const extra = {
+    key: 'grade',
+    synonyms: [
+      'Note',
+      'note sur 20',
+      'NOT_ELP',
+      'NOT_EPR',
+      ...headerStarting(visibleOnly(workbook), 'note'),
+    ],
+    required: true,
+  };
   let read: Awaited<ReturnType<typeof readKeyedFile>>;
   try {
     read = await readKeyedFile(input, workbook, extra, errors);
@@ -110,26 +229,24 @@ export async function importGradeTable(input: ChannelInput, workbook: Workbook):
     return settle(input, 0, 0, errors, true, 'note');
   }
 
-  const scales = new Map(((await input.trx('assessment').whereIn('id', [...new Set(read.resolution.resolved.map((r) => r.assessmentId))]).select('id', 'scale')) as Array<{ id: number; scale: string }>).map((a) => [a.id, Number(a.scale)]));
-  const writes: GradeWrite[] = [];
-  let blanks = 0;
-  for (const r of dropDuplicates(read.resolution.resolved, errors, 'N° anonyme')) {
-    const cell = gradeCell(r.row.get('grade'));
-    const parsed = 'error' in cell ? { ok: false as const, code: cell.error } : parseGrade(cell, { scale: scales.get(r.assessmentId) ?? 20 });
-    if (!parsed.ok) {
-      errors.add(r.row.number, 'Note', parsed.code, r.row.text('grade'), 'detail' in parsed ? parsed.detail : undefined);
-      continue;
-    }
-    if (parsed.grade.kind === 'blank') {
-      blanks += 1;
-      continue;
-    }
-    writes.push({ assessmentId: r.assessmentId, studentNumber: r.studentNumber, ...gradeToStorage(parsed.grade), afterLift: r.state === 'L' });
-  }
+  const { writes, blanks } = await parseGrades(input, read.resolution.resolved, errors);
 
-  const result = settle(input, read.rows.length, writes.length, errors, read.resolution.stateRefusal !== null, 'note');
+  const result = settle(
+    input,
+    read.rows.length,
+    writes.length,
+    errors,
+    read.resolution.stateRefusal !== null,
+    'note',
+  );
   if (result.status !== 'rejected') {
-    await writeGrades(input.trx, writes, input.channel === 'lecteur-optique' ? 'lecteur-optique' : 'fichier', input.intakeId, 'service');
+    await writeGrades(
+      input.trx,
+      writes,
+      input.channel === 'lecteur-optique' ? 'lecteur-optique' : 'fichier',
+      input.intakeId,
+      'service',
+    );
     if (blanks > 0) {
       result.summary += ` ${blanks} ligne(s) sans note laissée(s) vide(s).`;
     }

@@ -9,9 +9,16 @@ import type { Workbook } from '../readers/table.js';
 import type { ChannelInput, ChannelResult } from './types.js';
 
 /** Imports a jury file. */
-export async function importJuryTable(input: ChannelInput, workbook: Workbook): Promise<ChannelResult> {
+export async function importJuryTable(
+  input: ChannelInput,
+  workbook: Workbook,
+): Promise<ChannelResult> {
   const errors = new ErrorList();
-  const extra = { key: 'result', synonyms: ['Résultat', 'résultat jury', 'décision', 'COD_TRE', 'code résultat'], required: true };
+  const extra = {
+    key: 'result',
+    synonyms: ['Résultat', 'résultat jury', 'décision', 'COD_TRE', 'code résultat'],
+    required: true,
+  };
   let read: Awaited<ReturnType<typeof readKeyedFile>>;
   try {
     read = await readKeyedFile(input, workbook, extra, errors);
@@ -24,7 +31,10 @@ export async function importJuryTable(input: ChannelInput, workbook: Workbook): 
   }
 
   const stored = (await input.trx('result_code').select('code')) as Array<{ code: string }>;
-  const allowed = new Set([...stored.map((c) => c.code), ...Object.keys(input.ctx.config.resultCodes)]);
+  const allowed = new Set([
+    ...stored.map((c) => c.code),
+    ...Object.keys(input.ctx.config.resultCodes),
+  ]);
   const writes: ResultWrite[] = [];
   for (const r of dropDuplicates(read.resolution.resolved, errors, 'N° anonyme')) {
     const code = r.row.text('result').toUpperCase();
@@ -32,10 +42,22 @@ export async function importJuryTable(input: ChannelInput, workbook: Workbook): 
       errors.add(r.row.number, 'Résultat', 'RESULT_CODE_UNKNOWN', r.row.text('result'));
       continue;
     }
-    writes.push({ assessmentId: r.assessmentId, studentNumber: r.studentNumber, result: code, afterLift: r.state === 'L' });
+    writes.push({
+      assessmentId: r.assessmentId,
+      studentNumber: r.studentNumber,
+      result: code,
+      afterLift: r.state === 'L',
+    });
   }
 
-  const result = settle(input, read.rows.length, writes.length, errors, read.resolution.stateRefusal !== null, 'décision');
+  const result = settle(
+    input,
+    read.rows.length,
+    writes.length,
+    errors,
+    read.resolution.stateRefusal !== null,
+    'décision',
+  );
   if (result.status !== 'rejected') {
     await writeResults(input.trx, writes, input.intakeId, 'service');
   }

@@ -1,6 +1,7 @@
 // An Apogée grade maquette dropped in referentiel/: its students become students with an IA on the
 // étape and an IP on each of its objects; its result codes are recorded; its bytes are kept so the
 // maquette can be filled with grades after the lift (outputs/apogee-export).
+import type { ObjectKind } from '../domain/types.js';
 import { maquetteObjects, type Maquette } from '../readers/apogee-maquette.js';
 import { emptyCollected, objectKey, storeReferential } from './referential.js';
 import { ErrorList } from './rows.js';
@@ -12,6 +13,35 @@ export function maquetteYear(m: Maquette, fallback: number): number {
   return match ? Number(match[1]) : fallback;
 }
 
+/** The object kind of a maquette column; Apogée's other kinds (EPR…) are handled as ELP. */
+function kindOf(kind: string): ObjectKind {
+  return (['VDI', 'VET', 'ELP', 'EP'] as const).find((k) => k === kind) ?? 'ELP';
+}
+
+/** Records the maquette's result codes and its bytes (for the filled export after the lift). */
+async function keepMaquette(input: ChannelInput, m: Maquette, year: number): Promise<unknown[]> {
+  const codes = Object.entries(m.resultCodeLabels).map(([code, label]) => ({
+    code,
+    label,
+    passing: input.ctx.config.passingResultCodes.includes(code),
+  }));
+  if (codes.length > 0) {
+    await input.trx('result_code').insert(codes).onConflict('code').ignore();
+  }
+  await input
+    .trx('apogee_maquette')
+    .insert({
+      ctn: input.ctn,
+      year,
+      sha256: input.sha256,
+      file_name: input.fileName,
+      content: input.bytes,
+    })
+    .onConflict('sha256')
+    .ignore();
+  return codes;
+}
+
 /** Imports an Apogée maquette as referential data. */
 export async function importMaquette(input: ChannelInput, m: Maquette): Promise<ChannelResult> {
   const errors = new ErrorList();
@@ -20,37 +50,61 @@ export async function importMaquette(input: ChannelInput, m: Maquette): Promise<
   const vet = m.titles.apoC_cod_dip ?? '';
   const vetVersion = m.titles.apoC_cod_vdi ?? '';
   if (vet) {
-    collected.objects.set(objectKey('VET', vet, vetVersion), { kind: 'VET', code: vet, version: vetVersion, label: m.titles.apoC_lib_dip ?? vet });
+    collected.objects.set(objectKey('VET', vet, vetVersion), {
+      kind: 'VET',
+      code: vet,
+      version: vetVersion,
+      label: m.titles.apoC_lib_dip ?? vet,
+    });
   }
   const objects = maquetteObjects(m);
   for (const o of objects) {
-    const kind = (['VDI', 'VET', 'ELP', 'EP'].includes(o.kind) ? o.kind : 'ELP') as 'ELP';
-    collected.objects.set(objectKey(kind, o.code, o.version), { kind, code: o.code, version: o.version, label: o.label || o.code });
+    const kind = kindOf(o.kind);
+    collected.objects.set(objectKey(kind, o.code, o.version), {
+      kind,
+      code: o.code,
+      version: o.version,
+      label: o.label || o.code,
+    });
   }
 
   for (const s of m.students) {
     collected.students.set(s.studentNumber, {
-      student_number: s.studentNumber, last_name: s.lastName, first_name: s.firstName, birth_date: s.birthDate, ine: null,
+      student_number: s.studentNumber,
+      last_name: s.lastName,
+      first_name: s.firstName,
+      birth_date: s.birthDate,
+      ine: null,
     });
     if (vet) {
-      collected.ia.push({ student: s.studentNumber, vet: objectKey('VET', vet, vetVersion), year, good: true });
+      collected.ia.push({
+        student: s.studentNumber,
+        vet: objectKey('VET', vet, vetVersion),
+        year,
+        good: true,
+      });
     }
     for (const o of objects) {
-      const kind = ['VDI', 'VET', 'ELP', 'EP'].includes(o.kind) ? o.kind : 'ELP';
-      collected.ip.push({ student: s.studentNumber, objectKey: objectKey(kind, o.code, o.version), year });
+      const kind = kindOf(o.kind);
+      collected.ip.push({
+        student: s.studentNumber,
+        objectKey: objectKey(kind, o.code, o.version),
+        year,
+      });
     }
   }
 
   await storeReferential(input, collected, errors);
   if (errors.items.length > 0) {
-    return { status: 'rejected', rows: { read: m.students.length, imported: 0, rejected: m.students.length }, errors: errors.items, summary: 'Maquette refusée.' };
+    return {
+      status: 'rejected',
+      rows: { read: m.students.length, imported: 0, rejected: m.students.length },
+      errors: errors.items,
+      summary: 'Maquette refusée.',
+    };
   }
 
-  const codes = Object.entries(m.resultCodeLabels).map(([code, label]) => ({ code, label, passing: input.ctx.config.passingResultCodes.includes(code) }));
-  if (codes.length > 0) {
-    await input.trx('result_code').insert(codes).onConflict('code').ignore();
-  }
-  await input.trx('apogee_maquette').insert({ ctn: input.ctn, year, sha256: input.sha256, file_name: input.fileName, content: input.bytes }).onConflict('sha256').ignore();
+  const codes = await keepMaquette(input, m, year);
 
   const read = m.students.length;
   const summary = `Maquette Apogée : ${read} étudiants, ${objects.length} enseignements, ${codes.length} codes résultat enregistrés.`;

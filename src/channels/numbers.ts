@@ -4,7 +4,11 @@
 import type { Knex } from 'knex';
 import { likelyIntended, parseNumber } from '../domain/numbering.js';
 import type { ErrorCode } from '../domain/errors.js';
-import { loadTemplateById, type LoadedTemplate, type TemplateAssessment } from '../services/lookups.js';
+import {
+  loadTemplateById,
+  type LoadedTemplate,
+  type TemplateAssessment,
+} from '../services/lookups.js';
 
 /** One stored number. */
 export interface Holder {
@@ -30,17 +34,29 @@ export class NumberBook {
 
   /** Reads every number of the file in one query; templates of the CTN are loaded for check-character help. */
   static async load(trx: Knex.Transaction, ctn: string, numbers: string[]): Promise<NumberBook> {
-    const rows = (await trx('anonymous_number').whereIn('number', [...new Set(numbers)]).orderBy('year', 'desc')) as Array<{
-      number: string; student_number: string; template_id: number; assessment_id: number | null;
+    const rows = (await trx('anonymous_number')
+      .whereIn('number', [...new Set(numbers)])
+      .orderBy('year', 'desc')) as Array<{
+      number: string;
+      student_number: string;
+      template_id: number;
+      assessment_id: number | null;
     }>;
     const holders = new Map<string, Holder>();
     for (const row of rows) {
       if (!holders.has(row.number)) {
-        holders.set(row.number, { number: row.number, studentNumber: row.student_number, templateId: row.template_id, assessmentId: row.assessment_id });
+        holders.set(row.number, {
+          number: row.number,
+          studentNumber: row.student_number,
+          templateId: row.template_id,
+          assessmentId: row.assessment_id,
+        });
       }
     }
     const ids = new Set([...holders.values()].map((h) => h.templateId));
-    const own = (await trx('anonymity_template').where({ ctn }).select('id')) as Array<{ id: number }>;
+    const own = (await trx('anonymity_template').where({ ctn }).select('id')) as Array<{
+      id: number;
+    }>;
     own.forEach((t) => ids.add(t.id));
     const templates = new Map<number, LoadedTemplate>();
     for (const id of ids) {
@@ -49,13 +65,29 @@ export class NumberBook {
     // All numbers of the CTN are needed only to suggest what a misread number was meant to be.
     const missing = numbers.some((n) => n !== '' && !holders.has(n));
     const ctnNumbers = missing
-      ? new Set(((await trx('anonymous_number').whereIn('template_id', own.map((t) => t.id)).select('number')) as Array<{ number: string }>).map((r) => r.number))
+      ? new Set(
+          (
+            (await trx('anonymous_number')
+              .whereIn(
+                'template_id',
+                own.map((t) => t.id),
+              )
+              .select('number')) as Array<{ number: string }>
+          ).map((r) => r.number),
+        )
       : new Set<string>();
-    return new NumberBook(holders, templates, [...templates.values()].filter((t) => t.ctn === ctn), ctnNumbers);
+    return new NumberBook(
+      holders,
+      templates,
+      [...templates.values()].filter((t) => t.ctn === ctn),
+      ctnNumbers,
+    );
   }
 
   /** The holder of a number, or why there is none (with candidates for a failed check character). */
-  find(text: string): { holder: Holder; template: LoadedTemplate } | { code: ErrorCode; detail?: string } {
+  find(
+    text: string,
+  ): { holder: Holder; template: LoadedTemplate } | { code: ErrorCode; detail?: string } {
     const number = normaliseNumber(text);
     if (number === '' || number === '*') {
       return { code: 'NUMBER_BLANK' };
@@ -69,7 +101,8 @@ export class NumberBook {
       const parsed = parseNumber(t.rule, number);
       if (!parsed.ok && parsed.code === 'NUMBER_CHECK_FAILED') {
         const candidates = likelyIntended(t.rule, number, (n) => this.ctnNumbers.has(n));
-        const detail = candidates.length > 0 ? `Numéros probables : ${candidates.join(', ')}.` : undefined;
+        const detail =
+          candidates.length > 0 ? `Numéros probables : ${candidates.join(', ')}.` : undefined;
         return { code: 'NUMBER_CHECK_FAILED', detail };
       }
     }
@@ -83,7 +116,8 @@ export function assessmentFor(
   holder: Holder,
   hint: { assessmentId?: number; objectCode?: string; session?: number; fileName: string },
 ): TemplateAssessment | { code: ErrorCode; detail?: string } {
-  const byId = (id: number): TemplateAssessment | undefined => template.assessments.find((a) => a.info.assessmentId === id);
+  const byId = (id: number): TemplateAssessment | undefined =>
+    template.assessments.find((a) => a.info.assessmentId === id);
 
   if (hint.assessmentId !== undefined) {
     const bound = template.assessments.find((a) => a.info.assessmentId === hint.assessmentId);
@@ -101,7 +135,9 @@ export function assessmentFor(
 
   let candidates = template.assessments;
   if (hint.objectCode) {
-    candidates = candidates.filter((a) => a.info.objectCode.toUpperCase() === hint.objectCode?.toUpperCase());
+    candidates = candidates.filter(
+      (a) => a.info.objectCode.toUpperCase() === hint.objectCode?.toUpperCase(),
+    );
   } else if (candidates.length > 1) {
     const upperName = hint.fileName.toUpperCase();
     candidates = candidates.filter((a) => upperName.includes(a.info.objectCode.toUpperCase()));
@@ -113,5 +149,8 @@ export function assessmentFor(
     return candidates[0];
   }
   const codes = template.assessments.map((a) => a.info.objectCode).join(', ');
-  return { code: 'ASSESSMENT_UNKNOWN', detail: `(précisez l'épreuve : colonne « Code épreuve » ou code dans le nom du fichier, parmi ${codes})` };
+  return {
+    code: 'ASSESSMENT_UNKNOWN',
+    detail: `(précisez l'épreuve : colonne « Code épreuve » ou code dans le nom du fichier, parmi ${codes})`,
+  };
 }

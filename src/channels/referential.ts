@@ -10,10 +10,22 @@ import { birthDateOf, ErrorList, keyedRows, type KeyedRow } from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
 
 const SPECS: ColumnSpec[] = [
-  { key: 'student', synonyms: ['COD_ETU', 'numéro étudiant', 'n° étudiant', 'numero etudiant', 'code étudiant'], required: false },
-  { key: 'lastName', synonyms: ['LIB_NOM_PAT_IND', 'nom', 'nom de famille', 'nom patronymique'], required: false },
+  {
+    key: 'student',
+    synonyms: ['COD_ETU', 'numéro étudiant', 'n° étudiant', 'numero etudiant', 'code étudiant'],
+    required: false,
+  },
+  {
+    key: 'lastName',
+    synonyms: ['LIB_NOM_PAT_IND', 'nom', 'nom de famille', 'nom patronymique'],
+    required: false,
+  },
   { key: 'firstName', synonyms: ['LIB_PR1_IND', 'prénom', 'prenom'], required: false },
-  { key: 'birthDate', synonyms: ['DATE_NAI_IND', 'date de naissance', 'naissance'], required: false },
+  {
+    key: 'birthDate',
+    synonyms: ['DATE_NAI_IND', 'date de naissance', 'naissance'],
+    required: false,
+  },
   { key: 'ine', synonyms: ['COD_NNE_IND', 'INE', 'numéro INE'], required: false },
   { key: 'vet', synonyms: ['COD_ETP', 'COD_VET', 'étape', 'code étape'], required: false },
   { key: 'vetVersion', synonyms: ['COD_VRS_VET', 'version étape', 'version'], required: false },
@@ -34,7 +46,8 @@ interface Collected {
   ip: Array<{ student: string; objectKey: string; year: number }>;
 }
 
-const objectKey = (kind: string, code: string, version: string): string => `${kind}|${code}|${version}`;
+const objectKey = (kind: string, code: string, version: string): string =>
+  `${kind}|${code}|${version}`;
 
 function yearOf(row: KeyedRow, fallback: number, errors: ErrorList): number {
   const text = row.text('year').slice(0, 4);
@@ -72,7 +85,12 @@ function collectRow(row: KeyedRow, defaultYear: number, into: Collected, errors:
       return;
     }
     const version = row.text('vetVersion');
-    into.objects.set(objectKey(kind, row.text('code'), version), { kind: kind as ObjectKind, code: row.text('code'), version, label: row.text('label') || row.text('code') });
+    into.objects.set(objectKey(kind, row.text('code'), version), {
+      kind: kind as ObjectKind,
+      code: row.text('code'),
+      version,
+      label: row.text('label') || row.text('code'),
+    });
     return;
   }
 
@@ -87,23 +105,49 @@ function collectRow(row: KeyedRow, defaultYear: number, into: Collected, errors:
   const vet = row.text('vet');
   if (vet) {
     const version = row.text('vetVersion');
-    into.objects.set(objectKey('VET', vet, version), { kind: 'VET', code: vet, version, label: row.text('vetLabel') || vet });
+    into.objects.set(objectKey('VET', vet, version), {
+      kind: 'VET',
+      code: vet,
+      version,
+      label: row.text('vetLabel') || vet,
+    });
     const standing = row.text('standing').toUpperCase();
-    into.ia.push({ student, vet: objectKey('VET', vet, version), year, good: !['N', 'NON', 'A', 'ANNULEE', 'ANNULÉE'].includes(standing) });
+    into.ia.push({
+      student,
+      vet: objectKey('VET', vet, version),
+      year,
+      good: !['N', 'NON', 'A', 'ANNULEE', 'ANNULÉE'].includes(standing),
+    });
   }
   const elp = row.text('elp');
   if (elp) {
-    into.objects.set(objectKey('ELP', elp, ''), { kind: 'ELP', code: elp, version: '', label: row.text('elpLabel') || elp });
+    into.objects.set(objectKey('ELP', elp, ''), {
+      kind: 'ELP',
+      code: elp,
+      version: '',
+      label: row.text('elpLabel') || elp,
+    });
     into.ip.push({ student, objectKey: objectKey('ELP', elp, ''), year });
   }
 }
 
 /** Creates missing objects in the file's CTN; returns ids by key, erroring on objects of another CTN. */
-async function ensureObjects(trx: Knex.Transaction, ctn: string, objects: Collected['objects'], errors: ErrorList): Promise<Map<string, number>> {
+async function ensureObjects(
+  trx: Knex.Transaction,
+  ctn: string,
+  objects: Collected['objects'],
+  errors: ErrorList,
+): Promise<Map<string, number>> {
   const rows = [...objects.values()].map((o) => ({ ...o, ctn }));
   await insertIgnore(trx, 'teaching_object', rows, ['kind', 'code', 'version']);
-  const stored = (await trx('teaching_object').whereIn('code', [...new Set(rows.map((r) => r.code))])) as Array<{
-    id: number; kind: string; code: string; version: string; ctn: string;
+  const stored = (await trx('teaching_object').whereIn('code', [
+    ...new Set(rows.map((r) => r.code)),
+  ])) as Array<{
+    id: number;
+    kind: string;
+    code: string;
+    version: string;
+    ctn: string;
   }>;
   const ids = new Map<string, number>();
   for (const o of stored) {
@@ -122,11 +166,23 @@ async function ensureObjects(trx: Knex.Transaction, ctn: string, objects: Collec
 /** Writes what was collected, set-based. */
 async function store(input: ChannelInput, c: Collected, errors: ErrorList): Promise<void> {
   const { trx, ctn } = input;
-  await upsert(trx, 'student', [...c.students.values()], ['student_number'], ['last_name', 'first_name', 'birth_date', 'ine']);
+  await upsert(
+    trx,
+    'student',
+    [...c.students.values()],
+    ['student_number'],
+    ['last_name', 'first_name', 'birth_date', 'ine'],
+  );
   const ids = await ensureObjects(trx, ctn, c.objects, errors);
 
   const referenced = [...new Set([...c.ia.map((r) => r.student), ...c.ip.map((r) => r.student)])];
-  const known = new Set(((await trx('student').whereIn('student_number', referenced).select('student_number')) as Array<{ student_number: string }>).map((r) => r.student_number));
+  const known = new Set(
+    (
+      (await trx('student')
+        .whereIn('student_number', referenced)
+        .select('student_number')) as Array<{ student_number: string }>
+    ).map((r) => r.student_number),
+  );
   for (const missing of referenced.filter((s) => !known.has(s))) {
     errors.add(null, 'COD_ETU', 'STUDENT_UNKNOWN', missing);
   }
@@ -135,9 +191,31 @@ async function store(input: ChannelInput, c: Collected, errors: ErrorList): Prom
   }
 
   // A file lists a student once per element: one IA per (student, VET, year) is kept, the last seen.
-  const ia = [...new Map(c.ia.map((r) => [`${r.student}|${r.vet}|${r.year}`, { student_number: r.student, vet_id: ids.get(r.vet), year: r.year, in_good_standing: r.good }])).values()];
-  await upsert(trx, 'admin_enrolment', ia, ['student_number', 'vet_id', 'year'], ['in_good_standing']);
-  const ip = c.ip.map((r) => ({ student_number: r.student, object_id: ids.get(r.objectKey), year: r.year }));
+  const ia = [
+    ...new Map(
+      c.ia.map((r) => [
+        `${r.student}|${r.vet}|${r.year}`,
+        {
+          student_number: r.student,
+          vet_id: ids.get(r.vet),
+          year: r.year,
+          in_good_standing: r.good,
+        },
+      ]),
+    ).values(),
+  ];
+  await upsert(
+    trx,
+    'admin_enrolment',
+    ia,
+    ['student_number', 'vet_id', 'year'],
+    ['in_good_standing'],
+  );
+  const ip = c.ip.map((r) => ({
+    student_number: r.student,
+    object_id: ids.get(r.objectKey),
+    year: r.year,
+  }));
   await insertIgnore(trx, 'pedagogic_enrolment', ip, ['student_number', 'object_id', 'year']);
 }
 
@@ -146,7 +224,10 @@ function emptyCollected(): Collected {
 }
 
 /** Imports a referential table (students, IA, IP, objects). */
-export async function importReferentialTable(input: ChannelInput, workbook: Workbook): Promise<ChannelResult> {
+export async function importReferentialTable(
+  input: ChannelInput,
+  workbook: Workbook,
+): Promise<ChannelResult> {
   const errors = new ErrorList();
   let rows: KeyedRow[];
   try {
@@ -154,7 +235,12 @@ export async function importReferentialTable(input: ChannelInput, workbook: Work
   } catch (error: unknown) {
     if (error instanceof AppError) {
       errors.addError(null, null, error);
-      return { status: 'rejected', rows: { read: 0, imported: 0, rejected: 0 }, errors: errors.items, summary: error.message };
+      return {
+        status: 'rejected',
+        rows: { read: 0, imported: 0, rejected: 0 },
+        errors: errors.items,
+        summary: error.message,
+      };
     }
     throw error;
   }
@@ -167,7 +253,13 @@ export async function importReferentialTable(input: ChannelInput, workbook: Work
 
   const read = rows.length;
   if (errors.items.length > 0) {
-    return { status: 'rejected', rows: { read, imported: 0, rejected: Math.max(errors.rows.size, 1) }, errors: errors.items, summary: 'Fichier refusé : aucune ligne importée. Corrigez les erreurs listées puis déposez-le à nouveau.' };
+    return {
+      status: 'rejected',
+      rows: { read, imported: 0, rejected: Math.max(errors.rows.size, 1) },
+      errors: errors.items,
+      summary:
+        'Fichier refusé : aucune ligne importée. Corrigez les erreurs listées puis déposez-le à nouveau.',
+    };
   }
   const summary = `${collected.students.size} étudiants, ${collected.objects.size} enseignements, ${collected.ia.length} inscriptions administratives et ${collected.ip.length} inscriptions pédagogiques importés.`;
   return { status: 'imported', rows: { read, imported: read, rejected: 0 }, errors: [], summary };

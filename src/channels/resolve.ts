@@ -22,8 +22,17 @@ export interface Resolution {
 }
 
 /** Resolves rows keyed by anonymous number. `bound` is the assessment a returned workbook was made for. */
-export async function resolveByNumber(input: ChannelInput, rows: KeyedRow[], errors: ErrorList, bound?: { assessmentId: number; templateId: number }): Promise<Resolution> {
-  const book = await NumberBook.load(input.trx, input.ctn, rows.map((r) => r.text('number').replace(/\s+/g, '').toUpperCase()));
+export async function resolveByNumber(
+  input: ChannelInput,
+  rows: KeyedRow[],
+  errors: ErrorList,
+  bound?: { assessmentId: number; templateId: number },
+): Promise<Resolution> {
+  const book = await NumberBook.load(
+    input.trx,
+    input.ctn,
+    rows.map((r) => r.text('number').replace(/\s+/g, '').toUpperCase()),
+  );
   const enrolled = await enrolmentsOf(input, rows);
   const resolved: Resolved[] = [];
   let stateRefusal: ErrorCode | null = null;
@@ -44,7 +53,12 @@ export async function resolveByNumber(input: ChannelInput, rows: KeyedRow[], err
       continue;
     }
     const session = Number(row.text('session')) || undefined;
-    const target = assessmentFor(template, holder, { assessmentId: bound?.assessmentId, objectCode: row.text('object') || undefined, session, fileName: input.fileName });
+    const target = assessmentFor(template, holder, {
+      assessmentId: bound?.assessmentId,
+      objectCode: row.text('object') || undefined,
+      session,
+      fileName: input.fileName,
+    });
     if ('code' in target) {
       errors.add(row.number, 'N° anonyme', target.code, row.text('number'), target.detail);
       continue;
@@ -52,24 +66,49 @@ export async function resolveByNumber(input: ChannelInput, rows: KeyedRow[], err
     const verdict = decide('import_by_number', target.state, { isManager: false });
     if (!verdict.allowed) {
       stateRefusal = verdict.code;
-      errors.add(row.number, 'N° anonyme', verdict.code, row.text('number'), `(épreuve ${target.info.objectCode} dans l'état ${target.state})`);
+      errors.add(
+        row.number,
+        'N° anonyme',
+        verdict.code,
+        row.text('number'),
+        `(épreuve ${target.info.objectCode} dans l'état ${target.state})`,
+      );
       continue;
     }
-    if (holder.assessmentId === null && !enrolled.has(`${target.objectId}|${holder.studentNumber}|${target.info.year}`)) {
-      errors.add(row.number, 'N° anonyme', 'NUMBER_NOT_CONCERNED', row.text('number'), `(${target.info.objectCode})`);
+    if (
+      holder.assessmentId === null &&
+      !enrolled.has(`${target.objectId}|${holder.studentNumber}|${target.info.year}`)
+    ) {
+      errors.add(
+        row.number,
+        'N° anonyme',
+        'NUMBER_NOT_CONCERNED',
+        row.text('number'),
+        `(${target.info.objectCode})`,
+      );
       continue;
     }
-    resolved.push({ row, assessmentId: target.info.assessmentId, studentNumber: holder.studentNumber, state: target.state });
+    resolved.push({
+      row,
+      assessmentId: target.info.assessmentId,
+      studentNumber: holder.studentNumber,
+      state: target.state,
+    });
   }
   return { resolved, stateRefusal };
 }
 
 async function enrolmentsOf(input: ChannelInput, rows: KeyedRow[]): Promise<Set<string>> {
   const numbers = [...new Set(rows.map((r) => r.text('number').replace(/\s+/g, '').toUpperCase()))];
-  const found = (await input.trx('anonymous_number as n')
+  const found = (await input
+    .trx('anonymous_number as n')
     .join('pedagogic_enrolment as p', 'p.student_number', 'n.student_number')
     .whereIn('n.number', numbers)
-    .select('p.object_id', 'p.student_number', 'p.year')) as Array<{ object_id: number; student_number: string; year: number }>;
+    .select('p.object_id', 'p.student_number', 'p.year')) as Array<{
+    object_id: number;
+    student_number: string;
+    year: number;
+  }>;
   return new Set(found.map((e) => `${e.object_id}|${e.student_number}|${e.year}`));
 }
 
@@ -81,26 +120,45 @@ interface AssessmentState {
 }
 
 /** Resolves rows keyed by student number and object code; refused whole when an assessment is under anonymity (V). */
-export async function resolveByIdentity(input: ChannelInput, rows: KeyedRow[], errors: ErrorList): Promise<Resolution> {
+export async function resolveByIdentity(
+  input: ChannelInput,
+  rows: KeyedRow[],
+  errors: ErrorList,
+): Promise<Resolution> {
   const year = input.ctx.config.defaultYear;
-  const assessments = (await input.trx('assessment as a')
+  const assessments = (await input
+    .trx('assessment as a')
     .join('teaching_object as o', 'o.id', 'a.object_id')
     .leftJoin('template_assessment as ta', 'ta.assessment_id', 'a.id')
     .where({ 'o.ctn': input.ctn, 'a.year': year })
     .select('a.id', 'o.code', 'a.session', 'ta.state')) as AssessmentState[];
-  const students = new Set(((await input.trx('student').whereIn('student_number', rows.map((r) => r.text('student'))).select('student_number')) as Array<{ student_number: string }>).map((s) => s.student_number));
+  const students = new Set(
+    (
+      (await input
+        .trx('student')
+        .whereIn(
+          'student_number',
+          rows.map((r) => r.text('student')),
+        )
+        .select('student_number')) as Array<{ student_number: string }>
+    ).map((s) => s.student_number),
+  );
 
   const resolved: Resolved[] = [];
   let stateRefusal: ErrorCode | null = null;
   for (const row of rows) {
     const session = Number(row.text('session') || '1');
-    const matches = assessments.filter((a) => a.code.toUpperCase() === row.text('object').toUpperCase() && a.session === session);
+    const matches = assessments.filter(
+      (a) => a.code.toUpperCase() === row.text('object').toUpperCase() && a.session === session,
+    );
     const target = matches[0];
     if (!target || matches.length > 1) {
       errors.add(row.number, 'Code épreuve', 'ASSESSMENT_UNKNOWN', row.text('object'));
       continue;
     }
-    const verdict = target.state ? decide('import_by_identity', target.state, { isManager: false }) : null;
+    const verdict = target.state
+      ? decide('import_by_identity', target.state, { isManager: false })
+      : null;
     if (verdict && !verdict.allowed) {
       stateRefusal = verdict.code;
       errors.add(row.number, 'N° étudiant', verdict.code, undefined, `(épreuve ${target.code})`);
@@ -110,19 +168,38 @@ export async function resolveByIdentity(input: ChannelInput, rows: KeyedRow[], e
       errors.add(row.number, 'N° étudiant', 'STUDENT_UNKNOWN', row.text('student'));
       continue;
     }
-    resolved.push({ row, assessmentId: target.id, studentNumber: row.text('student'), state: target.state });
+    resolved.push({
+      row,
+      assessmentId: target.id,
+      studentNumber: row.text('student'),
+      state: target.state,
+    });
   }
   return { resolved, stateRefusal };
 }
 
 /** Rows whose (assessment, student) appears more than once: each gets NUMBER_DUPLICATED and none is kept. */
-export function dropDuplicates(resolved: Resolved[], errors: ErrorList, column: string): Resolved[] {
+export function dropDuplicates(
+  resolved: Resolved[],
+  errors: ErrorList,
+  column: string,
+): Resolved[] {
   const counts = new Map<string, number>();
-  resolved.forEach((r) => counts.set(`${r.assessmentId}|${r.studentNumber}`, (counts.get(`${r.assessmentId}|${r.studentNumber}`) ?? 0) + 1));
+  resolved.forEach((r) =>
+    counts.set(
+      `${r.assessmentId}|${r.studentNumber}`,
+      (counts.get(`${r.assessmentId}|${r.studentNumber}`) ?? 0) + 1,
+    ),
+  );
   return resolved.filter((r) => {
     if ((counts.get(`${r.assessmentId}|${r.studentNumber}`) ?? 0) > 1) {
       // The value shown is what the person typed in the key column, never a resolved identity.
-      errors.add(r.row.number, column, 'NUMBER_DUPLICATED', r.row.text('number') || r.row.text('student'));
+      errors.add(
+        r.row.number,
+        column,
+        'NUMBER_DUPLICATED',
+        r.row.text('number') || r.row.text('student'),
+      );
       return false;
     }
     return true;

@@ -14,9 +14,14 @@ export interface KeyedRow {
 }
 
 /** Finds the header then yields the data rows below it, keyed by column. */
-export function keyedRows(workbook: Workbook, specs: ColumnSpec[]): { match: HeaderMatch; rows: KeyedRow[] } {
+export function keyedRows(
+  workbook: Workbook,
+  specs: ColumnSpec[],
+): { match: HeaderMatch; rows: KeyedRow[] } {
   const match = findHeader(workbook, specs);
-  const rows = match.sheet.rows.slice(match.headerRowIndex + 1).map((row: Row) => keyed(row, match));
+  const rows = match.sheet.rows
+    .slice(match.headerRowIndex + 1)
+    .map((row: Row) => keyed(row, match));
   return { match, rows: rows.filter((row) => specs.some((s) => row.text(s.key) !== '')) };
 }
 
@@ -39,7 +44,13 @@ export class ErrorList {
   readonly rows = new Set<number>();
 
   /** Adds an error on a row and column. */
-  add(row: number | null, column: string | null, code: ErrorCode, value?: string, detail?: string): void {
+  add(
+    row: number | null,
+    column: string | null,
+    code: ErrorCode,
+    value?: string,
+    detail?: string,
+  ): void {
     this.items.push({ row, column, value, code, message: frenchMessage(code, detail) });
     if (row !== null) {
       this.rows.add(row);
@@ -52,8 +63,8 @@ export class ErrorList {
   }
 }
 
-/** Parses a birth date given as a date cell, `dd/mm/yyyy` text or ISO text; null when blank. */
-export function birthDateOf(cell: Cell | undefined): string | null | 'invalid' {
+/** Parses a birth date given as a date cell, `dd/mm/yyyy` or ISO text; null when blank, 'invalid' otherwise. */
+export function birthDateOf(cell: Cell | undefined): string | null {
   if (!cell || cell.kind === 'blank') {
     return null;
   }
@@ -63,11 +74,18 @@ export function birthDateOf(cell: Cell | undefined): string | null | 'invalid' {
   const text = cellText(cell).trim();
   const french = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
   const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  const [y, m, d] = french ? [french[3], french[2], french[1]] : iso ? [iso[1], iso[2], iso[3]] : [];
+  const [y, m, d] = french
+    ? [french[3], french[2], french[1]]
+    : iso
+      ? [iso[1], iso[2], iso[3]]
+      : [];
   if (!y || !m || !d) {
     return 'invalid';
   }
   const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
-  const ok = date.getUTCFullYear() === Number(y) && date.getUTCMonth() === Number(m) - 1 && date.getUTCDate() === Number(d);
+  const ok =
+    date.getUTCFullYear() === Number(y) &&
+    date.getUTCMonth() === Number(m) - 1 &&
+    date.getUTCDate() === Number(d);
   return ok ? `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}` : 'invalid';
 }

@@ -7,7 +7,8 @@ import type { AppContext } from '../services/context.js';
 import type { Channel } from '../intake/inbox.js';
 
 /** An input file once read: a sheet-like workbook, or an Apogée maquette. */
-export type ReadInput = { kind: 'table'; workbook: Workbook } | { kind: 'maquette'; maquette: Maquette };
+export type ReadInput =
+  { kind: 'table'; workbook: Workbook } | { kind: 'maquette'; maquette: Maquette };
 
 /** Everything a channel needs to apply one file inside the file's transaction. */
 export interface ChannelInput {
@@ -33,5 +34,10 @@ export interface ChannelResult {
 
 /** Builds a whole-file rejection with one error. */
 export function rejectWhole(read: number, error: ReceiptError, summary?: string): ChannelResult {
-  return { status: 'rejected', rows: { read, imported: 0, rejected: read }, errors: [error], summary: summary ?? error.message };
+  return {
+    status: 'rejected',
+    rows: { read, imported: 0, rejected: read },
+    errors: [error],
+    summary: summary ?? error.message,
+  };
 }

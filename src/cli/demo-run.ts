@@ -1,5 +1,5 @@
 // The whole anonymity cycle on real and generated files, through the same services and intake as
-// production. Used by `npm run demo` and by the end-to-end test.
+// production, always on the embedded database of its own home. Used by `npm run demo` and the e2e test.
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../config/config.js';
@@ -11,12 +11,41 @@ import type { Logger } from '../log.js';
 import { lift, pose, validate, type TemplateRef } from '../services/anonymity.js';
 import { exportApogee } from '../services/apogee-export.js';
 import { closeContext, createContext, type AppContext } from '../services/context.js';
-import { addCtn, addModality, addPeriod, addRule, addTemplate, addUser, grant } from '../services/setup.js';
-import { writeCorrespondence, writeGradeWorkbooks, writeLabels, writeModalities, writeProgress, writePv } from '../services/reports.js';
-import { amcCsv, fillWorkbook, generateStudents, juryCsv, referentialCsv, type DemoVet } from './demo-data.js';
+import {
+  addCtn,
+  addModality,
+  addPeriod,
+  addRule,
+  addTemplate,
+  addUser,
+  grant,
+} from '../services/setup.js';
+import {
+  writeCorrespondence,
+  writeGradeWorkbooks,
+  writeLabels,
+  writeModalities,
+  writeProgress,
+  writePv,
+} from '../services/reports.js';
+import {
+  amcCsv,
+  fillWorkbook,
+  generateStudents,
+  juryCsv,
+  referentialCsv,
+  type DemoVet,
+} from './demo-data.js';
 
 /** Options of a demo run. */
-export interface DemoOptions { home: string; maquette: string; students: number; until?: 'V'; log: Logger; say: (line: string) => void }
+export interface DemoOptions {
+  home: string;
+  maquette: string;
+  students: number;
+  until?: 'V';
+  log: Logger;
+  say: (line: string) => void;
+}
 
 /** What the demo did, for the summary and the end-to-end test. */
 export interface DemoOutcome {
@@ -28,13 +57,43 @@ export interface DemoOutcome {
 
 const YEAR = 2026;
 const VETS: DemoVet[] = [
-  { code: 'SL1MAT', version: '101', label: 'Licence 1 Mathématiques', elps: [{ code: 'MAT101', label: 'Analyse 1' }, { code: 'MAT102', label: 'Algèbre linéaire' }] },
-  { code: 'SL1INF', version: '101', label: 'Licence 1 Informatique', elps: [{ code: 'INF101', label: 'Programmation impérative' }, { code: 'MAT102', label: 'Algèbre linéaire' }] },
-  { code: 'SL1PHY', version: '101', label: 'Licence 1 Physique', elps: [{ code: 'PHY101', label: 'Mécanique du point' }, { code: 'MAT101', label: 'Analyse 1' }] },
+  {
+    code: 'SL1MAT',
+    version: '101',
+    label: 'Licence 1 Mathématiques',
+    elps: [
+      { code: 'MAT101', label: 'Analyse 1' },
+      { code: 'MAT102', label: 'Algèbre linéaire' },
+    ],
+  },
+  {
+    code: 'SL1INF',
+    version: '101',
+    label: 'Licence 1 Informatique',
+    elps: [
+      { code: 'INF101', label: 'Programmation impérative' },
+      { code: 'MAT102', label: 'Algèbre linéaire' },
+    ],
+  },
+  {
+    code: 'SL1PHY',
+    version: '101',
+    label: 'Licence 1 Physique',
+    elps: [
+      { code: 'PHY101', label: 'Mécanique du point' },
+      { code: 'MAT101', label: 'Analyse 1' },
+    ],
+  },
 ];
 const SCI_OBJECTS = ['MAT101', 'MAT102', 'INF101', 'PHY101'];
 
-async function drop(ctx: AppContext, ctn: string, channel: string, name: string, bytes: Buffer): Promise<void> {
+async function drop(
+  ctx: AppContext,
+  ctn: string,
+  channel: string,
+  name: string,
+  bytes: Buffer,
+): Promise<void> {
   const dir = path.join(ctx.config.inbox, ctn, channel);
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, name), bytes);
@@ -45,8 +104,10 @@ async function declare(ctx: AppContext, iutObjects: string[]): Promise<void> {
   await addCtn(ctx, 'admin', 'IUT', 'IUT — département MMI');
   await addCtn(ctx, 'admin', 'SCIENCES', 'Faculté des sciences');
   for (const [login, name, ctn, role] of [
-    ['gest-iut', 'Gestionnaire anonymat IUT', 'IUT', 'manager'], ['gest-sci', 'Gestionnaire anonymat Sciences', 'SCIENCES', 'manager'],
-    ['scol-sci', 'Scolarité Sciences', 'SCIENCES', 'grade_office'], ['jury-iut', 'Président de jury IUT', 'IUT', 'jury'],
+    ['gest-iut', 'Gestionnaire anonymat IUT', 'IUT', 'manager'],
+    ['gest-sci', 'Gestionnaire anonymat Sciences', 'SCIENCES', 'manager'],
+    ['scol-sci', 'Scolarité Sciences', 'SCIENCES', 'grade_office'],
+    ['jury-iut', 'Président de jury IUT', 'IUT', 'jury'],
   ] as const) {
     await addUser(ctx, 'admin', login, name, false);
     await grant(ctx, 'admin', login, ctn, role);
@@ -59,25 +120,88 @@ async function declare(ctx: AppContext, iutObjects: string[]): Promise<void> {
   return void iutObjects;
 }
 
+async function defineRules(ctx: AppContext): Promise<void> {
+  await addRule(ctx, 'gest-iut', {
+    ctn: 'IUT',
+    code: 'SEQ5',
+    kind: 'sequential',
+    width: 5,
+    prefix: '',
+    check: 'damm',
+    start: 1,
+  });
+  await addRule(ctx, 'gest-sci', {
+    ctn: 'SCIENCES',
+    code: 'ALEA6',
+    kind: 'random',
+    width: 6,
+    prefix: 'S',
+    check: 'verhoeff',
+    start: 1,
+  });
+}
+
 async function defineCycle(ctx: AppContext, iutObjects: string[]): Promise<TemplateRef[]> {
-  await addPeriod(ctx, 'gest-iut', { ctn: 'IUT', year: YEAR, code: 'S4', label: 'Semestre 4 — juin' });
-  await addPeriod(ctx, 'gest-sci', { ctn: 'SCIENCES', year: YEAR, code: 'JANV', label: 'Examens de janvier' });
+  await addPeriod(ctx, 'gest-iut', {
+    ctn: 'IUT',
+    year: YEAR,
+    code: 'S4',
+    label: 'Semestre 4 — juin',
+  });
+  await addPeriod(ctx, 'gest-sci', {
+    ctn: 'SCIENCES',
+    year: YEAR,
+    code: 'JANV',
+    label: 'Examens de janvier',
+  });
   for (const objectCode of iutObjects) {
-    await addModality(ctx, 'gest-iut', { ctn: 'IUT', year: YEAR, period: 'S4', objectCode, session: 1, stage: 'admission', scale: 20 });
+    await addModality(ctx, 'gest-iut', {
+      ctn: 'IUT',
+      year: YEAR,
+      period: 'S4',
+      objectCode,
+      session: 1,
+      stage: 'admission',
+      scale: 20,
+    });
   }
   for (const objectCode of SCI_OBJECTS) {
-    await addModality(ctx, 'scol-sci', { ctn: 'SCIENCES', year: YEAR, period: 'JANV', objectCode, session: 1, stage: 'admission', scale: 20 });
+    await addModality(ctx, 'scol-sci', {
+      ctn: 'SCIENCES',
+      year: YEAR,
+      period: 'JANV',
+      objectCode,
+      session: 1,
+      stage: 'admission',
+      scale: 20,
+    });
   }
-  await addRule(ctx, 'gest-iut', { ctn: 'IUT', code: 'SEQ5', kind: 'sequential', width: 5, prefix: '', check: 'damm', start: 1 });
-  await addRule(ctx, 'gest-sci', { ctn: 'SCIENCES', code: 'ALEA6', kind: 'random', width: 6, prefix: 'S', check: 'verhoeff', start: 1 });
-  const refs: Array<[string, number]> = [['IUT', 0], ['SCIENCES', 1]];
+  await defineRules(ctx);
+  const refs: Array<[string, number]> = [
+    ['IUT', 0],
+    ['SCIENCES', 1],
+  ];
   await addTemplate(ctx, 'gest-iut', {
-    ctn: 'IUT', year: YEAR, code: 'MMI-S4', label: 'MMI semestre 4', period: 'S4', rule: 'SEQ5', attribution: 'per_template',
-    autoNewcomers: false, assessments: iutObjects.map((objectCode) => ({ objectCode, session: 1, stage: 'admission' })),
+    ctn: 'IUT',
+    year: YEAR,
+    code: 'MMI-S4',
+    label: 'MMI semestre 4',
+    period: 'S4',
+    rule: 'SEQ5',
+    attribution: 'per_template',
+    autoNewcomers: false,
+    assessments: iutObjects.map((objectCode) => ({ objectCode, session: 1, stage: 'admission' })),
   });
   await addTemplate(ctx, 'scol-sci', {
-    ctn: 'SCIENCES', year: YEAR, code: 'L1-JANV', label: 'Licence 1 — janvier', period: 'JANV', rule: 'ALEA6', attribution: 'per_assessment',
-    autoNewcomers: false, assessments: SCI_OBJECTS.map((objectCode) => ({ objectCode, session: 1, stage: 'admission' })),
+    ctn: 'SCIENCES',
+    year: YEAR,
+    code: 'L1-JANV',
+    label: 'Licence 1 — janvier',
+    period: 'JANV',
+    rule: 'ALEA6',
+    attribution: 'per_assessment',
+    autoNewcomers: false,
+    assessments: SCI_OBJECTS.map((objectCode) => ({ objectCode, session: 1, stage: 'admission' })),
   });
   return refs.map(([ctn]) => ({ ctn, year: YEAR, code: ctn === 'IUT' ? 'MMI-S4' : 'L1-JANV' }));
 }
@@ -87,7 +211,11 @@ function managerOf(ref: TemplateRef): string {
 }
 
 /** Fills the workbooks (one assessment of SCIENCES goes through the optical reader instead) and drops them. */
-async function collectGrades(ctx: AppContext, books: Array<{ ref: TemplateRef; path: string; rows: number }>, expected: Map<string, GradeValue>): Promise<number> {
+async function collectGrades(
+  ctx: AppContext,
+  books: Array<{ ref: TemplateRef; path: string; rows: number }>,
+  expected: Map<string, GradeValue>,
+): Promise<number> {
   let files = 0;
   for (const book of books) {
     const original = await readFile(book.path);
@@ -101,7 +229,13 @@ async function collectGrades(ctx: AppContext, books: Array<{ ref: TemplateRef; p
       const filled = await fillWorkbook(original, 20);
       const object = /bordereau-[^-]+(?:-[^-]+)?-([A-Z0-9]+)-s\d/.exec(name)?.[1] ?? '';
       filled.grades.forEach((g, n) => expected.set(`${object}|${n}`, g));
-      await drop(ctx, book.ref.ctn, 'notes', name.replace('bordereau', 'notes-saisies'), filled.bytes);
+      await drop(
+        ctx,
+        book.ref.ctn,
+        'notes',
+        name.replace('bordereau', 'notes-saisies'),
+        filled.bytes,
+      );
     }
     files += 1;
   }
@@ -112,28 +246,20 @@ async function numbersInWorkbook(bytes: Buffer): Promise<string[]> {
   const { readWorkbook } = await import('../readers/index.js');
   const wb = await readWorkbook(bytes);
   const sheet = wb.sheets.find((s) => s.state === 'visible');
-  const start = sheet?.rows.findIndex((r) => r.cells[0]?.kind === 'text' && r.cells[0].raw === 'N° anonyme') ?? -1;
-  return (sheet?.rows.slice(start + 1) ?? []).map((r) => (r.cells[0]?.kind === 'text' ? r.cells[0].raw : '')).filter((n) => n !== '');
+  const start =
+    sheet?.rows.findIndex((r) => r.cells[0]?.kind === 'text' && r.cells[0].raw === 'N° anonyme') ??
+    -1;
+  return (sheet?.rows.slice(start + 1) ?? [])
+    .map((r) => (r.cells[0]?.kind === 'text' ? r.cells[0].raw : ''))
+    .filter((n) => n !== '');
 }
 
-/** Runs the demo; returns counts and expectations. */
-export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
-  const config = loadConfig(process.env, { home: o.home, databaseUrl: process.env.DATABASE_URL || null, redisUrl: null, stableMs: 0 });
-  const ctx = await createContext(config, o.log);
-  const counts: Record<string, number> = {};
-  const expected = new Map<string, GradeValue>();
-  const maquette = await readFile(o.maquette);
-
-  await declare(ctx, []);
-  await drop(ctx, 'IUT', 'referentiel', path.basename(o.maquette), maquette);
-  const students = generateStudents(o.students);
-  await drop(ctx, 'SCIENCES', 'referentiel', 'extraction-apogee-L1.csv', referentialCsv(students, VETS, YEAR));
-  counts.referentialFiles = await runOnce(ctx, new InProcessQueue(ctx));
-  counts.students = Number((await ctx.db('student').count<{ n: number }[]>({ n: '*' }))[0]?.n ?? 0);
-  const iutObjects = ((await ctx.db('teaching_object').where({ ctn: 'IUT', kind: 'ELP' }).orderBy('code').select('code')) as Array<{ code: string }>).map((r) => r.code);
-
-  const refs = await defineCycle(ctx, iutObjects);
-  counts.assessments = iutObjects.length + SCI_OBJECTS.length;
+/** Poses and validates every template, then writes what a department needs under V. */
+async function poseAndValidate(
+  ctx: AppContext,
+  refs: TemplateRef[],
+  counts: Record<string, number>,
+): Promise<{ underV: number; books: Array<{ ref: TemplateRef; path: string; rows: number }> }> {
   counts.numbers = 0;
   counts.labels = 0;
   for (const ref of refs) {
@@ -149,18 +275,70 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
     await writeProgress(ctx, managerOf(ref), ref);
     await writeModalities(ctx, managerOf(ref), ref.ctn, YEAR);
   }
+  return { underV, books };
+}
+
+/** Runs the demo; returns counts and expectations. */
+export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
+  const config = loadConfig(process.env, {
+    home: o.home,
+    databaseUrl: null,
+    redisUrl: null,
+    stableMs: 0,
+  });
+  const ctx = await createContext(config, o.log);
+  const counts: Record<string, number> = {};
+  const expected = new Map<string, GradeValue>();
+  const maquette = await readFile(o.maquette);
+
+  await declare(ctx, []);
+  await drop(ctx, 'IUT', 'referentiel', path.basename(o.maquette), maquette);
+  const students = generateStudents(o.students);
+  await drop(
+    ctx,
+    'SCIENCES',
+    'referentiel',
+    'extraction-apogee-L1.csv',
+    referentialCsv(students, VETS, YEAR),
+  );
+  counts.referentialFiles = await runOnce(ctx, new InProcessQueue(ctx));
+  counts.students = Number((await ctx.db('student').count<{ n: number }[]>({ n: '*' }))[0]?.n ?? 0);
+  const iutObjects = (
+    (await ctx
+      .db('teaching_object')
+      .where({ ctn: 'IUT', kind: 'ELP' })
+      .orderBy('code')
+      .select('code')) as Array<{ code: string }>
+  ).map((r) => r.code);
+
+  const refs = await defineCycle(ctx, iutObjects);
+  counts.assessments = iutObjects.length + SCI_OBJECTS.length;
+  const { underV, books } = await poseAndValidate(ctx, refs, counts);
   counts.workbooks = books.length;
   if (o.until === 'V') {
     return { counts, expected, writtenUnderV: ctx.outbox.written.slice(underV), ctx };
   }
 
   counts.gradeFiles = await collectGrades(ctx, books, expected);
-  const juryRows = [...expected.entries()].filter(([key]) => key.startsWith(iutObjects[0] ?? '-')).slice(0, 25)
-    .map(([key, g]) => ({ number: key.split('|')[1] ?? '', result: g.kind === 'value' && g.value >= 10 ? 'ADM' : 'AJ' }));
+  const juryRows = [...expected.entries()]
+    .filter(([key]) => key.startsWith(iutObjects[0] ?? '-'))
+    .slice(0, 25)
+    .map(([key, g]) => ({
+      number: key.split('|')[1] ?? '',
+      result: g.kind === 'value' && g.value >= 10 ? 'ADM' : 'AJ',
+    }));
   await drop(ctx, 'IUT', 'jury', `decisions-${iutObjects[0] ?? ''}.csv`, juryCsv(juryRows));
   counts.juryDecisions = juryRows.length;
   counts.processed = await runOnce(ctx, new InProcessQueue(ctx));
-  counts.grades = Number((await ctx.db('grade').whereNotNull('value').orWhereNotNull('absence').count<{ n: number }[]>({ n: '*' }))[0]?.n ?? 0);
+  counts.grades = Number(
+    (
+      await ctx
+        .db('grade')
+        .whereNotNull('value')
+        .orWhereNotNull('absence')
+        .count<{ n: number }[]>({ n: '*' })
+    )[0]?.n ?? 0,
+  );
   for (const ref of refs) {
     await writePv(ctx, managerOf(ref), ref);
   }
@@ -170,7 +348,10 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
     await lift(ctx, managerOf(ref), ref);
     await writePv(ctx, managerOf(ref), ref);
   }
-  counts.apogeeFilled = (await exportApogee(ctx, 'gest-iut', 'IUT', YEAR)).reduce((n, w) => n + w.filled, 0);
+  counts.apogeeFilled = (await exportApogee(ctx, 'gest-iut', 'IUT', YEAR)).reduce(
+    (n, w) => n + w.filled,
+    0,
+  );
   return { counts, expected, writtenUnderV, ctx };
 }
 

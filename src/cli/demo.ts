@@ -10,18 +10,25 @@ import { closeContext, runDemo } from './demo-run.js';
 const root = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const maquette = path.resolve(root, '..', 'shared', 'samples', 'apogee-maquette-7W29.txt');
 const fallback = path.resolve(root, 'test', 'fixtures', 'apogee-maquette-7W29.txt');
-const until = process.argv.includes('--until') ? process.argv[process.argv.indexOf('--until') + 1] : undefined;
+const until = process.argv.includes('--until')
+  ? process.argv[process.argv.indexOf('--until') + 1]
+  : undefined;
 const marker = path.join(root, 'var', 'demo.marker');
 
 async function resetSandbox(): Promise<void> {
   if (existsSync(path.join(root, 'var')) && !existsSync(marker)) {
-    throw new Error(`var/ holds data that is not the demo's; move it away before running the demo (${root}/var)`);
+    throw new Error(
+      `var/ holds data that is not the demo's; move it away before running the demo (${root}/var)`,
+    );
   }
   for (const folder of ['var', 'outbox', 'archive', 'error', 'inbox']) {
     await rm(path.join(root, folder), { recursive: true, force: true });
   }
   await mkdir(path.join(root, 'var'), { recursive: true });
-  await writeFile(marker, 'demo sandbox: `npm run demo` may wipe inbox/, outbox/, archive/, error/ and var/\n');
+  await writeFile(
+    marker,
+    'demo sandbox: `npm run demo` may wipe inbox/, outbox/, archive/, error/ and var/\n',
+  );
   await writeFile(path.join(root, 'inbox', '.gitkeep'), '').catch(async () => {
     await mkdir(path.join(root, 'inbox'), { recursive: true });
   });
@@ -30,25 +37,44 @@ async function resetSandbox(): Promise<void> {
 const started = Date.now();
 await resetSandbox();
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
-const outcome = await runDemo({ home: root, maquette: existsSync(maquette) ? maquette : fallback, students: 2400, until: until === 'V' ? 'V' : undefined, log, say });
+const outcome = await runDemo({
+  home: root,
+  maquette: existsSync(maquette) ? maquette : fallback,
+  students: 2400,
+  until: until === 'V' ? 'V' : undefined,
+  log,
+  say,
+});
 const c = outcome.counts;
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 
 say('Démonstration anonymat — résumé');
-say(`  Fichiers du référentiel importés : ${c.referentialFiles ?? 0} (maquette Apogée 7W29 + extraction générée)`);
+say(
+  `  Fichiers du référentiel importés : ${c.referentialFiles ?? 0} (maquette Apogée 7W29 + extraction générée)`,
+);
 say(`  Étudiants au référentiel : ${c.students ?? 0}`);
 say(`  Épreuves sous anonymat : ${c.assessments ?? 0} (2 CTN, 2 maquettes d'anonymat)`);
 say(`  Numéros anonymes posés : ${c.numbers ?? 0}`);
 say(`  Étiquettes : ${c.labels ?? 0} ; bordereaux de saisie : ${c.workbooks ?? 0}`);
 if (until === 'V') {
-  say(`  Arrêt à l'état V. Déposez des fichiers dans inbox/<CTN>/<canal>/ puis lancez « npx anonymat run --once ».`);
+  say(
+    `  Arrêt à l'état V. Déposez des fichiers dans inbox/<CTN>/<canal>/ puis lancez « npx anonymat run --once ».`,
+  );
 } else {
-  say(`  Fichiers de notes déposés : ${c.gradeFiles ?? 0} (bordereaux remplis + lecteur optique AMC) ; décisions de jury : ${c.juryDecisions ?? 0}`);
+  say(
+    `  Fichiers de notes déposés : ${c.gradeFiles ?? 0} (bordereaux remplis + lecteur optique AMC) ; décisions de jury : ${c.juryDecisions ?? 0}`,
+  );
   say(`  Fichiers traités par la boîte de dépôt : ${c.processed ?? 0}`);
-  say(`  Notes enregistrées : ${c.grades ?? 0} (attendues : ${[...outcome.expected.values()].filter((g) => g.kind !== 'blank').length})`);
-  say(`  PV anonymes puis nominatifs écrits ; maquette Apogée remplie : ${c.apogeeFilled ?? 0} note(s)`);
+  say(
+    `  Notes enregistrées : ${c.grades ?? 0} (attendues : ${[...outcome.expected.values()].filter((g) => g.kind !== 'blank').length})`,
+  );
+  say(
+    `  PV anonymes puis nominatifs écrits ; maquette Apogée remplie : ${c.apogeeFilled ?? 0} note(s)`,
+  );
 }
-say(`  Fichiers écrits dans outbox/ : ${outcome.ctx?.outbox.written.length ?? 0} ; durée : ${seconds} s`);
+say(
+  `  Fichiers écrits dans outbox/ : ${outcome.ctx?.outbox.written.length ?? 0} ; durée : ${seconds} s`,
+);
 if (outcome.ctx) {
   await closeContext(outcome.ctx);
 }

@@ -9,8 +9,12 @@ import { registerSetupCommands } from './setup-commands.js';
 const program = new Command();
 program
   .name('anonymat')
-  .description("Gestion de l'anonymat des copies d'examen : numéros anonymes, étiquettes, notes, délibération, levée.")
-  .addOption(new Option('--home <dossier>', 'dossier racine (inbox/, outbox/, var/)').env('ANONYMAT_HOME'))
+  .description(
+    "Gestion de l'anonymat des copies d'examen : numéros anonymes, étiquettes, notes, délibération, levée.",
+  )
+  .addOption(
+    new Option('--home <dossier>', 'dossier racine (inbox/, outbox/, var/)').env('ANONYMAT_HOME'),
+  )
   .showHelpAfterError('(anonymat --help pour l’aide)');
 
 registerSetupCommands(program);

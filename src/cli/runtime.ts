@@ -1,12 +1,21 @@
 // Process plumbing shared by the commands: context set-up, French error reporting, queue choice.
 import { loadConfig, type Config } from '../config/config.js';
 import { isAppError } from '../domain/errors.js';
-import { BullQueue, InProcessQueue, checkEvictionPolicy, redisConnection, type JobQueue } from '../jobs/queue.js';
+import {
+  BullQueue,
+  InProcessQueue,
+  checkEvictionPolicy,
+  redisConnection,
+  type JobQueue,
+} from '../jobs/queue.js';
 import { log } from '../log.js';
 import { closeContext, createContext, type AppContext } from '../services/context.js';
 
 /** Runs a command body with a context, printing AppErrors in French (exit 2) and the unexpected (exit 1). */
-export async function withContext(body: (ctx: AppContext) => Promise<void>, overrides: Partial<Config> = {}): Promise<void> {
+export async function withContext(
+  body: (ctx: AppContext) => Promise<void>,
+  overrides: Partial<Config> = {},
+): Promise<void> {
   let ctx: AppContext | null = null;
   try {
     const config = loadConfig(process.env, overrides);
@@ -19,7 +28,9 @@ export async function withContext(body: (ctx: AppContext) => Promise<void>, over
       process.exitCode = 2;
     } else {
       log.error({ err: error }, 'command failed');
-      process.stderr.write(`Erreur inattendue : ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(
+        `Erreur inattendue : ${error instanceof Error ? error.message : String(error)}\n`,
+      );
       process.exitCode = 1;
     }
   } finally {
@@ -30,7 +41,9 @@ export async function withContext(body: (ctx: AppContext) => Promise<void>, over
 }
 
 /** The job queue the configuration asks for: BullMQ with REDIS_URL, in-process otherwise. */
-export async function openQueue(ctx: AppContext): Promise<{ queue: JobQueue; redis: ReturnType<typeof redisConnection> | null }> {
+export async function openQueue(
+  ctx: AppContext,
+): Promise<{ queue: JobQueue; redis: ReturnType<typeof redisConnection> | null }> {
   if (!ctx.config.redisUrl) {
     return { queue: new InProcessQueue(ctx), redis: null };
   }

@@ -2,7 +2,16 @@
 import type { Command } from 'commander';
 import { AppError } from '../domain/errors.js';
 import type { Attribution, CheckKind, NumberingKind, Role, Stage } from '../domain/types.js';
-import { addCtn, addModality, addPeriod, addRule, addTemplate, addUser, grant, type AssessmentRef } from '../services/setup.js';
+import {
+  addCtn,
+  addModality,
+  addPeriod,
+  addRule,
+  addTemplate,
+  addUser,
+  grant,
+  type AssessmentRef,
+} from '../services/setup.js';
 import { integer, overridesOf, withActor, type ActorOptions } from './options.js';
 import { say, withContext } from './runtime.js';
 
@@ -18,71 +27,194 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], what: str
 /** `OBJ` or `OBJ:2` (session 2) or `OBJ:1:admissibility`. */
 export function parseAssessmentRef(text: string): AssessmentRef {
   const [objectCode = '', session = '1', stage = 'admission'] = text.split(':');
-  return { objectCode, session: session === '2' ? 2 : 1, stage: oneOf<Stage>(stage, ['admission', 'admissibility'], 'étape') };
+  return {
+    objectCode,
+    session: session === '2' ? 2 : 1,
+    stage: oneOf<Stage>(stage, ['admission', 'admissibility'], 'étape'),
+  };
 }
 
 /** Registers the set-up commands. */
 export function registerSetupCommands(program: Command): void {
+  registerPeriodCommands(program);
+  registerRuleCommands(program);
+  registerTemplateCommands(program);
   const ctn = program.command('ctn').description('CTN (centres de traitement des notes)');
-  ctn.command('add <code> <libellé>').description('déclarer un CTN').requiredOption('--as <login>', 'administrateur')
+  ctn
+    .command('add <code> <libellé>')
+    .description('déclarer un CTN')
+    .requiredOption('--as <login>', 'administrateur')
     .action((code: string, label: string, o: { as: string }, cmd: Command) =>
-      withContext(async (c) => { await addCtn(c, o.as, code, label); say(`CTN ${code} déclaré.`); }, overridesOf(cmd)));
+      withContext(async (c) => {
+        await addCtn(c, o.as, code, label);
+        say(`CTN ${code} déclaré.`);
+      }, overridesOf(cmd)),
+    );
 
   const user = program.command('user').description('utilisateurs');
-  user.command('add <login> <nom>').description('déclarer un utilisateur (le premier est administrateur)')
-    .requiredOption('--as <login>', 'administrateur').option('--admin', 'administrateur', false)
+  user
+    .command('add <login> <nom>')
+    .description('déclarer un utilisateur (le premier est administrateur)')
+    .requiredOption('--as <login>', 'administrateur')
+    .option('--admin', 'administrateur', false)
     .action((login: string, name: string, o: { as: string; admin: boolean }, cmd: Command) =>
-      withContext(async (c) => { await addUser(c, o.as, login, name, o.admin); say(`Utilisateur ${login} déclaré.`); }, overridesOf(cmd)));
+      withContext(async (c) => {
+        await addUser(c, o.as, login, name, o.admin);
+        say(`Utilisateur ${login} déclaré.`);
+      }, overridesOf(cmd)),
+    );
 
-  program.command('grant <login> <ctn> <rôle>').description(`habiliter un utilisateur sur un CTN (${ROLES.join(', ')})`)
+  program
+    .command('grant <login> <ctn> <rôle>')
+    .description(`habiliter un utilisateur sur un CTN (${ROLES.join(', ')})`)
     .requiredOption('--as <login>', 'administrateur')
     .action((login: string, code: string, role: string, o: { as: string }, cmd: Command) =>
-      withContext(async (c) => { await grant(c, o.as, login, code, oneOf(role, ROLES, 'rôle')); say(`${login} habilité ${role} sur ${code}.`); }, overridesOf(cmd)));
+      withContext(async (c) => {
+        await grant(c, o.as, login, code, oneOf(role, ROLES, 'rôle'));
+        say(`${login} habilité ${role} sur ${code}.`);
+      }, overridesOf(cmd)),
+    );
+}
 
+function registerPeriodCommands(program: Command): void {
   withActor(program.command('period').command('add').description("définir une période d'anonymat"))
-    .requiredOption('--code <code>').requiredOption('--label <libellé>')
+    .requiredOption('--code <code>')
+    .requiredOption('--label <libellé>')
     .action((o: ActorOptions & { code: string; label: string }, cmd: Command) =>
       withContext(async (c) => {
-        await addPeriod(c, o.as, { ctn: o.ctn, year: o.year ?? c.config.defaultYear, code: o.code, label: o.label });
-        say(`Période ${o.code} définie.`);
-      }, overridesOf(cmd)));
-
-  withActor(program.command('modality').command('add').description("gérer une épreuve sous anonymat dans une période"))
-    .requiredOption('--period <code>').requiredOption('--object <code>', "code de l'enseignement")
-    .option('--session <1|2>', 'session', '1').option('--stage <admission|admissibility>', 'étape', 'admission')
-    .option('--scale <barème>', 'barème', integer, 20)
-    .action((o: ActorOptions & { period: string; object: string; session: string; stage: string; scale: number }, cmd: Command) =>
-      withContext(async (c) => {
-        const ref = parseAssessmentRef(`${o.object}:${o.session}:${o.stage}`);
-        await addModality(c, o.as, { ctn: o.ctn, year: o.year ?? c.config.defaultYear, period: o.period, ...ref, scale: o.scale });
-        say(`Modalité d'anonymat ${o.object} session ${ref.session} enregistrée.`);
-      }, overridesOf(cmd)));
-
-  withActor(program.command('rule').command('add').description('définir une règle de numérotation'))
-    .requiredOption('--code <code>').option('--kind <sequential|random>', 'type', 'random')
-    .option('--width <chiffres>', 'nombre de chiffres', integer, 6).option('--prefix <texte>', 'préfixe', '')
-    .option('--check <none|damm|verhoeff|luhn>', 'caractère de contrôle', 'none').option('--start <n>', 'premier numéro', integer, 1)
-    .action((o: ActorOptions & { code: string; kind: string; width: number; prefix: string; check: string; start: number }, cmd: Command) =>
-      withContext(async (c) => {
-        const kind = oneOf<NumberingKind>(o.kind, ['sequential', 'random'], 'type');
-        const check = oneOf<CheckKind>(o.check, ['none', 'damm', 'verhoeff', 'luhn'], 'contrôle');
-        await addRule(c, o.as, { ctn: o.ctn, code: o.code, kind, width: o.width, prefix: o.prefix, check, start: o.start });
-        say(`Règle ${o.code} définie.`);
-      }, overridesOf(cmd)));
-
-  withActor(program.command('template').command('add').description("définir une maquette d'anonymat"))
-    .requiredOption('--code <code>').requiredOption('--label <libellé>').requiredOption('--period <code>').requiredOption('--rule <code>')
-    .option('--attribution <per_template|per_assessment>', 'un numéro par maquette ou par épreuve', 'per_template')
-    .requiredOption('--assessments <liste>', 'épreuves : OBJ[:session[:étape]] séparées par des virgules')
-    .option('--auto-newcomers', 'numéroter les nouveaux inscrits lors du traitement de nuit', false)
-    .action((o: ActorOptions & { code: string; label: string; period: string; rule: string; attribution: string; assessments: string; autoNewcomers: boolean }, cmd: Command) =>
-      withContext(async (c) => {
-        const attribution = oneOf<Attribution>(o.attribution, ['per_template', 'per_assessment'], 'attribution');
-        const assessments = o.assessments.split(',').map((s) => parseAssessmentRef(s.trim()));
-        await addTemplate(c, o.as, {
-          ctn: o.ctn, year: o.year ?? c.config.defaultYear, code: o.code, label: o.label, period: o.period, rule: o.rule,
-          attribution, autoNewcomers: o.autoNewcomers, assessments,
+        await addPeriod(c, o.as, {
+          ctn: o.ctn,
+          year: o.year ?? c.config.defaultYear,
+          code: o.code,
+          label: o.label,
         });
-        say(`Maquette ${o.code} définie (${assessments.length} épreuve(s)).`);
-      }, overridesOf(cmd)));
+        say(`Période ${o.code} définie.`);
+      }, overridesOf(cmd)),
+    );
+
+  withActor(
+    program
+      .command('modality')
+      .command('add')
+      .description('gérer une épreuve sous anonymat dans une période'),
+  )
+    .requiredOption('--period <code>')
+    .requiredOption('--object <code>', "code de l'enseignement")
+    .option('--session <1|2>', 'session', '1')
+    .option('--stage <admission|admissibility>', 'étape', 'admission')
+    .option('--scale <barème>', 'barème', integer, 20)
+    .action(
+      (
+        o: ActorOptions & {
+          period: string;
+          object: string;
+          session: string;
+          stage: string;
+          scale: number;
+        },
+        cmd: Command,
+      ) =>
+        withContext(async (c) => {
+          const ref = parseAssessmentRef(`${o.object}:${o.session}:${o.stage}`);
+          await addModality(c, o.as, {
+            ctn: o.ctn,
+            year: o.year ?? c.config.defaultYear,
+            period: o.period,
+            ...ref,
+            scale: o.scale,
+          });
+          say(`Modalité d'anonymat ${o.object} session ${ref.session} enregistrée.`);
+        }, overridesOf(cmd)),
+    );
+}
+
+function registerRuleCommands(program: Command): void {
+  withActor(program.command('rule').command('add').description('définir une règle de numérotation'))
+    .requiredOption('--code <code>')
+    .option('--kind <sequential|random>', 'type', 'random')
+    .option('--width <chiffres>', 'nombre de chiffres', integer, 6)
+    .option('--prefix <texte>', 'préfixe', '')
+    .option('--check <none|damm|verhoeff|luhn>', 'caractère de contrôle', 'none')
+    .option('--start <n>', 'premier numéro', integer, 1)
+    .action(
+      (
+        o: ActorOptions & {
+          code: string;
+          kind: string;
+          width: number;
+          prefix: string;
+          check: string;
+          start: number;
+        },
+        cmd: Command,
+      ) =>
+        withContext(async (c) => {
+          const kind = oneOf<NumberingKind>(o.kind, ['sequential', 'random'], 'type');
+          const check = oneOf<CheckKind>(o.check, ['none', 'damm', 'verhoeff', 'luhn'], 'contrôle');
+          await addRule(c, o.as, {
+            ctn: o.ctn,
+            code: o.code,
+            kind,
+            width: o.width,
+            prefix: o.prefix,
+            check,
+            start: o.start,
+          });
+          say(`Règle ${o.code} définie.`);
+        }, overridesOf(cmd)),
+    );
+}
+
+function registerTemplateCommands(program: Command): void {
+  withActor(
+    program.command('template').command('add').description("définir une maquette d'anonymat"),
+  )
+    .requiredOption('--code <code>')
+    .requiredOption('--label <libellé>')
+    .requiredOption('--period <code>')
+    .requiredOption('--rule <code>')
+    .option(
+      '--attribution <per_template|per_assessment>',
+      'un numéro par maquette ou par épreuve',
+      'per_template',
+    )
+    .requiredOption(
+      '--assessments <liste>',
+      'épreuves : OBJ[:session[:étape]] séparées par des virgules',
+    )
+    .option('--auto-newcomers', 'numéroter les nouveaux inscrits lors du traitement de nuit', false)
+    .action(
+      (
+        o: ActorOptions & {
+          code: string;
+          label: string;
+          period: string;
+          rule: string;
+          attribution: string;
+          assessments: string;
+          autoNewcomers: boolean;
+        },
+        cmd: Command,
+      ) =>
+        withContext(async (c) => {
+          const attribution = oneOf<Attribution>(
+            o.attribution,
+            ['per_template', 'per_assessment'],
+            'attribution',
+          );
+          const assessments = o.assessments.split(',').map((s) => parseAssessmentRef(s.trim()));
+          await addTemplate(c, o.as, {
+            ctn: o.ctn,
+            year: o.year ?? c.config.defaultYear,
+            code: o.code,
+            label: o.label,
+            period: o.period,
+            rule: o.rule,
+            attribution,
+            autoNewcomers: o.autoNewcomers,
+            assessments,
+          });
+          say(`Maquette ${o.code} définie (${assessments.length} épreuve(s)).`);
+        }, overridesOf(cmd)),
+    );
 }

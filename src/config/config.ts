@@ -23,7 +23,7 @@ export interface Config {
   redisUrl: string | null;
   /** Academic year used when a command does not name one (env ANONYMAT_YEAR, default 2026 = 2026/2027). */
   defaultYear: number;
-  /** Milliseconds a file's size and mtime must stay unchanged before it is taken (env ANONYMAT_STABLE_MS, default 2000). */
+  /** Milliseconds size and mtime must hold still before a file is taken (env ANONYMAT_STABLE_MS, default 2000). */
   stableMs: number;
   /** Largest input file accepted, in bytes (env ANONYMAT_MAX_FILE_BYTES, default 50 MiB). */
   maxFileBytes: number;
@@ -88,7 +88,9 @@ function readFileConfig(home: string): FileConfig {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as FileConfig;
   } catch (error: unknown) {
-    throw new Error(`configuration: ${file} is not valid JSON (${String(error)})`);
+    throw new Error(`configuration: ${file} is not valid JSON (${String(error)})`, {
+      cause: error,
+    });
   }
 }
 
@@ -106,7 +108,10 @@ function urlOrNull(env: NodeJS.ProcessEnv, name: string): string | null {
 }
 
 /** Reads and validates the configuration from the environment and `<home>/config/anonymat.json`. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<Config> = {},
+): Config {
   const home = path.resolve(overrides.home ?? env.ANONYMAT_HOME ?? process.cwd());
   const file = readFileConfig(home);
   const under = (name: string, envName: string): string => path.resolve(home, env[envName] ?? name);

@@ -8,54 +8,65 @@ export const ERROR_MESSAGES = {
   FILE_TOO_LARGE: 'Le fichier dépasse la taille maximale acceptée.',
   FILE_FORMAT_UNKNOWN:
     "Le format du fichier n'est pas reconnu : déposez un classeur Excel (.xlsx), un tableur OpenDocument (.ods) ou un fichier CSV.",
-  FILE_FORMAT_UNSUPPORTED: "Ce format de fichier n'est pas encore accepté : enregistrez-le en .xlsx ou en CSV.",
-  FILE_ENCRYPTED: 'Le classeur est protégé par un mot de passe : enregistrez-le sans mot de passe puis déposez-le à nouveau.',
+  FILE_FORMAT_UNSUPPORTED:
+    "Ce format de fichier n'est pas encore accepté : enregistrez-le en .xlsx ou en CSV.",
+  FILE_ENCRYPTED:
+    'Le classeur est protégé par un mot de passe : enregistrez-le sans mot de passe puis déposez-le à nouveau.',
   FILE_CORRUPT: 'Le fichier est illisible ou tronqué : enregistrez-le à nouveau puis déposez-le.',
   FILE_ZIP_BOMB: 'Le classeur est anormalement compressé et a été refusé par sécurité.',
-  FILE_NO_DATA: "Le fichier ne contient aucune ligne de données.",
+  FILE_NO_DATA: 'Le fichier ne contient aucune ligne de données.',
   FILE_ENCODING: "L'encodage du fichier n'a pas pu être déterminé : enregistrez-le en CSV UTF-8.",
-  FILE_NAME_INVALID: 'Le nom du fichier est refusé (caractères interdits, « .. » ou nom trop long).',
-  FILE_CHANNEL_UNKNOWN: "Le dossier de dépôt n'est pas un canal connu (referentiel, notes, lecteur-optique, jury).",
-  FILE_CTN_UNKNOWN: "Le dossier de dépôt ne correspond à aucun CTN déclaré.",
+  FILE_NAME_INVALID:
+    'Le nom du fichier est refusé (caractères interdits, « .. » ou nom trop long).',
+  FILE_CHANNEL_UNKNOWN:
+    "Le dossier de dépôt n'est pas un canal connu (referentiel, notes, lecteur-optique, jury).",
+  FILE_CTN_UNKNOWN: 'Le dossier de dépôt ne correspond à aucun CTN déclaré.',
   // Columns and headers
   HEADER_NOT_FOUND: "La ligne d'en-tête n'a pas été trouvée : vérifiez les intitulés de colonnes.",
   COLUMN_MISSING: 'Une colonne obligatoire est absente.',
   COLUMN_AMBIGUOUS: 'Plusieurs colonnes correspondent au même intitulé.',
   // Cells
-  CELL_FORMULA_NO_VALUE: "La cellule contient une formule sans valeur calculée : saisissez la valeur elle-même.",
+  CELL_FORMULA_NO_VALUE:
+    'La cellule contient une formule sans valeur calculée : saisissez la valeur elle-même.',
   CELL_ERROR: 'La cellule contient une erreur de calcul (#N/A, #DIV/0! …).',
   CELL_REQUIRED: 'Cette cellule est obligatoire.',
   DATE_INVALID: 'Date invalide : attendu jj/mm/aaaa.',
   STUDENT_NUMBER_INVALID: 'Numéro étudiant invalide.',
   STUDENT_UNKNOWN: 'Étudiant inconnu du référentiel.',
   OBJECT_UNKNOWN: 'Enseignement inconnu du référentiel.',
-  OBJECT_OTHER_CTN: "Cet enseignement appartient à un autre CTN : déposez le fichier dans le dossier de son CTN.",
+  OBJECT_OTHER_CTN:
+    'Cet enseignement appartient à un autre CTN : déposez le fichier dans le dossier de son CTN.',
   OBJECT_KIND_INVALID: "Type d'objet invalide : attendu VDI, VET, ELP ou EP.",
   YEAR_INVALID: 'Année universitaire invalide : attendu par exemple 2026.',
   // Grades
-  GRADE_INVALID: 'Note illisible : saisissez un nombre (virgule décimale acceptée) ou un code d’absence.',
+  GRADE_INVALID:
+    'Note illisible : saisissez un nombre (virgule décimale acceptée) ou un code d’absence.',
   GRADE_OUT_OF_RANGE: 'Note hors barème.',
   GRADE_TOO_PRECISE: 'La note a plus de deux décimales.',
   ABSENCE_CODE_UNKNOWN: "Code d'absence inconnu : utilisez ABI, ABJ, DEF, DEM ou DIS.",
-  RESULT_CODE_UNKNOWN: "Code résultat inconnu pour cet établissement.",
+  RESULT_CODE_UNKNOWN: 'Code résultat inconnu pour cet établissement.',
   // Anonymous numbers
   NUMBER_UNKNOWN: 'Numéro anonyme inconnu.',
-  NUMBER_CHECK_FAILED: 'Le caractère de contrôle du numéro anonyme est faux : numéro probablement mal recopié.',
+  NUMBER_CHECK_FAILED:
+    'Le caractère de contrôle du numéro anonyme est faux : numéro probablement mal recopié.',
   NUMBER_OTHER_TEMPLATE: "Ce numéro anonyme appartient à une autre maquette d'anonymat.",
   NUMBER_OTHER_CTN: 'Ce numéro anonyme appartient à un autre CTN.',
   NUMBER_OTHER_ASSESSMENT: 'Ce numéro anonyme a été attribué pour une autre épreuve.',
-  NUMBER_DUPLICATED: 'Ce numéro anonyme apparaît plusieurs fois dans le fichier : aucune de ses lignes n’est retenue.',
+  NUMBER_DUPLICATED:
+    'Ce numéro anonyme apparaît plusieurs fois dans le fichier : aucune de ses lignes n’est retenue.',
   NUMBER_BLANK: 'Numéro anonyme absent ou illisible.',
   NUMBER_NOT_CONCERNED: "Ce numéro n'est pas concerné par cette épreuve.",
   WORKBOOK_UNRECOGNISED:
     "Ce classeur n'est pas un bordereau de saisie anonyme produit par le service : utilisez le bordereau fourni.",
-  WORKBOOK_TAMPERED: 'Le bordereau a été modifié hors de la colonne des notes (empreinte invalide).',
+  WORKBOOK_TAMPERED:
+    'Le bordereau a été modifié hors de la colonne des notes (empreinte invalide).',
   // States and rights
   STATE_FORBIDS: "L'état d'anonymat de l'épreuve interdit cette opération.",
   STATE_FORBIDS_IMPORT: "L'état d'anonymat de l'épreuve interdit ce type de fichier.",
   IDENTITY_UNDER_ANONYMITY:
     "L'épreuve est sous anonymat validé : les notes doivent être saisies par numéro anonyme, pas par numéro étudiant ou par nom.",
-  NUMBERS_HAVE_GRADES: 'Des notes ont déjà été saisies sous ces numéros : le retrait est impossible.',
+  NUMBERS_HAVE_GRADES:
+    'Des notes ont déjà été saisies sous ces numéros : le retrait est impossible.',
   NOT_HABILITATED: "Vous n'êtes pas habilité sur ce CTN pour cette opération.",
   NOT_MANAGER: "Seul le gestionnaire de l'anonymat du CTN peut réaliser cette opération.",
   USER_UNKNOWN: 'Utilisateur inconnu.',
@@ -63,9 +74,11 @@ export const ERROR_MESSAGES = {
   PERIOD_UNKNOWN: "Période d'anonymat inconnue.",
   RULE_UNKNOWN: 'Règle de numérotation inconnue.',
   ASSESSMENT_UNKNOWN: 'Épreuve (résultat à gérer sous anonymat) inconnue.',
-  ASSESSMENT_NOT_IN_PERIOD: "L'épreuve n'a pas de modalité d'anonymat dans la période de la maquette.",
+  ASSESSMENT_NOT_IN_PERIOD:
+    "L'épreuve n'a pas de modalité d'anonymat dans la période de la maquette.",
   ASSESSMENT_IN_OTHER_TEMPLATE: "L'épreuve appartient déjà à une autre maquette d'anonymat.",
-  NUMBER_SPACE_EXHAUSTED: "La règle de numérotation n'offre pas assez de numéros libres pour cette population.",
+  NUMBER_SPACE_EXHAUSTED:
+    "La règle de numérotation n'offre pas assez de numéros libres pour cette population.",
   ALREADY_EXISTS: 'Cet élément existe déjà.',
   INVALID_ARGUMENT: 'Paramètre invalide.',
   AUDIT_CHAIN_BROKEN: "Le journal d'audit a été altéré.",

@@ -64,6 +64,4 @@ export type Attribution = 'per_template' | 'per_assessment';
 
 /** A parsed grade cell: a value on the scale, an absence code, or nothing. */
 export type GradeValue =
-  | { kind: 'value'; value: number }
-  | { kind: 'absence'; code: AbsenceCode }
-  | { kind: 'blank' };
+  { kind: 'value'; value: number } | { kind: 'absence'; code: AbsenceCode } | { kind: 'blank' };

@@ -19,13 +19,20 @@ export interface InboxFile {
 
 /** True for names no person means as input: Office/LibreOffice locks, temporaries, hidden files. */
 export function isIgnoredName(name: string): boolean {
-  return name.startsWith('~$') || name.startsWith('.') || /\.(tmp|part|crdownload)$/i.test(name) || name.endsWith('#');
+  return (
+    name.startsWith('~$') ||
+    name.startsWith('.') ||
+    /\.(tmp|part|crdownload)$/i.test(name) ||
+    name.endsWith('#')
+  );
 }
 
 /** True when a file name is acceptable: no control characters, no path parts, not too long. */
 export function isSafeName(name: string): boolean {
-  // eslint-disable-next-line no-control-regex
-  return name.length > 0 && Buffer.byteLength(name) <= 200 && !/[\u0000-\u001f\u007f/\\]/.test(name) && name !== '..';
+  const forbidden = [...name].some(
+    (ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f || ch === '/' || ch === '\\',
+  );
+  return name.length > 0 && Buffer.byteLength(name) <= 200 && !forbidden && name !== '..';
 }
 
 /** The channel of a folder name, or null. */
@@ -55,7 +62,9 @@ export async function listInbox(inbox: string): Promise<InboxFile[]> {
         continue;
       }
       const dir = path.join(inbox, ctn, folder);
-      for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+        a.name.localeCompare(b.name),
+      )) {
         if (entry.isFile() && !isIgnoredName(entry.name)) {
           found.push({ absolute: path.join(dir, entry.name), ctn, channel, name: entry.name });
         }

@@ -18,18 +18,29 @@ import { channelOf, type Channel } from './inbox.js';
 import { sha256Hex, type DropJob } from './register.js';
 
 interface DropRow {
-  id: number; intake_id: number; file_name: string; outcome: Receipt['status'] | null; receipt: Receipt | string | null;
-  done: boolean; ctn: string; channel: string; sha256: string; status: string; received_at: string | Date;
+  id: number;
+  intake_id: number;
+  file_name: string;
+  outcome: Receipt['status'] | null;
+  receipt: Receipt | string | null;
+  done: boolean;
+  ctn: string;
+  channel: string;
+  sha256: string;
+  status: string;
+  received_at: string | Date;
 }
 
 /** Outcome of a job: the receipt, or nothing when the drop was already finished or its file is gone. */
 export type DropOutcome = { receipt: Receipt } | { skipped: 'done' | 'missing' | 'changed' };
 
 async function loadDrop(ctx: AppContext, dropId: number): Promise<DropRow | undefined> {
-  return (await ctx.db('intake_drop as d')
+  return (await ctx
+    .db('intake_drop as d')
     .join('intake_file as f', 'f.id', 'd.intake_id')
     .where('d.id', dropId)
-    .first('d.*', 'f.ctn', 'f.channel', 'f.sha256', 'f.status', 'f.received_at')) as DropRow | undefined;
+    .first('d.*', 'f.ctn', 'f.channel', 'f.sha256', 'f.status', 'f.received_at')) as
+    DropRow | undefined;
 }
 
 async function readInput(bytes: Buffer, maxBytes: number): Promise<ReadInput> {
@@ -49,7 +60,11 @@ class Rejected extends Error {
   }
 }
 
-function buildReceipt(drop: DropRow, result: ChannelResult | null, status: Receipt['status']): Receipt {
+function buildReceipt(
+  drop: DropRow,
+  result: ChannelResult | null,
+  status: Receipt['status'],
+): Receipt {
   return {
     file: drop.file_name,
     sha256: drop.sha256,
@@ -60,12 +75,19 @@ function buildReceipt(drop: DropRow, result: ChannelResult | null, status: Recei
     processedAt: new Date().toISOString(),
     rows: result?.rows ?? { read: 0, imported: 0, rejected: 0 },
     errors: result?.errors ?? [],
-    summary: result?.summary ?? 'Ce fichier a déjà été reçu et importé : rien n’a été importé une seconde fois.',
+    summary:
+      result?.summary ??
+      'Ce fichier a déjà été reçu et importé : rien n’a été importé une seconde fois.',
   };
 }
 
 /** Applies the file through its channel, or records why it is refused; one transaction. */
-async function decide(ctx: AppContext, drop: DropRow, bytes: Buffer, channel: Channel): Promise<Receipt> {
+async function decide(
+  ctx: AppContext,
+  drop: DropRow,
+  bytes: Buffer,
+  channel: Channel,
+): Promise<Receipt> {
   let input: ReadInput | null = null;
   let readFailure: ChannelResult | null = null;
   try {
@@ -74,19 +96,36 @@ async function decide(ctx: AppContext, drop: DropRow, bytes: Buffer, channel: Ch
     if (!isAppError(error)) {
       throw error;
     }
-    readFailure = rejectWhole(0, { row: null, column: null, code: error.code, message: error.message });
+    readFailure = rejectWhole(0, {
+      row: null,
+      column: null,
+      code: error.code,
+      message: error.message,
+    });
   }
 
   try {
     return await ctx.db.transaction(async (trx) => {
-      const intake = (await trx('intake_file').where({ id: drop.intake_id }).forUpdate().first('status')) as { status: string };
+      const intake = (await trx('intake_file')
+        .where({ id: drop.intake_id })
+        .forUpdate()
+        .first('status')) as { status: string };
       if (intake.status !== 'received') {
         return finish(trx, drop, buildReceipt(drop, null, 'duplicate'));
       }
-      const result = readFailure ?? (await dispatchChannel({
-        ctx, trx, ctn: drop.ctn, channel, fileName: drop.file_name, sha256: drop.sha256, bytes,
-        input: input as ReadInput, intakeId: drop.intake_id,
-      }));
+      const result =
+        readFailure ??
+        (await dispatchChannel({
+          ctx,
+          trx,
+          ctn: drop.ctn,
+          channel,
+          fileName: drop.file_name,
+          sha256: drop.sha256,
+          bytes,
+          input: input as ReadInput,
+          intakeId: drop.intake_id,
+        }));
       if (result.status === 'rejected') {
         throw new Rejected(result);
       }
@@ -94,27 +133,50 @@ async function decide(ctx: AppContext, drop: DropRow, bytes: Buffer, channel: Ch
     });
   } catch (error: unknown) {
     if (error instanceof Rejected) {
-      return ctx.db.transaction((trx) => finish(trx, drop, buildReceipt(drop, error.result, 'rejected')));
+      return ctx.db.transaction((trx) =>
+        finish(trx, drop, buildReceipt(drop, error.result, 'rejected')),
+      );
     }
     throw error;
   }
 }
 
-async function finish(trx: import('knex').Knex.Transaction, drop: DropRow, receipt: Receipt): Promise<Receipt> {
+async function finish(
+  trx: import('knex').Knex.Transaction,
+  drop: DropRow,
+  receipt: Receipt,
+): Promise<Receipt> {
   const json = JSON.parse(receiptJson(receipt)) as Receipt;
   if (receipt.status !== 'duplicate') {
-    await trx('intake_file').where({ id: drop.intake_id }).update({ status: receipt.status, finished_at: trx.fn.now(), receipt: json });
+    await trx('intake_file')
+      .where({ id: drop.intake_id })
+      .update({ status: receipt.status, finished_at: trx.fn.now(), receipt: json });
   }
-  await trx('intake_drop').where({ id: drop.id }).update({ outcome: receipt.status, receipt: json });
+  await trx('intake_drop')
+    .where({ id: drop.id })
+    .update({ outcome: receipt.status, receipt: json });
   await appendAudit(trx, {
-    actor: 'service', ctn: drop.ctn, action: 'import',
-    subject: { dropId: drop.id, sha256: drop.sha256, channel: drop.channel, status: receipt.status, rows: receipt.rows },
+    actor: 'service',
+    ctn: drop.ctn,
+    action: 'import',
+    subject: {
+      dropId: drop.id,
+      sha256: drop.sha256,
+      channel: drop.channel,
+      status: receipt.status,
+      rows: receipt.rows,
+    },
   });
   return receipt;
 }
 
 /** Writes the receipt (JSON and French workbook), then moves the input out of the inbox. */
-async function release(ctx: AppContext, drop: DropRow, receipt: Receipt, source: string): Promise<void> {
+async function release(
+  ctx: AppContext,
+  drop: DropRow,
+  receipt: Receipt,
+  source: string,
+): Promise<void> {
   const stem = `${slug(path.parse(drop.file_name).name)}-${drop.sha256.slice(0, 8)}`;
   const suffix = receipt.status === 'duplicate' ? `-doublon-${drop.id}` : '';
   const base = path.join(drop.ctn, 'accuses', `${stem}${suffix}`);
@@ -122,9 +184,14 @@ async function release(ctx: AppContext, drop: DropRow, receipt: Receipt, source:
   await ctx.outbox.write(`${base}.accuse.xlsx`, await buildReceiptWorkbook(receipt));
 
   const root = receipt.status === 'rejected' ? ctx.config.errorDir : ctx.config.archive;
-  const target = path.join(root, drop.ctn, drop.channel, `${drop.id}-${drop.sha256.slice(0, 8)}-${drop.file_name}`);
+  const target = path.join(
+    root,
+    drop.ctn,
+    drop.channel,
+    `${drop.id}-${drop.sha256.slice(0, 8)}-${drop.file_name}`,
+  );
   await mkdir(path.dirname(target), { recursive: true });
-  await rename(source, target).catch(async (error: unknown) => {
+  await rename(source, target).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
       throw error;
     }
@@ -133,7 +200,9 @@ async function release(ctx: AppContext, drop: DropRow, receipt: Receipt, source:
 }
 
 function storedReceipt(drop: DropRow): Receipt {
-  return typeof drop.receipt === 'string' ? (JSON.parse(drop.receipt) as Receipt) : (drop.receipt as Receipt);
+  return typeof drop.receipt === 'string'
+    ? (JSON.parse(drop.receipt) as Receipt)
+    : (drop.receipt as Receipt);
 }
 
 /** Runs one import-file job. Safe to run twice: a finished drop is skipped, a committed one only released. */
@@ -160,7 +229,12 @@ export async function processDrop(ctx: AppContext, job: DropJob): Promise<DropOu
     return { skipped: 'changed' };
   }
 
-  const log = ctx.log.child({ dropId: drop.id, sha256: drop.sha256.slice(0, 12), ctn: drop.ctn, channel: drop.channel });
+  const log = ctx.log.child({
+    dropId: drop.id,
+    sha256: drop.sha256.slice(0, 12),
+    ctn: drop.ctn,
+    channel: drop.channel,
+  });
   // A committed outcome (crash before release) is only released again, never recomputed.
   const receipt = drop.outcome ? storedReceipt(drop) : await decide(ctx, drop, bytes, channel);
   await release(ctx, drop, receipt, source);

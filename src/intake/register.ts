@@ -24,18 +24,28 @@ export async function registerDrop(ctx: AppContext, file: InboxFile): Promise<Dr
 
   return ctx.db.transaction(async (trx) => {
     await trx('intake_file')
-      .insert({ sha256, ctn: file.ctn, channel: file.channel, file_name: file.name, size: bytes.length })
+      .insert({
+        sha256,
+        ctn: file.ctn,
+        channel: file.channel,
+        file_name: file.name,
+        size: bytes.length,
+      })
       .onConflict(['ctn', 'channel', 'sha256'])
       .ignore();
-    const intake = (await trx('intake_file').where({ ctn: file.ctn, channel: file.channel, sha256 }).first('id')) as { id: number };
+    const intake = (await trx('intake_file')
+      .where({ ctn: file.ctn, channel: file.channel, sha256 })
+      .first('id')) as { id: number };
 
-    const open = (await trx('intake_drop').where({ intake_id: intake.id, file_name: file.name, done: false }).first('id')) as
-      | { id: number }
-      | undefined;
+    const open = (await trx('intake_drop')
+      .where({ intake_id: intake.id, file_name: file.name, done: false })
+      .first('id')) as { id: number } | undefined;
     if (open) {
       return { dropId: Number(open.id), sha256 };
     }
-    const [drop] = (await trx('intake_drop').insert({ intake_id: intake.id, file_name: file.name }).returning('id')) as Array<{ id: number }>;
+    const [drop] = (await trx('intake_drop')
+      .insert({ intake_id: intake.id, file_name: file.name })
+      .returning('id')) as Array<{ id: number }>;
     return { dropId: Number(drop?.id), sha256 };
   });
 }

@@ -34,8 +34,11 @@ async function submitFile(ctx: AppContext, queue: JobQueue, file: InboxFile): Pr
   await queue.submit(job);
 }
 
-/** Scans the whole inbox once and submits every stable file. Returns how many were submitted and how many are still moving. */
-export async function scanInbox(ctx: AppContext, queue: JobQueue): Promise<{ submitted: number; unstable: number }> {
+/** Scans the inbox once and submits every stable file; counts those submitted and those still moving. */
+export async function scanInbox(
+  ctx: AppContext,
+  queue: JobQueue,
+): Promise<{ submitted: number; unstable: number }> {
   const files = (await listInbox(ctx.config.inbox)).filter((f) => isSafeName(f.name));
   const stable = files.length > 0 ? await stableFiles(files, ctx.config.stableMs) : [];
   for (const file of stable) {

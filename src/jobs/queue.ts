@@ -52,7 +52,10 @@ export class BullQueue implements JobQueue {
   private readonly events: QueueEvents;
   private readonly pending = new Set<string>();
 
-  constructor(private readonly connection: Redis, prefix: string) {
+  constructor(
+    private readonly connection: Redis,
+    prefix: string,
+  ) {
     this.queue = new Queue(QUEUE_NAME, { connection, prefix });
     this.events = new QueueEvents(QUEUE_NAME, { connection: connection.duplicate(), prefix });
   }
@@ -106,6 +109,8 @@ export async function checkEvictionPolicy(connection: Redis, ctx: AppContext): P
   const policy = reply[1];
   if (policy && policy !== 'noeviction') {
     ctx.log.warn({ policy }, 'redis maxmemory-policy is not noeviction: jobs may be lost');
-    process.stderr.write(`ATTENTION : Redis est configuré avec maxmemory-policy=${policy} ; réglez-le sur noeviction.\n`);
+    process.stderr.write(
+      `ATTENTION : Redis est configuré avec maxmemory-policy=${policy} ; réglez-le sur noeviction.\n`,
+    );
   }
 }

@@ -16,21 +16,44 @@ export interface Actor {
 
 /** Loads a user and their habilitations; USER_UNKNOWN when absent. */
 export async function loadActor(ctx: AppContext, login: string): Promise<Actor> {
-  const user = (await ctx.db('app_user').where({ login }).first()) as { login: string; is_admin: boolean } | undefined;
+  const user = (await ctx.db('app_user').where({ login }).first()) as
+    { login: string; is_admin: boolean } | undefined;
   if (!user) {
     throw new AppError('USER_UNKNOWN', `« ${login} »`);
   }
-  const rows = (await ctx.db('habilitation').where({ login })) as Array<{ login: string; ctn: string; role: Role }>;
+  const rows = (await ctx.db('habilitation').where({ login })) as Array<{
+    login: string;
+    ctn: string;
+    role: Role;
+  }>;
   return { login, isAdmin: user.is_admin, habilitations: rows };
 }
 
 /** Records a refusal in the audit log, in its own transaction so it survives the caller's rollback. */
-export async function auditRefusal(ctx: AppContext, login: string, ctn: string | null, action: string, code: string): Promise<void> {
-  await ctx.db.transaction((trx) => appendAudit(trx, { actor: login, ctn, action: 'refused', subject: { operation: action, code } }));
+export async function auditRefusal(
+  ctx: AppContext,
+  login: string,
+  ctn: string | null,
+  action: string,
+  code: string,
+): Promise<void> {
+  await ctx.db.transaction((trx) =>
+    appendAudit(trx, {
+      actor: login,
+      ctn,
+      action: 'refused',
+      subject: { operation: action, code },
+    }),
+  );
 }
 
 /** Checks the actor may perform `op` on `ctn`; audits and rethrows a refusal. */
-export async function authorise(ctx: AppContext, login: string, ctn: string, op: Operation): Promise<{ isManager: boolean }> {
+export async function authorise(
+  ctx: AppContext,
+  login: string,
+  ctn: string,
+  op: Operation,
+): Promise<{ isManager: boolean }> {
   try {
     const actor = await loadActor(ctx, login);
     return requireHabilitation(actor.habilitations, login, ctn, op);
@@ -43,7 +66,12 @@ export async function authorise(ctx: AppContext, login: string, ctn: string, op:
 }
 
 /** Checks the actor holds any habilitation on the CTN (definitions: periods, modalities, templates). */
-export async function requireAnyRole(ctx: AppContext, login: string, ctn: string, action: string): Promise<void> {
+export async function requireAnyRole(
+  ctx: AppContext,
+  login: string,
+  ctn: string,
+  action: string,
+): Promise<void> {
   const actor = await loadActor(ctx, login);
   const roles = actor.habilitations.filter((h) => h.ctn === ctn && h.role !== 'reader');
   if (roles.length === 0 && !actor.isAdmin) {
@@ -61,6 +89,6 @@ export async function requireAdmin(ctx: AppContext, login: string, action: strin
   const actor = await loadActor(ctx, login);
   if (!actor.isAdmin) {
     await auditRefusal(ctx, login, null, action, 'NOT_HABILITATED');
-    throw new AppError('NOT_HABILITATED', "(réservé aux administrateurs)");
+    throw new AppError('NOT_HABILITATED', '(réservé aux administrateurs)');
   }
 }

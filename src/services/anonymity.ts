@@ -10,7 +10,12 @@ import { appendAudit } from '../store/audit.js';
 import { batches } from '../store/bulk.js';
 import { authorise } from './actors.js';
 import type { AppContext } from './context.js';
-import { loadTemplate, targetAssessments, type LoadedTemplate, type TemplateAssessment } from './lookups.js';
+import {
+  loadTemplate,
+  targetAssessments,
+  type LoadedTemplate,
+  type TemplateAssessment,
+} from './lookups.js';
 import { assessmentPopulation, numberHolders } from './population.js';
 
 /** Names a template and optionally one of its assessments (by object code). */
@@ -28,18 +33,32 @@ export interface PoseOutcome {
   states: Array<{ objectCode: string; state: AnonymityState }>;
 }
 
-async function setState(trx: Knex.Transaction, targets: TemplateAssessment[], state: AnonymityState): Promise<void> {
+async function setState(
+  trx: Knex.Transaction,
+  targets: TemplateAssessment[],
+  state: AnonymityState,
+): Promise<void> {
   const ids = targets.map((a) => a.info.assessmentId);
-  await trx('template_assessment').whereIn('assessment_id', ids).update({ state, state_changed_at: trx.fn.now() });
+  await trx('template_assessment')
+    .whereIn('assessment_id', ids)
+    .update({ state, state_changed_at: trx.fn.now() });
 }
 
 async function lockTemplate(trx: Knex.Transaction, ref: TemplateRef): Promise<LoadedTemplate> {
-  await trx('anonymity_template').where({ ctn: ref.ctn, year: ref.year, code: ref.code }).forUpdate().first('id');
+  await trx('anonymity_template')
+    .where({ ctn: ref.ctn, year: ref.year, code: ref.code })
+    .forUpdate()
+    .first('id');
   return loadTemplate(trx, ref.ctn, ref.year, ref.code);
 }
 
-async function takenNumbers(trx: Knex.Transaction, template: LoadedTemplate): Promise<{ taken: Set<string>; after: number }> {
-  const rows = (await trx('anonymous_number').select('number', 'template_id').where({ year: template.year })) as Array<{
+async function takenNumbers(
+  trx: Knex.Transaction,
+  template: LoadedTemplate,
+): Promise<{ taken: Set<string>; after: number }> {
+  const rows = (await trx('anonymous_number')
+    .select('number', 'template_id')
+    .where({ year: template.year })) as Array<{
     number: string;
     template_id: number;
   }>;
@@ -64,7 +83,10 @@ async function newcomersByScope(
   trx: Knex.Transaction,
   template: LoadedTemplate,
   targets: TemplateAssessment[],
-): Promise<{ scopes: Array<{ assessmentId: number | null; students: string[] }>; population: number }> {
+): Promise<{
+  scopes: Array<{ assessmentId: number | null; students: string[] }>;
+  population: number;
+}> {
   const passing = ctx.config.passingResultCodes;
   const scopes: Array<{ assessmentId: number | null; students: string[] }> = [];
   const everyone = new Set<string>();
@@ -84,7 +106,10 @@ async function newcomersByScope(
     const holders = await numberHolders(trx, template.id, target.info.assessmentId);
     const population = await assessmentPopulation(trx, target, passing);
     population.forEach((s) => everyone.add(`${target.info.assessmentId}:${s}`));
-    scopes.push({ assessmentId: target.info.assessmentId, students: population.filter((s) => !holders.has(s)) });
+    scopes.push({
+      assessmentId: target.info.assessmentId,
+      students: population.filter((s) => !holders.has(s)),
+    });
   }
   return { scopes, population: everyone.size };
 }
@@ -105,11 +130,17 @@ export async function pose(ctx: AppContext, actor: string, ref: TemplateRef): Pr
     for (const scope of scopes) {
       // Numbers are handed out over a random shuffle, never in list order (design.md §4).
       const students = shuffle(scope.students);
-      const numbers = drawNumbers(template.rule, students.length, (n) => taken.has(n), { after: last });
+      const numbers = drawNumbers(template.rule, students.length, (n) => taken.has(n), {
+        after: last,
+      });
       numbers.forEach((n) => taken.add(n));
       last = highestValue(template, numbers, last);
       const rows = students.map((student, i) => ({
-        year: template.year, number: numbers[i], template_id: template.id, assessment_id: scope.assessmentId, student_number: student,
+        year: template.year,
+        number: numbers[i],
+        template_id: template.id,
+        assessment_id: scope.assessmentId,
+        student_number: student,
       }));
       for (const batch of batches(rows)) {
         await trx('anonymous_number').insert(batch);
@@ -120,14 +151,21 @@ export async function pose(ctx: AppContext, actor: string, ref: TemplateRef): Pr
     const toPose = targets.filter((a) => a.state === 'I');
     await setState(trx, toPose, 'P');
     await appendAudit(trx, {
-      actor, ctn: template.ctn, action: 'generate',
+      actor,
+      ctn: template.ctn,
+      action: 'generate',
       subject: {
-        templateId: template.id, assessments: targets.map((a) => a.info.assessmentId), numbered,
+        templateId: template.id,
+        assessments: targets.map((a) => a.info.assessmentId),
+        numbered,
         newcomersOnly: verdicts.every((v) => v.newcomersOnly),
       },
     });
 
-    const states = targets.map((a) => ({ objectCode: a.info.objectCode, state: a.state === 'I' ? 'P' as const : a.state }));
+    const states = targets.map((a) => ({
+      objectCode: a.info.objectCode,
+      state: a.state === 'I' ? ('P' as const) : a.state,
+    }));
     return { numbered, population, states };
   });
 }
@@ -140,23 +178,45 @@ export async function withdraw(ctx: AppContext, actor: string, ref: TemplateRef)
     const template = await lockTemplate(trx, ref);
     const targets = targetAssessments(template, ref.objectCode);
     if (template.attribution === 'per_template' && targets.length !== template.assessments.length) {
-      throw new AppError('INVALID_ARGUMENT', '(numéros communs à la maquette : le retrait porte sur toute la maquette)');
+      throw new AppError(
+        'INVALID_ARGUMENT',
+        '(numéros communs à la maquette : le retrait porte sur toute la maquette)',
+      );
     }
 
     const ids = targets.map((a) => a.info.assessmentId);
-    const holders = trx('anonymous_number').select('student_number').where({ template_id: template.id });
-    const graded = await trx('grade').whereIn('assessment_id', ids).whereIn('student_number', holders).first('student_number');
-    targets.forEach((a) => assertAllowed('withdraw', a.state, { ...rights, gradesUnderNumbers: graded !== undefined }));
+    const holders = trx('anonymous_number')
+      .select('student_number')
+      .where({ template_id: template.id });
+    const graded: unknown = await trx('grade')
+      .whereIn('assessment_id', ids)
+      .whereIn('student_number', holders)
+      .first('student_number');
+    targets.forEach((a) =>
+      assertAllowed('withdraw', a.state, { ...rights, gradesUnderNumbers: graded !== undefined }),
+    );
 
     const scope = trx('anonymous_number').where({ template_id: template.id });
-    const removed = await (template.attribution === 'per_template' ? scope : scope.whereIn('assessment_id', ids)).delete();
+    const removed = await (
+      template.attribution === 'per_template' ? scope : scope.whereIn('assessment_id', ids)
+    ).delete();
     await setState(trx, targets, 'I');
-    await appendAudit(trx, { actor, ctn: template.ctn, action: 'withdraw', subject: { templateId: template.id, assessments: ids, removed } });
+    await appendAudit(trx, {
+      actor,
+      ctn: template.ctn,
+      action: 'withdraw',
+      subject: { templateId: template.id, assessments: ids, removed },
+    });
     return removed;
   });
 }
 
-async function transition(ctx: AppContext, actor: string, ref: TemplateRef, op: Extract<Operation, 'validate' | 'lift'>): Promise<number> {
+async function transition(
+  ctx: AppContext,
+  actor: string,
+  ref: TemplateRef,
+  op: Extract<Operation, 'validate' | 'lift'>,
+): Promise<number> {
   const rights = await authorise(ctx, actor, ref.ctn, op);
 
   return ctx.db.transaction(async (trx) => {
@@ -165,7 +225,10 @@ async function transition(ctx: AppContext, actor: string, ref: TemplateRef, op: 
     const next = targets.map((a) => assertAllowed(op, a.state, rights).nextState);
     await setState(trx, targets, next[0] ?? (op === 'validate' ? 'V' : 'L'));
     await appendAudit(trx, {
-      actor, ctn: template.ctn, action: op, subject: { templateId: template.id, assessments: targets.map((a) => a.info.assessmentId) },
+      actor,
+      ctn: template.ctn,
+      action: op,
+      subject: { templateId: template.id, assessments: targets.map((a) => a.info.assessmentId) },
     });
     return targets.length;
   });

@@ -9,10 +9,19 @@ import { appendAudit } from '../store/audit.js';
 import { authorise } from './actors.js';
 import type { AppContext } from './context.js';
 
-interface GradeRow { code: string; session: number; student_number: string; value: string | null; absence: string | null; result: string | null; scale: string }
+interface GradeRow {
+  code: string;
+  session: number;
+  student_number: string;
+  value: string | null;
+  absence: string | null;
+  result: string | null;
+  scale: string;
+}
 
 function cellFor(column: MaquetteColumn, grade: GradeRow): string | null {
-  const value: GradeValue | null = grade.value !== null ? { kind: 'value', value: Number(grade.value) } : null;
+  const value: GradeValue | null =
+    grade.value !== null ? { kind: 'value', value: Number(grade.value) } : null;
   switch (column.type) {
     case 'N':
       return value ? formatGradeFrench(value) : null;
@@ -26,20 +35,40 @@ function cellFor(column: MaquetteColumn, grade: GradeRow): string | null {
 }
 
 /** Fills every stored maquette of the CTN and year with the grades of lifted assessments. */
-export async function exportApogee(ctx: AppContext, actor: string, ctn: string, year: number): Promise<Array<{ path: string; filled: number }>> {
+export async function exportApogee(
+  ctx: AppContext,
+  actor: string,
+  ctn: string,
+  year: number,
+): Promise<Array<{ path: string; filled: number }>> {
   await authorise(ctx, actor, ctn, 'grade_report');
-  const grades = (await ctx.db('grade as g')
+  const grades = (await ctx
+    .db('grade as g')
     .join('assessment as a', 'a.id', 'g.assessment_id')
     .join('teaching_object as o', 'o.id', 'a.object_id')
     .join('template_assessment as ta', 'ta.assessment_id', 'a.id')
     .where({ 'o.ctn': ctn, 'a.year': year, 'ta.state': 'L' })
-    .select('o.code', 'a.session', 'g.student_number', 'g.value', 'g.absence', 'g.result', 'a.scale')) as GradeRow[];
+    .select(
+      'o.code',
+      'a.session',
+      'g.student_number',
+      'g.value',
+      'g.absence',
+      'g.result',
+      'a.scale',
+    )) as GradeRow[];
   if (grades.length === 0) {
-    throw new AppError('STATE_FORBIDS', "(aucune épreuve levée avec des notes : la maquette Apogée n'est remplie qu'après la levée d'anonymat)");
+    throw new AppError(
+      'STATE_FORBIDS',
+      "(aucune épreuve levée avec des notes : la maquette Apogée n'est remplie qu'après la levée d'anonymat)",
+    );
   }
   const byKey = new Map(grades.map((g) => [`${g.code}|${g.session}|${g.student_number}`, g]));
 
-  const maquettes = (await ctx.db('apogee_maquette').where({ ctn, year }).orderBy('id')) as Array<{ file_name: string; content: Buffer }>;
+  const maquettes = (await ctx.db('apogee_maquette').where({ ctn, year }).orderBy('id')) as Array<{
+    file_name: string;
+    content: Buffer;
+  }>;
   const written: Array<{ path: string; filled: number }> = [];
   for (const stored of maquettes) {
     const m = parseMaquette(Buffer.from(stored.content));
@@ -61,8 +90,18 @@ export async function exportApogee(ctx: AppContext, actor: string, ctn: string, 
       }
     }
     const name = `${slug(stored.file_name.replace(/\.[^.]+$/, ''))}-notes.txt`;
-    written.push({ path: await ctx.outbox.write(`${slug(ctn)}/apogee/${name}`, writeMaquette(m, values)), filled });
+    written.push({
+      path: await ctx.outbox.write(`${slug(ctn)}/apogee/${name}`, writeMaquette(m, values)),
+      filled,
+    });
   }
-  await ctx.db.transaction((trx) => appendAudit(trx, { actor, ctn, action: 'apogee_export', subject: { year, maquettes: written.length } }));
+  await ctx.db.transaction((trx) =>
+    appendAudit(trx, {
+      actor,
+      ctn,
+      action: 'apogee_export',
+      subject: { year, maquettes: written.length },
+    }),
+  );
   return written;
 }

@@ -10,7 +10,11 @@ import { authorise } from './actors.js';
 import type { AppContext } from './context.js';
 
 /** Records one grade for an anonymous number; `objectCode` names the assessment when the number does not. */
-export async function enterGrade(ctx: AppContext, actor: string, e: { ctn: string; number: string; grade: string; objectCode?: string }): Promise<{ objectCode: string; grade: string }> {
+export async function enterGrade(
+  ctx: AppContext,
+  actor: string,
+  e: { ctn: string; number: string; grade: string; objectCode?: string },
+): Promise<{ objectCode: string; grade: string }> {
   await authorise(ctx, actor, e.ctn, 'import_by_number');
   return ctx.db.transaction(async (trx) => {
     const book = await NumberBook.load(trx, e.ctn, [normaliseNumber(e.number)]);
@@ -21,7 +25,10 @@ export async function enterGrade(ctx: AppContext, actor: string, e: { ctn: strin
     if (found.template.ctn !== e.ctn) {
       throw new AppError('NUMBER_OTHER_CTN');
     }
-    const target = assessmentFor(found.template, found.holder, { objectCode: e.objectCode, fileName: '' });
+    const target = assessmentFor(found.template, found.holder, {
+      objectCode: e.objectCode,
+      fileName: '',
+    });
     if ('code' in target) {
       throw new AppError(target.code, target.detail);
     }
@@ -34,8 +41,26 @@ export async function enterGrade(ctx: AppContext, actor: string, e: { ctn: strin
       throw new AppError('CELL_REQUIRED', '(note)');
     }
     const stored = gradeToStorage(parsed.grade);
-    await writeGrades(trx, [{ assessmentId: target.info.assessmentId, studentNumber: found.holder.studentNumber, ...stored, afterLift: target.state === 'L' }], 'saisie', null, actor);
-    await appendAudit(trx, { actor, ctn: e.ctn, action: 'grade_entry', subject: { assessmentId: target.info.assessmentId, number: found.holder.number } });
+    await writeGrades(
+      trx,
+      [
+        {
+          assessmentId: target.info.assessmentId,
+          studentNumber: found.holder.studentNumber,
+          ...stored,
+          afterLift: target.state === 'L',
+        },
+      ],
+      'saisie',
+      null,
+      actor,
+    );
+    await appendAudit(trx, {
+      actor,
+      ctn: e.ctn,
+      action: 'grade_entry',
+      subject: { assessmentId: target.info.assessmentId, number: found.holder.number },
+    });
     return { objectCode: target.info.objectCode, grade: stored.value ?? stored.absence ?? '' };
   });
 }

@@ -5,48 +5,104 @@ import type { LoadedTemplate, TemplateAssessment } from './lookups.js';
 
 type Queryable = Knex | Knex.Transaction;
 
-/** Numbers and students concerned by one assessment: its own numbers, or the template's numbers of students enrolled on it. */
-export function holdersQuery(db: Queryable, template: LoadedTemplate, a: TemplateAssessment): Knex.QueryBuilder {
+/** Numbers of one assessment: its own, or the template's numbers of students enrolled on it. */
+export function holdersQuery(
+  db: Queryable,
+  template: LoadedTemplate,
+  a: TemplateAssessment,
+): Knex.QueryBuilder {
   const query = db('anonymous_number as n').where('n.template_id', template.id);
   if (template.attribution === 'per_assessment') {
     return query.where('n.assessment_id', a.info.assessmentId);
   }
-  return query.whereNull('n.assessment_id').where((q) =>
-    q
+  return query.whereNull('n.assessment_id').where((q) => {
+    void q
       .whereExists(
         db('pedagogic_enrolment as p')
           .whereRaw('p.student_number = n.student_number')
           .where({ 'p.object_id': a.objectId, 'p.year': a.info.year }),
       )
-      .orWhereExists(db('grade as g').whereRaw('g.student_number = n.student_number').where('g.assessment_id', a.info.assessmentId)),
-  );
+      .orWhereExists(
+        db('grade as g')
+          .whereRaw('g.student_number = n.student_number')
+          .where('g.assessment_id', a.info.assessmentId),
+      );
+  });
 }
 
 /** The anonymous numbers of an assessment, sorted (no identity selected). */
-export async function numbersOf(db: Queryable, template: LoadedTemplate, a: TemplateAssessment): Promise<string[]> {
-  const rows = (await holdersQuery(db, template, a).select('n.number').orderBy('n.number')) as Array<{ number: string }>;
+export async function numbersOf(
+  db: Queryable,
+  template: LoadedTemplate,
+  a: TemplateAssessment,
+): Promise<string[]> {
+  const rows = (await holdersQuery(db, template, a)
+    .select('n.number')
+    .orderBy('n.number')) as Array<{ number: string }>;
   return rows.map((r) => r.number);
 }
 
 /** Anonymous numbers with grade and result (no identity selected). */
-export async function anonymousGrades(db: Queryable, template: LoadedTemplate, a: TemplateAssessment): Promise<Array<{ number: string; value: string | null; absence: string | null; result: string | null }>> {
+export async function anonymousGrades(
+  db: Queryable,
+  template: LoadedTemplate,
+  a: TemplateAssessment,
+): Promise<
+  Array<{ number: string; value: string | null; absence: string | null; result: string | null }>
+> {
   return (await holdersQuery(db, template, a)
-    .leftJoin('grade as g', (j) => j.on('g.student_number', 'n.student_number').andOnVal('g.assessment_id', a.info.assessmentId))
+    .leftJoin('grade as g', (j) =>
+      j.on('g.student_number', 'n.student_number').andOnVal('g.assessment_id', a.info.assessmentId),
+    )
     .select('n.number', 'g.value', 'g.absence', 'g.result')
-    .orderBy('n.number')) as Array<{ number: string; value: string | null; absence: string | null; result: string | null }>;
+    .orderBy('n.number')) as Array<{
+    number: string;
+    value: string | null;
+    absence: string | null;
+    result: string | null;
+  }>;
 }
 
 /** Numbers with identities, grade and result: only for named outputs and the correspondence list. */
-export async function namedGrades(db: Queryable, template: LoadedTemplate, a: TemplateAssessment): Promise<Array<{
-  number: string; student_number: string; last_name: string; first_name: string; birth_date: string | Date | null;
-  value: string | null; absence: string | null; result: string | null;
-}>> {
+export async function namedGrades(
+  db: Queryable,
+  template: LoadedTemplate,
+  a: TemplateAssessment,
+): Promise<
+  Array<{
+    number: string;
+    student_number: string;
+    last_name: string;
+    first_name: string;
+    birth_date: string | Date | null;
+    value: string | null;
+    absence: string | null;
+    result: string | null;
+  }>
+> {
   return (await holdersQuery(db, template, a)
     .join('student as s', 's.student_number', 'n.student_number')
-    .leftJoin('grade as g', (j) => j.on('g.student_number', 'n.student_number').andOnVal('g.assessment_id', a.info.assessmentId))
-    .select('n.number', 's.student_number', 's.last_name', 's.first_name', 's.birth_date', 'g.value', 'g.absence', 'g.result')
+    .leftJoin('grade as g', (j) =>
+      j.on('g.student_number', 'n.student_number').andOnVal('g.assessment_id', a.info.assessmentId),
+    )
+    .select(
+      'n.number',
+      's.student_number',
+      's.last_name',
+      's.first_name',
+      's.birth_date',
+      'g.value',
+      'g.absence',
+      'g.result',
+    )
     .orderBy(['s.last_name', 's.first_name'])) as Array<{
-    number: string; student_number: string; last_name: string; first_name: string; birth_date: string | Date | null;
-    value: string | null; absence: string | null; result: string | null;
+    number: string;
+    student_number: string;
+    last_name: string;
+    first_name: string;
+    birth_date: string | Date | null;
+    value: string | null;
+    absence: string | null;
+    result: string | null;
   }>;
 }

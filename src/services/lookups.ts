@@ -1,7 +1,14 @@
 // Reads shared by the use cases: objects, assessments, templates with their rule and states.
 import type { Knex } from 'knex';
 import { AppError } from '../domain/errors.js';
-import type { AnonymityState, Attribution, CheckKind, NumberingRule, Session, Stage } from '../domain/types.js';
+import type {
+  AnonymityState,
+  Attribution,
+  CheckKind,
+  NumberingRule,
+  Session,
+  Stage,
+} from '../domain/types.js';
 import type { AssessmentInfo, TemplateInfo } from '../outputs/types.js';
 
 type Queryable = Knex | Knex.Transaction;
@@ -34,9 +41,9 @@ export async function findAssessment(
   ref: { objectCode: string; session: Session; stage: Stage },
 ): Promise<{ id: number; object_id: number }> {
   const object = await findObject(db, ctn, ref.objectCode);
-  const row = (await db('assessment').where({ object_id: object.id, year, session: ref.session, stage: ref.stage }).first()) as
-    | { id: number; object_id: number }
-    | undefined;
+  const row = (await db('assessment')
+    .where({ object_id: object.id, year, session: ref.session, stage: ref.stage })
+    .first()) as { id: number; object_id: number } | undefined;
   if (!row) {
     throw new AppError('ASSESSMENT_UNKNOWN', `(${ref.objectCode}, session ${ref.session})`);
   }
@@ -64,23 +71,53 @@ export interface LoadedTemplate {
 }
 
 interface TemplateRow {
-  id: number; ctn: string; year: number; code: string; label: string; attribution: Attribution;
-  auto_newcomers: boolean; period_label: string; kind: NumberingRule['kind']; width: number;
-  prefix: string; check_kind: CheckKind; start_at: number | string;
+  id: number;
+  ctn: string;
+  year: number;
+  code: string;
+  label: string;
+  attribution: Attribution;
+  auto_newcomers: boolean;
+  period_label: string;
+  kind: NumberingRule['kind'];
+  width: number;
+  prefix: string;
+  check_kind: CheckKind;
+  start_at: number | string;
 }
 
 interface AssessmentRow {
-  id: number; object_id: number; code: string; label: string; session: number; stage: Stage;
-  year: number; scale: string | number; state: AnonymityState;
+  id: number;
+  object_id: number;
+  code: string;
+  label: string;
+  session: number;
+  stage: Stage;
+  year: number;
+  scale: string | number;
+  state: AnonymityState;
 }
 
 /** Loads a template by CTN, year and code; TEMPLATE_UNKNOWN otherwise. */
-export async function loadTemplate(db: Queryable, ctn: string, year: number, code: string): Promise<LoadedTemplate> {
+export async function loadTemplate(
+  db: Queryable,
+  ctn: string,
+  year: number,
+  code: string,
+): Promise<LoadedTemplate> {
   const row = (await db('anonymity_template as t')
     .join('anonymity_period as p', 'p.id', 't.period_id')
     .join('numbering_rule as r', 'r.id', 't.rule_id')
     .where({ 't.ctn': ctn, 't.year': year, 't.code': code })
-    .first('t.*', 'p.label as period_label', 'r.kind', 'r.width', 'r.prefix', 'r.check_kind', 'r.start_at')) as TemplateRow | undefined;
+    .first(
+      't.*',
+      'p.label as period_label',
+      'r.kind',
+      'r.width',
+      'r.prefix',
+      'r.check_kind',
+      'r.start_at',
+    )) as TemplateRow | undefined;
   if (!row) {
     throw new AppError('TEMPLATE_UNKNOWN', `(${code}, ${ctn}, ${year})`);
   }
@@ -93,7 +130,15 @@ export async function loadTemplateById(db: Queryable, id: number): Promise<Loade
     .join('anonymity_period as p', 'p.id', 't.period_id')
     .join('numbering_rule as r', 'r.id', 't.rule_id')
     .where({ 't.id': id })
-    .first('t.*', 'p.label as period_label', 'r.kind', 'r.width', 'r.prefix', 'r.check_kind', 'r.start_at')) as TemplateRow | undefined;
+    .first(
+      't.*',
+      'p.label as period_label',
+      'r.kind',
+      'r.width',
+      'r.prefix',
+      'r.check_kind',
+      'r.start_at',
+    )) as TemplateRow | undefined;
   if (!row) {
     throw new AppError('TEMPLATE_UNKNOWN', `(#${id})`);
   }
@@ -106,7 +151,17 @@ async function hydrateTemplate(db: Queryable, row: TemplateRow): Promise<LoadedT
     .join('teaching_object as o', 'o.id', 'a.object_id')
     .where('ta.template_id', row.id)
     .orderBy(['o.code', 'a.session', 'a.stage'])
-    .select('a.id', 'a.object_id', 'o.code', 'o.label', 'a.session', 'a.stage', 'a.year', 'a.scale', 'ta.state')) as AssessmentRow[];
+    .select(
+      'a.id',
+      'a.object_id',
+      'o.code',
+      'o.label',
+      'a.session',
+      'a.stage',
+      'a.year',
+      'a.scale',
+      'ta.state',
+    )) as AssessmentRow[];
 
   return {
     id: row.id,
@@ -115,21 +170,42 @@ async function hydrateTemplate(db: Queryable, row: TemplateRow): Promise<LoadedT
     code: row.code,
     attribution: row.attribution,
     autoNewcomers: row.auto_newcomers,
-    rule: { kind: row.kind, width: row.width, prefix: row.prefix, check: row.check_kind, start: Number(row.start_at) },
-    info: { templateId: row.id, templateCode: row.code, templateLabel: row.label, ctn: row.ctn, year: row.year, periodLabel: row.period_label },
+    rule: {
+      kind: row.kind,
+      width: row.width,
+      prefix: row.prefix,
+      check: row.check_kind,
+      start: Number(row.start_at),
+    },
+    info: {
+      templateId: row.id,
+      templateCode: row.code,
+      templateLabel: row.label,
+      ctn: row.ctn,
+      year: row.year,
+      periodLabel: row.period_label,
+    },
     assessments: assessments.map((a) => ({
       objectId: a.object_id,
       state: a.state,
       info: {
-        assessmentId: a.id, objectCode: a.code, objectLabel: a.label, session: a.session === 2 ? 2 : 1,
-        stage: a.stage, year: a.year, scale: Number(a.scale),
+        assessmentId: a.id,
+        objectCode: a.code,
+        objectLabel: a.label,
+        session: a.session === 2 ? 2 : 1,
+        stage: a.stage,
+        year: a.year,
+        scale: Number(a.scale),
       },
     })),
   };
 }
 
 /** The assessments of a template a command targets: one by object code, or all of them. */
-export function targetAssessments(template: LoadedTemplate, objectCode?: string): TemplateAssessment[] {
+export function targetAssessments(
+  template: LoadedTemplate,
+  objectCode?: string,
+): TemplateAssessment[] {
   if (!objectCode) {
     return template.assessments;
   }

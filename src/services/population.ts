@@ -11,23 +11,41 @@ async function studentSet(query: Knex.QueryBuilder): Promise<Set<string>> {
 }
 
 /** Students allowed to sit the assessment (design.md §3 step 4), sorted. */
-export async function assessmentPopulation(db: Queryable, a: TemplateAssessment, passingCodes: readonly string[]): Promise<string[]> {
+export async function assessmentPopulation(
+  db: Queryable,
+  a: TemplateAssessment,
+  passingCodes: readonly string[],
+): Promise<string[]> {
   const year = a.info.year;
-  const inGoodStanding = await studentSet(db('admin_enrolment').distinct('student_number').where({ year, in_good_standing: true }));
-  const enrolledOnObject = await studentSet(db('pedagogic_enrolment').select('student_number').where({ year, object_id: a.objectId }));
+  const inGoodStanding = await studentSet(
+    db('admin_enrolment').distinct('student_number').where({ year, in_good_standing: true }),
+  );
+  const enrolledOnObject = await studentSet(
+    db('pedagogic_enrolment').select('student_number').where({ year, object_id: a.objectId }),
+  );
   const alreadyGraded = await studentSet(
     db('grade')
       .select('student_number')
       .where({ assessment_id: a.info.assessmentId })
-      .andWhere((q) => q.whereNotNull('value').orWhereNotNull('absence').orWhereNotNull('result')),
+      .andWhere((q) => {
+        void q.whereNotNull('value').orWhereNotNull('absence').orWhereNotNull('result');
+      }),
   );
 
   let session1Results: Map<string, string | null> | undefined;
   if (a.info.session === 2) {
     const rows = (await db('grade as g')
       .join('assessment as s1', 's1.id', 'g.assessment_id')
-      .where({ 's1.object_id': a.objectId, 's1.year': year, 's1.session': 1, 's1.stage': a.info.stage })
-      .select('g.student_number', 'g.result')) as Array<{ student_number: string; result: string | null }>;
+      .where({
+        's1.object_id': a.objectId,
+        's1.year': year,
+        's1.session': 1,
+        's1.stage': a.info.stage,
+      })
+      .select('g.student_number', 'g.result')) as Array<{
+      student_number: string;
+      result: string | null;
+    }>;
     session1Results = new Map(rows.map((row) => [row.student_number, row.result]));
   }
 
@@ -47,8 +65,12 @@ export async function numberHolders(
   templateId: number,
   assessmentId: number | null,
 ): Promise<Map<string, string>> {
-  const query = db('anonymous_number').select('student_number', 'number').where({ template_id: templateId });
-  const rows = (await (assessmentId === null ? query.whereNull('assessment_id') : query.where({ assessment_id: assessmentId }))) as Array<{
+  const query = db('anonymous_number')
+    .select('student_number', 'number')
+    .where({ template_id: templateId });
+  const rows = (await (assessmentId === null
+    ? query.whereNull('assessment_id')
+    : query.where({ assessment_id: assessmentId }))) as Array<{
     student_number: string;
     number: string;
   }>;

@@ -10,7 +10,12 @@ import { buildLabelSheet } from '../outputs/labels-xlsx.js';
 import { buildModalitiesReport } from '../outputs/modalities-report.js';
 import { buildProgressReport } from '../outputs/progress-report.js';
 import { buildAnonymousPv, buildNamedPv } from '../outputs/pv.js';
-import type { AnonymousGradeRow, LabelInput, NamedGradeRow, ProgressRow } from '../outputs/types.js';
+import type {
+  AnonymousGradeRow,
+  LabelInput,
+  NamedGradeRow,
+  ProgressRow,
+} from '../outputs/types.js';
 import { appendAudit } from '../store/audit.js';
 import { authorise } from './actors.js';
 import type { TemplateRef } from './anonymity.js';
@@ -29,21 +34,41 @@ function gradeOf(value: string | null, absence: string | null): GradeValue | nul
 const dir = (ctn: string, folder: string, file: string): string => `${slug(ctn)}/${folder}/${file}`;
 
 /** Label sheet (xlsx) of a template: one label per student and assessment, in number order. */
-export async function writeLabels(ctx: AppContext, actor: string, ref: TemplateRef): Promise<{ path: string; labels: number }> {
+export async function writeLabels(
+  ctx: AppContext,
+  actor: string,
+  ref: TemplateRef,
+): Promise<{ path: string; labels: number }> {
   const rights = await authorise(ctx, actor, ref.ctn, 'labels');
   const template = await loadTemplate(ctx.db, ref.ctn, ref.year, ref.code);
   const labels: LabelInput[] = [];
   for (const a of targetAssessments(template, ref.objectCode)) {
     assertAllowed('labels', a.state, rights);
-    (await numbersOf(ctx.db, template, a)).forEach((number) => labels.push({ number, assessment: a.info }));
+    (await numbersOf(ctx.db, template, a)).forEach((number) =>
+      labels.push({ number, assessment: a.info }),
+    );
   }
-  const path = await ctx.outbox.write(dir(template.ctn, 'etiquettes', `etiquettes-${slug(template.code)}.xlsx`), await buildLabelSheet(template.info, labels));
-  await ctx.db.transaction((trx) => appendAudit(trx, { actor, ctn: template.ctn, action: 'labels', subject: { templateId: template.id, labels: labels.length } }));
+  const path = await ctx.outbox.write(
+    dir(template.ctn, 'etiquettes', `etiquettes-${slug(template.code)}.xlsx`),
+    await buildLabelSheet(template.info, labels),
+  );
+  await ctx.db.transaction((trx) =>
+    appendAudit(trx, {
+      actor,
+      ctn: template.ctn,
+      action: 'labels',
+      subject: { templateId: template.id, labels: labels.length },
+    }),
+  );
   return { path, labels: labels.length };
 }
 
 /** Anonymous grade-entry workbooks, one per assessment in V, each with its signed fingerprint. */
-export async function writeGradeWorkbooks(ctx: AppContext, actor: string, ref: TemplateRef): Promise<Array<{ path: string; rows: number }>> {
+export async function writeGradeWorkbooks(
+  ctx: AppContext,
+  actor: string,
+  ref: TemplateRef,
+): Promise<Array<{ path: string; rows: number }>> {
   const rights = await authorise(ctx, actor, ref.ctn, 'grade_workbook');
   const template = await loadTemplate(ctx.db, ref.ctn, ref.year, ref.code);
   const written: Array<{ path: string; rows: number }> = [];
@@ -51,32 +76,77 @@ export async function writeGradeWorkbooks(ctx: AppContext, actor: string, ref: T
     assertAllowed('grade_workbook', a.state, rights);
     const numbers = await numbersOf(ctx.db, template, a);
     const fields: WorkbookFingerprint = {
-      format: 'anonymat-bordereau/1', ctn: template.ctn, year: template.year, templateId: template.id,
-      templateCode: template.code, assessmentId: a.info.assessmentId, numbersDigest: numbersDigest(numbers),
+      format: 'anonymat-bordereau/1',
+      ctn: template.ctn,
+      year: template.year,
+      templateId: template.id,
+      templateCode: template.code,
+      assessmentId: a.info.assessmentId,
+      numbersDigest: numbersDigest(numbers),
     };
-    const bytes = await buildGradeEntryWorkbook(template.info, a.info, numbers, { fields, mac: signFingerprint(fields, ctx.secret) });
+    const bytes = await buildGradeEntryWorkbook(template.info, a.info, numbers, {
+      fields,
+      mac: signFingerprint(fields, ctx.secret),
+    });
     const name = `bordereau-${slug(template.code)}-${slug(a.info.objectCode)}-s${a.info.session}.xlsx`;
-    written.push({ path: await ctx.outbox.write(dir(template.ctn, 'bordereaux', name), bytes), rows: numbers.length });
+    written.push({
+      path: await ctx.outbox.write(dir(template.ctn, 'bordereaux', name), bytes),
+      rows: numbers.length,
+    });
   }
   return written;
 }
 
 /** The confidential correspondence list (manager only while P/V), audited. */
-export async function writeCorrespondence(ctx: AppContext, actor: string, ref: TemplateRef): Promise<{ path: string; rows: number }> {
+export async function writeCorrespondence(
+  ctx: AppContext,
+  actor: string,
+  ref: TemplateRef,
+): Promise<{ path: string; rows: number }> {
   const rights = await authorise(ctx, actor, ref.ctn, 'correspondence');
   const template = await loadTemplate(ctx.db, ref.ctn, ref.year, ref.code);
   template.assessments.forEach((a) => assertAllowed('correspondence', a.state, rights));
 
-  const rows = (await ctx.db('anonymous_number as n')
+  const rows = (await ctx
+    .db('anonymous_number as n')
     .join('student as s', 's.student_number', 'n.student_number')
     .where('n.template_id', template.id)
-    .select('n.number', 's.student_number', 's.last_name', 's.first_name', 's.birth_date')) as Array<{
-    number: string; student_number: string; last_name: string; first_name: string; birth_date: string | Date | null;
+    .select(
+      'n.number',
+      's.student_number',
+      's.last_name',
+      's.first_name',
+      's.birth_date',
+    )) as Array<{
+    number: string;
+    student_number: string;
+    last_name: string;
+    first_name: string;
+    birth_date: string | Date | null;
   }>;
-  const list = rows.map((r) => ({ number: r.number, studentNumber: r.student_number, lastName: r.last_name, firstName: r.first_name, birthDate: isoDate(r.birth_date) }));
-  const bytes = await buildCorrespondenceList(template.info, null, list, { generatedBy: actor, generatedAt: new Date().toISOString() });
-  const path = await ctx.outbox.write(dir(template.ctn, 'confidentiel', `correspondance-${slug(template.code)}.xlsx`), bytes);
-  await ctx.db.transaction((trx) => appendAudit(trx, { actor, ctn: template.ctn, action: 'correspondence_export', subject: { templateId: template.id, rows: list.length } }));
+  const list = rows.map((r) => ({
+    number: r.number,
+    studentNumber: r.student_number,
+    lastName: r.last_name,
+    firstName: r.first_name,
+    birthDate: isoDate(r.birth_date),
+  }));
+  const bytes = await buildCorrespondenceList(template.info, null, list, {
+    generatedBy: actor,
+    generatedAt: new Date().toISOString(),
+  });
+  const path = await ctx.outbox.write(
+    dir(template.ctn, 'confidentiel', `correspondance-${slug(template.code)}.xlsx`),
+    bytes,
+  );
+  await ctx.db.transaction((trx) =>
+    appendAudit(trx, {
+      actor,
+      ctn: template.ctn,
+      action: 'correspondence_export',
+      subject: { templateId: template.id, rows: list.length },
+    }),
+  );
   return { path, rows: list.length };
 }
 
@@ -92,52 +162,125 @@ export function isoDate(value: string | Date | null): string | null {
 }
 
 /** Progress report: per assessment, state, students concerned, numbered, still without a number. */
-export async function writeProgress(ctx: AppContext, actor: string, ref: TemplateRef): Promise<{ path: string; rows: ProgressRow[] }> {
+export async function writeProgress(
+  ctx: AppContext,
+  actor: string,
+  ref: TemplateRef,
+): Promise<{ path: string; rows: ProgressRow[] }> {
   await authorise(ctx, actor, ref.ctn, 'grade_report');
   const template = await loadTemplate(ctx.db, ref.ctn, ref.year, ref.code);
   const rows: ProgressRow[] = [];
   for (const a of template.assessments) {
     const population = await assessmentPopulation(ctx.db, a, ctx.config.passingResultCodes);
-    const holders = new Set(((await holdersQuery(ctx.db, template, a).select('n.student_number')) as Array<{ student_number: string }>).map((r) => r.student_number));
-    const enrolled = new Set(((await ctx.db('pedagogic_enrolment').where({ object_id: a.objectId, year: a.info.year }).select('student_number')) as Array<{ student_number: string }>).map((r) => r.student_number));
-    const graded = await ctx.db('grade').where('assessment_id', a.info.assessmentId).whereIn('student_number', [...holders]).count<{ n: number }[]>({ n: '*' });
+    const holders = new Set(
+      (
+        (await holdersQuery(ctx.db, template, a).select('n.student_number')) as Array<{
+          student_number: string;
+        }>
+      ).map((r) => r.student_number),
+    );
+    const enrolled = new Set(
+      (
+        (await ctx
+          .db('pedagogic_enrolment')
+          .where({ object_id: a.objectId, year: a.info.year })
+          .select('student_number')) as Array<{ student_number: string }>
+      ).map((r) => r.student_number),
+    );
+    const graded = await ctx
+      .db('grade')
+      .where('assessment_id', a.info.assessmentId)
+      .whereIn('student_number', [...holders])
+      .count<{ n: number }[]>({ n: '*' });
     rows.push({
-      assessment: a.info, state: a.state, concerned: population.length + [...holders].filter((s) => !population.includes(s)).length,
-      numbered: holders.size, withoutNumber: a.state === 'I' ? 0 : population.filter((s) => !holders.has(s)).length,
-      lostEnrolment: [...holders].filter((s) => !enrolled.has(s)).length, graded: Number(graded[0]?.n ?? 0),
+      assessment: a.info,
+      state: a.state,
+      concerned: population.length + [...holders].filter((s) => !population.includes(s)).length,
+      numbered: holders.size,
+      withoutNumber: a.state === 'I' ? 0 : population.filter((s) => !holders.has(s)).length,
+      lostEnrolment: [...holders].filter((s) => !enrolled.has(s)).length,
+      graded: Number(graded[0]?.n ?? 0),
     });
   }
-  const path = await ctx.outbox.write(dir(template.ctn, 'controle', `avancement-${slug(template.code)}.xlsx`), await buildProgressReport(template.info, rows));
+  const path = await ctx.outbox.write(
+    dir(template.ctn, 'controle', `avancement-${slug(template.code)}.xlsx`),
+    await buildProgressReport(template.info, rows),
+  );
   return { path, rows };
 }
 
 /** Modalities listing of a CTN for a year. */
-export async function writeModalities(ctx: AppContext, actor: string, ctn: string, year: number): Promise<{ path: string; rows: number }> {
+export async function writeModalities(
+  ctx: AppContext,
+  actor: string,
+  ctn: string,
+  year: number,
+): Promise<{ path: string; rows: number }> {
   await authorise(ctx, actor, ctn, 'grade_report');
-  const rows = (await ctx.db('anonymity_modality as m')
+  const rows = (await ctx
+    .db('anonymity_modality as m')
     .join('anonymity_period as p', 'p.id', 'm.period_id')
     .join('assessment as a', 'a.id', 'm.assessment_id')
     .join('teaching_object as o', 'o.id', 'a.object_id')
     .leftJoin('template_assessment as ta', 'ta.assessment_id', 'a.id')
     .leftJoin('anonymity_template as t', 't.id', 'ta.template_id')
     .where({ 'p.ctn': ctn, 'p.year': year })
-    .select('p.label as period', 'a.id', 'o.code', 'o.label', 'a.session', 'a.stage', 'a.year', 'a.scale', 't.code as template', 'ta.state')) as Array<{
-    period: string; id: number; code: string; label: string; session: number; stage: 'admission' | 'admissibility'; year: number; scale: string; template: string | null; state: 'I' | 'P' | 'V' | 'L' | null;
+    .select(
+      'p.label as period',
+      'a.id',
+      'o.code',
+      'o.label',
+      'a.session',
+      'a.stage',
+      'a.year',
+      'a.scale',
+      't.code as template',
+      'ta.state',
+    )) as Array<{
+    period: string;
+    id: number;
+    code: string;
+    label: string;
+    session: number;
+    stage: 'admission' | 'admissibility';
+    year: number;
+    scale: string;
+    template: string | null;
+    state: 'I' | 'P' | 'V' | 'L' | null;
   }>;
   const list = rows.map((r) => ({
-    period: r.period, template: r.template, state: r.state,
-    assessment: { assessmentId: r.id, objectCode: r.code, objectLabel: r.label, session: r.session === 2 ? (2 as const) : (1 as const), stage: r.stage, year: r.year, scale: Number(r.scale) },
+    period: r.period,
+    template: r.template,
+    state: r.state,
+    assessment: {
+      assessmentId: r.id,
+      objectCode: r.code,
+      objectLabel: r.label,
+      session: r.session === 2 ? (2 as const) : (1 as const),
+      stage: r.stage,
+      year: r.year,
+      scale: Number(r.scale),
+    },
   }));
-  const path = await ctx.outbox.write(dir(ctn, 'controle', `modalites-${year}.xlsx`), await buildModalitiesReport(ctn, year, list));
+  const path = await ctx.outbox.write(
+    dir(ctn, 'controle', `modalites-${year}.xlsx`),
+    await buildModalitiesReport(ctn, year, list),
+  );
   return { path, rows: list.length };
 }
 
 /** PV de délibération: anonymous while any assessment shown is in V, named otherwise. */
-export async function writePv(ctx: AppContext, actor: string, ref: TemplateRef): Promise<{ path: string; anonymous: boolean; rows: number }> {
+export async function writePv(
+  ctx: AppContext,
+  actor: string,
+  ref: TemplateRef,
+): Promise<{ path: string; anonymous: boolean; rows: number }> {
   const rights = await authorise(ctx, actor, ref.ctn, 'grade_report');
   const template = await loadTemplate(ctx.db, ref.ctn, ref.year, ref.code);
   const targets = targetAssessments(template, ref.objectCode);
-  const anonymous = targets.some((a) => assertAllowed('grade_report', a.state, rights).view === 'anonymous');
+  const anonymous = targets.some(
+    (a) => assertAllowed('grade_report', a.state, rights).view === 'anonymous',
+  );
   const passingResults = ctx.config.passingResultCodes;
   let count = 0;
 
@@ -145,7 +288,11 @@ export async function writePv(ctx: AppContext, actor: string, ref: TemplateRef):
   if (anonymous) {
     const sections = [];
     for (const a of targets) {
-      const rows: AnonymousGradeRow[] = (await anonymousGrades(ctx.db, template, a)).map((r) => ({ number: r.number, grade: gradeOf(r.value, r.absence), result: r.result }));
+      const rows: AnonymousGradeRow[] = (await anonymousGrades(ctx.db, template, a)).map((r) => ({
+        number: r.number,
+        grade: gradeOf(r.value, r.absence),
+        result: r.result,
+      }));
       count += rows.length;
       sections.push({ assessment: a.info, rows, state: a.state });
     }
@@ -154,7 +301,12 @@ export async function writePv(ctx: AppContext, actor: string, ref: TemplateRef):
     const sections = [];
     for (const a of targets) {
       const rows: NamedGradeRow[] = (await namedGrades(ctx.db, template, a)).map((r) => ({
-        number: r.number, studentNumber: r.student_number, lastName: r.last_name, firstName: r.first_name, grade: gradeOf(r.value, r.absence), result: r.result,
+        number: r.number,
+        studentNumber: r.student_number,
+        lastName: r.last_name,
+        firstName: r.first_name,
+        grade: gradeOf(r.value, r.absence),
+        result: r.result,
       }));
       count += rows.length;
       sections.push({ assessment: a.info, rows, state: a.state });
@@ -162,5 +314,9 @@ export async function writePv(ctx: AppContext, actor: string, ref: TemplateRef):
     bytes = await buildNamedPv(template.info, sections, { passingResults });
   }
   const name = `pv-${anonymous ? 'anonyme' : 'nominatif'}-${slug(template.code)}.xlsx`;
-  return { path: await ctx.outbox.write(dir(template.ctn, 'deliberation', name), bytes), anonymous, rows: count };
+  return {
+    path: await ctx.outbox.write(dir(template.ctn, 'deliberation', name), bytes),
+    anonymous,
+    rows: count,
+  };
 }

@@ -18,8 +18,7 @@ const AUDIT_LOCK = 7_310_001;
 export async function appendAudit(trx: Knex.Transaction, event: AuditEvent): Promise<void> {
   await trx.raw('select pg_advisory_xact_lock(?)', [AUDIT_LOCK]);
   const last = (await trx('audit_log').orderBy('seq', 'desc').first('seq', 'hash')) as
-    | { seq: number | string; hash: string }
-    | undefined;
+    { seq: number | string; hash: string } | undefined;
 
   const entry: AuditEntry = {
     seq: last ? Number(last.seq) + 1 : 1,
@@ -32,7 +31,12 @@ export async function appendAudit(trx: Knex.Transaction, event: AuditEvent): Pro
   const prevHash = last?.hash ?? GENESIS_HASH;
   const hash = chainHash(prevHash, entry);
 
-  await trx('audit_log').insert({ ...entry, subject: JSON.stringify(entry.subject), prev_hash: prevHash, hash });
+  await trx('audit_log').insert({
+    ...entry,
+    subject: JSON.stringify(entry.subject),
+    prev_hash: prevHash,
+    hash,
+  });
 }
 
 /** Reads the whole log and checks its chain. */
@@ -54,7 +58,10 @@ export async function verifyAudit(db: Knex): Promise<ReturnType<typeof verifyCha
       actor: row.actor,
       ctn: row.ctn,
       action: row.action,
-      subject: typeof row.subject === 'string' ? (JSON.parse(row.subject) as Record<string, unknown>) : row.subject,
+      subject:
+        typeof row.subject === 'string'
+          ? (JSON.parse(row.subject) as Record<string, unknown>)
+          : row.subject,
       prevHash: row.prev_hash,
       hash: row.hash,
     })),

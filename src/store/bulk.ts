@@ -22,7 +22,11 @@ export async function insertIgnore(
 ): Promise<number> {
   let inserted = 0;
   for (const batch of batches(rows)) {
-    const result = await db(table).insert(batch).onConflict(conflict).ignore().returning(conflict[0] ?? '*');
+    const result = await db(table)
+      .insert(batch)
+      .onConflict(conflict)
+      .ignore()
+      .returning(conflict[0] ?? '*');
     inserted += result.length;
   }
   return inserted;

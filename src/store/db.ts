@@ -41,5 +41,7 @@ export async function migrate(db: Db): Promise<void> {
 
 /** The database target the configuration asks for. */
 export function targetFromConfig(config: { databaseUrl: string | null; varDir: string }): DbTarget {
-  return config.databaseUrl ? { url: config.databaseUrl } : { dir: path.join(config.varDir, 'pgdata') };
+  return config.databaseUrl
+    ? { url: config.databaseUrl }
+    : { dir: path.join(config.varDir, 'pgdata') };
 }

@@ -192,10 +192,26 @@ export async function up(db: Knex): Promise<void> {
 /** Drops the whole schema. */
 export async function down(db: Knex): Promise<void> {
   const tables = [
-    'apogee_maquette', 'audit_log', 'grade', 'intake_drop', 'intake_file', 'anonymous_number', 'template_assessment',
-    'anonymity_template', 'numbering_rule', 'anonymity_modality', 'assessment', 'anonymity_period',
-    'result_code', 'pedagogic_enrolment', 'admin_enrolment', 'teaching_object', 'student',
-    'habilitation', 'app_user', 'ctn',
+    'apogee_maquette',
+    'audit_log',
+    'grade',
+    'intake_drop',
+    'intake_file',
+    'anonymous_number',
+    'template_assessment',
+    'anonymity_template',
+    'numbering_rule',
+    'anonymity_modality',
+    'assessment',
+    'anonymity_period',
+    'result_code',
+    'pedagogic_enrolment',
+    'admin_enrolment',
+    'teaching_object',
+    'student',
+    'habilitation',
+    'app_user',
+    'ctn',
   ];
   for (const table of tables) {
     await db.schema.dropTableIfExists(table);
