@@ -1,6 +1,8 @@
 // Resolves anonymous numbers read in a file to (template, assessment, student), checking the CTN,
 // the template, the assessment and the check character; a misread number gets its likely
 // intended numbers listed, never silently corrected (design.md §4).
+// Lists of keys go as one array parameter (`= any(?::text[])`), never one bind per value: a file of
+// 100,000 rows would pass Postgres' 65,535-parameter limit.
 import type { Knex } from 'knex';
 import { likelyIntended, parseNumber } from '../domain/numbering.js';
 import type { ErrorCode } from '../domain/errors.js';
@@ -35,7 +37,7 @@ export class NumberBook {
   /** Reads every number of the file in one query; templates of the CTN are loaded for check-character help. */
   static async load(trx: Knex.Transaction, ctn: string, numbers: string[]): Promise<NumberBook> {
     const rows = (await trx('anonymous_number')
-      .whereIn('number', [...new Set(numbers)])
+      .whereRaw('number = any(?::text[])', [[...new Set(numbers)]])
       .orderBy('year', 'desc')) as Array<{
       number: string;
       student_number: string;

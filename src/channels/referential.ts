@@ -179,7 +179,7 @@ async function store(input: ChannelInput, c: Collected, errors: ErrorList): Prom
   const known = new Set(
     (
       (await trx('student')
-        .whereIn('student_number', referenced)
+        .whereRaw('student_number = any(?::text[])', [referenced])
         .select('student_number')) as Array<{ student_number: string }>
     ).map((r) => r.student_number),
   );

@@ -103,7 +103,7 @@ async function enrolmentsOf(input: ChannelInput, rows: KeyedRow[]): Promise<Set<
   const found = (await input
     .trx('anonymous_number as n')
     .join('pedagogic_enrolment as p', 'p.student_number', 'n.student_number')
-    .whereIn('n.number', numbers)
+    .whereRaw('n.number = any(?::text[])', [numbers])
     .select('p.object_id', 'p.student_number', 'p.year')) as Array<{
     object_id: number;
     student_number: string;
@@ -136,10 +136,7 @@ export async function resolveByIdentity(
     (
       (await input
         .trx('student')
-        .whereIn(
-          'student_number',
-          rows.map((r) => r.text('student')),
-        )
+        .whereRaw('student_number = any(?::text[])', [rows.map((r) => r.text('student'))])
         .select('student_number')) as Array<{ student_number: string }>
     ).map((s) => s.student_number),
   );

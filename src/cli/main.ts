@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { registerCycleCommands } from './cycle-commands.js';
 import { registerServiceCommands } from './service-commands.js';
 import { registerSetupCommands } from './setup-commands.js';
+import { CommanderError, frenchUsageErrors, reportUsageError } from './usage-errors.js';
 
 const program = new Command();
 program
@@ -14,11 +15,18 @@ program
   )
   .addOption(
     new Option('--home <dossier>', 'dossier racine (inbox/, outbox/, var/)').env('ANONYMAT_HOME'),
-  )
-  .showHelpAfterError('(anonymat --help pour l’aide)');
+  );
+frenchUsageErrors(program);
 
 registerSetupCommands(program);
 registerCycleCommands(program);
 registerServiceCommands(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error: unknown) {
+  if (!(error instanceof CommanderError)) {
+    throw error;
+  }
+  reportUsageError(error);
+}

@@ -21,6 +21,25 @@ export const ERROR_MESSAGES = {
   FILE_CHANNEL_UNKNOWN:
     "Le dossier de dépôt n'est pas un canal connu (referentiel, notes, lecteur-optique, jury).",
   FILE_CTN_UNKNOWN: 'Le dossier de dépôt ne correspond à aucun CTN déclaré.',
+  FILE_PROCESSING_FAILED:
+    "Le fichier n'a pas pu être traité après plusieurs tentatives : prévenez l'administrateur du service puis déposez-le à nouveau.",
+  // Spreadsheets as people send them (issue 4)
+  FILE_WEB_PAGE:
+    'Le fichier est une page web (HTML ou XML) enregistrée sous un nom de classeur : ouvrez-le dans votre tableur puis enregistrez-le en classeur Excel (.xlsx).',
+  FILE_FORMAT_LEGACY:
+    'Le classeur est dans un ancien format Excel (Excel 95 ou antérieur) : ouvrez-le puis enregistrez-le en classeur Excel (.xlsx).',
+  ROW_HIDDEN:
+    "Cette ligne est masquée dans le classeur : elle n'a pas été lue ; affichez-la (ou supprimez-la) puis déposez le fichier à nouveau.",
+  COLUMN_HIDDEN:
+    "Cette colonne est masquée dans le classeur : le fichier n'a pas été lu ; affichez-la (ou supprimez-la) puis déposez-le à nouveau.",
+  NUMBER_LENGTH:
+    "Le numéro anonyme lu n'a pas la longueur attendue (case cochée en trop ou oubliée) : vérifiez la copie et saisissez le bon numéro.",
+  OPTICAL_MARKS_UNREADABLE:
+    'Le numéro anonyme a été mal lu par le lecteur optique (case vide ou plusieurs cases cochées) : vérifiez la copie et saisissez le bon numéro.',
+  OPTICAL_CONFLICT:
+    "Ce numéro anonyme apparaît plusieurs fois avec des notes différentes : aucune note n'est enregistrée pour lui ; vérifiez les copies puis déposez la note juste.",
+  OPTICAL_GRID_MISMATCH:
+    "Le numéro lu dans la grille de codage diffère du numéro associé à la copie : la note est enregistrée sous le numéro associé ; vérifiez l'association.",
   // Columns and headers
   HEADER_NOT_FOUND: "La ligne d'en-tête n'a pas été trouvée : vérifiez les intitulés de colonnes.",
   COLUMN_MISSING: 'Une colonne obligatoire est absente.',
@@ -70,6 +89,8 @@ export const ERROR_MESSAGES = {
   NOT_HABILITATED: "Vous n'êtes pas habilité sur ce CTN pour cette opération.",
   NOT_MANAGER: "Seul le gestionnaire de l'anonymat du CTN peut réaliser cette opération.",
   USER_UNKNOWN: 'Utilisateur inconnu.',
+  CTN_UNKNOWN: 'CTN inconnu : vérifiez son code (anonymat ctn add pour le déclarer).',
+  NOT_ADMIN: 'Opération réservée aux administrateurs.',
   TEMPLATE_UNKNOWN: "Maquette d'anonymat inconnue.",
   PERIOD_UNKNOWN: "Période d'anonymat inconnue.",
   RULE_UNKNOWN: 'Règle de numérotation inconnue.',
@@ -82,6 +103,15 @@ export const ERROR_MESSAGES = {
   ALREADY_EXISTS: 'Cet élément existe déjà.',
   INVALID_ARGUMENT: 'Paramètre invalide.',
   AUDIT_CHAIN_BROKEN: "Le journal d'audit a été altéré.",
+  // Anonymity guards (issue 5)
+  OUTPUT_IDENTITY_LEAK:
+    "Le fichier n'a pas été écrit : il contient l'identité d'un étudiant d'une épreuve sous anonymat.",
+  OUTPUT_NAMED_UNDER_ANONYMITY:
+    'Un document nominatif ne peut pas être produit pour une épreuve sous anonymat validé.',
+  LIFT_CONDITIONS_UNMET: "Les conditions de levée de l'anonymat ne sont pas réunies.",
+  LIFT_NEEDS_CONFIRMATION:
+    "La levée de l'anonymat doit être demandée par un gestionnaire puis confirmée par un second.",
+  REVEAL_REASON_REQUIRED: 'Une levée individuelle exige un motif (au moins 10 caractères).',
 } as const;
 
 /** A stable error code. */

@@ -56,6 +56,9 @@ export async function authorise(
 ): Promise<{ isManager: boolean }> {
   try {
     const actor = await loadActor(ctx, login);
+    if (!(await ctx.db('ctn').where({ code: ctn }).first('code'))) {
+      throw new AppError('CTN_UNKNOWN', `(${ctn})`);
+    }
     return requireHabilitation(actor.habilitations, login, ctn, op);
   } catch (error: unknown) {
     if (isAppError(error)) {
@@ -88,7 +91,7 @@ export async function requireAdmin(ctx: AppContext, login: string, action: strin
   }
   const actor = await loadActor(ctx, login);
   if (!actor.isAdmin) {
-    await auditRefusal(ctx, login, null, action, 'NOT_HABILITATED');
-    throw new AppError('NOT_HABILITATED', '(réservé aux administrateurs)');
+    await auditRefusal(ctx, login, null, action, 'NOT_ADMIN');
+    throw new AppError('NOT_ADMIN');
   }
 }

@@ -42,25 +42,41 @@ export async function numbersOf(
   return rows.map((r) => r.number);
 }
 
+/** A number with its grade and result, no identity. */
+export interface AnonymousGradeRecord {
+  number: string;
+  value: string | null;
+  absence: string | null;
+  result: string | null;
+}
+
+/** The same with the identity of the holder, for named outputs only. */
+export interface NamedGradeRecord extends AnonymousGradeRecord {
+  student_number: string;
+  last_name: string;
+  first_name: string;
+  birth_date: string | Date | null;
+}
+
+function withGrades(
+  db: Queryable,
+  template: LoadedTemplate,
+  a: TemplateAssessment,
+): Knex.QueryBuilder {
+  return holdersQuery(db, template, a).leftJoin('grade as g', (j) => {
+    j.on('g.student_number', 'n.student_number').andOnVal('g.assessment_id', a.info.assessmentId);
+  });
+}
+
 /** Anonymous numbers with grade and result (no identity selected). */
 export async function anonymousGrades(
   db: Queryable,
   template: LoadedTemplate,
   a: TemplateAssessment,
-): Promise<
-  Array<{ number: string; value: string | null; absence: string | null; result: string | null }>
-> {
-  return (await holdersQuery(db, template, a)
-    .leftJoin('grade as g', (j) =>
-      j.on('g.student_number', 'n.student_number').andOnVal('g.assessment_id', a.info.assessmentId),
-    )
+): Promise<AnonymousGradeRecord[]> {
+  return (await withGrades(db, template, a)
     .select('n.number', 'g.value', 'g.absence', 'g.result')
-    .orderBy('n.number')) as Array<{
-    number: string;
-    value: string | null;
-    absence: string | null;
-    result: string | null;
-  }>;
+    .orderBy('n.number')) as AnonymousGradeRecord[];
 }
 
 /** Numbers with identities, grade and result: only for named outputs and the correspondence list. */
@@ -68,23 +84,9 @@ export async function namedGrades(
   db: Queryable,
   template: LoadedTemplate,
   a: TemplateAssessment,
-): Promise<
-  Array<{
-    number: string;
-    student_number: string;
-    last_name: string;
-    first_name: string;
-    birth_date: string | Date | null;
-    value: string | null;
-    absence: string | null;
-    result: string | null;
-  }>
-> {
-  return (await holdersQuery(db, template, a)
+): Promise<NamedGradeRecord[]> {
+  return (await withGrades(db, template, a)
     .join('student as s', 's.student_number', 'n.student_number')
-    .leftJoin('grade as g', (j) =>
-      j.on('g.student_number', 'n.student_number').andOnVal('g.assessment_id', a.info.assessmentId),
-    )
     .select(
       'n.number',
       's.student_number',
@@ -95,14 +97,5 @@ export async function namedGrades(
       'g.absence',
       'g.result',
     )
-    .orderBy(['s.last_name', 's.first_name'])) as Array<{
-    number: string;
-    student_number: string;
-    last_name: string;
-    first_name: string;
-    birth_date: string | Date | null;
-    value: string | null;
-    absence: string | null;
-    result: string | null;
-  }>;
+    .orderBy(['s.last_name', 's.first_name'])) as NamedGradeRecord[];
 }

@@ -98,51 +98,47 @@ interface AssessmentRow {
   state: AnonymityState;
 }
 
+async function findTemplate(
+  db: Queryable,
+  where: Record<string, unknown>,
+  what: string,
+): Promise<LoadedTemplate> {
+  const row = (await db('anonymity_template as t')
+    .join('anonymity_period as p', 'p.id', 't.period_id')
+    .join('numbering_rule as r', 'r.id', 't.rule_id')
+    .where(where)
+    .first(
+      't.*',
+      'p.label as period_label',
+      'r.kind',
+      'r.width',
+      'r.prefix',
+      'r.check_kind',
+      'r.start_at',
+    )) as TemplateRow | undefined;
+  if (!row) {
+    throw new AppError('TEMPLATE_UNKNOWN', what);
+  }
+  return hydrateTemplate(db, row);
+}
+
 /** Loads a template by CTN, year and code; TEMPLATE_UNKNOWN otherwise. */
-export async function loadTemplate(
+export function loadTemplate(
   db: Queryable,
   ctn: string,
   year: number,
   code: string,
 ): Promise<LoadedTemplate> {
-  const row = (await db('anonymity_template as t')
-    .join('anonymity_period as p', 'p.id', 't.period_id')
-    .join('numbering_rule as r', 'r.id', 't.rule_id')
-    .where({ 't.ctn': ctn, 't.year': year, 't.code': code })
-    .first(
-      't.*',
-      'p.label as period_label',
-      'r.kind',
-      'r.width',
-      'r.prefix',
-      'r.check_kind',
-      'r.start_at',
-    )) as TemplateRow | undefined;
-  if (!row) {
-    throw new AppError('TEMPLATE_UNKNOWN', `(${code}, ${ctn}, ${year})`);
-  }
-  return hydrateTemplate(db, row);
+  return findTemplate(
+    db,
+    { 't.ctn': ctn, 't.year': year, 't.code': code },
+    `(${code}, ${ctn}, ${year})`,
+  );
 }
 
 /** Loads a template by id. */
-export async function loadTemplateById(db: Queryable, id: number): Promise<LoadedTemplate> {
-  const row = (await db('anonymity_template as t')
-    .join('anonymity_period as p', 'p.id', 't.period_id')
-    .join('numbering_rule as r', 'r.id', 't.rule_id')
-    .where({ 't.id': id })
-    .first(
-      't.*',
-      'p.label as period_label',
-      'r.kind',
-      'r.width',
-      'r.prefix',
-      'r.check_kind',
-      'r.start_at',
-    )) as TemplateRow | undefined;
-  if (!row) {
-    throw new AppError('TEMPLATE_UNKNOWN', `(#${id})`);
-  }
-  return hydrateTemplate(db, row);
+export function loadTemplateById(db: Queryable, id: number): Promise<LoadedTemplate> {
+  return findTemplate(db, { 't.id': id }, `(#${id})`);
 }
 
 async function hydrateTemplate(db: Queryable, row: TemplateRow): Promise<LoadedTemplate> {

@@ -190,7 +190,7 @@ export async function writeProgress(
     const graded = await ctx
       .db('grade')
       .where('assessment_id', a.info.assessmentId)
-      .whereIn('student_number', [...holders])
+      .whereRaw('student_number = any(?::text[])', [[...holders]])
       .count<{ n: number }[]>({ n: '*' });
     rows.push({
       assessment: a.info,

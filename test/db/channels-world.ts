@@ -113,7 +113,7 @@ export async function drop(
 /** Every receipt written for a CTN so far. */
 export async function receipts(ctx: AppContext, ctn: string): Promise<Receipt[]> {
   const dir = path.join(ctx.config.outbox, ctn, 'accuses');
-  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) =>
+  const names = (await readdir(dir, { recursive: true }).catch(() => [] as string[])).filter((n) =>
     n.endsWith('.receipt.json'),
   );
   return Promise.all(

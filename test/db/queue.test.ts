@@ -28,7 +28,7 @@ const CSV = [
 ].join('\r\n');
 
 async function receipts(outbox: string): Promise<Array<{ status: string; file: string }>> {
-  const dir = path.join(outbox, 'Q', 'accuses');
+  const dir = path.join(outbox, 'Q', 'accuses', 'referentiel');
   const names = (await readdir(dir)).filter((n) => n.endsWith('.receipt.json')).sort();
   return Promise.all(
     names.map(

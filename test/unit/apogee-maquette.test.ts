@@ -10,7 +10,7 @@ import {
 } from '../../src/readers/apogee-maquette.js';
 
 const SAMPLE = readFileSync(
-  new URL('../../../shared/samples/apogee-maquette-7W29.txt', import.meta.url),
+  new URL('../fixtures/apogee-maquette-7W29.txt', import.meta.url),
 );
 const SAMPLE_UTF8 = Buffer.from(SAMPLE.toString('latin1'), 'utf8');
 

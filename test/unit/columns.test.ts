@@ -16,7 +16,7 @@ import { readCsv } from '../../src/readers/csv.js';
 import type { Cell, Sheet, Workbook } from '../../src/readers/table.js';
 
 const sample = (name: string): Buffer =>
-  readFileSync(new URL(`../../../shared/samples/${name}`, import.meta.url));
+  readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
 
 function text(raw: string): Cell {
   return raw === '' ? { kind: 'blank' } : { kind: 'text', raw };

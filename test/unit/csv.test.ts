@@ -7,7 +7,7 @@ import { detectSeparator, readCsv } from '../../src/readers/csv.js';
 import type { Cell, Workbook } from '../../src/readers/table.js';
 
 const sample = (name: string): Buffer =>
-  readFileSync(new URL(`../../../shared/samples/${name}`, import.meta.url));
+  readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
 
 /** Each row as [row number, ...cell texts], blank cells as ''. */
 function table(workbook: Workbook): (string | number)[][] {

@@ -7,7 +7,7 @@ import { sniffFormat } from '../../src/readers/sniff.js';
 import { buildZip, xlsxOf } from './zip-guard.fixtures.js';
 
 const sample = (name: string): Buffer =>
-  readFileSync(new URL(`../../../shared/samples/${name}`, import.meta.url));
+  readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
 
 const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 

@@ -10,7 +10,7 @@ import { readXlsx } from '../../src/readers/xlsx.js';
 import { buildZip, replacePart, xlsxOf } from './zip-guard.fixtures.js';
 
 const sample = (name: string): Buffer =>
-  readFileSync(new URL(`../../../shared/samples/${name}`, import.meta.url));
+  readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
 
 async function codeOf(run: () => Promise<unknown>): Promise<string | undefined> {
   try {
