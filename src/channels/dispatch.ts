@@ -2,6 +2,7 @@
 import { importGradeTable } from './grades.js';
 import { importJuryTable } from './jury.js';
 import { importMaquette } from './maquette.js';
+import { importOpticalTable } from './optical.js';
 import { importReferentialTable } from './referential.js';
 import { rejectWhole, type ChannelInput, type ChannelResult } from './types.js';
 import { frenchMessage } from '../domain/errors.js';
@@ -39,8 +40,9 @@ export async function dispatchChannel(input: ChannelInput): Promise<ChannelResul
     case 'referentiel':
       return importReferentialTable(input, workbook);
     case 'notes':
-    case 'lecteur-optique':
       return importGradeTable(input, workbook);
+    case 'lecteur-optique':
+      return importOpticalTable(input, workbook);
     case 'jury':
       return importJuryTable(input, workbook);
   }

@@ -7,8 +7,10 @@ import { parseGrade, gradeToStorage } from '../domain/grades.js';
 import { FINGERPRINT_SHEET_NAME, readFingerprintSheet } from '../outputs/grade-entry-workbook.js';
 import { cellText, normaliseHeader, type ColumnSpec } from '../readers/columns.js';
 import type { Cell, Workbook } from '../readers/table.js';
+import { withoutThousandsSeparators } from '../readers/values.js';
 import { writeGrades, type GradeWrite } from './grade-store.js';
 import { dropDuplicates, resolveByIdentity, resolveByNumber, type Resolution } from './resolve.js';
+import { reportMissingRows, type SentWorkbook } from './returned-workbook.js';
 import { ErrorList, keyedRows, type KeyedRow } from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
 
@@ -52,15 +54,12 @@ export function headerStarting(workbook: Workbook, prefix: string): string[] {
 }
 
 /** The visible sheets only: hidden ones are never read as data. */
-function visibleOnly(workbook: Workbook): Workbook {
+export function visibleOnly(workbook: Workbook): Workbook {
   return { ...workbook, sheets: workbook.sheets.filter((s) => s.state === 'visible') };
 }
 
 /** The assessment a returned grade-entry workbook was made for; throws when its fingerprint is forged. */
-function boundAssessment(
-  input: ChannelInput,
-  workbook: Workbook,
-): { assessmentId: number; templateId: number } | undefined {
+function boundAssessment(input: ChannelInput, workbook: Workbook): SentWorkbook | undefined {
   const sheet = workbook.sheets.find((s) => s.name === FINGERPRINT_SHEET_NAME);
   if (!sheet) {
     return undefined;
@@ -76,7 +75,11 @@ function boundAssessment(
   if (signed.fields.ctn !== input.ctn) {
     throw new AppError('NUMBER_OTHER_CTN', `(bordereau du CTN ${signed.fields.ctn})`);
   }
-  return { assessmentId: signed.fields.assessmentId, templateId: signed.fields.templateId };
+  return {
+    assessmentId: signed.fields.assessmentId,
+    templateId: signed.fields.templateId,
+    numbersDigest: signed.fields.numbersDigest,
+  };
 }
 
 function gradeCell(
@@ -100,8 +103,40 @@ function gradeCell(
       // A date here is what Excel makes of "12/5": refuse rather than guess.
       return { error: 'GRADE_INVALID' };
     case 'text':
-      return { raw: cell.raw };
+      return { raw: withoutThousandsSeparators(cell.raw) };
   }
+}
+
+/** The rows of a grade, jury or optical file under its header, and the assessment a returned workbook binds. */
+export function readKeyed(
+  input: ChannelInput,
+  workbook: Workbook,
+  specs: (data: Workbook) => ColumnSpec[],
+  errors: ErrorList,
+): { rows: KeyedRow[]; bound: ReturnType<typeof boundAssessment> } {
+  const bound = boundAssessment(input, workbook);
+  const data = visibleOnly(workbook);
+  const { rows } = keyedRows(data, specs(data), errors);
+  const first = rows[0];
+  if (!first || (!first.has('number') && !first.has('student'))) {
+    throw new AppError(
+      first ? 'COLUMN_MISSING' : 'FILE_NO_DATA',
+      first ? '(« N° anonyme » ou « COD_ETU »)' : undefined,
+    );
+  }
+  return { rows, bound };
+}
+
+/** Resolves keyed rows by anonymous number when the file has that column, else by student number. */
+export async function resolveKeyed(
+  input: ChannelInput,
+  rows: KeyedRow[],
+  errors: ErrorList,
+  bound?: { assessmentId: number; templateId: number },
+): Promise<Resolution> {
+  return rows[0]?.has('number')
+    ? resolveByNumber(input, rows, errors, bound)
+    : resolveByIdentity(input, rows, errors);
 }
 
 /** Reads the rows of a grade or jury file and resolves them, or returns the whole-file rejection. */
@@ -111,20 +146,9 @@ export async function readKeyedFile(
   extra: ColumnSpec,
   errors: ErrorList,
 ): Promise<{ rows: KeyedRow[]; resolution: Resolution }> {
-  const bound = boundAssessment(input, workbook);
-  const data = visibleOnly(workbook);
-  const { rows } = keyedRows(data, keyColumns(data, extra));
-  const first = rows[0];
-  if (!first || (!first.has('number') && !first.has('student'))) {
-    throw new AppError(
-      first ? 'COLUMN_MISSING' : 'FILE_NO_DATA',
-      first ? '(« N° anonyme » ou « COD_ETU »)' : undefined,
-    );
-  }
-  const resolution = first.has('number')
-    ? await resolveByNumber(input, rows, errors, bound)
-    : await resolveByIdentity(input, rows, errors);
-  return { rows, resolution };
+  const { rows, bound } = readKeyed(input, workbook, (data) => keyColumns(data, extra), errors);
+  await reportMissingRows(input, rows, bound, errors);
+  return { rows, resolution: await resolveKeyed(input, rows, errors, bound) };
 }
 
 /** Settles the status: a state refusal voids the file; other errors void it unless the channel accepts valid rows. */
@@ -154,8 +178,8 @@ export function settle(
   };
 }
 
-/** Parses the grade of every resolved row against its assessment's scale; blanks are counted, never written. */
-async function parseGrades(
+/** Parses the grade of every resolved row (duplicates settled) against its scale; blanks are never written. */
+export async function parseGrades(
   input: ChannelInput,
   resolved: Resolution['resolved'],
   errors: ErrorList,
@@ -170,7 +194,7 @@ async function parseGrades(
   );
   const writes: GradeWrite[] = [];
   let blanks = 0;
-  for (const r of dropDuplicates(resolved, errors, 'N° anonyme')) {
+  for (const r of resolved) {
     const cell = gradeCell(r.row.get('grade'));
     const parsed =
       'error' in cell
@@ -229,16 +253,22 @@ export async function importGradeTable(
     return settle(input, 0, 0, errors, true, 'note');
   }
 
-  const { writes, blanks } = await parseGrades(input, read.resolution.resolved, errors);
+  const unique = dropDuplicates(read.resolution.resolved, errors, 'N° anonyme');
+  const { writes, blanks } = await parseGrades(input, unique, errors);
 
-  const result = settle(
-    input,
-    read.rows.length,
-    writes.length,
-    errors,
-    read.resolution.stateRefusal !== null,
-    'note',
-  );
+  return storeGrades(input, read.rows.length, writes, blanks, errors, read.resolution.stateRefusal);
+}
+
+/** Settles the file's status and, unless it is rejected, writes its grades. */
+export async function storeGrades(
+  input: ChannelInput,
+  read: number,
+  writes: GradeWrite[],
+  blanks: number,
+  errors: ErrorList,
+  stateRefusal: Resolution['stateRefusal'],
+): Promise<ChannelResult> {
+  const result = settle(input, read, writes.length, errors, stateRefusal !== null, 'note');
   if (result.status !== 'rejected') {
     await writeGrades(
       input.trx,

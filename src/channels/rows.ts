@@ -13,16 +13,45 @@ export interface KeyedRow {
   has(key: string): boolean;
 }
 
-/** Finds the header then yields the data rows below it, keyed by column. */
+/**
+ * Finds the header then yields the data rows below it, keyed by column. With `errors`, hidden rows
+ * are listed as ROW_HIDDEN instead of being read, and a hidden column in use refuses the file.
+ */
 export function keyedRows(
   workbook: Workbook,
   specs: ColumnSpec[],
+  errors?: ErrorList,
 ): { match: HeaderMatch; rows: KeyedRow[] } {
   const match = findHeader(workbook, specs);
-  const rows = match.sheet.rows
-    .slice(match.headerRowIndex + 1)
-    .map((row: Row) => keyed(row, match));
-  return { match, rows: rows.filter((row) => specs.some((s) => row.text(s.key) !== '')) };
+  if (errors) {
+    refuseHiddenColumns(match);
+  }
+
+  const rows: KeyedRow[] = [];
+  for (const row of match.sheet.rows.slice(match.headerRowIndex + 1)) {
+    const read = keyed(row, match);
+    if (!specs.some((s) => read.text(s.key) !== '')) {
+      continue;
+    }
+    if (errors && row.hidden) {
+      errors.add(row.number, null, 'ROW_HIDDEN');
+      continue;
+    }
+    rows.push(read);
+  }
+  return { match, rows };
+}
+
+/** A column the person cannot see must not feed the import unseen. */
+function refuseHiddenColumns(match: HeaderMatch): void {
+  const hidden = new Set(match.sheet.hiddenColumns ?? []);
+  const used = Object.entries(match.columns).filter(([, index]) => hidden.has(index + 1));
+  if (used.length > 0) {
+    const names = used.map(([, index]) =>
+      cellText(match.sheet.rows[match.headerRowIndex]?.cells[index]),
+    );
+    throw new AppError('COLUMN_HIDDEN', `(${names.join(', ')})`);
+  }
 }
 
 function keyed(row: Row, match: HeaderMatch): KeyedRow {
@@ -55,6 +84,11 @@ export class ErrorList {
     if (row !== null) {
       this.rows.add(row);
     }
+  }
+
+  /** Adds a notice on a row that is still imported (listed on the receipt, row not rejected). */
+  note(row: number, column: string | null, code: ErrorCode, value?: string): void {
+    this.items.push({ row, column, value, code, message: frenchMessage(code) });
   }
 
   /** Adds the error an AppError carries. */

@@ -36,6 +36,7 @@ import {
   referentialCsv,
   type DemoVet,
 } from './demo-data.js';
+import { printBeforeExam, printPvs } from './demo-print.js';
 
 /** Options of a demo run. */
 export interface DemoOptions {
@@ -315,6 +316,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   counts.assessments = iutObjects.length + SCI_OBJECTS.length;
   const { underV, books } = await poseAndValidate(ctx, refs, counts);
   counts.workbooks = books.length;
+  await printBeforeExam(ctx, refs, managerOf, counts); // issue 6: printed outputs
   if (o.until === 'V') {
     return { counts, expected, writtenUnderV: ctx.outbox.written.slice(underV), ctx };
   }
@@ -342,12 +344,14 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   for (const ref of refs) {
     await writePv(ctx, managerOf(ref), ref);
   }
+  await printPvs(ctx, refs, managerOf); // issue 6: anonymous PDF PVs
   const writtenUnderV = ctx.outbox.written.slice(underV);
 
   for (const ref of refs) {
     await lift(ctx, managerOf(ref), ref);
     await writePv(ctx, managerOf(ref), ref);
   }
+  await printPvs(ctx, refs, managerOf); // issue 6: named PDF PVs
   counts.apogeeFilled = (await exportApogee(ctx, 'gest-iut', 'IUT', YEAR)).reduce(
     (n, w) => n + w.filled,
     0,

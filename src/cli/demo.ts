@@ -29,9 +29,10 @@ async function resetSandbox(): Promise<void> {
     marker,
     'demo sandbox: `npm run demo` may wipe inbox/, outbox/, archive/, error/ and var/\n',
   );
-  await writeFile(path.join(root, 'inbox', '.gitkeep'), '').catch(async () => {
-    await mkdir(path.join(root, 'inbox'), { recursive: true });
-  });
+  for (const folder of ['inbox', 'outbox']) {
+    await mkdir(path.join(root, folder), { recursive: true });
+    await writeFile(path.join(root, folder, '.gitkeep'), '');
+  }
 }
 
 const started = Date.now();

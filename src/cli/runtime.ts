@@ -49,7 +49,7 @@ export async function openQueue(
   }
   const redis = redisConnection(ctx.config.redisUrl);
   await checkEvictionPolicy(redis, ctx);
-  return { queue: new BullQueue(redis, ctx.config.queuePrefix), redis };
+  return { queue: new BullQueue(redis, ctx.config.queuePrefix, ctx.log), redis };
 }
 
 /** Prints a line for the person at the terminal. */

@@ -1,19 +1,101 @@
-// Commands that run the service: intake (once or watching), workers, audit verification.
-import type { Command } from 'commander';
-import { runOnce, watchInbox } from '../intake/runner.js';
-import { startWorker } from '../jobs/queue.js';
-import { verifyAudit } from '../store/audit.js';
-import { overridesOf } from './options.js';
-import { openQueue, say, withContext } from './runtime.js';
-import { CHANNELS } from '../intake/inbox.js';
+// Commands that run the service: intake (once or watching), workers, audit verification. The
+// long-running ones stop cleanly on SIGINT/SIGTERM: no new job is taken, the jobs in hand finish.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { Command } from 'commander';
+import { CHANNELS } from '../intake/inbox.js';
+import { runOnce, watchInbox } from '../intake/runner.js';
+import { everyDay } from '../jobs/in-process-schedule.js';
+import { BullQueue, scheduleReconcile, startWorker, type JobQueue } from '../jobs/queue.js';
+import type { AppContext } from '../services/context.js';
+import { reconcile } from '../services/reconcile.js';
+import { verifyAudit } from '../store/audit.js';
+import { integer, overridesOf } from './options.js';
+import { openQueue, say, withContext } from './runtime.js';
 
-function untilSignal(): Promise<void> {
+function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+}
+
+/** The reconciliation as a BullMQ job body: rescans through `producer`, returns a short summary. */
+function reconcileHandler(ctx: AppContext, producer: JobQueue): () => Promise<string> {
+  return async () => {
+    const outcome = await reconcile(ctx, producer);
+    return `${outcome.scan.submitted} file(s), ${outcome.reports.length} report(s)`;
+  };
+}
+
+/** Without Redis, the watching process runs the nightly reconciliation itself (daily crons only). */
+function inProcessReconcile(ctx: AppContext, queue: JobQueue): { stop(): void } | null {
+  const cron = ctx.config.reconcileCron;
+  if (cron === null) {
+    return null;
+  }
+  const timer = everyDay(cron, async () => {
+    await reconcile(ctx, queue).catch((err: unknown) =>
+      ctx.log.error({ err }, 'reconciliation failed'),
+    );
+  });
+  if (!timer) {
+    ctx.log.warn({ cron }, 'only a daily cron runs without Redis: reconciliation not scheduled');
+  }
+  return timer;
+}
+
+async function watchUntilSignal(c: AppContext, queue: JobQueue): Promise<void> {
+  const nightly = queue instanceof BullQueue ? null : inProcessReconcile(c, queue);
+  if (queue instanceof BullQueue) {
+    await scheduleReconcile(queue, c.config.reconcileCron);
+  }
+  const watcher = watchInbox(c, queue);
+  say(`Surveillance de ${c.config.inbox} (Ctrl+C pour arrêter).`);
+  await untilSignal();
+  nightly?.stop();
+  // The queue first: in-process, the job in hand finishes and no other starts; then the watcher.
+  const watching = watcher.close();
+  await queue.close();
+  await watching;
+}
+
+async function runService(c: AppContext, once: boolean): Promise<void> {
+  const { queue, redis } = await openQueue(c);
+  const worker =
+    redis && queue instanceof BullQueue
+      ? startWorker(c, redis, 1, reconcileHandler(c, queue))
+      : null;
+  try {
+    if (once) {
+      say(
+        `${await runOnce(c, queue)} fichier(s) traité(s). Accusés de réception dans ${c.config.outbox}.`,
+      );
+    } else {
+      await watchUntilSignal(c, queue);
+    }
+  } finally {
+    await worker?.close();
+    await queue.close();
+    redis?.disconnect();
+  }
+}
+
+async function runWorker(c: AppContext, concurrency: number): Promise<void> {
+  const { queue, redis } = await openQueue(c);
+  if (!redis || !(queue instanceof BullQueue)) {
+    throw new Error('REDIS_URL is required for a worker');
+  }
+  await scheduleReconcile(queue, c.config.reconcileCron);
+  const worker = startWorker(c, redis, concurrency, reconcileHandler(c, queue));
+  say('Travailleur démarré (SIGTERM pour arrêter après les travaux en cours).');
+
+  const signal = await untilSignal();
+  c.log.info({ signal }, 'worker stopping after the jobs in hand');
+  // BullMQ's close waits for the active jobs: a file is never left between commit and release.
+  await worker.close();
+  await queue.close();
+  redis.disconnect();
 }
 
 /** Registers the service commands. */
@@ -42,44 +124,15 @@ export function registerServiceCommands(program: Command): void {
     .description('traiter la boîte de dépôt (--once : une passe puis fin ; sinon surveillance)')
     .option('--once', 'traiter ce qui est déposé puis s’arrêter', false)
     .action((o: { once: boolean }, cmd: Command) =>
-      withContext(async (c) => {
-        const { queue, redis } = await openQueue(c);
-        const worker = redis ? startWorker(c, redis) : null;
-        try {
-          if (o.once) {
-            say(
-              `${await runOnce(c, queue)} fichier(s) traité(s). Accusés de réception dans ${c.config.outbox}.`,
-            );
-          } else {
-            const watcher = watchInbox(c, queue);
-            say(`Surveillance de ${c.config.inbox} (Ctrl+C pour arrêter).`);
-            await untilSignal();
-            await watcher.close();
-          }
-        } finally {
-          await worker?.close();
-          await queue.close();
-          redis?.disconnect();
-        }
-      }, overridesOf(cmd)),
+      withContext((c) => runService(c, o.once), overridesOf(cmd)),
     );
 
   program
     .command('worker')
     .description('exécuter les travaux de la file Redis (REDIS_URL requis)')
-    .option('--concurrency <n>', 'travaux simultanés', '1')
-    .action((o: { concurrency: string }, cmd: Command) =>
-      withContext(async (c) => {
-        const { redis } = await openQueue(c);
-        if (!redis) {
-          throw new Error('REDIS_URL is required for a worker');
-        }
-        const worker = startWorker(c, redis, Number(o.concurrency) || 1);
-        say('Travailleur démarré (SIGTERM pour arrêter après le travail en cours).');
-        await untilSignal();
-        await worker.close();
-        redis.disconnect();
-      }, overridesOf(cmd)),
+    .option('--concurrency <n>', 'travaux simultanés', integer, 1)
+    .action((o: { concurrency: number }, cmd: Command) =>
+      withContext((c) => runWorker(c, Math.max(1, o.concurrency)), overridesOf(cmd)),
     );
 
   program

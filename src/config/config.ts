@@ -1,7 +1,10 @@
 // The one place that reads process.env and config/anonymat.json (conventions.md habit 3).
 // Validated once at start-up; every other module receives the frozen object.
+import { parsePrintSettings, type PrintSettings } from '../outputs/pdf/layouts.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+
+import { loadColumnProfiles, type ColumnProfiles } from '../readers/profiles.js';
 
 /** Typed, validated, frozen configuration of the service. */
 export interface Config {
@@ -31,6 +34,16 @@ export interface Config {
   rescanMs: number;
   /** Use polling instead of native events (network shares; env ANONYMAT_POLLING=1). */
   polling: boolean;
+  /** Listen to file-system events (default on); ANONYMAT_WATCH_EVENTS=0 leaves the intake to rescans. */
+  watchEvents: boolean;
+  /** Milliseconds a job lock lasts: a dead worker's job is taken back after it (env ANONYMAT_JOB_LOCK_MS, 30000). */
+  jobLockMs: number;
+  /** Longest wait between two retries of a job in an outage (env ANONYMAT_RETRY_MAX_MS, default 60000). */
+  retryMaxMs: number;
+  /** Cron of the nightly reconciliation, null when off (env ANONYMAT_RECONCILE_CRON, "30 2 * * *"; "off"). */
+  reconcileCron: string | null;
+  /** Minutes after which an open drop is reported stuck (env ANONYMAT_STUCK_MINUTES, default 30). */
+  stuckMinutes: number;
   /** Result codes that mean a session-1 pass (no session 2 for those students). */
   passingResultCodes: readonly string[];
   /** Result codes accepted in jury files, with their French label. */
@@ -41,6 +54,10 @@ export interface Config {
   logLevel: string;
   /** BullMQ queue prefix (env ANONYMAT_QUEUE_PREFIX, default anonymat). */
   queuePrefix: string;
+  /** Optical-reader column profiles and the profile of each inbox folder (<home>/config/column-profiles.json). */
+  columnProfiles: ColumnProfiles;
+  /** Label sheets, PV and attendance layout (`print` in config/anonymat.json; defaults: A4 3×8, Code 128). */
+  print: PrintSettings;
 }
 
 const DEFAULT_RESULT_CODES: Record<string, string> = {
@@ -62,6 +79,9 @@ interface FileConfig {
   stableMs?: number;
   rescanMs?: number;
   maxFileBytes?: number;
+  reconcileCron?: string;
+  stuckMinutes?: number;
+  print?: unknown;
 }
 
 function fail(variable: string, expected: string, value: string): never {
@@ -78,6 +98,22 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
     fail(name, 'a non-negative integer', raw);
   }
   return value;
+}
+
+function cronFrom(env: NodeJS.ProcessEnv, fallback: string): string | null {
+  const raw = (env.ANONYMAT_RECONCILE_CRON ?? fallback).trim();
+  if (raw === '' || raw === 'off') {
+    return null;
+  }
+  const fields = raw.split(/\s+/);
+  if (
+    fields.length < 5 ||
+    fields.length > 6 ||
+    !fields.every((f) => /^[\d*/,\-A-Za-z?LW#]+$/.test(f))
+  ) {
+    fail('ANONYMAT_RECONCILE_CRON', 'a cron expression of 5 or 6 fields, or "off"', raw);
+  }
+  return raw;
 }
 
 function readFileConfig(home: string): FileConfig {
@@ -130,11 +166,18 @@ export function loadConfig(
     maxFileBytes: intFrom(env, 'ANONYMAT_MAX_FILE_BYTES', file.maxFileBytes ?? 50 * 1024 * 1024),
     rescanMs: intFrom(env, 'ANONYMAT_RESCAN_MS', file.rescanMs ?? 60_000),
     polling: env.ANONYMAT_POLLING === '1',
+    watchEvents: env.ANONYMAT_WATCH_EVENTS !== '0',
+    jobLockMs: intFrom(env, 'ANONYMAT_JOB_LOCK_MS', 30_000),
+    retryMaxMs: intFrom(env, 'ANONYMAT_RETRY_MAX_MS', 60_000),
+    reconcileCron: cronFrom(env, file.reconcileCron ?? '30 2 * * *'),
+    stuckMinutes: intFrom(env, 'ANONYMAT_STUCK_MINUTES', file.stuckMinutes ?? 30),
     passingResultCodes: file.passingResultCodes ?? ['ADM', 'ADJ', 'VAL', 'ADMI', 'AJAC'],
     resultCodes: file.resultCodes ?? DEFAULT_RESULT_CODES,
     partialChannels: file.partialChannels ?? ['lecteur-optique'],
     logLevel: env.LOG_LEVEL ?? 'info',
     queuePrefix: env.ANONYMAT_QUEUE_PREFIX ?? 'anonymat',
+    columnProfiles: loadColumnProfiles(home),
+    print: parsePrintSettings(file.print),
     ...overrides,
   };
   return Object.freeze(config);

@@ -36,8 +36,6 @@ export const ERROR_MESSAGES = {
     "Le numéro anonyme lu n'a pas la longueur attendue (case cochée en trop ou oubliée) : vérifiez la copie et saisissez le bon numéro.",
   OPTICAL_MARKS_UNREADABLE:
     'Le numéro anonyme a été mal lu par le lecteur optique (case vide ou plusieurs cases cochées) : vérifiez la copie et saisissez le bon numéro.',
-  OPTICAL_CONFLICT:
-    "Ce numéro anonyme apparaît plusieurs fois avec des notes différentes : aucune note n'est enregistrée pour lui ; vérifiez les copies puis déposez la note juste.",
   OPTICAL_GRID_MISMATCH:
     "Le numéro lu dans la grille de codage diffère du numéro associé à la copie : la note est enregistrée sous le numéro associé ; vérifiez l'association.",
   // Columns and headers
@@ -112,6 +110,14 @@ export const ERROR_MESSAGES = {
   LIFT_NEEDS_CONFIRMATION:
     "La levée de l'anonymat doit être demandée par un gestionnaire puis confirmée par un second.",
   REVEAL_REASON_REQUIRED: 'Une levée individuelle exige un motif (au moins 10 caractères).',
+  // Spare labels (issue 6)
+  SPARE_UNKNOWN: "Ce numéro n'est pas une étiquette de réserve de la maquette.",
+  SPARE_ALREADY_BOUND: 'Cette étiquette de réserve est déjà attribuée à un étudiant.',
+  SPARE_NUMBER_TAKEN:
+    'Le numéro de cette étiquette de réserve a été attribué entre-temps : utilisez une autre étiquette.',
+  STUDENT_ALREADY_NUMBERED: 'Cet étudiant a déjà un numéro anonyme pour cette épreuve.',
+  WORKBOOK_ROW_MISSING:
+    'Ce numéro figurait sur le bordereau envoyé et manque au bordereau retourné (ligne supprimée ou numéro modifié).',
 } as const;
 
 /** A stable error code. */

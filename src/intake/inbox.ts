@@ -1,6 +1,7 @@
 // The inbox layout (inbox/<ctn>/<channel>/<file>) and which files are candidates: never a
 // temporary or lock file, never a symbolic link, never a name that could escape the folders.
-import { lstat, readdir } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The input channels, one sub-folder each. Persisted in receipts: never rename one. */
@@ -27,12 +28,27 @@ export function isIgnoredName(name: string): boolean {
   );
 }
 
-/** True when a file name is acceptable: no control characters, no path parts, not too long. */
+/** Longest file name accepted, in UTF-8 bytes (archive/ prefixes it with ids, under NAME_MAX 255). */
+export const MAX_NAME_BYTES = 200;
+
+/** True when a file name is acceptable: no control characters, no path parts, no `..`, not too long. */
 export function isSafeName(name: string): boolean {
   const forbidden = [...name].some(
     (ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f || ch === '/' || ch === '\\',
   );
-  return name.length > 0 && Buffer.byteLength(name) <= 200 && !forbidden && name !== '..';
+  return (
+    name.length > 0 &&
+    Buffer.byteLength(name) <= MAX_NAME_BYTES &&
+    !forbidden &&
+    !name.includes('..')
+  );
+}
+
+/** A refused name made printable for receipts and logs: control characters shown as `?`, cut short. */
+export function printableName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const shown = name.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return shown.length > 120 ? `${shown.slice(0, 117)}…` : shown;
 }
 
 /** The channel of a folder name, or null. */
@@ -85,23 +101,51 @@ export function locate(inbox: string, absolute: string): InboxFile | null {
   return channel && !isIgnoredName(name) ? { absolute, ctn, channel, name } : null;
 }
 
-/** Waits until size and mtime hold still for `stableMs`; false when the file vanished or is a link. */
-export async function waitStable(absolute: string, stableMs: number): Promise<boolean> {
-  let before = await statOrNull(absolute);
-  for (;;) {
-    if (!before?.isFile()) {
-      return false;
+/** Size and modification time of a regular file (never through a link); null when absent. */
+export async function fileSignature(absolute: string): Promise<string | null> {
+  const stats = await statOrNull(absolute);
+  return stats?.isFile() ? signatureOf(stats) : null;
+}
+
+function signatureOf(stats: Stats): string {
+  return `${stats.size}:${stats.mtimeMs}`;
+}
+
+/**
+ * Reads a regular file without following a link (O_NOFOLLOW) and checks it did not move while read:
+ * null when it is absent, a link, not a plain file, or changed under the reader.
+ */
+export async function readRegularFile(
+  absolute: string,
+): Promise<{ bytes: Buffer; signature: string } | null> {
+  let handle: import('node:fs/promises').FileHandle;
+  try {
+    handle = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error: unknown) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ELOOP' || code === 'EISDIR') {
+      return null;
     }
-    await new Promise((resolve) => setTimeout(resolve, stableMs));
-    const after = await statOrNull(absolute);
-    if (after?.isFile() && after.size === before.size && after.mtimeMs === before.mtimeMs) {
-      return true;
+    throw error;
+  }
+
+  try {
+    const before = await handle.stat();
+    if (!before.isFile()) {
+      return null;
     }
-    before = after;
+    const bytes = await handle.readFile();
+    const after = await handle.stat();
+    const signature = signatureOf(after);
+    return signature === signatureOf(before) && bytes.length === after.size
+      ? { bytes, signature }
+      : null;
+  } finally {
+    await handle.close();
   }
 }
 
-async function statOrNull(absolute: string): Promise<import('node:fs').Stats | null> {
+async function statOrNull(absolute: string): Promise<Stats | null> {
   try {
     return await lstat(absolute);
   } catch {

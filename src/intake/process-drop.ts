@@ -1,20 +1,23 @@
 // The import-file job: one drop, one transaction, one outcome. The file leaves the inbox only
 // after its outcome is committed and its receipt written; a crash anywhere leaves the drop open,
-// and running the job again gives the same outcome (design.md §7).
-import { mkdir, readFile, rename } from 'node:fs/promises';
+// and running the job again gives the same outcome (design.md §7). Two runs of the same drop at
+// once (a job replayed after Redis lost it) serialise on the drop's row and share one outcome.
+import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
+import type { Knex } from 'knex';
 import { dispatchChannel } from '../channels/dispatch.js';
 import { rejectWhole, type ChannelResult, type ReadInput } from '../channels/types.js';
-import { AppError, isAppError } from '../domain/errors.js';
-import { slug } from '../outputs/gateway.js';
-import { buildReceiptWorkbook } from '../outputs/receipt-xlsx.js';
+import { AppError, frenchMessage, isAppError, type ErrorCode } from '../domain/errors.js';
+import { writeAnnotatedCopy } from '../outputs/annotated-copy.js';
+import { slug, writeReceipt } from '../outputs/gateway.js';
 import { receiptJson, type Receipt } from '../outputs/receipt.js';
 import { parseMaquette } from '../readers/apogee-maquette.js';
 import { readWorkbook } from '../readers/index.js';
 import { sniffFormat } from '../readers/sniff.js';
 import { appendAudit } from '../store/audit.js';
+import { rosterUnderAnonymity } from '../services/anonymity.js';
 import type { AppContext } from '../services/context.js';
-import { channelOf, type Channel } from './inbox.js';
+import { channelOf, isSafeName, printableName, readRegularFile, type Channel } from './inbox.js';
 import { sha256Hex, type DropJob } from './register.js';
 
 interface DropRow {
@@ -33,6 +36,9 @@ interface DropRow {
 
 /** Outcome of a job: the receipt, or nothing when the drop was already finished or its file is gone. */
 export type DropOutcome = { receipt: Receipt } | { skipped: 'done' | 'missing' | 'changed' };
+
+// Statuses of intake_file under which the same bytes are not imported again.
+const IMPORTED_STATUSES = new Set(['imported', 'partial']);
 
 async function loadDrop(ctx: AppContext, dropId: number): Promise<DropRow | undefined> {
   return (await ctx
@@ -53,6 +59,10 @@ async function readInput(bytes: Buffer, maxBytes: number): Promise<ReadInput> {
   return { kind: 'table', workbook: await readWorkbook(bytes) };
 }
 
+function wholeFileError(code: ErrorCode, message: string): ChannelResult {
+  return rejectWhole(0, { row: null, column: null, code, message });
+}
+
 // Thrown inside the transaction to roll back every write of a rejected file.
 class Rejected extends Error {
   constructor(readonly result: ChannelResult) {
@@ -66,7 +76,7 @@ function buildReceipt(
   status: Receipt['status'],
 ): Receipt {
   return {
-    file: drop.file_name,
+    file: printableName(drop.file_name),
     sha256: drop.sha256,
     ctn: drop.ctn,
     channel: drop.channel,
@@ -81,6 +91,43 @@ function buildReceipt(
   };
 }
 
+/** Reads the file, or the whole-file rejection saying why it cannot be read (never retried). */
+async function readOrRefuse(
+  ctx: AppContext,
+  drop: DropRow,
+  bytes: Buffer,
+): Promise<{ input: ReadInput } | { refusal: ChannelResult }> {
+  if (!isSafeName(drop.file_name)) {
+    return { refusal: wholeFileError('FILE_NAME_INVALID', frenchMessage('FILE_NAME_INVALID')) };
+  }
+  try {
+    return { input: await readInput(bytes, ctx.config.maxFileBytes) };
+  } catch (error: unknown) {
+    if (!isAppError(error)) {
+      throw error;
+    }
+    return { refusal: wholeFileError(error.code, error.message) };
+  }
+}
+
+/** Locks the drop then its content; a drop that already has an outcome gives it back unchanged. */
+async function lockDrop(
+  trx: Knex.Transaction,
+  drop: DropRow,
+): Promise<Receipt | 'duplicate' | null> {
+  const own = (await trx('intake_drop').where({ id: drop.id }).forUpdate().first('receipt')) as {
+    receipt: Receipt | string | null;
+  };
+  if (own.receipt) {
+    return storedReceipt(own.receipt);
+  }
+  const intake = (await trx('intake_file')
+    .where({ id: drop.intake_id })
+    .forUpdate()
+    .first('status')) as { status: string };
+  return IMPORTED_STATUSES.has(intake.status) ? 'duplicate' : null;
+}
+
 /** Applies the file through its channel, or records why it is refused; one transaction. */
 async function decide(
   ctx: AppContext,
@@ -88,44 +135,37 @@ async function decide(
   bytes: Buffer,
   channel: Channel,
 ): Promise<Receipt> {
-  let input: ReadInput | null = null;
-  let readFailure: ChannelResult | null = null;
-  try {
-    input = await readInput(bytes, ctx.config.maxFileBytes);
-  } catch (error: unknown) {
-    if (!isAppError(error)) {
-      throw error;
-    }
-    readFailure = rejectWhole(0, {
-      row: null,
-      column: null,
-      code: error.code,
-      message: error.message,
-    });
-  }
+  const read = await readOrRefuse(ctx, drop, bytes);
 
   try {
     return await ctx.db.transaction(async (trx) => {
-      const intake = (await trx('intake_file')
-        .where({ id: drop.intake_id })
-        .forUpdate()
-        .first('status')) as { status: string };
-      if (intake.status !== 'received') {
+      const known = await lockDrop(trx, drop);
+      if (known === 'duplicate') {
         return finish(trx, drop, buildReceipt(drop, null, 'duplicate'));
       }
+      if (known) {
+        return known;
+      }
       const result =
-        readFailure ??
-        (await dispatchChannel({
-          ctx,
-          trx,
-          ctn: drop.ctn,
-          channel,
-          fileName: drop.file_name,
-          sha256: drop.sha256,
-          bytes,
-          input: input as ReadInput,
-          intakeId: drop.intake_id,
-        }));
+        'refusal' in read
+          ? read.refusal
+          : await dispatchChannel({
+              ctx,
+              trx,
+              ctn: drop.ctn,
+              channel,
+              fileName: drop.file_name,
+              sha256: drop.sha256,
+              bytes,
+              input: read.input,
+              intakeId: drop.intake_id,
+            }).catch((error: unknown) => {
+              // A coded error from a channel is bad input: refused, never retried.
+              if (isAppError(error)) {
+                throw new Rejected(wholeFileError(error.code, error.message));
+              }
+              throw error;
+            });
       if (result.status === 'rejected') {
         throw new Rejected(result);
       }
@@ -133,19 +173,25 @@ async function decide(
     });
   } catch (error: unknown) {
     if (error instanceof Rejected) {
-      return ctx.db.transaction((trx) =>
-        finish(trx, drop, buildReceipt(drop, error.result, 'rejected')),
-      );
+      return commitRejection(ctx, drop, error.result);
     }
     throw error;
   }
 }
 
-async function finish(
-  trx: import('knex').Knex.Transaction,
-  drop: DropRow,
-  receipt: Receipt,
-): Promise<Receipt> {
+/** Records a rejection in its own transaction (the file's writes were rolled back). */
+function commitRejection(ctx: AppContext, drop: DropRow, result: ChannelResult): Promise<Receipt> {
+  return ctx.db.transaction(async (trx) => {
+    const known = await lockDrop(trx, drop);
+    if (known === 'duplicate') {
+      // The same bytes were imported meanwhile through another drop: that import stands.
+      return finish(trx, drop, buildReceipt(drop, null, 'duplicate'));
+    }
+    return known ?? finish(trx, drop, buildReceipt(drop, result, 'rejected'));
+  });
+}
+
+async function finish(trx: Knex.Transaction, drop: DropRow, receipt: Receipt): Promise<Receipt> {
   const json = JSON.parse(receiptJson(receipt)) as Receipt;
   if (receipt.status !== 'duplicate') {
     await trx('intake_file')
@@ -170,28 +216,49 @@ async function finish(
   return receipt;
 }
 
-/** Writes the receipt (JSON and French workbook), then moves the input out of the inbox. */
-async function release(
+/** Where a processed input goes: archive/ or error/, under ids and a name that cannot escape. */
+function releaseTarget(ctx: AppContext, drop: DropRow, status: Receipt['status']): string {
+  const root = status === 'rejected' ? ctx.config.errorDir : ctx.config.archive;
+  const name = isSafeName(drop.file_name) ? drop.file_name : slug(drop.file_name);
+  return path.join(root, drop.ctn, drop.channel, `${drop.id}-${drop.sha256.slice(0, 8)}-${name}`);
+}
+
+/** Keeps one receipt per drop: a duplicate, or a later drop of bytes once refused, gets its own name. */
+async function receiptSuffix(
   ctx: AppContext,
   drop: DropRow,
-  receipt: Receipt,
-  source: string,
-): Promise<void> {
-  const stem = `${slug(path.parse(drop.file_name).name)}-${drop.sha256.slice(0, 8)}`;
-  const suffix = receipt.status === 'duplicate' ? `-doublon-${drop.id}` : '';
-  const base = path.join(drop.ctn, 'accuses', `${stem}${suffix}`);
-  await ctx.outbox.write(`${base}.receipt.json`, receiptJson(receipt));
-  await ctx.outbox.write(`${base}.accuse.xlsx`, await buildReceiptWorkbook(receipt));
+  status: Receipt['status'],
+): Promise<string> {
+  if (status === 'duplicate') {
+    return `-doublon-${drop.id}`;
+  }
+  const first = (await ctx
+    .db('intake_drop')
+    .where({ intake_id: drop.intake_id })
+    .min<{ id: number | string }>('id as id')
+    .first()) as { id: number | string } | undefined;
+  return Number(first?.id) === Number(drop.id) ? '' : `-depot-${drop.id}`;
+}
 
-  const root = receipt.status === 'rejected' ? ctx.config.errorDir : ctx.config.archive;
-  const target = path.join(
-    root,
-    drop.ctn,
-    drop.channel,
-    `${drop.id}-${drop.sha256.slice(0, 8)}-${drop.file_name}`,
+/** Writes the receipt (JSON and French workbook), then moves the input out of the inbox. */
+async function release(ctx: AppContext, drop: DropRow, receipt: Receipt): Promise<void> {
+  const stem = `${slug(path.parse(drop.file_name).name)}-${drop.sha256.slice(0, 8)}`;
+  const suffix = await receiptSuffix(ctx, drop, receipt.status);
+  // One folder per channel: two channels' drops with the same name and bytes keep a receipt each.
+  const base = path.join(drop.ctn, 'accuses', drop.channel, `${stem}${suffix}`);
+  await writeReceipt(ctx.outbox, base, receipt, await rosterUnderAnonymity(ctx.db, drop.ctn));
+  await writeAnnotatedCopy(
+    ctx.outbox,
+    base,
+    inboxPath(ctx, drop),
+    receipt,
+    await rosterUnderAnonymity(ctx.db, drop.ctn),
   );
+
+  const target = releaseTarget(ctx, drop, receipt.status);
   await mkdir(path.dirname(target), { recursive: true });
-  await rename(source, target).catch((error: unknown) => {
+  await rename(inboxPath(ctx, drop), target).catch((error: unknown) => {
+    // Already moved by an earlier run that stopped before marking the drop done.
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
       throw error;
     }
@@ -199,10 +266,24 @@ async function release(
   await ctx.db('intake_drop').where({ id: drop.id }).update({ done: true });
 }
 
-function storedReceipt(drop: DropRow): Receipt {
-  return typeof drop.receipt === 'string'
-    ? (JSON.parse(drop.receipt) as Receipt)
-    : (drop.receipt as Receipt);
+function inboxPath(ctx: AppContext, drop: DropRow): string {
+  return path.join(ctx.config.inbox, drop.ctn, drop.channel, drop.file_name);
+}
+
+function storedReceipt(receipt: Receipt | string | null): Receipt {
+  return typeof receipt === 'string' ? (JSON.parse(receipt) as Receipt) : (receipt as Receipt);
+}
+
+/** The file is gone: a committed outcome is released once more, an uncommitted drop is closed. */
+async function closeMissing(ctx: AppContext, drop: DropRow): Promise<DropOutcome> {
+  if (drop.outcome) {
+    const receipt = storedReceipt(drop.receipt);
+    await release(ctx, drop, receipt);
+    return { receipt };
+  }
+  // Taken away by a person, or registered twice in a race with its own release: nothing to import.
+  await ctx.db('intake_drop').where({ id: drop.id }).update({ done: true });
+  return { skipped: 'missing' };
 }
 
 /** Runs one import-file job. Safe to run twice: a finished drop is skipped, a committed one only released. */
@@ -212,18 +293,12 @@ export async function processDrop(ctx: AppContext, job: DropJob): Promise<DropOu
     return { skipped: 'done' };
   }
   const channel = channelOf(drop.channel);
-  const source = path.join(ctx.config.inbox, drop.ctn, drop.channel, drop.file_name);
 
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(source);
-  } catch (error: unknown) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return { skipped: 'missing' };
-    }
-    throw error;
+  const file = await readRegularFile(inboxPath(ctx, drop));
+  if (!file) {
+    return closeMissing(ctx, drop);
   }
-  if (sha256Hex(bytes) !== drop.sha256 || !channel) {
+  if (sha256Hex(file.bytes) !== drop.sha256 || !channel) {
     // Rewritten since it was registered: the scan will register the new content as a new file.
     await ctx.db('intake_drop').where({ id: drop.id }).update({ done: true });
     return { skipped: 'changed' };
@@ -236,8 +311,36 @@ export async function processDrop(ctx: AppContext, job: DropJob): Promise<DropOu
     channel: drop.channel,
   });
   // A committed outcome (crash before release) is only released again, never recomputed.
-  const receipt = drop.outcome ? storedReceipt(drop) : await decide(ctx, drop, bytes, channel);
-  await release(ctx, drop, receipt, source);
+  const receipt = drop.outcome
+    ? storedReceipt(drop.receipt)
+    : await decide(ctx, drop, file.bytes, channel);
+  await release(ctx, drop, receipt);
   log.info({ status: receipt.status, rows: receipt.rows }, 'file processed');
+  return { receipt };
+}
+
+/**
+ * Gives up on a drop that kept failing for an unexpected reason: a `rejected` outcome with
+ * FILE_PROCESSING_FAILED, the receipt, the file moved to error/. It is not picked up again unless
+ * dropped again. A drop that meanwhile got an outcome keeps it.
+ */
+export async function quarantineDrop(
+  ctx: AppContext,
+  job: DropJob,
+  cause: string,
+): Promise<DropOutcome> {
+  const drop = await loadDrop(ctx, job.dropId);
+  if (!drop || drop.done) {
+    return { skipped: 'done' };
+  }
+  const result = wholeFileError(
+    'FILE_PROCESSING_FAILED',
+    frenchMessage('FILE_PROCESSING_FAILED', `(${cause.slice(0, 200)})`),
+  );
+  const receipt = drop.outcome
+    ? storedReceipt(drop.receipt)
+    : await commitRejection(ctx, drop, result);
+  await release(ctx, drop, receipt);
+  ctx.log.error({ dropId: drop.id, status: receipt.status }, 'file quarantined');
   return { receipt };
 }

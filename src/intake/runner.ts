@@ -1,97 +1,176 @@
 // Drives the intake: a full scan (at start-up, on demand, periodically) and a chokidar watcher.
-// A file is registered only once its size and time hold still; registering then submitting is
-// idempotent, so a scan and a watch event meeting on the same file do no harm.
-import { lstat } from 'node:fs/promises';
+// A file is registered only once its size and time hold still (and still hold at the claim);
+// registering then submitting is idempotent, so a scan and a watch event meeting on the same file,
+// or two processes scanning the same inbox, do no harm.
 import { watch, type FSWatcher } from 'chokidar';
+import { retryDelay } from '../jobs/failures.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { AppContext } from '../services/context.js';
-import { isSafeName, listInbox, locate, waitStable, type InboxFile } from './inbox.js';
+import { fileSignature, listInbox, locate, type InboxFile } from './inbox.js';
 import { registerDrop } from './register.js';
 
-async function signature(file: InboxFile): Promise<string | null> {
-  try {
-    const s = await lstat(file.absolute);
-    return s.isFile() ? `${s.size}:${s.mtimeMs}` : null;
-  } catch {
-    return null;
-  }
+/** What one scan did: files handed to the queue, files still moving, files that failed to register. */
+export interface ScanResult {
+  submitted: number;
+  unstable: number;
+  failed: number;
 }
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Files whose size and time did not move over `stableMs` (checked for all files at once). */
-async function stableFiles(files: InboxFile[], stableMs: number): Promise<InboxFile[]> {
-  const before = await Promise.all(files.map(signature));
-  await new Promise((resolve) => setTimeout(resolve, stableMs));
-  const after = await Promise.all(files.map(signature));
-  return files.filter((_, i) => before[i] !== null && before[i] === after[i]);
+async function stableFiles(
+  files: InboxFile[],
+  stableMs: number,
+): Promise<Array<{ file: InboxFile; signature: string }>> {
+  const before = await Promise.all(files.map((f) => fileSignature(f.absolute)));
+  await sleep(stableMs);
+  const after = await Promise.all(files.map((f) => fileSignature(f.absolute)));
+  return files.flatMap((file, i) => {
+    const signature = after[i];
+    return signature && before[i] === signature ? [{ file, signature }] : [];
+  });
 }
 
-async function submitFile(ctx: AppContext, queue: JobQueue, file: InboxFile): Promise<void> {
-  if (!isSafeName(file.name)) {
-    ctx.log.warn({ ctn: file.ctn, channel: file.channel }, 'unsafe file name skipped');
-    return;
+/** Registers one stable file and hands its job over; false when it moved again before the claim. */
+async function submitFile(
+  ctx: AppContext,
+  queue: JobQueue,
+  file: InboxFile,
+  signature: string,
+): Promise<boolean> {
+  // Unsafe names are registered too: the job refuses them with a receipt instead of ignoring them.
+  const job = await registerDrop(ctx, file, signature);
+  if (!job) {
+    return false;
   }
-  const job = await registerDrop(ctx, file);
   await queue.submit(job);
+  return true;
 }
 
-/** Scans the inbox once and submits every stable file; counts those submitted and those still moving. */
+/** Scans the inbox once and submits every stable file; a file that fails waits for the next scan. */
 export async function scanInbox(
   ctx: AppContext,
   queue: JobQueue,
-): Promise<{ submitted: number; unstable: number }> {
-  const files = (await listInbox(ctx.config.inbox)).filter((f) => isSafeName(f.name));
+  stopping: () => boolean = () => false,
+): Promise<ScanResult> {
+  const files = await listInbox(ctx.config.inbox);
   const stable = files.length > 0 ? await stableFiles(files, ctx.config.stableMs) : [];
-  for (const file of stable) {
-    await submitFile(ctx, queue, file);
+
+  const result: ScanResult = { submitted: 0, unstable: files.length - stable.length, failed: 0 };
+  for (const { file, signature } of stable) {
+    if (stopping()) {
+      // Shutting down: what is left waits in the inbox for the next start-up scan.
+      result.unstable += 1;
+      continue;
+    }
+    try {
+      if (await submitFile(ctx, queue, file, signature)) {
+        result.submitted += 1;
+      } else {
+        result.unstable += 1;
+      }
+    } catch (err: unknown) {
+      // Database or Redis away: the file stays in the inbox and the next scan tries again.
+      result.failed += 1;
+      ctx.log.warn({ err, ctn: file.ctn, channel: file.channel }, 'file not registered');
+    }
   }
-  return { submitted: stable.length, unstable: files.length - stable.length };
+  return result;
 }
 
 /** Processes whatever is in the inbox, then returns (`anonymat run --once`). */
 export async function runOnce(ctx: AppContext, queue: JobQueue): Promise<number> {
   let total = 0;
   for (let round = 0; round < 1000; round += 1) {
-    const { submitted, unstable } = await scanInbox(ctx, queue);
+    const { submitted, unstable, failed } = await scanInbox(ctx, queue);
     await queue.drain();
     total += submitted;
-    if (unstable === 0) {
+    if (unstable === 0 && failed === 0) {
       break;
+    }
+    if (failed > 0) {
+      await sleep(retryDelay(round + 1, ctx.config.retryMaxMs));
     }
   }
   return total;
 }
 
-/** Watches the inbox until stopped: events, a start-up scan and periodic rescans. */
-export function watchInbox(ctx: AppContext, queue: JobQueue): { close(): Promise<void> } {
+/** A running watcher; close it to stop watching and wait for the submitted jobs. */
+export interface InboxWatcher {
+  /** Runs one rescan now (also what the timer does); resolves when it is over. */
+  rescan(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Watches the inbox until closed: events (unless off), a start-up scan and periodic rescans.
+ * Closing stops taking files; jobs already handed over are the queue's to finish (close it too).
+ */
+export function watchInbox(ctx: AppContext, queue: JobQueue): InboxWatcher {
+  const waiting = new Set<string>();
+  let closed = false;
   const onFile = (absolute: string): void => {
     const file = locate(ctx.config.inbox, absolute);
-    if (!file) {
+    if (!file || waiting.has(absolute) || closed) {
       return;
     }
-    void waitStable(absolute, ctx.config.stableMs)
-      .then((stable) => (stable ? submitFile(ctx, queue, file) : undefined))
-      .catch((err: unknown) => ctx.log.error({ err }, 'intake failed'));
+    waiting.add(absolute);
+    void settle(ctx, queue, file)
+      .catch((err: unknown) => ctx.log.warn({ err, ctn: file.ctn }, 'intake event failed'))
+      .finally(() => waiting.delete(absolute));
   };
 
-  const watcher: FSWatcher = watch(ctx.config.inbox, {
-    ignoreInitial: true,
-    depth: 2,
-    followSymlinks: false,
-    usePolling: ctx.config.polling,
-  });
-  watcher.on('add', onFile).on('change', onFile);
+  const watcher: FSWatcher | null = ctx.config.watchEvents
+    ? watch(ctx.config.inbox, {
+        ignoreInitial: true,
+        depth: 2,
+        followSymlinks: false,
+        usePolling: ctx.config.polling,
+        // Network shares: one stat per file and second is plenty next to the stability delay.
+        interval: 1000,
+        binaryInterval: 1000,
+      })
+    : null;
+  watcher?.on('add', onFile).on('change', onFile);
 
-  const rescan = (): void => {
-    void scanInbox(ctx, queue).catch((err: unknown) => ctx.log.error({ err }, 'rescan failed'));
+  // One scan at a time: a slow scan (thousands of files) is never overlapped by the next tick.
+  let scanning: Promise<void> | null = null;
+  const rescan = (): Promise<void> => {
+    scanning ??= scanInbox(ctx, queue, () => closed)
+      .then(() => undefined)
+      .catch((err: unknown) => ctx.log.error({ err }, 'rescan failed'))
+      .finally(() => {
+        scanning = null;
+      });
+    return scanning;
   };
-  rescan();
-  const timer = setInterval(rescan, ctx.config.rescanMs);
+  void rescan();
+  const timer = setInterval(() => void rescan(), ctx.config.rescanMs);
 
   return {
+    rescan,
     async close() {
+      closed = true;
       clearInterval(timer);
-      await watcher.close();
-      await queue.drain();
+      await watcher?.close();
+      await scanning;
     },
   };
+}
+
+/** Waits for one file to hold still, then registers it; a file still moving is left to the rescan. */
+async function settle(ctx: AppContext, queue: JobQueue, file: InboxFile): Promise<void> {
+  let before = await fileSignature(file.absolute);
+  while (before !== null) {
+    await sleep(ctx.config.stableMs);
+    const after = await fileSignature(file.absolute);
+    if (after === before) {
+      if (!(await submitFile(ctx, queue, file, after))) {
+        ctx.log.debug({ ctn: file.ctn, channel: file.channel }, 'file moved at claim');
+      }
+      return;
+    }
+    before = after;
+  }
 }

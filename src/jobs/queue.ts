@@ -1,14 +1,21 @@
 // Carries import-file jobs from the intake to the workers: BullMQ on Redis when REDIS_URL is set,
-// otherwise the same handler in this process. Payloads carry ids and hashes, never names.
+// otherwise the same handler in this process. Payloads carry ids and hashes, never names. Postgres
+// is the truth: a job lost with Redis is submitted again by the next scan (its drop is still open).
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { DropJob } from '../intake/register.js';
-import { processDrop } from '../intake/process-drop.js';
+import type { Logger } from '../log.js';
 import type { AppContext } from '../services/context.js';
+import { MAX_JOB_ATTEMPTS, retryDelay } from './failures.js';
+import { attemptImport, IMPORT_FILE_JOB, outcomeWord, runImportInProcess } from './import-job.js';
 
-/** Job name, persisted in Redis: never rename. */
-export const IMPORT_FILE_JOB = 'import-file';
-const QUEUE_NAME = 'intake';
+export { IMPORT_FILE_JOB } from './import-job.js';
+
+/** Queue name, persisted in Redis: never rename. */
+export const QUEUE_NAME = 'intake';
+
+/** Job name of the nightly reconciliation, persisted in Redis: never rename. */
+export const RECONCILE_JOB = 'reconcile';
 
 /** Where jobs go. */
 export interface JobQueue {
@@ -19,15 +26,22 @@ export interface JobQueue {
   close(): Promise<void>;
 }
 
-/** Runs jobs one after another in this process (no Redis). */
+/** Runs jobs one after another in this process (no Redis), retrying outages until an outcome. */
 export class InProcessQueue implements JobQueue {
   private chain: Promise<void> = Promise.resolve();
+  private closing = false;
 
   constructor(private readonly ctx: AppContext) {}
 
   submit(job: DropJob): Promise<void> {
+    // Errors end here so one job never breaks the chain: a drop left open is met by the next scan.
     this.chain = this.chain.then(async () => {
-      await processDrop(this.ctx, job);
+      if (this.closing) {
+        return;
+      }
+      await runImportInProcess(this.ctx, job, () => this.closing).catch((err: unknown) =>
+        this.ctx.log.error({ err, dropId: job.dropId }, 'job left for the next scan'),
+      );
     });
     return this.chain;
   }
@@ -36,7 +50,9 @@ export class InProcessQueue implements JobQueue {
     return this.chain;
   }
 
+  /** Stops taking jobs; the one running finishes (or, in an outage, waits for the next start). */
   close(): Promise<void> {
+    this.closing = true;
     return this.chain;
   }
 }
@@ -46,29 +62,52 @@ export function redisConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null });
 }
 
-/** Submits jobs to BullMQ; job ids derive from the drop so a job submitted twice exists once. */
+/** The stable BullMQ id of a drop's job: a job submitted twice (scan, replay) exists once. */
+export function importJobId(job: DropJob): string {
+  return `drop-${job.dropId}-${job.sha256.slice(0, 16)}`;
+}
+
+/** Submits jobs to BullMQ. */
 export class BullQueue implements JobQueue {
-  private readonly queue: Queue;
+  readonly queue: Queue;
   private readonly events: QueueEvents;
   private readonly pending = new Set<string>();
+  private readonly eventsConnection: Redis;
+  private closing: Promise<void> | null = null;
 
+  /** `log` receives connection errors (Redis away: ioredis reconnects on its own); console without it. */
   constructor(
     private readonly connection: Redis,
     prefix: string,
+    log?: Logger,
   ) {
     this.queue = new Queue(QUEUE_NAME, { connection, prefix });
-    this.events = new QueueEvents(QUEUE_NAME, { connection: connection.duplicate(), prefix });
+    this.eventsConnection = connection.duplicate();
+    this.events = new QueueEvents(QUEUE_NAME, { connection: this.eventsConnection, prefix });
+    if (log) {
+      const warn = (err: Error): void => log.warn({ err }, 'queue connection error');
+      this.queue.on('error', warn);
+      this.events.on('error', warn);
+      this.eventsConnection.on('error', warn);
+    }
   }
 
   async submit(job: DropJob): Promise<void> {
-    const jobId = `drop-${job.dropId}-${job.sha256.slice(0, 16)}`;
-    await this.queue.add(IMPORT_FILE_JOB, job, {
-      jobId,
-      attempts: 8,
-      backoff: { type: 'exponential', delay: 2000 },
-      removeOnComplete: { age: 24 * 3600 },
-      removeOnFail: false,
-    });
+    const jobId = importJobId(job);
+    const existing = await this.queue.getJob(jobId);
+    if (existing && (await existing.isFailed())) {
+      // Given up by BullMQ (outage longer than the attempts, stalled too often) while the drop is
+      // still open in Postgres: the scan revives it.
+      await existing.retry('failed');
+    } else if (!existing) {
+      await this.queue.add(IMPORT_FILE_JOB, job, {
+        jobId,
+        attempts: MAX_JOB_ATTEMPTS,
+        backoff: { type: 'custom' },
+        removeOnComplete: { age: 24 * 3600 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      });
+    }
     this.pending.add(jobId);
   }
 
@@ -83,24 +122,75 @@ export class BullQueue implements JobQueue {
     }
   }
 
-  async close(): Promise<void> {
-    await this.events.close();
-    await this.queue.close();
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.events.close();
+      await this.queue.close();
+      this.eventsConnection.disconnect();
+    })();
+    return this.closing;
   }
 }
 
-/** Starts a BullMQ worker running import-file jobs; close it to stop after the current job. */
-export function startWorker(ctx: AppContext, connection: Redis, concurrency = 1): Worker {
+/** What a worker does with a job other than import-file (the reconciliation). */
+export type OtherJobHandler = (job: Job) => Promise<unknown>;
+
+/**
+ * Starts a BullMQ worker. Close it to stop: BullMQ waits for the jobs in hand, so a SIGTERM never
+ * leaves a file half-done. A worker that dies (SIGKILL, power) loses its lock after `jobLockMs`;
+ * another worker's stalled check puts the job back and processDrop resumes it.
+ */
+export function startWorker(
+  ctx: AppContext,
+  connection: Redis,
+  concurrency = 1,
+  other?: OtherJobHandler,
+): Worker {
+  const lockMs = ctx.config.jobLockMs;
+  // BullMQ does not close a connection it was given: this one is ours to end with the worker.
+  const own = connection.duplicate();
+  own.on('error', (err) => ctx.log.warn({ err }, 'worker connection error'));
   const worker = new Worker(
     QUEUE_NAME,
-    async (job: Job<DropJob>) => {
-      const outcome = await processDrop(ctx, job.data);
-      return 'receipt' in outcome ? outcome.receipt.status : outcome.skipped;
+    async (job: Job) => {
+      if (job.name !== IMPORT_FILE_JOB) {
+        if (!other) {
+          throw new Error(`no handler for job ${job.name}`);
+        }
+        return other(job);
+      }
+      const outcome = await attemptImport(ctx, job.data as DropJob, job.attemptsMade + 1);
+      return outcomeWord(outcome);
     },
-    { connection: connection.duplicate(), prefix: ctx.config.queuePrefix, concurrency },
+    {
+      connection: own,
+      prefix: ctx.config.queuePrefix,
+      concurrency,
+      lockDuration: lockMs,
+      stalledInterval: Math.max(1000, Math.round(lockMs / 2)),
+      maxStalledCount: 5,
+      settings: {
+        backoffStrategy: (attemptsMade) => retryDelay(attemptsMade, ctx.config.retryMaxMs),
+      },
+    },
   );
   worker.on('failed', (job, err) => ctx.log.warn({ jobId: job?.id, err }, 'job failed'));
+  worker.on('error', (err) => ctx.log.warn({ err }, 'worker error'));
+  worker.on('closed', () => own.disconnect());
   return worker;
+}
+
+/** Registers (or updates) the reconciliation's cron in Redis; every process may call it, once wins. */
+export async function scheduleReconcile(queue: BullQueue, cron: string | null): Promise<void> {
+  if (cron === null) {
+    await queue.queue.removeJobScheduler(RECONCILE_JOB);
+    return;
+  }
+  await queue.queue.upsertJobScheduler(
+    RECONCILE_JOB,
+    { pattern: cron },
+    { name: RECONCILE_JOB, data: {}, opts: { attempts: 3, backoff: { type: 'custom' } } },
+  );
 }
 
 /** Warns loudly when Redis may evict keys: queued jobs would silently vanish. */
@@ -108,9 +198,9 @@ export async function checkEvictionPolicy(connection: Redis, ctx: AppContext): P
   const reply = (await connection.config('GET', 'maxmemory-policy')) as string[];
   const policy = reply[1];
   if (policy && policy !== 'noeviction') {
-    ctx.log.warn({ policy }, 'redis maxmemory-policy is not noeviction: jobs may be lost');
+    ctx.log.error({ policy }, 'redis maxmemory-policy is not noeviction: jobs may be lost');
     process.stderr.write(
-      `ATTENTION : Redis est configuré avec maxmemory-policy=${policy} ; réglez-le sur noeviction.\n`,
+      `ATTENTION : Redis est configuré avec maxmemory-policy=${policy} : des travaux peuvent disparaître sans trace. Réglez maxmemory-policy sur noeviction.\n`,
     );
   }
 }

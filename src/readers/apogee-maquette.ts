@@ -6,6 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 
 import { AppError } from '../domain/errors.js';
+import { isAllowedValue } from './apogee-results.js';
 
 /** One value column of the maquette (a Note, Barème, Points jury or Résultat of one object). */
 export interface MaquetteColumn {
@@ -336,6 +337,9 @@ function fillRow(
       throw new AppError('INVALID_ARGUMENT', `(colonne ${code} absente de la maquette)`);
     }
     checkValue(value, maquette.encoding, code);
+    if (!isAllowedValue(maquette, column, value)) {
+      throw new AppError('RESULT_CODE_UNKNOWN', `(${value} : absent des listes de la maquette)`);
+    }
 
     const at = column.index - shift;
     while (fields.length <= at) {

@@ -2,11 +2,13 @@
 
 import { AppError } from '../domain/errors.js';
 import { readCsv } from './csv.js';
+import { readOds } from './ods.js';
 import { sniffFormat } from './sniff.js';
 import type { Workbook } from './table.js';
+import { readXls } from './xls.js';
 import { readXlsx } from './xlsx.js';
 
-/** Reads any accepted spreadsheet file by content; maquettes, .ods and .xls are refused as FILE_FORMAT_UNSUPPORTED. */
+/** Reads any accepted spreadsheet file by content; a maquette is refused here (channels read it with parseMaquette). */
 export async function readWorkbook(bytes: Buffer): Promise<Workbook> {
   const format = sniffFormat(bytes);
 
@@ -16,12 +18,9 @@ export async function readWorkbook(bytes: Buffer): Promise<Workbook> {
     case 'csv':
       return readCsv(bytes);
     case 'ods':
+      return readOds(bytes);
     case 'xls':
-      // TODO: accept .ods and .xls once readers/ods.ts and readers/xls.ts exist; until then: re-save as .xlsx.
-      throw new AppError(
-        'FILE_FORMAT_UNSUPPORTED',
-        `(${format === 'ods' ? 'tableur OpenDocument' : 'ancien format Excel .xls'})`,
-      );
+      return readXls(bytes);
     case 'apogee_maquette':
       // Maquettes are not sheets: channels read them with parseMaquette (readers/apogee-maquette.ts).
       throw new AppError(

@@ -10,6 +10,8 @@ const OLE2_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const UTF16_BOMS = [Buffer.from([0xff, 0xfe]), Buffer.from([0xfe, 0xff])];
 const PDF_MAGIC = Buffer.from('%PDF-', 'latin1');
+/** High bytes of the BOF record type of BIFF2 (0x0009), BIFF3 (0x0209) and BIFF4 (0x0409). */
+const LEGACY_BOF_HIGH_BYTES = new Set([0x00, 0x02, 0x04]);
 
 /** Office encryption stores the real package in these OLE2 streams (names are UTF-16LE). */
 const ENCRYPTION_STREAMS = ['EncryptionInfo', 'EncryptedPackage'].map((name) =>
@@ -73,10 +75,7 @@ function sniffText(bytes: Buffer): FileFormat {
 
   const opening = head.trimStart().slice(0, 20).toLowerCase();
   if (MARKUP_OPENINGS.some((markup) => opening.startsWith(markup))) {
-    throw new AppError(
-      'FILE_FORMAT_UNSUPPORTED',
-      '(page web ou XML enregistrée sous un nom de classeur)',
-    );
+    throw new AppError('FILE_WEB_PAGE');
   }
   if (MAQUETTE_MARKER.test(head)) {
     return 'apogee_maquette';
@@ -85,7 +84,18 @@ function sniffText(bytes: Buffer): FileFormat {
   return 'csv';
 }
 
-/** Tells the format of a file from its bytes; throws FILE_EMPTY, FILE_ENCRYPTED, FILE_FORMAT_* or FILE_CORRUPT. */
+/** Excel 2.x-4.x files are bare BIFF records (no OLE2 container): a BOF record opens them. */
+function isLegacyBiff(bytes: Buffer): boolean {
+  return (
+    bytes.length >= 8 &&
+    bytes[0] === 0x09 &&
+    LEGACY_BOF_HIGH_BYTES.has(bytes[1] ?? -1) &&
+    bytes.readUInt16LE(2) >= 4 &&
+    bytes.readUInt16LE(2) <= 16
+  );
+}
+
+/** Tells a file's format from its bytes; FILE_EMPTY, FILE_ENCRYPTED, FILE_WEB_PAGE, FILE_FORMAT_*, FILE_CORRUPT. */
 export function sniffFormat(bytes: Buffer): FileFormat {
   if (bytes.length === 0) {
     throw new AppError('FILE_EMPTY');
@@ -95,6 +105,10 @@ export function sniffFormat(bytes: Buffer): FileFormat {
   }
   if (startsWith(bytes, OLE2_MAGIC)) {
     return sniffOle2(bytes);
+  }
+
+  if (isLegacyBiff(bytes)) {
+    throw new AppError('FILE_FORMAT_LEGACY');
   }
 
   // UTF-16 text (Excel's "Unicode text") is full of NUL bytes: name the real problem instead.

@@ -121,13 +121,31 @@ export function toCell(value: CellValue): Cell {
   return formulaCell(value);
 }
 
+/** A format of zeros only (`00000000`) shows leading zeros: the text seen is `00004211`, not `4211`. */
+const ZERO_PADDED = /^0+$/;
+
+/** The number as the person sees it under a zero-padding format (student numbers typed as numbers). */
+function withZeroPadding(cell: Cell, format: string | undefined): Cell {
+  if (
+    cell.kind !== 'number' ||
+    !format ||
+    !ZERO_PADDED.test(format) ||
+    !Number.isInteger(cell.value)
+  ) {
+    return cell;
+  }
+  return { ...cell, raw: String(cell.value).padStart(format.length, '0') };
+}
+
 function readRow(row: ExcelJS.Row): Cell[] {
   const cells: Cell[] = [];
 
   row.eachCell({ includeEmpty: false }, (cell, column) => {
     // Only the top-left cell of a merged range holds the value the person sees.
     const slave = cell.type === ExcelJS.ValueType.Merge;
-    cells[column - 1] = slave ? { kind: 'blank' } : toCell(cell.value);
+    cells[column - 1] = slave
+      ? { kind: 'blank' }
+      : withZeroPadding(toCell(cell.value), cell.numFmt);
   });
 
   const filled = Array.from(cells, (cell): Cell => cell ?? { kind: 'blank' });

@@ -2,7 +2,7 @@
 // directory tells what the archive claims to hold, so a zip bomb or a truncated upload is refused
 // without inflating a single byte, and a part is only ever inflated up to the size it declared.
 
-import { inflateRawSync } from 'node:zlib';
+import { createInflateRaw, inflateRawSync } from 'node:zlib';
 
 import { AppError } from '../domain/errors.js';
 
@@ -277,4 +277,48 @@ export function readZipEntry(bytes: Buffer, entry: ZipEntry): Buffer {
     throw corrupt(`(archive zip : taille de ${entry.name} incohérente)`);
   }
   return content;
+}
+
+/** Expands one entry chunk by chunk, so a large part never sits whole in memory (call `checkZip` first). */
+export async function streamZipEntry(
+  bytes: Buffer,
+  entry: ZipEntry,
+  onChunk: (chunk: Buffer) => void,
+): Promise<void> {
+  const start = dataStart(bytes, entry);
+  const data = bytes.subarray(start, start + entry.compressedSize);
+  if (entry.method !== 0 && entry.method !== 8) {
+    throw new AppError('FILE_FORMAT_UNSUPPORTED', `(méthode de compression zip ${entry.method})`);
+  }
+
+  const chunks = entry.method === 0 ? [data] : inflating(data);
+  let total = 0;
+  for await (const chunk of chunks) {
+    total += chunk.length;
+    if (total > entry.uncompressedSize) {
+      throw new AppError('FILE_ZIP_BOMB', `(${entry.name} dépasse la taille annoncée)`);
+    }
+    onChunk(chunk);
+  }
+  if (total !== entry.uncompressedSize) {
+    throw corrupt(`(archive zip : taille de ${entry.name} incohérente)`);
+  }
+}
+
+/** Inflated chunks of raw deflate data; a broken stream is a corrupt file. */
+async function* inflating(data: Buffer): AsyncGenerator<Buffer> {
+  const inflater = createInflateRaw();
+  inflater.end(data);
+  try {
+    for await (const chunk of inflater) {
+      yield chunk as Buffer;
+    }
+  } catch (error: unknown) {
+    if (error instanceof AppError) {
+      throw error;
+    }
+    throw corrupt('(archive zip : données compressées illisibles)');
+  } finally {
+    inflater.destroy();
+  }
 }

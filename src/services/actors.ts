@@ -1,5 +1,6 @@
 // Who is acting: every command names its user, checked against the habilitations on the CTN.
 // Refusals are explicit, in French, and audited.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { AppError, isAppError } from '../domain/errors.js';
 import { requireHabilitation, type Habilitation } from '../domain/permissions.js';
 import type { Operation } from '../domain/states.js';
@@ -47,6 +48,17 @@ export async function auditRefusal(
   );
 }
 
+/** Login under which the service acts on its own (nightly reconciliation), as the audit log shows it. */
+export const SYSTEM_ACTOR = 'systeme';
+
+// Open only inside asSystem(): a login typed on the command line never carries the system rights.
+const systemScope = new AsyncLocalStorage<string>();
+
+/** Runs `body` as the service itself, for `reason`: authorise gives SYSTEM_ACTOR manager rights there, audited. */
+export function asSystem<T>(reason: string, body: () => Promise<T>): Promise<T> {
+  return systemScope.run(reason, body);
+}
+
 /** Checks the actor may perform `op` on `ctn`; audits and rethrows a refusal. */
 export async function authorise(
   ctx: AppContext,
@@ -54,6 +66,18 @@ export async function authorise(
   ctn: string,
   op: Operation,
 ): Promise<{ isManager: boolean }> {
+  const reason = login === SYSTEM_ACTOR ? systemScope.getStore() : undefined;
+  if (reason !== undefined) {
+    await ctx.db.transaction((trx) =>
+      appendAudit(trx, {
+        actor: SYSTEM_ACTOR,
+        ctn,
+        action: 'system',
+        subject: { operation: op, reason },
+      }),
+    );
+    return { isManager: true };
+  }
   try {
     const actor = await loadActor(ctx, login);
     if (!(await ctx.db('ctn').where({ code: ctn }).first('code'))) {

@@ -2,13 +2,25 @@
 // withdraw (P→I), validate (P→V), lift (V→L). The rules come from domain/states.ts; this file only
 // loads facts, applies the verdicts and records them.
 import type { Knex } from 'knex';
-import { AppError } from '../domain/errors.js';
-import { drawNumbers, parseNumber, shuffle } from '../domain/numbering.js';
-import { assertAllowed, type Operation } from '../domain/states.js';
-import type { AnonymityState } from '../domain/types.js';
+import { AppError, isAppError } from '../domain/errors.js';
+import { randomInt as cryptoRandomInt } from 'node:crypto';
+import {
+  drawNumbers,
+  formatNumber,
+  parseNumber,
+  shuffle,
+  type RandomInt,
+} from '../domain/numbering.js';
+import {
+  assertAllowed,
+  type Allowed,
+  type Operation,
+  type OperationContext,
+} from '../domain/states.js';
+import type { AnonymityState, NumberingRule } from '../domain/types.js';
 import { appendAudit } from '../store/audit.js';
 import { batches } from '../store/bulk.js';
-import { authorise } from './actors.js';
+import { auditRefusal, authorise } from './actors.js';
 import type { AppContext } from './context.js';
 import {
   loadTemplate,
@@ -17,6 +29,9 @@ import {
   type TemplateAssessment,
 } from './lookups.js';
 import { assessmentPopulation, numberHolders } from './population.js';
+import { checkLiftAllowed } from './reveal.js';
+
+export { rosterOfTemplate, rosterUnderAnonymity } from './roster.js';
 
 /** Names a template and optionally one of its assessments (by object code). */
 export interface TemplateRef {
@@ -55,7 +70,7 @@ async function lockTemplate(trx: Knex.Transaction, ref: TemplateRef): Promise<Lo
 async function takenNumbers(
   trx: Knex.Transaction,
   template: LoadedTemplate,
-): Promise<{ taken: Set<string>; after: number }> {
+): Promise<{ taken: Set<string>; run: Run }> {
   const rows = (await trx('anonymous_number')
     .select('number', 'template_id')
     .where({ year: template.year })) as Array<{
@@ -63,18 +78,76 @@ async function takenNumbers(
     template_id: number;
   }>;
   const own = rows.filter((row) => row.template_id === template.id).map((row) => row.number);
-  return { taken: new Set(rows.map((row) => row.number)), after: highestValue(template, own, -1) };
+  const values = own
+    .map((n) => parseNumber(template.rule, n))
+    .flatMap((p) => (p.ok ? [p.value] : []));
+  // A loop, not Math.min(...values): spreading 100,000 arguments overflows the call stack.
+  const run = values.reduce(
+    (r, v) => ({ first: r.first < 0 ? v : Math.min(r.first, v), last: Math.max(r.last, v) }),
+    { first: -1, last: -1 },
+  );
+  // Spare labels already printed hold numbers too: never hand one of them to a newcomer.
+  const spares = (await trx('spare_label')
+    .select('number')
+    .where({ year: template.year })) as Array<{
+    number: string;
+  }>;
+  return {
+    taken: new Set([...rows.map((row) => row.number), ...spares.map((row) => row.number)]),
+    run,
+  };
 }
 
-function highestValue(template: LoadedTemplate, numbers: readonly string[], floor: number): number {
-  let highest = floor;
-  for (const n of numbers) {
-    const parsed = parseNumber(template.rule, n);
-    if (parsed.ok && parsed.value > highest) {
-      highest = parsed.value;
+/** The integer values a template's sequential run spans so far; -1 for both when it has none. */
+export interface Run {
+  first: number;
+  last: number;
+}
+
+/** Spare places left in a sequential run, so that late students get numbers from inside it. */
+export function sparesFor(count: number): number {
+  return count === 0 ? 0 : Math.max(3, Math.ceil(count * 0.1));
+}
+
+/**
+ * `count` numbers for students already shuffled, and the new end of the template's run. Random
+ * rules draw over the whole space. Sequential rules first use the spare places inside the run
+ * (random ones), else extend the run by `count` plus spares and hand out a random `count` of
+ * them: a late student's number is then one of the run's, not one after it (issue 5 §3).
+ */
+export function assignNumbers(
+  rule: NumberingRule,
+  count: number,
+  isTaken: (n: string) => boolean,
+  run: Run,
+  randomInt: RandomInt = cryptoRandomInt,
+): { numbers: string[]; run: Run } {
+  if (rule.kind === 'random' || count === 0) {
+    return { numbers: drawNumbers(rule, count, isTaken, { randomInt }), run };
+  }
+  const spares: string[] = [];
+  for (let n = Math.max(run.first, 0); n <= run.last; n++) {
+    const formatted = formatNumber(rule, n);
+    if (!isTaken(formatted)) {
+      spares.push(formatted);
     }
   }
-  return highest;
+  if (spares.length >= count) {
+    return { numbers: shuffle(spares, randomInt).slice(0, count), run };
+  }
+
+  const drawn = drawNumbers(rule, count + sparesFor(count), isTaken, {
+    after: run.last,
+    randomInt,
+  });
+  const [start, end] = [drawn[0], drawn[drawn.length - 1]].map((n) => parseNumber(rule, n ?? ''));
+  return {
+    numbers: shuffle(drawn, randomInt).slice(0, count),
+    run: {
+      first: run.first >= 0 || !start?.ok ? run.first : start.value,
+      last: end?.ok ? end.value : run.last,
+    },
+  };
 }
 
 /** Students to number: per template, the union of the targets' populations; else per assessment. */
@@ -118,97 +191,103 @@ async function newcomersByScope(
 export async function pose(ctx: AppContext, actor: string, ref: TemplateRef): Promise<PoseOutcome> {
   const rights = await authorise(ctx, actor, ref.ctn, 'generate');
 
-  return ctx.db.transaction(async (trx) => {
-    const template = await lockTemplate(trx, ref);
-    const targets = targetAssessments(template, ref.objectCode);
-    const verdicts = targets.map((a) => assertAllowed('generate', a.state, rights));
-    const { taken, after } = await takenNumbers(trx, template);
-    const { scopes, population } = await newcomersByScope(ctx, trx, template, targets);
+  return auditRefusals(ctx, actor, ref.ctn, 'generate', () =>
+    ctx.db.transaction(async (trx) => {
+      const template = await lockTemplate(trx, ref);
+      const targets = targetAssessments(template, ref.objectCode);
+      const verdicts = targets.map((a) => assertAllowed('generate', a.state, rights));
+      const { taken, run } = await takenNumbers(trx, template);
+      const { scopes, population } = await newcomersByScope(ctx, trx, template, targets);
 
-    let numbered = 0;
-    let last = after;
-    for (const scope of scopes) {
-      // Numbers are handed out over a random shuffle, never in list order (design.md §4).
-      const students = shuffle(scope.students);
-      const numbers = drawNumbers(template.rule, students.length, (n) => taken.has(n), {
-        after: last,
-      });
-      numbers.forEach((n) => taken.add(n));
-      last = highestValue(template, numbers, last);
-      const rows = students.map((student, i) => ({
-        year: template.year,
-        number: numbers[i],
-        template_id: template.id,
-        assessment_id: scope.assessmentId,
-        student_number: student,
-      }));
-      for (const batch of batches(rows)) {
-        await trx('anonymous_number').insert(batch);
+      let numbered = 0;
+      let span = run;
+      for (const scope of scopes) {
+        // Numbers are handed out over a random shuffle, never in list order (design.md §4).
+        const students = shuffle(scope.students);
+        const drawn = assignNumbers(template.rule, students.length, (n) => taken.has(n), span);
+        const numbers = drawn.numbers;
+        numbers.forEach((n) => taken.add(n));
+        span = drawn.run;
+        const rows = students.map((student, i) => ({
+          year: template.year,
+          number: numbers[i],
+          template_id: template.id,
+          assessment_id: scope.assessmentId,
+          student_number: student,
+        }));
+        for (const batch of batches(rows)) {
+          await trx('anonymous_number').insert(batch);
+        }
+        numbered += rows.length;
       }
-      numbered += rows.length;
-    }
 
-    const toPose = targets.filter((a) => a.state === 'I');
-    await setState(trx, toPose, 'P');
-    await appendAudit(trx, {
-      actor,
-      ctn: template.ctn,
-      action: 'generate',
-      subject: {
-        templateId: template.id,
-        assessments: targets.map((a) => a.info.assessmentId),
-        numbered,
-        newcomersOnly: verdicts.every((v) => v.newcomersOnly),
-      },
-    });
+      const toPose = targets.filter((a) => a.state === 'I');
+      await setState(trx, toPose, 'P');
+      await appendAudit(trx, {
+        actor,
+        ctn: template.ctn,
+        action: 'generate',
+        subject: {
+          templateId: template.id,
+          assessments: targets.map((a) => a.info.assessmentId),
+          numbered,
+          newcomersOnly: verdicts.every((v) => v.newcomersOnly),
+        },
+      });
 
-    const states = targets.map((a) => ({
-      objectCode: a.info.objectCode,
-      state: a.state === 'I' ? ('P' as const) : a.state,
-    }));
-    return { numbered, population, states };
-  });
+      const states = targets.map((a) => ({
+        objectCode: a.info.objectCode,
+        state: a.state === 'I' ? ('P' as const) : a.state,
+      }));
+      return { numbered, population, states };
+    }),
+  );
 }
 
 /** Withdraws the numbers of assessments in P (back to I), refused once a grade was recorded under them. */
 export async function withdraw(ctx: AppContext, actor: string, ref: TemplateRef): Promise<number> {
   const rights = await authorise(ctx, actor, ref.ctn, 'withdraw');
 
-  return ctx.db.transaction(async (trx) => {
-    const template = await lockTemplate(trx, ref);
-    const targets = targetAssessments(template, ref.objectCode);
-    if (template.attribution === 'per_template' && targets.length !== template.assessments.length) {
-      throw new AppError(
-        'INVALID_ARGUMENT',
-        '(numéros communs à la maquette : le retrait porte sur toute la maquette)',
+  return auditRefusals(ctx, actor, ref.ctn, 'withdraw', () =>
+    ctx.db.transaction(async (trx) => {
+      const template = await lockTemplate(trx, ref);
+      const targets = targetAssessments(template, ref.objectCode);
+      if (
+        template.attribution === 'per_template' &&
+        targets.length !== template.assessments.length
+      ) {
+        throw new AppError(
+          'INVALID_ARGUMENT',
+          '(numéros communs à la maquette : le retrait porte sur toute la maquette)',
+        );
+      }
+
+      const ids = targets.map((a) => a.info.assessmentId);
+      const holders = trx('anonymous_number')
+        .select('student_number')
+        .where({ template_id: template.id });
+      const graded: unknown = await trx('grade')
+        .whereIn('assessment_id', ids)
+        .whereIn('student_number', holders)
+        .first('student_number');
+      targets.forEach((a) =>
+        assertAllowed('withdraw', a.state, { ...rights, gradesUnderNumbers: graded !== undefined }),
       );
-    }
 
-    const ids = targets.map((a) => a.info.assessmentId);
-    const holders = trx('anonymous_number')
-      .select('student_number')
-      .where({ template_id: template.id });
-    const graded: unknown = await trx('grade')
-      .whereIn('assessment_id', ids)
-      .whereIn('student_number', holders)
-      .first('student_number');
-    targets.forEach((a) =>
-      assertAllowed('withdraw', a.state, { ...rights, gradesUnderNumbers: graded !== undefined }),
-    );
-
-    const scope = trx('anonymous_number').where({ template_id: template.id });
-    const removed = await (
-      template.attribution === 'per_template' ? scope : scope.whereIn('assessment_id', ids)
-    ).delete();
-    await setState(trx, targets, 'I');
-    await appendAudit(trx, {
-      actor,
-      ctn: template.ctn,
-      action: 'withdraw',
-      subject: { templateId: template.id, assessments: ids, removed },
-    });
-    return removed;
-  });
+      const scope = trx('anonymous_number').where({ template_id: template.id });
+      const removed = await (
+        template.attribution === 'per_template' ? scope : scope.whereIn('assessment_id', ids)
+      ).delete();
+      await setState(trx, targets, 'I');
+      await appendAudit(trx, {
+        actor,
+        ctn: template.ctn,
+        action: 'withdraw',
+        subject: { templateId: template.id, assessments: ids, removed },
+      });
+      return removed;
+    }),
+  );
 }
 
 async function transition(
@@ -219,19 +298,57 @@ async function transition(
 ): Promise<number> {
   const rights = await authorise(ctx, actor, ref.ctn, op);
 
-  return ctx.db.transaction(async (trx) => {
-    const template = await lockTemplate(trx, ref);
-    const targets = targetAssessments(template, ref.objectCode);
-    const next = targets.map((a) => assertAllowed(op, a.state, rights).nextState);
-    await setState(trx, targets, next[0] ?? (op === 'validate' ? 'V' : 'L'));
-    await appendAudit(trx, {
-      actor,
-      ctn: template.ctn,
-      action: op,
-      subject: { templateId: template.id, assessments: targets.map((a) => a.info.assessmentId) },
-    });
-    return targets.length;
-  });
+  return auditRefusals(ctx, actor, ref.ctn, op, () =>
+    ctx.db.transaction(async (trx) => {
+      const template = await lockTemplate(trx, ref);
+      const targets = targetAssessments(template, ref.objectCode);
+      const next = targets.map((a) => assertAllowed(op, a.state, rights).nextState);
+      if (op === 'lift') {
+        // The one place lift conditions and the second manager's confirmation are enforced.
+        await checkLiftAllowed(trx, actor, template, targets);
+      }
+      await setState(trx, targets, next[0] ?? (op === 'validate' ? 'V' : 'L'));
+      await appendAudit(trx, {
+        actor,
+        ctn: template.ctn,
+        action: op,
+        subject: { templateId: template.id, assessments: targets.map((a) => a.info.assessmentId) },
+      });
+      return targets.length;
+    }),
+  );
+}
+
+/** Runs `body`; a refusal (AppError) thrown by it is audited in its own transaction, then rethrown. */
+export async function auditRefusals<T>(
+  ctx: AppContext,
+  actor: string,
+  ctn: string,
+  op: Operation,
+  body: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await body();
+  } catch (error: unknown) {
+    if (isAppError(error)) {
+      await auditRefusal(ctx, actor, ctn, op, error.code);
+    }
+    throw error;
+  }
+}
+
+/** The state table's verdicts for `op` in each state; the first refusal is audited, then thrown. */
+export function allowedIn(
+  ctx: AppContext,
+  actor: string,
+  ctn: string,
+  op: Operation,
+  states: readonly AnonymityState[],
+  rights: OperationContext,
+): Promise<Allowed[]> {
+  return auditRefusals(ctx, actor, ctn, op, () =>
+    Promise.resolve().then(() => states.map((state) => assertAllowed(op, state, rights))),
+  );
 }
 
 /** Validates anonymity (P→V): from now on, everything about these assessments goes by number only. */

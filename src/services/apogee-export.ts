@@ -91,7 +91,10 @@ export async function exportApogee(
     }
     const name = `${slug(stored.file_name.replace(/\.[^.]+$/, ''))}-notes.txt`;
     written.push({
-      path: await ctx.outbox.write(`${slug(ctn)}/apogee/${name}`, writeMaquette(m, values)),
+      // Only grades of lifted assessments are filled (query above), so the named file concerns L only.
+      path: await ctx.outbox.writeNamed(`${slug(ctn)}/apogee/${name}`, writeMaquette(m, values), [
+        'L',
+      ]),
       filled,
     });
   }

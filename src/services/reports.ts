@@ -1,7 +1,6 @@
 // Outbox files of the cycle: labels, grade-entry workbooks, correspondence list, progress report,
 // modalities listing, PV de délibération. Each checks the state table before it writes.
 import { numbersDigest, signFingerprint, type WorkbookFingerprint } from '../domain/fingerprint.js';
-import { assertAllowed } from '../domain/states.js';
 import type { AbsenceCode, GradeValue } from '../domain/types.js';
 import { buildCorrespondenceList } from '../outputs/correspondence.js';
 import { slug } from '../outputs/gateway.js';
@@ -18,11 +17,17 @@ import type {
 } from '../outputs/types.js';
 import { appendAudit } from '../store/audit.js';
 import { authorise } from './actors.js';
-import type { TemplateRef } from './anonymity.js';
+import {
+  allowedIn,
+  rosterOfTemplate,
+  rosterUnderAnonymity,
+  type TemplateRef,
+} from './anonymity.js';
 import type { AppContext } from './context.js';
 import { anonymousGrades, holdersQuery, namedGrades, numbersOf } from './holders.js';
 import { loadTemplate, targetAssessments } from './lookups.js';
 import { assessmentPopulation } from './population.js';
+import { revealsOf, withRevealSheet } from './reveal.js';
 
 function gradeOf(value: string | null, absence: string | null): GradeValue | null {
   if (value !== null) {
@@ -42,15 +47,24 @@ export async function writeLabels(
   const rights = await authorise(ctx, actor, ref.ctn, 'labels');
   const template = await loadTemplate(ctx.db, ref.ctn, ref.year, ref.code);
   const labels: LabelInput[] = [];
-  for (const a of targetAssessments(template, ref.objectCode)) {
-    assertAllowed('labels', a.state, rights);
+  const targets = targetAssessments(template, ref.objectCode);
+  await allowedIn(
+    ctx,
+    actor,
+    ref.ctn,
+    'labels',
+    targets.map((a) => a.state),
+    rights,
+  );
+  for (const a of targets) {
     (await numbersOf(ctx.db, template, a)).forEach((number) =>
       labels.push({ number, assessment: a.info }),
     );
   }
-  const path = await ctx.outbox.write(
+  const path = await ctx.outbox.writeAnonymous(
     dir(template.ctn, 'etiquettes', `etiquettes-${slug(template.code)}.xlsx`),
     await buildLabelSheet(template.info, labels),
+    await rosterOfTemplate(ctx.db, template.id),
   );
   await ctx.db.transaction((trx) =>
     appendAudit(trx, {
@@ -72,8 +86,17 @@ export async function writeGradeWorkbooks(
   const rights = await authorise(ctx, actor, ref.ctn, 'grade_workbook');
   const template = await loadTemplate(ctx.db, ref.ctn, ref.year, ref.code);
   const written: Array<{ path: string; rows: number }> = [];
-  for (const a of targetAssessments(template, ref.objectCode)) {
-    assertAllowed('grade_workbook', a.state, rights);
+  const roster = await rosterOfTemplate(ctx.db, template.id);
+  const targets = targetAssessments(template, ref.objectCode);
+  await allowedIn(
+    ctx,
+    actor,
+    ref.ctn,
+    'grade_workbook',
+    targets.map((a) => a.state),
+    rights,
+  );
+  for (const a of targets) {
     const numbers = await numbersOf(ctx.db, template, a);
     const fields: WorkbookFingerprint = {
       format: 'anonymat-bordereau/1',
@@ -90,7 +113,7 @@ export async function writeGradeWorkbooks(
     });
     const name = `bordereau-${slug(template.code)}-${slug(a.info.objectCode)}-s${a.info.session}.xlsx`;
     written.push({
-      path: await ctx.outbox.write(dir(template.ctn, 'bordereaux', name), bytes),
+      path: await ctx.outbox.writeAnonymous(dir(template.ctn, 'bordereaux', name), bytes, roster),
       rows: numbers.length,
     });
   }
@@ -105,7 +128,8 @@ export async function writeCorrespondence(
 ): Promise<{ path: string; rows: number }> {
   const rights = await authorise(ctx, actor, ref.ctn, 'correspondence');
   const template = await loadTemplate(ctx.db, ref.ctn, ref.year, ref.code);
-  template.assessments.forEach((a) => assertAllowed('correspondence', a.state, rights));
+  const states = template.assessments.map((a) => a.state);
+  await allowedIn(ctx, actor, ref.ctn, 'correspondence', states, rights);
 
   const rows = (await ctx
     .db('anonymous_number as n')
@@ -135,7 +159,7 @@ export async function writeCorrespondence(
     generatedBy: actor,
     generatedAt: new Date().toISOString(),
   });
-  const path = await ctx.outbox.write(
+  const path = await ctx.outbox.writeConfidential(
     dir(template.ctn, 'confidentiel', `correspondance-${slug(template.code)}.xlsx`),
     bytes,
   );
@@ -202,9 +226,10 @@ export async function writeProgress(
       graded: Number(graded[0]?.n ?? 0),
     });
   }
-  const path = await ctx.outbox.write(
+  const path = await ctx.outbox.writeAnonymous(
     dir(template.ctn, 'controle', `avancement-${slug(template.code)}.xlsx`),
     await buildProgressReport(template.info, rows),
+    await rosterOfTemplate(ctx.db, template.id),
   );
   return { path, rows };
 }
@@ -262,9 +287,10 @@ export async function writeModalities(
       scale: Number(r.scale),
     },
   }));
-  const path = await ctx.outbox.write(
+  const path = await ctx.outbox.writeAnonymous(
     dir(ctn, 'controle', `modalites-${year}.xlsx`),
     await buildModalitiesReport(ctn, year, list),
+    await rosterUnderAnonymity(ctx.db, ctn),
   );
   return { path, rows: list.length };
 }
@@ -278,9 +304,15 @@ export async function writePv(
   const rights = await authorise(ctx, actor, ref.ctn, 'grade_report');
   const template = await loadTemplate(ctx.db, ref.ctn, ref.year, ref.code);
   const targets = targetAssessments(template, ref.objectCode);
-  const anonymous = targets.some(
-    (a) => assertAllowed('grade_report', a.state, rights).view === 'anonymous',
+  const verdicts = await allowedIn(
+    ctx,
+    actor,
+    ref.ctn,
+    'grade_report',
+    targets.map((a) => a.state),
+    rights,
   );
+  const anonymous = verdicts.some((v) => v.view === 'anonymous');
   const passingResults = ctx.config.passingResultCodes;
   let count = 0;
 
@@ -313,10 +345,27 @@ export async function writePv(
     }
     bytes = await buildNamedPv(template.info, sections, { passingResults });
   }
-  const name = `pv-${anonymous ? 'anonyme' : 'nominatif'}-${slug(template.code)}.xlsx`;
-  return {
-    path: await ctx.outbox.write(dir(template.ctn, 'deliberation', name), bytes),
-    anonymous,
-    rows: count,
-  };
+  // Per-student reveals before the lift are listed in the PV (issue 5 §6), by number only.
+  bytes = await withRevealSheet(bytes, await revealsOf(ctx.db, template.id));
+  const name = dir(
+    template.ctn,
+    'deliberation',
+    `pv-${anonymous ? 'anonyme' : 'nominatif'}-${slug(template.code)}.xlsx`,
+  );
+  const path = anonymous
+    ? await ctx.outbox.writeAnonymous(name, bytes, await rosterOfTemplate(ctx.db, template.id))
+    : await ctx.outbox.writeNamed(
+        name,
+        bytes,
+        targets.map((a) => a.state),
+      );
+  await ctx.db.transaction((trx) =>
+    appendAudit(trx, {
+      actor,
+      ctn: template.ctn,
+      action: 'pv',
+      subject: { templateId: template.id, anonymous, rows: count },
+    }),
+  );
+  return { path, anonymous, rows: count };
 }

@@ -303,10 +303,10 @@ async function numbersOf(
   return rows.map((r) => ({ number: r.number, student: r.student_number }));
 }
 
-/** Builds the world in a fresh home; slow (PGlite start-up), so built once per describe. */
-export async function buildWorld(): Promise<World> {
+/** Builds the world in a fresh home, on PGlite or the given Postgres; built once per describe. */
+export async function buildWorld(databaseUrl: string | null = null): Promise<World> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'anonymat-channels-'));
-  const config = loadConfig(process.env, { home, databaseUrl: null, redisUrl: null, stableMs: 0 });
+  const config = loadConfig(process.env, { home, databaseUrl, redisUrl: null, stableMs: 0 });
   const ctx = await createContext(config, pino({ level: 'silent' }));
   await declare(ctx);
 

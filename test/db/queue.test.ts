@@ -3,7 +3,6 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import knexFactory from 'knex';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
@@ -11,6 +10,7 @@ import { runOnce } from '../../src/intake/runner.js';
 import { BullQueue, redisConnection, startWorker } from '../../src/jobs/queue.js';
 import { closeContext, createContext, type AppContext } from '../../src/services/context.js';
 import { addCtn, addUser } from '../../src/services/setup.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 
 const databaseUrl = process.env.DATABASE_URL;
 const redisUrl = process.env.REDIS_URL;
@@ -39,27 +39,20 @@ async function receipts(outbox: string): Promise<Array<{ status: string; file: s
 }
 
 describe.skipIf(!enabled)('intake through BullMQ on Postgres and Redis', () => {
-  const database = `anonymat_it_${process.pid}_${Date.now()}`;
-  let adminUrl: URL;
+  let database: TestDatabase;
   let ctx: AppContext;
   let home: string;
   const prefix = `anonymat-it-${process.pid}-${Date.now()}`;
 
   beforeAll(async () => {
-    adminUrl = new URL(databaseUrl!);
-    const admin = knexFactory({ client: 'pg', connection: adminUrl.toString() });
-    await admin.raw(`create database ${database}`);
-    await admin.destroy();
-    const url = new URL(adminUrl.toString());
-    url.pathname = `/${database}`;
-
+    database = await createTestDatabase('queue');
     home = await mkdtemp(path.join(os.tmpdir(), 'anonymat-it-'));
     ctx = await createContext(
       loadConfig(
         { ...process.env },
         {
           home,
-          databaseUrl: url.toString(),
+          databaseUrl: database.url,
           redisUrl: redisUrl!,
           stableMs: 0,
           queuePrefix: prefix,
@@ -73,9 +66,7 @@ describe.skipIf(!enabled)('intake through BullMQ on Postgres and Redis', () => {
 
   afterAll(async () => {
     await closeContext(ctx);
-    const admin = knexFactory({ client: 'pg', connection: adminUrl.toString() });
-    await admin.raw(`drop database if exists ${database} with (force)`);
-    await admin.destroy();
+    await database.drop();
     await rm(home, { recursive: true, force: true });
   });
 

@@ -1,7 +1,7 @@
 // The cycle from the command line, as a manager would type it: French answers, exit code 2 for
 // every refusal, and the states moving I → P → V → L.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';

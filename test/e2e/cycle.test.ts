@@ -1,6 +1,7 @@
 // One whole cycle on real files: the grades in the database are exactly those written in the
 // dropped files, and no file written while anonymity was validated carries an identity.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { inflateSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,8 +12,43 @@ import { listZipEntries, readZipEntry } from '../../src/readers/zip-guard.js';
 const maquette = new URL('../fixtures/apogee-maquette-7W29.txt', import.meta.url).pathname;
 
 /** Every text inside a file: the XML parts of a workbook, or the bytes of anything else. */
+/** What a PDF shows: its dictionaries (metadata) and the strings of its inflated content streams. */
+function pdfText(bytes: Buffer): string {
+  const raw = bytes.toString('latin1');
+  // Stream bodies are compressed bytes and the xref table is zero-padded offsets: either may hold
+  // any run of digits by chance, so they are read decoded or not at all.
+  const dictionaries = raw
+    .replace(/stream\r?\n[\s\S]*?endstream/g, ' ')
+    .replace(/xref[\s\S]*?trailer/g, ' ');
+  const shown: string[] = [];
+  for (const m of raw.matchAll(/stream\r?\n([\s\S]*?)endstream/g)) {
+    let content: string;
+    try {
+      content = inflateSync(Buffer.from(m[1] ?? '', 'latin1')).toString('latin1');
+    } catch {
+      continue;
+    }
+    // Text operators: `[<hex> kern <hex>] TJ` or `<hex> Tj` (pdfkit writes WinAnsi codes as hex).
+    for (const op of content.matchAll(
+      /\[([^\]]*)\]\s*TJ|<([0-9A-Fa-f]*)>\s*Tj|\(((?:\\.|[^\\)])*)\)\s*Tj/g,
+    )) {
+      const hexes =
+        op[1] !== undefined
+          ? [...op[1].matchAll(/<([0-9A-Fa-f]*)>/g)].map((h) => h[1] ?? '')
+          : [op[2] ?? ''];
+      shown.push(
+        hexes.map((h) => Buffer.from(h, 'hex').toString('latin1')).join('') + (op[3] ?? ''),
+      );
+    }
+  }
+  return `${dictionaries}\n${shown.join('\n')}`;
+}
+
 async function textOf(file: string): Promise<string> {
   const bytes = await readFile(file);
+  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') {
+    return pdfText(bytes);
+  }
   if (bytes.subarray(0, 2).toString() !== 'PK') {
     return bytes.toString('latin1');
   }
@@ -97,6 +133,14 @@ describe('the whole anonymity cycle on the embedded defaults', () => {
       }
     }
     expect(hits).toEqual([]);
+
+    // The reading above must see what a PDF shows, or it would pass on anything.
+    const pdf = files.find((f) => f.endsWith('.pdf') && f.includes('pv-anonyme'));
+    const numbers = (await db('anonymous_number').select('number')) as Array<{ number: string }>;
+    expect(pdf).toBeDefined();
+    const shown = await textOf(path.join(outcome.ctx!.config.outbox, pdf ?? ''));
+    expect(shown).toContain('Procès-verbal');
+    expect(numbers.filter((n) => shown.includes(n.number)).length).toBeGreaterThan(10);
   });
 
   it('fills the Apogée maquette after the lift, keeping ISO-8859-1 and CRLF', async () => {

@@ -9,9 +9,7 @@ import {
   writeMaquette,
 } from '../../src/readers/apogee-maquette.js';
 
-const SAMPLE = readFileSync(
-  new URL('../fixtures/apogee-maquette-7W29.txt', import.meta.url),
-);
+const SAMPLE = readFileSync(new URL('../fixtures/apogee-maquette-7W29.txt', import.meta.url));
 const SAMPLE_UTF8 = Buffer.from(SAMPLE.toString('latin1'), 'utf8');
 
 const NO_VALUES = new Map<string, Map<string, string>>();

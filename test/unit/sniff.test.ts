@@ -77,8 +77,17 @@ describe('sniffFormat', () => {
     ];
 
     for (const page of pages) {
-      expect(codeOf(Buffer.from(page, 'utf8'))).toBe('FILE_FORMAT_UNSUPPORTED');
+      expect(codeOf(Buffer.from(page, 'utf8'))).toBe('FILE_WEB_PAGE');
     }
+  });
+
+  it('refuses an Excel 2-4 file (bare BIFF records, often renamed .xlsx) as a legacy format', () => {
+    // BOF record of BIFF4 (0x0409), 6 bytes of data, as the file opens.
+    const biff4 = Buffer.from([0x09, 0x04, 0x06, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00]);
+    const biff2 = Buffer.from([0x09, 0x00, 0x04, 0x00, 0x02, 0x00, 0x10, 0x00]);
+
+    expect(codeOf(biff4)).toBe('FILE_FORMAT_LEGACY');
+    expect(codeOf(biff2)).toBe('FILE_FORMAT_LEGACY');
   });
 
   it('recognises the real Apogée maquette sample, in ISO-8859-1 and re-encoded in UTF-8', () => {

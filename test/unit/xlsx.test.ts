@@ -246,7 +246,7 @@ describe('readWorkbook', () => {
     expect((await readWorkbook(sample('amc-student-list.csv'))).format).toBe('csv');
   });
 
-  it('refuses formats not read yet, and maquettes, as unsupported', async () => {
+  it('refuses a damaged .ods or .xls as corrupt, and a maquette as unsupported here', async () => {
     const ods = buildZip([
       { name: 'mimetype', data: 'application/vnd.oasis.opendocument.spreadsheet', stored: true },
     ]);
@@ -255,8 +255,8 @@ describe('readWorkbook', () => {
       Buffer.alloc(1024),
     ]);
 
-    expect(await codeOf(() => readWorkbook(ods))).toBe('FILE_FORMAT_UNSUPPORTED');
-    expect(await codeOf(() => readWorkbook(xls))).toBe('FILE_FORMAT_UNSUPPORTED');
+    expect(await codeOf(() => readWorkbook(ods))).toBe('FILE_CORRUPT');
+    expect(await codeOf(() => readWorkbook(xls))).toBe('FILE_CORRUPT');
     expect(await codeOf(() => readWorkbook(sample('apogee-maquette-7W29.txt')))).toBe(
       'FILE_FORMAT_UNSUPPORTED',
     );

@@ -1,13 +1,19 @@
 // Versioned migrations, listed in code so they run the same from src/ (tests) and dist/ (service).
 import type { Knex } from 'knex';
 import * as m001 from './001-initial.js';
+import * as m002 from './002-anonymity-guards.js';
+import * as m003 from './003-spare-labels.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
   down(db: Knex): Promise<void>;
 }
 
-const MIGRATIONS: Record<string, Migration> = { '001-initial': m001 };
+const MIGRATIONS: Record<string, Migration> = {
+  '001-initial': m001,
+  '002-anonymity-guards': m002,
+  '003-spare-labels': m003,
+};
 
 /** knex migration source over the in-code list above. */
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,166 @@
+// Cases that need their own processes: memory peaks and time per row of CSV imports of growing
+// size (4 and 7), and 1 vs 4 BullMQ workers on one Postgres and Redis (8).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runOnce } from '../src/intake/runner.js';
+import { BullQueue, redisConnection } from '../src/jobs/queue.js';
+import { gradeCsv, gradeLines } from './data.js';
+import { median, resetGrades, result, timed, type CaseResult } from './measure.js';
+import { CTN, REDIS_URL, type World } from './world.js';
+
+const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
+
+function spawnChild(args: string[]): ChildProcess {
+  // Node's default heap settings, as the service runs: a bigger limit would only let garbage pile up.
+  return spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+/** The first line a child prints (or rejects when it exits first). */
+function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      const end = text.indexOf('\n');
+      if (end >= 0) {
+        resolve(text.slice(0, end));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`child exited with ${code} before answering`)));
+  });
+}
+
+interface ImportRun {
+  ms: number;
+  peakMb: number;
+  baselineMb: number;
+}
+
+async function importInChild(world: World, file: string): Promise<ImportRun> {
+  await resetGrades(world.ctx);
+  const child = spawnChild(['import', world.url ?? '', world.home, file]);
+  const line = await firstLine(child);
+  await new Promise((resolve) => child.once('exit', resolve));
+  return JSON.parse(line) as ImportRun;
+}
+
+/** Cases 4 and 7: CSV imports of each size in a fresh child process, `reps` times each. */
+export async function linearAndMemoryCases(
+  world: World,
+  sizes: readonly number[],
+  reps: number,
+): Promise<Record<string, CaseResult>> {
+  const dir = path.join(world.home, 'bench-files');
+  await mkdir(dir, { recursive: true });
+  const perRow: number[] = [];
+  const peaks: number[] = [];
+  let baseline = 0;
+
+  for (const size of sizes) {
+    const file = path.join(dir, `grades-${size}.csv`);
+    await writeFile(file, gradeCsv(gradeLines(world.numbers, size, size)));
+    const runs: ImportRun[] = [];
+    for (let rep = 0; rep < reps; rep += 1) {
+      runs.push(await importInChild(world, file));
+    }
+    perRow.push(median(runs.map((r) => r.ms)) / size);
+    peaks.push(Math.max(...runs.map((r) => r.peakMb)));
+    baseline = Math.max(baseline, ...runs.map((r) => r.baselineMb));
+  }
+
+  const [small, big] = [sizes[sizes.length - 2] ?? 0, sizes[sizes.length - 1] ?? 0];
+  const [smallPeak, bigPeak] = [peaks[peaks.length - 2] ?? 0, peaks[peaks.length - 1] ?? 0];
+  const perRowText = sizes
+    .map((s, i) => `${s}: ${((perRow[i] ?? 0) * 1000).toFixed(1)} µs`)
+    .join(', ');
+  return {
+    'memory-peak-csv': result(
+      bigPeak,
+      250,
+      1,
+      `peak RSS MB of a ${big}-row CSV import (child at rest: ${baseline.toFixed(0)} MB)`,
+    ),
+    'memory-flat': result(bigPeak, smallPeak, 1.2, `peak RSS MB ${big} rows vs ${small} rows`),
+    'linear-time-per-row': result(
+      Math.max(...perRow),
+      Math.min(...perRow),
+      1.25,
+      `time per row, ms (${perRowText})`,
+    ),
+  };
+}
+
+/** A checksum of the whole grade table, to prove two runs ended identical. */
+async function gradeChecksum(world: World): Promise<string> {
+  const rows = (await world.ctx.db.raw(
+    `select count(*)::int as n, md5(coalesce(string_agg(assessment_id || ':' || student_number || ':' ||
+       coalesce(value::text, '') || ':' || coalesce(absence, ''), ',' order by assessment_id, student_number), '')) as sum
+     from grade`,
+  )) as { rows: Array<{ n: number; sum: string }> };
+  return `${rows.rows[0]?.n}:${rows.rows[0]?.sum}`;
+}
+
+/** Drops the files, lets `workers` processes import them through BullMQ; ms from submit to last done. */
+async function runWorkers(
+  world: World,
+  files: Buffer[],
+  workers: number,
+): Promise<{ ms: number; sum: string }> {
+  await resetGrades(world.ctx);
+  const prefix = `anonymat-bench-${process.pid}-${Date.now()}`;
+  const children = Array.from({ length: workers }, () =>
+    spawnChild(['worker', world.url ?? '', world.home, prefix]),
+  );
+  await Promise.all(children.map((child) => firstLine(child)));
+
+  const inbox = path.join(world.ctx.config.inbox, CTN, 'notes');
+  for (const [i, bytes] of files.entries()) {
+    await writeFile(path.join(inbox, `lot-${String(i).padStart(3, '0')}.csv`), bytes);
+  }
+  const connection = redisConnection(REDIS_URL);
+  const queue = new BullQueue(connection, prefix);
+  const ms = await timed(async () => {
+    await runOnce(world.ctx, queue);
+    await queue.drain();
+  });
+
+  await queue.close();
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise((resolve) => {
+          child.once('exit', resolve);
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  await connection.del(...(await connection.keys(`${prefix}:*`)));
+  connection.disconnect();
+  return { ms, sum: await gradeChecksum(world) };
+}
+
+/** Case 8: 4 workers vs 1 on the same files; both must end with the same grade table. */
+export async function scaleOutCase(
+  world: World,
+  size: { files: number; rows: number },
+): Promise<Record<string, CaseResult>> {
+  const files = Array.from({ length: size.files }, (_, f) => {
+    const numbers = world.numbers.slice(f * size.rows, (f + 1) * size.rows);
+    return gradeCsv(gradeLines(numbers, size.rows, f + 1));
+  });
+  const one = await runWorkers(world, files, 1);
+  const four = await runWorkers(world, files, 4);
+  const same = one.sum === four.sum;
+  return {
+    'scale-out-4w-vs-1w': result(
+      four.ms,
+      one.ms,
+      same ? 0.67 : 0,
+      `${size.files} files × ${size.rows} rows, ms; results ${same ? 'identical' : 'DIFFERENT'}`,
+    ),
+  };
+}

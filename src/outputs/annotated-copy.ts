@@ -1,0 +1,227 @@
+// The receipt a person can act on without searching: a copy of their own workbook with every faulty
+// cell highlighted and a comment on it, plus an « Erreurs » sheet listing each error (row, column,
+// value read, why, what to do). An .xlsx is copied as it is (exceljs keeps values and cached
+// results, drops macros and external links); a CSV, .ods or .xls is rebuilt from the cells read.
+import { readFile } from 'node:fs/promises';
+
+import ExcelJS from 'exceljs';
+
+import { isAppError } from '../domain/errors.js';
+import type { Outbox, Roster } from './gateway.js';
+import { DEFAULT_COLUMN_PROFILES } from '../readers/profiles.js';
+import { cellText, normaliseHeader } from '../readers/columns.js';
+import { readWorkbook } from '../readers/index.js';
+import type { Cell, Sheet, Workbook } from '../readers/table.js';
+import type { Receipt, ReceiptError } from './receipt.js';
+import { splitMessage } from './receipt-xlsx.js';
+import {
+  addTableRow,
+  addTableSheet,
+  cellValue,
+  createWorkbook,
+  workbookBytes,
+} from './xlsx-style.js';
+
+const ERROR_HEADERS = ['Ligne', 'Colonne', 'Valeur lue', 'Code', 'Pourquoi', 'Que faire'];
+const ERROR_WIDTHS = [9, 18, 22, 26, 50, 50];
+const FAULT_FILL: ExcelJS.Fill = {
+  type: 'pattern',
+  pattern: 'solid',
+  fgColor: { argb: 'FFFFC7CE' },
+};
+const HEADER_SCAN_ROWS = 20;
+
+/** Receipt column label → headings that column may carry in a file (`X*` = starting with X). */
+const COLUMN_HEADINGS: Record<string, string[]> = {
+  'N° anonyme': [
+    'N° anonyme',
+    'numéro anonyme',
+    'NUM_ANONYMAT',
+    'anonymat',
+    ...Object.values(DEFAULT_COLUMN_PROFILES.profiles).flatMap((p) => p.number),
+  ],
+  Note: [
+    'Note*',
+    'NOT_ELP',
+    'NOT_EPR',
+    ...Object.values(DEFAULT_COLUMN_PROFILES.profiles).flatMap((p) => p.grade),
+  ],
+  'Grille de codage': Object.values(DEFAULT_COLUMN_PROFILES.profiles).flatMap((p) => p.grid),
+  'N° étudiant': ['COD_ETU', 'numéro étudiant', 'n° étudiant'],
+  'Code épreuve': ['code épreuve', 'COD_ELP', 'COD_EPR', 'épreuve'],
+  Résultat: ['Résultat', 'COD_TRE'],
+};
+
+/** Whether a heading answers to the receipt column label. */
+function headingMatches(text: string, label: string): boolean {
+  const wanted = [label, ...(COLUMN_HEADINGS[label] ?? [])];
+  const normalised = normaliseHeader(text);
+  return wanted.some((w) =>
+    w.endsWith('*')
+      ? text.trim().toLowerCase().startsWith(w.slice(0, -1).toLowerCase())
+      : normalised !== '' && normaliseHeader(w) === normalised,
+  );
+}
+
+/** The 1-based column of a receipt label in the data sheet's header rows; 1 when not found. */
+export function columnOf(sheet: Sheet, label: string | null): number {
+  if (label === null) {
+    return 1;
+  }
+  for (const row of sheet.rows.slice(0, HEADER_SCAN_ROWS)) {
+    const index = row.cells.findIndex((cell) => headingMatches(cellText(cell), label));
+    if (index >= 0) {
+      return index + 1;
+    }
+  }
+  return 1;
+}
+
+/** The sheet the channels read: the first visible one with rows. */
+function dataSheet(workbook: Workbook): Sheet | undefined {
+  return workbook.sheets.find((s) => s.state === 'visible' && s.rows.length > 0);
+}
+
+function valueOf(cell: Cell): ExcelJS.CellValue {
+  switch (cell.kind) {
+    case 'blank':
+      return null;
+    case 'number':
+      return cell.value;
+    case 'bool':
+      return cell.value;
+    case 'text':
+    case 'date':
+    case 'error':
+    case 'formula_no_value':
+      // Text is neutralised: nothing from the input may become a formula in the copy.
+      return cellValue(cell.raw);
+  }
+}
+
+/** A workbook holding the cells read from a CSV, .ods or .xls file, at their own rows and columns. */
+function rebuild(workbook: Workbook): ExcelJS.Workbook {
+  const wb = createWorkbook();
+  for (const sheet of workbook.sheets) {
+    const ws = wb.addWorksheet(sheet.name || 'Données');
+    for (const row of sheet.rows) {
+      row.cells.forEach((cell, index) => {
+        ws.getCell(row.number, index + 1).value = valueOf(cell);
+      });
+    }
+  }
+  return wb;
+}
+
+async function copyOf(bytes: Buffer, workbook: Workbook): Promise<ExcelJS.Workbook> {
+  if (workbook.format !== 'xlsx') {
+    return rebuild(workbook);
+  }
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(new Uint8Array(bytes).buffer);
+  return wb;
+}
+
+/** Highlights the cell of each row error and comments it with the code and message. */
+function markFaults(wb: ExcelJS.Workbook, sheet: Sheet, errors: ReceiptError[]): void {
+  const ws = wb.getWorksheet(sheet.name || 'Données') ?? wb.worksheets[0];
+  if (!ws) {
+    return;
+  }
+
+  const notes = new Map<string, string[]>();
+  for (const error of errors) {
+    if (error.row === null) {
+      continue;
+    }
+    const cell = ws.getCell(error.row, columnOf(sheet, error.column));
+    cell.fill = FAULT_FILL;
+    const lines = notes.get(cell.address) ?? [];
+    lines.push(`${error.code} : ${error.message}`);
+    notes.set(cell.address, lines);
+    cell.note = lines.join('\n');
+  }
+}
+
+function addErrorSheet(wb: ExcelJS.Workbook, errors: ReceiptError[]): void {
+  const ws = addTableSheet(wb, 'Erreurs', { headers: ERROR_HEADERS, widths: ERROR_WIDTHS });
+  for (const error of errors) {
+    const { explanation, hint } = splitMessage(error.message);
+    const row = addTableRow(ws, [
+      error.row ?? 'Fichier',
+      error.column,
+      error.value ?? null,
+      error.code,
+      explanation,
+      hint,
+    ]);
+    row.alignment = { vertical: 'top', wrapText: true };
+  }
+}
+
+/** The annotated copy of a refused or partly imported file; null when there is no row to point at. */
+export async function buildAnnotatedCopy(
+  bytes: Buffer,
+  receipt: Pick<Receipt, 'status' | 'errors'>,
+): Promise<Buffer | null> {
+  const rowErrors = receipt.errors.filter((e) => e.row !== null);
+  if (receipt.status === 'imported' || receipt.status === 'duplicate' || rowErrors.length === 0) {
+    return null;
+  }
+
+  let workbook: Workbook;
+  try {
+    workbook = await readWorkbook(bytes);
+  } catch (error: unknown) {
+    // A file that cannot be read has no cell to point at: the plain receipt says why.
+    if (isAppError(error)) {
+      return null;
+    }
+    throw error;
+  }
+  const sheet = dataSheet(workbook);
+  if (!sheet) {
+    return null;
+  }
+
+  const wb = await copyOf(bytes, workbook);
+  markFaults(wb, sheet, rowErrors);
+  addErrorSheet(wb, receipt.errors);
+  return workbookBytes(wb);
+}
+
+/**
+ * Writes the annotated copy of the file at `source` beside its receipt, through the anonymity
+ * guard: a copy that would carry a student's identity under anonymity is not written (the plain
+ * receipt still is).
+ */
+export async function writeAnnotatedCopy(
+  outbox: Outbox,
+  base: string,
+  source: string,
+  receipt: Pick<Receipt, 'status' | 'errors'>,
+  roster: Roster,
+): Promise<void> {
+  if (receipt.status !== 'rejected' && receipt.status !== 'partial') {
+    return;
+  }
+  const bytes = await readFile(source).catch((error: unknown) => {
+    // Released once already (a crash after the move): there is nothing left to copy.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return null;
+    }
+    throw error;
+  });
+  const copy = bytes && (await buildAnnotatedCopy(bytes, receipt));
+  if (!copy) {
+    return;
+  }
+
+  try {
+    await outbox.writeAnonymous(`${base}.annote.xlsx`, copy, roster);
+  } catch (error: unknown) {
+    if (!isAppError(error, 'OUTPUT_IDENTITY_LEAK')) {
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,362 @@
+// Reveals are deliberate (issue 5 §6): lift conditions configured per template and checked in the
+// lift's own transaction, a second manager's confirmation, per-student reveals before the lift
+// (with a reason, audited, listed in the PV), and the report of grades changed after the lift.
+import ExcelJS from 'exceljs';
+import type { Knex } from 'knex';
+import { AppError } from '../domain/errors.js';
+import { assertAllowed } from '../domain/states.js';
+import { safeText } from '../outputs/safe-text.js';
+import { appendAudit } from '../store/audit.js';
+import { authorise } from './actors.js';
+import type { TemplateRef } from './anonymity.js';
+import type { AppContext } from './context.js';
+import { holdersQuery } from './holders.js';
+import { loadTemplate, type LoadedTemplate, type TemplateAssessment } from './lookups.js';
+
+/** What a template requires before its anonymity may be lifted. */
+export interface LiftConditions {
+  allGrades: boolean;
+  noOpenImportError: boolean;
+  anonymousPv: boolean;
+  secondConfirmation: boolean;
+}
+
+const GRADE_CHANNELS = ['notes', 'lecteur-optique', 'jury'];
+
+/** Sets the lift conditions of a template (manager only, audited). */
+export async function setLiftConditions(
+  ctx: AppContext,
+  actor: string,
+  ref: TemplateRef,
+  conditions: LiftConditions,
+): Promise<void> {
+  await authorise(ctx, actor, ref.ctn, 'lift');
+  await ctx.db.transaction(async (trx) => {
+    const template = await loadTemplate(trx, ref.ctn, ref.year, ref.code);
+    await trx('anonymity_template').where({ id: template.id }).update({
+      lift_requires_all_grades: conditions.allGrades,
+      lift_requires_no_open_error: conditions.noOpenImportError,
+      lift_requires_anonymous_pv: conditions.anonymousPv,
+      lift_requires_confirmation: conditions.secondConfirmation,
+    });
+    await appendAudit(trx, {
+      actor,
+      ctn: template.ctn,
+      action: 'lift_conditions',
+      subject: { templateId: template.id, ...conditions },
+    });
+  });
+}
+
+/** The lift conditions of a template. */
+export async function liftConditionsOf(
+  db: Knex | Knex.Transaction,
+  templateId: number,
+): Promise<LiftConditions> {
+  const row = (await db('anonymity_template').where({ id: templateId }).first()) as {
+    lift_requires_all_grades: boolean;
+    lift_requires_no_open_error: boolean;
+    lift_requires_anonymous_pv: boolean;
+    lift_requires_confirmation: boolean;
+  };
+  return {
+    allGrades: row.lift_requires_all_grades,
+    noOpenImportError: row.lift_requires_no_open_error,
+    anonymousPv: row.lift_requires_anonymous_pv,
+    secondConfirmation: row.lift_requires_confirmation,
+  };
+}
+
+/** Records a manager's request to lift; a second manager confirms it by lifting (audited). */
+export async function requestLift(ctx: AppContext, actor: string, ref: TemplateRef): Promise<void> {
+  const rights = await authorise(ctx, actor, ref.ctn, 'lift');
+  await ctx.db.transaction(async (trx) => {
+    const template = await loadTemplate(trx, ref.ctn, ref.year, ref.code);
+    template.assessments.forEach((a) => assertAllowed('lift', a.state, rights));
+    const open: unknown = await trx('lift_request')
+      .where({ template_id: template.id })
+      .whereNull('confirmed_by')
+      .first('id');
+    if (open === undefined) {
+      await trx('lift_request').insert({ template_id: template.id, requested_by: actor });
+    }
+    await appendAudit(trx, {
+      actor,
+      ctn: template.ctn,
+      action: 'lift_request',
+      subject: { templateId: template.id },
+    });
+  });
+}
+
+async function missingGrades(trx: Knex.Transaction, t: LoadedTemplate, a: TemplateAssessment) {
+  const rows = (await holdersQuery(trx, t, a)
+    .leftJoin('grade as g', (j) =>
+      j.on('g.student_number', 'n.student_number').andOnVal('g.assessment_id', a.info.assessmentId),
+    )
+    .whereNull('g.value')
+    .whereNull('g.absence')
+    .count<{ n: number | string }[]>({ n: '*' })) as Array<{ n: number | string }>;
+  return Number(rows[0]?.n ?? 0);
+}
+
+async function openImportErrors(trx: Knex.Transaction, t: LoadedTemplate, since: Date) {
+  // The latest file under each name counts: a corrected file dropped under the same name closes
+  // the error of the one before.
+  const rows = (await trx
+    .select('status')
+    .from(
+      trx('intake_file')
+        .where({ ctn: t.ctn })
+        .whereIn('channel', GRADE_CHANNELS)
+        .where('received_at', '>=', since)
+        .distinctOn('file_name')
+        .orderBy([{ column: 'file_name' }, { column: 'received_at', order: 'desc' }])
+        .select('file_name', 'status')
+        .as('latest'),
+    )
+    .whereIn('status', ['rejected', 'partial'])) as unknown[];
+  return rows.length;
+}
+
+async function anonymousPvProduced(trx: Knex.Transaction, t: LoadedTemplate): Promise<boolean> {
+  const row: unknown = await trx('audit_log')
+    .where({ action: 'pv', ctn: t.ctn })
+    .whereRaw("subject->>'templateId' = ?", [String(t.id)])
+    .whereRaw("subject->>'anonymous' = 'true'")
+    .first('seq');
+  return row !== undefined;
+}
+
+/** Unmet lift conditions in French, empty when the lift may go ahead. */
+async function unmetConditions(
+  trx: Knex.Transaction,
+  t: LoadedTemplate,
+  targets: TemplateAssessment[],
+  conditions: LiftConditions,
+): Promise<string[]> {
+  const unmet: string[] = [];
+  if (conditions.allGrades) {
+    for (const a of targets) {
+      const missing = await missingGrades(trx, t, a);
+      if (missing > 0) {
+        unmet.push(`${missing} note(s) manquante(s) en ${a.info.objectCode}`);
+      }
+    }
+  }
+  if (conditions.noOpenImportError) {
+    const times = (await trx('template_assessment')
+      .where({ template_id: t.id })
+      .min<{ since: Date | string }>({ since: 'state_changed_at' })
+      .first()) as { since: Date | string } | undefined;
+    const open = await openImportErrors(trx, t, new Date(times?.since ?? 0));
+    if (open > 0) {
+      unmet.push(`${open} fichier(s) de notes refusé(s) ou partiel(s) non corrigé(s)`);
+    }
+  }
+  if (conditions.anonymousPv && !(await anonymousPvProduced(trx, t))) {
+    unmet.push('PV anonyme non édité');
+  }
+  return unmet;
+}
+
+/** Checked by `lift` in its transaction: conditions met, and confirmation by a second manager. */
+export async function checkLiftAllowed(
+  trx: Knex.Transaction,
+  actor: string,
+  t: LoadedTemplate,
+  targets: TemplateAssessment[],
+): Promise<void> {
+  const conditions = await liftConditionsOf(trx, t.id);
+  const unmet = await unmetConditions(trx, t, targets, conditions);
+  if (unmet.length > 0) {
+    throw new AppError('LIFT_CONDITIONS_UNMET', `(${unmet.join(' ; ')})`);
+  }
+  if (!conditions.secondConfirmation) {
+    return;
+  }
+
+  const request = (await trx('lift_request')
+    .where({ template_id: t.id })
+    .whereNull('confirmed_by')
+    .forUpdate()
+    .first('id', 'requested_by')) as { id: number; requested_by: string } | undefined;
+  if (!request || request.requested_by === actor) {
+    const detail = request ? `(demandée par ${actor} : un autre gestionnaire doit confirmer)` : '';
+    throw new AppError('LIFT_NEEDS_CONFIRMATION', detail);
+  }
+  await trx('lift_request')
+    .where({ id: request.id })
+    .update({ confirmed_by: actor, confirmed_at: trx.fn.now() });
+}
+
+/** One per-student reveal as listed in the PV: number, reason, who and when; no identity. */
+export interface RevealEntry {
+  number: string;
+  objectCode: string | null;
+  actor: string;
+  reason: string;
+  at: string;
+}
+
+/** The identity behind one number, revealed before the lift for a stated reason (manager, audited). */
+export async function revealStudent(
+  ctx: AppContext,
+  actor: string,
+  ref: TemplateRef,
+  number: string,
+  reason: string,
+): Promise<{ studentNumber: string; lastName: string; firstName: string }> {
+  if (reason.trim().length < 10) {
+    throw new AppError('REVEAL_REASON_REQUIRED');
+  }
+  const rights = await authorise(ctx, actor, ref.ctn, 'correspondence');
+
+  return ctx.db.transaction(async (trx) => {
+    const template = await loadTemplate(trx, ref.ctn, ref.year, ref.code);
+    template.assessments.forEach((a) => assertAllowed('correspondence', a.state, rights));
+    const row = (await trx('anonymous_number as n')
+      .join('student as s', 's.student_number', 'n.student_number')
+      .where({ 'n.template_id': template.id, 'n.number': number })
+      .first('n.assessment_id', 's.student_number', 's.last_name', 's.first_name')) as
+      | {
+          assessment_id: number | null;
+          student_number: string;
+          last_name: string;
+          first_name: string;
+        }
+      | undefined;
+    if (!row) {
+      throw new AppError('NUMBER_UNKNOWN', `(${number})`);
+    }
+
+    await trx('reveal').insert({
+      template_id: template.id,
+      assessment_id: row.assessment_id,
+      number,
+      student_number: row.student_number,
+      actor,
+      reason: reason.trim(),
+    });
+    await appendAudit(trx, {
+      actor,
+      ctn: template.ctn,
+      action: 'reveal',
+      subject: { templateId: template.id, number, reason: reason.trim() },
+    });
+    return {
+      studentNumber: row.student_number,
+      lastName: row.last_name,
+      firstName: row.first_name,
+    };
+  });
+}
+
+/** The reveals of a template, oldest first, without identities (for the PV). */
+export async function revealsOf(
+  db: Knex | Knex.Transaction,
+  templateId: number,
+): Promise<RevealEntry[]> {
+  const rows = (await db('reveal as r')
+    .leftJoin('assessment as a', 'a.id', 'r.assessment_id')
+    .leftJoin('teaching_object as o', 'o.id', 'a.object_id')
+    .where('r.template_id', templateId)
+    .orderBy('r.id')
+    .select('r.number', 'o.code', 'r.actor', 'r.reason', 'r.revealed_at')) as Array<{
+    number: string;
+    code: string | null;
+    actor: string;
+    reason: string;
+    revealed_at: Date | string;
+  }>;
+  return rows.map((r) => ({
+    number: r.number,
+    objectCode: r.code,
+    actor: r.actor,
+    reason: r.reason,
+    at: new Date(r.revealed_at).toISOString(),
+  }));
+}
+
+/** The PV with one more sheet listing the per-student reveals (unchanged when there are none). */
+export async function withRevealSheet(pv: Buffer, reveals: RevealEntry[]): Promise<Buffer> {
+  if (reveals.length === 0) {
+    return pv;
+  }
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(pv as unknown as ArrayBuffer);
+  const ws = wb.addWorksheet('Levées individuelles');
+  ws.addRow(['N° anonyme', 'Épreuve', 'Par', 'Le', 'Motif']).font = { bold: true };
+  for (const r of reveals) {
+    ws.addRow([r.number, r.objectCode ?? '', r.actor, r.at, r.reason].map(safeText));
+  }
+  ws.columns.forEach((column, i) => {
+    column.width = [14, 12, 16, 26, 60][i] ?? 12;
+  });
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** One grade changed after the identities were known (after the lift). */
+export interface ChangedAfterLift {
+  objectCode: string;
+  number: string;
+  studentNumber: string;
+  lastName: string;
+  firstName: string;
+  value: string | null;
+  absence: string | null;
+  result: string | null;
+  updatedAt: string;
+}
+
+/** Grades of a lifted template changed after the lift (named: only once every assessment is L). */
+export async function changedAfterLift(
+  ctx: AppContext,
+  actor: string,
+  ref: TemplateRef,
+): Promise<ChangedAfterLift[]> {
+  const rights = await authorise(ctx, actor, ref.ctn, 'grade_report');
+  const template = await loadTemplate(ctx.db, ref.ctn, ref.year, ref.code);
+  template.assessments.forEach((a) => {
+    if (assertAllowed('grade_report', a.state, rights).view === 'anonymous') {
+      throw new AppError('OUTPUT_NAMED_UNDER_ANONYMITY', `(${a.info.objectCode})`);
+    }
+  });
+
+  const rows = (await ctx
+    .db('grade as g')
+    .join('template_assessment as ta', 'ta.assessment_id', 'g.assessment_id')
+    .join('assessment as a', 'a.id', 'g.assessment_id')
+    .join('teaching_object as o', 'o.id', 'a.object_id')
+    .join('student as s', 's.student_number', 'g.student_number')
+    .join('anonymous_number as n', (j) =>
+      j
+        .on('n.student_number', 'g.student_number')
+        .andOn('n.template_id', 'ta.template_id')
+        .andOn(ctx.db.raw('(n.assessment_id is null or n.assessment_id = g.assessment_id)')),
+    )
+    .where({ 'ta.template_id': template.id, 'g.changed_after_lift': true })
+    .orderBy(['o.code', 'n.number'])
+    .select(
+      'o.code',
+      'n.number',
+      's.student_number',
+      's.last_name',
+      's.first_name',
+      'g.value',
+      'g.absence',
+      'g.result',
+      'g.updated_at',
+    )) as Array<Record<string, string | Date | null>>;
+  return rows.map((r) => ({
+    objectCode: String(r.code),
+    number: String(r.number),
+    studentNumber: String(r.student_number),
+    lastName: String(r.last_name),
+    firstName: String(r.first_name),
+    value: r.value === null ? null : String(r.value),
+    absence: r.absence === null ? null : String(r.absence),
+    result: r.result === null ? null : String(r.result),
+    updatedAt: new Date(r.updated_at as string).toISOString(),
+  }));
+}

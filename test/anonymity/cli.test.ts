@@ -1,0 +1,90 @@
+// The reveal and lift-control commands as a manager types them: French answers, exit code 2 for
+// a refusal, and a lift that needs a second manager.
+import { execFile } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeContext } from '../../src/services/context.js';
+import { buildAnonWorld, type AnonWorld } from './world.js';
+
+const run = promisify(execFile);
+const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+const tsx = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
+
+async function anonymat(home: string, ...args: string[]): Promise<{ code: number; out: string }> {
+  const env = { ...process.env, ANONYMAT_HOME: home, DATABASE_URL: '', REDIS_URL: '' };
+  try {
+    const { stdout, stderr } = await run(tsx, [main, ...args], { env });
+    return { code: 0, out: stdout + stderr };
+  } catch (error: unknown) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, out: e.stdout + e.stderr };
+  }
+}
+
+// Each command starts a process and the embedded database: seconds each, minutes under CI load.
+describe('reveal and lift from the command line', { timeout: 240_000 }, () => {
+  let world: AnonWorld;
+  const as = (login: string): string[] => ['--ctn', 'A', '--as', login];
+
+  beforeAll(async () => {
+    world = await buildAnonWorld(pino({ level: 'silent' }), null, 6);
+    // The embedded database takes one process at a time: the commands below open it themselves.
+    await closeContext(world.ctx);
+  });
+
+  afterAll(async () => {
+    await rm(world.home, { recursive: true, force: true });
+  });
+
+  it('refuses a reveal without a real reason, then reveals with one', async () => {
+    const number = world.numbersA[0]?.number ?? '';
+    const refused = await anonymat(
+      world.home,
+      'reveal',
+      'A-JANV',
+      number,
+      '--reason',
+      'vu',
+      ...as('gest-A'),
+    );
+    const revealed = await anonymat(
+      world.home,
+      'reveal',
+      'A-JANV',
+      number,
+      '--reason',
+      'copie égarée, recherche pour recours',
+      ...as('gest-A'),
+    );
+
+    expect(refused).toMatchObject({ code: 2 });
+    expect(refused.out).toContain('Refusé [REVEAL_REASON_REQUIRED]');
+    expect(revealed.code).toBe(0);
+    expect(revealed.out).toContain(world.numbersA[0]?.student ?? '-');
+  });
+
+  it('lifts only on a second manager’s confirmation', async () => {
+    const set = await anonymat(
+      world.home,
+      'lift-conditions',
+      'A-JANV',
+      '--confirmation',
+      ...as('gest-A'),
+    );
+    const alone = await anonymat(world.home, 'lift', 'A-JANV', ...as('gest-A'));
+    const request = await anonymat(world.home, 'lift-request', 'A-JANV', ...as('gest-A'));
+    const confirm = await anonymat(world.home, 'lift-confirm', 'A-JANV', ...as('gest-A2'));
+    const report = await anonymat(world.home, 'changed-after-lift', 'A-JANV', ...as('gest-A'));
+    const verify = await anonymat(world.home, 'audit', 'verify');
+
+    expect(set.code).toBe(0);
+    expect(alone.code).toBe(2);
+    expect(alone.out).toContain('[LIFT_NEEDS_CONFIRMATION]');
+    expect(request.out).toContain('un second gestionnaire doit la confirmer');
+    expect(confirm.out).toContain('1 épreuve(s) levée(s) (L).');
+    expect(report.out).toContain('0 note(s) modifiée(s) après la levée.');
+    expect(verify.out).toMatch(/intègre/);
+  });
+});

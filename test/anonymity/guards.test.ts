@@ -1,0 +1,211 @@
+// Reveals are deliberate, everything is on the record, refusals are explicit, a file of one CTN
+// touches nothing of another, and the gateway stops a file an identity slipped into (issue 5
+// §1, §4, §5, §6). Runs on PGlite, and on Postgres too when DATABASE_URL is set.
+import { readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAppError } from '../../src/domain/errors.js';
+import { runOnce } from '../../src/intake/runner.js';
+import { InProcessQueue } from '../../src/jobs/queue.js';
+import { lift } from '../../src/services/anonymity.js';
+import { closeContext } from '../../src/services/context.js';
+import { enterGrade } from '../../src/services/grade-entry.js';
+import { writeGradeWorkbooks, writePv } from '../../src/services/reports.js';
+import {
+  changedAfterLift,
+  requestLift,
+  revealStudent,
+  setLiftConditions,
+} from '../../src/services/reveal.js';
+import { verifyAudit } from '../../src/store/audit.js';
+import { DATABASE_TARGETS, createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { buildAnonWorld, dropFile, type AnonWorld } from './world.js';
+
+async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+  const error: unknown = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!isAppError(error)) {
+    throw new Error(`expected a refusal, got ${String(error)}`);
+  }
+  return { code: error.code, message: error.message };
+}
+
+describe.each(DATABASE_TARGETS)('anonymity guards on $name', ({ postgres }) => {
+  let world: AnonWorld;
+  let database: TestDatabase | null = null;
+  const audit = async (action: string): Promise<Array<Record<string, unknown>>> =>
+    (await world.ctx.db('audit_log').where({ action }).orderBy('seq')) as Array<
+      Record<string, unknown>
+    >;
+
+  beforeAll(async () => {
+    database = postgres ? await createTestDatabase('guards') : null;
+    world = await buildAnonWorld(pino({ level: 'silent' }), database?.url ?? null);
+  });
+
+  afterAll(async () => {
+    await closeContext(world.ctx);
+    await database?.drop();
+    await rm(world.home, { recursive: true, force: true });
+  });
+
+  it('refuses a reader, a grade office and another CTN’s manager the lift, in French, audited', async () => {
+    const before = (await audit('refused')).length;
+    const answers = [
+      await refusal(lift(world.ctx, 'lect-A', world.refA)),
+      await refusal(lift(world.ctx, 'scol-A', world.refA)),
+      await refusal(lift(world.ctx, 'gest-B', world.refA)),
+    ];
+
+    expect(answers.map((a) => a.code)).toEqual(['NOT_MANAGER', 'NOT_MANAGER', 'NOT_HABILITATED']);
+    expect(answers[2]?.message).toMatch(/habilité sur ce CTN/);
+    expect((await audit('refused')).length - before).toBe(3);
+  });
+
+  it('refuses a reveal without a reason, and records one with it', async () => {
+    const number = world.numbersA[0]?.number ?? '';
+    const noReason = await refusal(revealStudent(world.ctx, 'gest-A', world.refA, number, 'copie'));
+    const byReader = await refusal(
+      revealStudent(
+        world.ctx,
+        'lect-A',
+        world.refA,
+        number,
+        'copie égarée, recherche pour recours',
+      ),
+    );
+
+    const who = await revealStudent(
+      world.ctx,
+      'gest-A',
+      world.refA,
+      number,
+      'copie égarée, recherche pour recours',
+    );
+
+    expect(noReason.code).toBe('REVEAL_REASON_REQUIRED');
+    expect(byReader.code).toBe('NOT_HABILITATED');
+    expect(who.studentNumber).toBe(world.numbersA[0]?.student);
+    expect((await audit('reveal')).map((r) => r.subject)).toEqual([
+      { templateId: expect.any(Number), number, reason: 'copie égarée, recherche pour recours' },
+    ]);
+  });
+
+  it('lists the reveal in the anonymous PV, by number and reason only', async () => {
+    const out = await writePv(world.ctx, 'gest-A', world.refA);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await readFile(out.path)) as unknown as ArrayBuffer);
+    const sheet = wb.getWorksheet('Levées individuelles');
+
+    expect(out.anonymous).toBe(true);
+    expect(sheet?.getRow(2).getCell(1).value).toBe(world.numbersA[0]?.number);
+    expect(sheet?.getRow(2).getCell(5).value).toBe('copie égarée, recherche pour recours');
+  });
+
+  it('blocks a workbook an identity slipped into (an object label naming a student)', async () => {
+    const victim = world.canaries[3]?.lastName ?? '';
+    await world.ctx
+      .db('teaching_object')
+      .where({ code: 'MAT101' })
+      .update({ label: `Analyse (${victim})` });
+    const before = world.ctx.outbox.written.length;
+
+    const error = await refusal(writeGradeWorkbooks(world.ctx, 'gest-A', world.refA));
+
+    await world.ctx.db('teaching_object').where({ code: 'MAT101' }).update({ label: 'Analyse 1' });
+    expect(error.code).toBe('OUTPUT_IDENTITY_LEAK');
+    expect(world.ctx.outbox.written.length).toBe(before);
+    expect(world.ctx.outbox.blocked.at(-1)?.relative).toMatch(/bordereau/);
+  });
+
+  it('answers a grade file keyed by student number under V with a receipt that names nobody', async () => {
+    const victim = world.canaries[5];
+    const name = `notes-${victim?.lastName ?? ''}.csv`;
+    await dropFile(
+      world.ctx,
+      'A',
+      'notes',
+      name,
+      `COD_ETU;COD_ELP;Note\r\n${victim?.studentNumber};MAT101;12\r\n`,
+    );
+
+    await runOnce(world.ctx, new InProcessQueue(world.ctx));
+
+    const files = (
+      await readdir(path.join(world.ctx.config.outbox, 'A', 'accuses'), { recursive: true })
+    ).map(String);
+    const receipt = files.find((f) => f.includes('accuse-masque') && f.endsWith('.json'));
+    const text = await readFile(
+      path.join(world.ctx.config.outbox, 'A', 'accuses', receipt ?? ''),
+      'utf8',
+    );
+    expect(files.some((f) => f.includes('KANARY'))).toBe(false);
+    expect(text).not.toContain(victim?.lastName ?? '-');
+    expect(text).not.toContain(victim?.studentNumber ?? '-');
+    expect(JSON.parse(text)).toMatchObject({ status: 'rejected' });
+  });
+
+  it('refuses, in A’s inbox, a grade keyed by a number of B, writing nothing', async () => {
+    await dropFile(
+      world.ctx,
+      'A',
+      'notes',
+      'intrus.csv',
+      `N° anonyme;Note\r\n${world.numbersB[0]?.number};12\r\n`,
+    );
+
+    await runOnce(world.ctx, new InProcessQueue(world.ctx));
+
+    const grades = await world.ctx
+      .db('grade')
+      .where({ student_number: world.numbersB[0]?.student });
+    expect(grades).toEqual([]);
+  });
+
+  it('lifts only when the template’s conditions hold and a second manager confirms', async () => {
+    await setLiftConditions(world.ctx, 'gest-A', world.refA, {
+      allGrades: true,
+      noOpenImportError: false,
+      anonymousPv: true,
+      secondConfirmation: true,
+    });
+    const missing = await refusal(lift(world.ctx, 'gest-A', world.refA));
+    for (const [i, n] of world.numbersA.entries()) {
+      await enterGrade(world.ctx, 'gest-A', { ctn: 'A', number: n.number, grade: String(i % 21) });
+    }
+    await writePv(world.ctx, 'gest-A', world.refA);
+    const alone = await refusal(lift(world.ctx, 'gest-A', world.refA));
+    await requestLift(world.ctx, 'gest-A', world.refA);
+    const self = await refusal(lift(world.ctx, 'gest-A', world.refA));
+
+    const lifted = await lift(world.ctx, 'gest-A2', world.refA);
+
+    expect(missing.code).toBe('LIFT_CONDITIONS_UNMET');
+    expect(missing.message).toMatch(/note\(s\) manquante\(s\) en MAT101/);
+    expect(alone.code).toBe('LIFT_NEEDS_CONFIRMATION');
+    expect(self.code).toBe('LIFT_NEEDS_CONFIRMATION');
+    expect(lifted).toBe(1);
+    expect((await audit('refused')).map((r) => (r.subject as { code: string }).code)).toEqual(
+      expect.arrayContaining(['LIFT_CONDITIONS_UNMET', 'LIFT_NEEDS_CONFIRMATION']),
+    );
+  });
+
+  it('reports the grades changed once identities were known', async () => {
+    const n = world.numbersA[2];
+    await enterGrade(world.ctx, 'gest-A', { ctn: 'A', number: n?.number ?? '', grade: '19,5' });
+
+    const changed = await changedAfterLift(world.ctx, 'gest-A', world.refA);
+
+    expect(changed.map((c) => [c.number, c.studentNumber, c.value])).toEqual([
+      [n?.number, n?.student, '19.50'],
+    ]);
+  });
+
+  it('keeps an intact chain, with its head, through the whole story', async () => {
+    expect(await verifyAudit(world.ctx.db)).toMatchObject({ ok: true });
+  });
+});

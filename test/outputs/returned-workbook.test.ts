@@ -1,0 +1,72 @@
+// A returned grade-entry workbook is checked against the one sent: a row deleted or a number typed
+// over is reported with the number that went missing, and nothing of the file is written.
+import { readFile } from 'node:fs/promises';
+
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { ENTRY_HEADER_ROW, ENTRY_SHEET_NAME } from '../../src/outputs/grade-entry-workbook.js';
+import { closeContext } from '../../src/services/context.js';
+import { buildWorld, drop, gradesOf, intake, type World } from '../db/channels-world.js';
+
+/** The MAT101 workbook as sent, every grade typed 12, then `edit` applied to its entry sheet. */
+async function returned(world: World, edit: (sheet: ExcelJS.Worksheet) => void): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load((await readFile(world.workbooks.mat101)) as unknown as ArrayBuffer);
+  const sheet = wb.getWorksheet(ENTRY_SHEET_NAME);
+  if (!sheet) {
+    throw new Error('no entry sheet');
+  }
+  sheet.eachRow((row, n) => {
+    if (n > ENTRY_HEADER_ROW && typeof row.getCell(1).value === 'string') {
+      row.getCell(2).value = 12;
+    }
+  });
+  edit(sheet);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+describe('returned grade-entry workbook', () => {
+  let world: World;
+
+  beforeAll(async () => {
+    world = await buildWorld();
+  });
+
+  afterAll(async () => {
+    await closeContext(world.ctx);
+  });
+
+  it('names the number of a deleted row and writes nothing', async () => {
+    const gone = world.numbers.mat101.map((n) => n.number).sort()[1] ?? '-';
+    const bytes = await returned(world, (sheet) => {
+      sheet.eachRow((row, n) => {
+        if (row.getCell(1).value === gone) {
+          sheet.spliceRows(n, 1);
+        }
+      });
+    });
+    await drop(world.ctx, 'A', 'notes', 'bordereau-ligne-supprimee.xlsx', bytes);
+    const receipt = await intake(world.ctx, 'A', 'bordereau-ligne-supprimee.xlsx');
+
+    expect(receipt.status).toBe('rejected');
+    expect(receipt.errors).toContainEqual(
+      expect.objectContaining({ code: 'WORKBOOK_ROW_MISSING', value: gone }),
+    );
+    expect((await gradesOf(world.ctx, world.assessments.mat101)).size).toBe(0);
+  });
+
+  it('takes a complete workbook without a missing-row report', async () => {
+    await drop(
+      world.ctx,
+      'A',
+      'notes',
+      'bordereau-complet.xlsx',
+      await returned(world, () => undefined),
+    );
+    const receipt = await intake(world.ctx, 'A', 'bordereau-complet.xlsx');
+
+    expect(receipt.status).toBe('imported');
+    expect(receipt.errors.filter((e) => e.code === 'WORKBOOK_ROW_MISSING')).toEqual([]);
+  });
+});

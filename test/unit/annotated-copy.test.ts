@@ -1,0 +1,94 @@
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+
+import { buildAnnotatedCopy, columnOf } from '../../src/outputs/annotated-copy.js';
+import type { ReceiptError } from '../../src/outputs/receipt.js';
+import { readCsv } from '../../src/readers/csv.js';
+import { xlsxOf } from './zip-guard.fixtures.js';
+
+const ERRORS: ReceiptError[] = [
+  { row: 3, column: 'Note', value: '21', code: 'GRADE_OUT_OF_RANGE', message: 'Note hors barème.' },
+  {
+    row: 4,
+    column: 'N° anonyme',
+    value: '12*456',
+    code: 'OPTICAL_MARKS_UNREADABLE',
+    message: 'Numéro mal lu : vérifiez la copie.',
+  },
+];
+
+async function load(bytes: Buffer | null): Promise<ExcelJS.Workbook> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(new Uint8Array(bytes ?? Buffer.alloc(0)).buffer);
+  return wb;
+}
+
+describe('buildAnnotatedCopy', () => {
+  it('copies the person’s workbook, highlights each faulty cell and lists every error', async () => {
+    const source = await xlsxOf((wb) => {
+      const ws = wb.addWorksheet('Saisie');
+      ws.addRow(['Examen de MAT102']);
+      ws.addRow(['Note', 'A:numero']);
+      ws.addRow([21, '123456']);
+      ws.addRow([12, '12*456']);
+    });
+
+    const wb = await load(await buildAnnotatedCopy(source, { status: 'partial', errors: ERRORS }));
+
+    const ws = wb.getWorksheet('Saisie');
+    expect(ws?.getCell('A1').value).toBe('Examen de MAT102');
+    expect(ws?.getCell('A3').value).toBe(21);
+    expect(JSON.stringify(ws?.getCell('A3').note)).toContain(
+      'GRADE_OUT_OF_RANGE : Note hors barème.',
+    );
+    expect(JSON.stringify(ws?.getCell('B4').note)).toContain('OPTICAL_MARKS_UNREADABLE');
+    expect(ws?.getCell('A4').note).toBeUndefined();
+    const list = wb.getWorksheet('Erreurs');
+    expect(list?.getRow(3).values).toEqual([
+      undefined,
+      4,
+      'N° anonyme',
+      '12*456',
+      'OPTICAL_MARKS_UNREADABLE',
+      'Numéro mal lu.',
+      'Vérifiez la copie.',
+    ]);
+  });
+
+  it('rebuilds a CSV as a workbook at the same rows, text kept as text', async () => {
+    const csv = Buffer.from(
+      'Copie;Note;N° anonyme\r\n1;=1+1;007\r\n2;21;123456\r\n3;12;12*456\r\n',
+      'latin1',
+    );
+
+    const wb = await load(await buildAnnotatedCopy(csv, { status: 'rejected', errors: ERRORS }));
+
+    const ws = wb.worksheets[0];
+    expect(ws?.getCell('C2').value).toBe('007');
+    expect(ws?.getCell('B2').formula).toBeUndefined();
+    expect(JSON.stringify(ws?.getCell('B3').note)).toContain('GRADE_OUT_OF_RANGE');
+    expect(JSON.stringify(ws?.getCell('C4').note)).toContain('OPTICAL_MARKS_UNREADABLE');
+  });
+
+  it('writes nothing for an imported file, or for errors about the whole file', async () => {
+    const csv = Buffer.from('a;b\r\n1;2\r\n');
+    const whole: ReceiptError = { row: null, column: null, code: 'FILE_NO_DATA', message: 'Vide.' };
+
+    expect(await buildAnnotatedCopy(csv, { status: 'imported', errors: [] })).toBeNull();
+    expect(await buildAnnotatedCopy(csv, { status: 'rejected', errors: [whole] })).toBeNull();
+    expect(
+      await buildAnnotatedCopy(Buffer.alloc(0), { status: 'rejected', errors: ERRORS }),
+    ).toBeNull();
+  });
+
+  it('finds a column under a title block by any of its headings, column A when unknown', () => {
+    const sheet = readCsv(Buffer.from('Titre\r\n"Copie";"A:id";"Note /20"\r\n')).sheets[0]!;
+
+    expect([
+      columnOf(sheet, 'N° anonyme'),
+      columnOf(sheet, 'Note'),
+      columnOf(sheet, 'Autre'),
+      columnOf(sheet, null),
+    ]).toEqual([2, 3, 1, 1]);
+  });
+});
