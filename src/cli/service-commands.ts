@@ -137,6 +137,7 @@ export function registerServiceCommands(program: Command): void {
 
   program
     .command('audit')
+    .description("journal d'audit")
     .command('verify')
     .description("vérifier l'intégrité du journal d'audit")
     .action((_o: unknown, cmd: Command) =>

@@ -77,7 +77,13 @@ export function registerSetupCommands(program: Command): void {
 }
 
 function registerPeriodCommands(program: Command): void {
-  withActor(program.command('period').command('add').description("définir une période d'anonymat"))
+  withActor(
+    program
+      .command('period')
+      .description("périodes d'anonymat")
+      .command('add')
+      .description("définir une période d'anonymat"),
+  )
     .requiredOption('--code <code>')
     .requiredOption('--label <libellé>')
     .action((o: ActorOptions & { code: string; label: string }, cmd: Command) =>
@@ -95,6 +101,7 @@ function registerPeriodCommands(program: Command): void {
   withActor(
     program
       .command('modality')
+      .description("modalités d'anonymat")
       .command('add')
       .description('gérer une épreuve sous anonymat dans une période'),
   )
@@ -129,7 +136,13 @@ function registerPeriodCommands(program: Command): void {
 }
 
 function registerRuleCommands(program: Command): void {
-  withActor(program.command('rule').command('add').description('définir une règle de numérotation'))
+  withActor(
+    program
+      .command('rule')
+      .description('règles de numérotation')
+      .command('add')
+      .description('définir une règle de numérotation'),
+  )
     .requiredOption('--code <code>')
     .option('--kind <sequential|random>', 'type', 'random')
     .option('--width <chiffres>', 'nombre de chiffres', integer, 6)
@@ -167,7 +180,11 @@ function registerRuleCommands(program: Command): void {
 
 function registerTemplateCommands(program: Command): void {
   withActor(
-    program.command('template').command('add').description("définir une maquette d'anonymat"),
+    program
+      .command('template')
+      .description("maquettes d'anonymat")
+      .command('add')
+      .description("définir une maquette d'anonymat"),
   )
     .requiredOption('--code <code>')
     .requiredOption('--label <libellé>')

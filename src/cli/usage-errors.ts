@@ -15,6 +15,8 @@ const FRENCH: Record<string, (quoted: string) => string> = {
 /** Makes commander throw instead of exiting, and keeps its English error text off the terminal. */
 export function frenchUsageErrors(program: Command): void {
   program.exitOverride();
+  program.helpOption('-h, --help', "afficher l'aide");
+  program.helpCommand('help [commande]', "afficher l'aide d'une commande");
   program.configureOutput({ outputError: () => undefined });
 }
 
