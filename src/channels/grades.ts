@@ -225,6 +225,24 @@ export async function parseGrades(
   return { writes, blanks };
 }
 
+/** Reads and resolves a keyed file, or settles it as refused when it cannot be read as one. */
+export async function readKeyedOrRefuse(
+  input: ChannelInput,
+  workbook: Workbook,
+  extra: ColumnSpec,
+  errors: ErrorList,
+): Promise<Awaited<ReturnType<typeof readKeyedFile>> | ChannelResult> {
+  try {
+    return await readKeyedFile(input, workbook, extra, errors);
+  } catch (error: unknown) {
+    if (!(error instanceof AppError)) {
+      throw error;
+    }
+    errors.addError(null, null, error);
+    return settle(input, 0, 0, errors, true, extra.key === 'result' ? 'décision' : 'note');
+  }
+}
+
 /** Imports a grade file. */
 export async function importGradeTable(
   input: ChannelInput,
@@ -242,15 +260,9 @@ export async function importGradeTable(
     ],
     required: true,
   };
-  let read: Awaited<ReturnType<typeof readKeyedFile>>;
-  try {
-    read = await readKeyedFile(input, workbook, extra, errors);
-  } catch (error: unknown) {
-    if (!(error instanceof AppError)) {
-      throw error;
-    }
-    errors.addError(null, null, error);
-    return settle(input, 0, 0, errors, true, 'note');
+  const read = await readKeyedOrRefuse(input, workbook, extra, errors);
+  if ('status' in read) {
+    return read;
   }
 
   const unique = dropDuplicates(read.resolution.resolved, errors, 'N° anonyme');

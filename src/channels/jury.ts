@@ -1,10 +1,9 @@
 // Jury decisions: one result code per anonymous number (or per student once the state allows),
 // checked against the result codes configured and those of the imported Apogée maquettes.
 import { ErrorList } from './rows.js';
-import { readKeyedFile, settle } from './grades.js';
+import { readKeyedOrRefuse, settle } from './grades.js';
 import { dropDuplicates } from './resolve.js';
 import { writeResults, type ResultWrite } from './grade-store.js';
-import { AppError } from '../domain/errors.js';
 import type { Workbook } from '../readers/table.js';
 import type { ChannelInput, ChannelResult } from './types.js';
 
@@ -19,15 +18,9 @@ export async function importJuryTable(
     synonyms: ['Résultat', 'résultat jury', 'décision', 'COD_TRE', 'code résultat'],
     required: true,
   };
-  let read: Awaited<ReturnType<typeof readKeyedFile>>;
-  try {
-    read = await readKeyedFile(input, workbook, extra, errors);
-  } catch (error: unknown) {
-    if (!(error instanceof AppError)) {
-      throw error;
-    }
-    errors.addError(null, null, error);
-    return settle(input, 0, 0, errors, true, 'décision');
+  const read = await readKeyedOrRefuse(input, workbook, extra, errors);
+  if ('status' in read) {
+    return read;
   }
 
   const stored = (await input.trx('result_code').select('code')) as Array<{ code: string }>;
