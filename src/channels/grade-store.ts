@@ -1,6 +1,7 @@
 // Writes grades and jury results, set-based, keyed by (assessment, student): replaying a file
 // rewrites the same values, never adds a row. A grade entered once identities are known (state L)
 // is flagged for the after-lift report.
+import { copyUpsert } from '../store/copy.js';
 import type { Knex } from 'knex';
 import type { AbsenceCode } from '../domain/types.js';
 import { batches } from '../store/bulk.js';
@@ -25,7 +26,11 @@ export interface ResultWrite {
 const CHANGED = `grade.changed_after_lift or (excluded.changed_after_lift and
   (grade.value is distinct from excluded.value or grade.absence is distinct from excluded.absence))`;
 
-/** Upserts grades (value or absence), one statement per batch. */
+/**
+ * Upserts grades (value or absence): COPY into a staging table, then one upsert that leaves an
+ * unchanged grade untouched (its earlier source and intake stay), so replaying rewrites nothing.
+ * Keys must be unique within one call (channels drop duplicated numbers first).
+ */
 export async function writeGrades(
   trx: Knex.Transaction,
   grades: GradeWrite[],
@@ -33,30 +38,47 @@ export async function writeGrades(
   intakeId: number | null,
   by: string,
 ): Promise<void> {
-  const rows = grades.map((g) => ({
-    assessment_id: g.assessmentId,
-    student_number: g.studentNumber,
-    value: g.value,
-    absence: g.absence,
-    source,
-    intake_id: intakeId,
-    entered_by: by,
-    changed_after_lift: g.afterLift,
-  }));
-  for (const batch of batches(rows)) {
-    await trx('grade')
-      .insert(batch)
-      .onConflict(['assessment_id', 'student_number'])
-      .merge({
-        value: trx.raw('excluded.value'),
-        absence: trx.raw('excluded.absence'),
-        source: trx.raw('excluded.source'),
-        intake_id: trx.raw('excluded.intake_id'),
-        entered_by: trx.raw('excluded.entered_by'),
-        changed_after_lift: trx.raw(CHANGED),
-        updated_at: trx.fn.now(),
-      });
+  if (grades.length === 0) {
+    return;
   }
+  await copyUpsert(
+    trx,
+    {
+      table: 'grade',
+      columns: [
+        'assessment_id',
+        'student_number',
+        'value',
+        'absence',
+        'source',
+        'intake_id',
+        'entered_by',
+        'changed_after_lift',
+      ],
+      conflict: ['assessment_id', 'student_number'],
+      set: [
+        'value = excluded.value',
+        'absence = excluded.absence',
+        'source = excluded.source',
+        'intake_id = excluded.intake_id',
+        'entered_by = excluded.entered_by',
+        `changed_after_lift = ${CHANGED}`,
+        'updated_at = now()',
+      ],
+      changedWhen:
+        '(grade.value, grade.absence) is distinct from (excluded.value, excluded.absence)',
+    },
+    grades.map((g) => [
+      g.assessmentId,
+      g.studentNumber,
+      g.value,
+      g.absence,
+      source,
+      intakeId,
+      by,
+      g.afterLift,
+    ]),
+  );
 }
 
 /** Upserts jury results, leaving grades untouched. */

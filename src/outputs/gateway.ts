@@ -53,6 +53,21 @@ export class Outbox {
     return this.release(relative, bytes);
   }
 
+  /** Writes all files only when none shows an identity of `roster`; else writes none and returns the hits. */
+  async writeAllAnonymous(
+    files: Array<[string, Buffer | string]>,
+    roster: Roster,
+  ): Promise<ScanHit[]> {
+    const hits = files.flatMap(([relative, bytes]) => scanForIdentities(relative, bytes, roster));
+    if (hits.length > 0) {
+      return hits;
+    }
+    for (const [relative, bytes] of files) {
+      await this.release(relative, bytes);
+    }
+    return [];
+  }
+
   /** Writes a named file, refused (OUTPUT_NAMED_UNDER_ANONYMITY) when any assessment concerned is in V. */
   async writeNamed(
     relative: string,
@@ -112,15 +127,15 @@ export async function writeReceipt(
     [`${stem}.receipt.json`, receiptJson(r)],
     [`${stem}.accuse.xlsx`, await buildReceiptWorkbook(r)],
   ];
-  let chosen = await files(receipt, base);
   // Both are scanned before either is written, so a leak never leaves half a receipt behind.
-  const hits = chosen.flatMap(([name, bytes]) => scanForIdentities(name, bytes, roster));
-  if (hits.length > 0) {
-    outbox.blocked.push({ relative: `${base} (accusé masqué)`, hits });
-    const stem = path.join(path.dirname(base), `accuse-masque-${receipt.sha256.slice(0, 12)}`);
-    chosen = await files(redactReceipt(receipt), stem);
+  const hits = await outbox.writeAllAnonymous(await files(receipt, base), roster);
+  if (hits.length === 0) {
+    return;
   }
-  for (const [name, bytes] of chosen) {
+  outbox.blocked.push({ relative: `${base} (accusé masqué)`, hits });
+  const stem = path.join(path.dirname(base), `accuse-masque-${receipt.sha256.slice(0, 12)}`);
+  const redacted = await files(redactReceipt(receipt), stem);
+  for (const [name, bytes] of redacted) {
     await outbox.writeAnonymous(name, bytes, roster);
   }
 }
