@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log.js';
 import { Outbox } from '../outputs/gateway.js';
-import { migrate, openDb, targetFromConfig, type Db } from '../store/db.js';
+import { SERVICE_ROLE } from '../store/migrations/002-anonymity-guards.js';
+import { migrate, openDb, serviceRoleOf, targetFromConfig, type Db } from '../store/db.js';
 
 /** Dependencies of the use cases, built once per process. */
 export interface AppContext {
@@ -33,8 +34,26 @@ function loadSecret(config: Config): string {
 
 /** Opens the database (migrating it) and builds the context. */
 export async function createContext(config: Config, log: Logger): Promise<AppContext> {
-  const db = openDb(targetFromConfig(config));
-  await migrate(db);
+  const target = targetFromConfig(config);
+  const owner = openDb(target);
+  await migrate(owner);
+  if (!('url' in target)) {
+    return {
+      config,
+      db: owner,
+      log,
+      outbox: new Outbox(config.outbox),
+      secret: loadSecret(config),
+    };
+  }
+
+  // Migrations run as the connecting user; the service then acts as the restricted role.
+  const role = await serviceRoleOf(owner, SERVICE_ROLE);
+  await owner.destroy();
+  if (!role) {
+    log.warn({ role: SERVICE_ROLE }, 'service role unavailable: acting as the connecting user');
+  }
+  const db = openDb(target, role ? { role } : {});
   return { config, db, log, outbox: new Outbox(config.outbox), secret: loadSecret(config) };
 }
 

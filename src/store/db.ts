@@ -17,9 +17,31 @@ pg.types.setTypeParser(20, (value: string) => Number(value));
 export type DbTarget = { url: string } | { dir: string } | { memory: true };
 
 /** Opens a knex instance on Postgres or PGlite. */
-export function openDb(target: DbTarget): Db {
+export function openDb(target: DbTarget, options: { role?: string } = {}): Db {
   if ('url' in target) {
-    return knexFactory({ client: 'pg', connection: target.url, pool: { min: 0, max: 10 } });
+    const role = options.role;
+    return knexFactory({
+      client: 'pg',
+      connection: target.url,
+      pool: {
+        min: 0,
+        max: 10,
+        // Every session acts as the restricted role: it cannot rewrite the audit log.
+        ...(role
+          ? {
+              afterCreate: (
+                conn: pg.Client,
+                done: (err: Error | null, conn: pg.Client) => void,
+              ) => {
+                conn.query(`set role ${role}`).then(
+                  () => done(null, conn),
+                  (err: unknown) => done(err instanceof Error ? err : new Error(String(err)), conn),
+                );
+              },
+            }
+          : {}),
+      },
+    });
   }
   const connectionString = 'dir' in target ? `file://${prepareDir(target.dir)}` : 'memory://';
   return knexFactory({
@@ -44,4 +66,16 @@ export function targetFromConfig(config: { databaseUrl: string | null; varDir: s
   return config.databaseUrl
     ? { url: config.databaseUrl }
     : { dir: path.join(config.varDir, 'pgdata') };
+}
+
+/**
+ * The role the service acts as on Postgres: `anonymat_service` (migration 002) when it exists and
+ * the connecting user may take it; null otherwise (PGlite has a single user).
+ */
+export async function serviceRoleOf(db: Db, role: string): Promise<string | null> {
+  const result = (await db.raw(
+    `select 1 as ok from pg_roles where rolname = ? and pg_has_role(current_user, oid, 'MEMBER')`,
+    [role],
+  )) as { rows: unknown[] };
+  return result.rows.length > 0 ? role : null;
 }
