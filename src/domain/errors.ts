@@ -106,6 +106,8 @@ export const ERROR_MESSAGES = {
     "Le fichier n'a pas été écrit : il contient l'identité d'un étudiant d'une épreuve sous anonymat.",
   OUTPUT_NAMED_UNDER_ANONYMITY:
     'Un document nominatif ne peut pas être produit pour une épreuve sous anonymat validé.',
+  LIFT_CONDITIONS_LOCKED:
+    'Sous anonymat validé, les conditions de levée peuvent être renforcées mais pas assouplies ; après la levée, elles ne changent plus.',
   LIFT_CONDITIONS_UNMET: "Les conditions de levée de l'anonymat ne sont pas réunies.",
   LIFT_NEEDS_CONFIRMATION:
     "La levée de l'anonymat doit être demandée par un gestionnaire puis confirmée par un second.",

@@ -7,7 +7,7 @@ import { AppError } from '../domain/errors.js';
 import { assertAllowed } from '../domain/states.js';
 import { safeText } from '../outputs/safe-text.js';
 import { appendAudit } from '../store/audit.js';
-import { authorise } from './actors.js';
+import { auditRefusal, authorise } from './actors.js';
 import type { TemplateRef } from './anonymity.js';
 import type { AppContext } from './context.js';
 import { holdersQuery } from './holders.js';
@@ -31,6 +31,19 @@ export async function setLiftConditions(
   conditions: LiftConditions,
 ): Promise<void> {
   await authorise(ctx, actor, ref.ctn, 'lift');
+  // Once anonymity is active, one manager could otherwise drop the second-manager rule and lift
+  // alone: conditions may only be tightened under V, and are frozen after the lift.
+  const loaded = await loadTemplate(ctx.db, ref.ctn, ref.year, ref.code);
+  const current = await liftConditionsOf(ctx.db, loaded.id);
+  const weakened = (Object.keys(current) as Array<keyof LiftConditions>).some(
+    (k) => current[k] && !conditions[k],
+  );
+  const states = loaded.assessments.map((a) => a.state);
+  if (states.includes('L') || (states.includes('V') && weakened)) {
+    await auditRefusal(ctx, actor, loaded.ctn, 'lift_conditions', 'LIFT_CONDITIONS_LOCKED');
+    throw new AppError('LIFT_CONDITIONS_LOCKED');
+  }
+
   await ctx.db.transaction(async (trx) => {
     const template = await loadTemplate(trx, ref.ctn, ref.year, ref.code);
     await trx('anonymity_template').where({ id: template.id }).update({

@@ -181,6 +181,16 @@ describe.each(DATABASE_TARGETS)('anonymity guards on $name', ({ postgres }) => {
     const alone = await refusal(lift(world.ctx, 'gest-A', world.refA));
     await requestLift(world.ctx, 'gest-A', world.refA);
     const self = await refusal(lift(world.ctx, 'gest-A', world.refA));
+    // The same manager cannot drop the second-manager rule under V to lift alone.
+    const weakened = await refusal(
+      setLiftConditions(world.ctx, 'gest-A', world.refA, {
+        allGrades: true,
+        noOpenImportError: false,
+        anonymousPv: true,
+        secondConfirmation: false,
+      }),
+    );
+    const stillSelf = await refusal(lift(world.ctx, 'gest-A', world.refA));
 
     const lifted = await lift(world.ctx, 'gest-A2', world.refA);
 
@@ -188,7 +198,18 @@ describe.each(DATABASE_TARGETS)('anonymity guards on $name', ({ postgres }) => {
     expect(missing.message).toMatch(/note\(s\) manquante\(s\) en MAT101/);
     expect(alone.code).toBe('LIFT_NEEDS_CONFIRMATION');
     expect(self.code).toBe('LIFT_NEEDS_CONFIRMATION');
+    expect(weakened.code).toBe('LIFT_CONDITIONS_LOCKED');
+    expect(stillSelf.code).toBe('LIFT_NEEDS_CONFIRMATION');
     expect(lifted).toBe(1);
+    const frozen = await refusal(
+      setLiftConditions(world.ctx, 'gest-A', world.refA, {
+        allGrades: true,
+        noOpenImportError: true,
+        anonymousPv: true,
+        secondConfirmation: true,
+      }),
+    );
+    expect(frozen.code).toBe('LIFT_CONDITIONS_LOCKED');
     expect((await audit('refused')).map((r) => (r.subject as { code: string }).code)).toEqual(
       expect.arrayContaining(['LIFT_CONDITIONS_UNMET', 'LIFT_NEEDS_CONFIRMATION']),
     );
