@@ -243,7 +243,12 @@ function indexNeedles(
   const index = new Map<string, Array<{ needle: string; kind: ScanHit['kind'] }>>();
   for (const n of roster.flatMap(needlesOf)) {
     const first = n.needle.trim().split(' ')[0] ?? '';
-    index.set(first, [...(index.get(first) ?? []), n]);
+    const same = index.get(first);
+    if (same) {
+      same.push(n);
+    } else {
+      index.set(first, [n]);
+    }
   }
   return index;
 }
