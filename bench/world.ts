@@ -75,7 +75,8 @@ export async function contextOn(
       ...extra,
     },
   );
-  return createContext(config, pino({ level: 'silent' }));
+  // As the owner: the floors create unlogged tables the restricted service role may not create.
+  return createContext(config, pino({ level: 'silent' }), { asOwner: true });
 }
 
 async function seedStudents(ctx: AppContext, count: number): Promise<void> {

@@ -32,12 +32,17 @@ function loadSecret(config: Config): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-/** Opens the database (migrating it) and builds the context. */
-export async function createContext(config: Config, log: Logger): Promise<AppContext> {
+/** Opens the database (migrating it as the owner) and builds the context, acting as the service role on Postgres. */
+export async function createContext(
+  config: Config,
+  log: Logger,
+  options: { asOwner?: boolean } = {},
+): Promise<AppContext> {
   const target = targetFromConfig(config);
   const owner = openDb(target);
   await migrate(owner);
-  if (!('url' in target)) {
+  // `asOwner` is for tools that create their own tables (the benchmark's floors), never the service.
+  if (!('url' in target) || options.asOwner) {
     return {
       config,
       db: owner,
