@@ -84,7 +84,8 @@ function buildReceipt(
     receivedAt: new Date(drop.received_at).toISOString(),
     processedAt: new Date().toISOString(),
     rows: result?.rows ?? { read: 0, imported: 0, rejected: 0 },
-    errors: result?.errors ?? [],
+    // In row order, as the person reads their file (file-level errors, without a row, first).
+    errors: [...(result?.errors ?? [])].sort((a, b) => (a.row ?? 0) - (b.row ?? 0)),
     summary:
       result?.summary ??
       'Ce fichier a déjà été reçu et importé : rien n’a été importé une seconde fois.',

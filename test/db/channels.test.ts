@@ -216,6 +216,8 @@ describe.each(DATABASE_TARGETS)(
 
         expect(receipt.status).toBe('rejected');
         expect(errorsByRow(receipt)).toEqual(expectedErrors);
+        // Listed in row order, as the person reads the file (rows 9-10 were found before 7-8).
+        expect(receipt.errors.map((e) => e.row)).toEqual([5, 6, 7, 8, 9, 10]);
         expect(receipt.rows.imported).toBe(0);
         expect(await gradeTable()).toEqual(before);
       });
