@@ -107,6 +107,8 @@ export async function importMaquette(input: ChannelInput, m: Maquette): Promise<
   const codes = await keepMaquette(input, m, year);
 
   const read = m.students.length;
-  const summary = `Maquette Apogée : ${read} étudiants, ${objects.length} enseignements, ${codes.length} codes résultat enregistrés.`;
+  const summary =
+    `Maquette Apogée : ${read} étudiants, ${objects.length} enseignements, ` +
+    `${codes.length} codes résultat enregistrés.`;
   return { status: 'imported', rows: { read, imported: read, rejected: 0 }, errors: [], summary };
 }

@@ -261,7 +261,9 @@ export async function importReferentialTable(
         'Fichier refusé : aucune ligne importée. Corrigez les erreurs listées puis déposez-le à nouveau.',
     };
   }
-  const summary = `${collected.students.size} étudiants, ${collected.objects.size} enseignements, ${collected.ia.length} inscriptions administratives et ${collected.ip.length} inscriptions pédagogiques importés.`;
+  const summary =
+    `${collected.students.size} étudiants, ${collected.objects.size} enseignements, ` +
+    `${collected.ia.length} inscriptions administratives et ${collected.ip.length} inscriptions pédagogiques importés.`;
   return { status: 'imported', rows: { read, imported: read, rejected: 0 }, errors: [], summary };
 }
 

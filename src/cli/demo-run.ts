@@ -281,7 +281,7 @@ async function poseAndValidate(
 
 /** Runs the demo; returns counts and expectations. */
 export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
-  const config = loadConfig(process.env, {
+  const config = loadConfig(undefined, {
     home: o.home,
     databaseUrl: null,
     redisUrl: null,

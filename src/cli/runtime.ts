@@ -18,8 +18,8 @@ export async function withContext(
 ): Promise<void> {
   let ctx: AppContext | null = null;
   try {
-    const config = loadConfig(process.env, overrides);
-    log.level = process.env.LOG_LEVEL ?? 'warn';
+    const config = loadConfig(undefined, overrides);
+    log.level = config.logLevel;
     ctx = await createContext(config, log);
     await body(ctx);
   } catch (error: unknown) {

@@ -50,8 +50,10 @@ export interface Config {
   resultCodes: Readonly<Record<string, string>>;
   /** Channels where valid rows are imported even when others are rejected. */
   partialChannels: readonly string[];
-  /** Log level (env LOG_LEVEL, default info). */
+  /** Log level (env LOG_LEVEL, default warn: logs go to stderr, the CLI's answers to stdout). */
   logLevel: string;
+  /** Key of the grade-entry workbook fingerprints (env ANONYMAT_SECRET); null: a random key kept in var/. */
+  secret: string | null;
   /** BullMQ queue prefix (env ANONYMAT_QUEUE_PREFIX, default anonymat). */
   queuePrefix: string;
   /** Optical-reader column profiles and the profile of each inbox folder (<home>/config/column-profiles.json). */
@@ -174,7 +176,8 @@ export function loadConfig(
     passingResultCodes: file.passingResultCodes ?? ['ADM', 'ADJ', 'VAL', 'ADMI', 'AJAC'],
     resultCodes: file.resultCodes ?? DEFAULT_RESULT_CODES,
     partialChannels: file.partialChannels ?? ['lecteur-optique'],
-    logLevel: env.LOG_LEVEL ?? 'info',
+    logLevel: env.LOG_LEVEL ?? 'warn',
+    secret: env.ANONYMAT_SECRET || null,
     queuePrefix: env.ANONYMAT_QUEUE_PREFIX ?? 'anonymat',
     columnProfiles: loadColumnProfiles(home),
     print: parsePrintSettings(file.print),

@@ -200,7 +200,8 @@ export async function checkEvictionPolicy(connection: Redis, ctx: AppContext): P
   if (policy && policy !== 'noeviction') {
     ctx.log.error({ policy }, 'redis maxmemory-policy is not noeviction: jobs may be lost');
     process.stderr.write(
-      `ATTENTION : Redis est configuré avec maxmemory-policy=${policy} : des travaux peuvent disparaître sans trace. Réglez maxmemory-policy sur noeviction.\n`,
+      `ATTENTION : Redis est configuré avec maxmemory-policy=${policy} : des travaux peuvent ` +
+        'disparaître sans trace. Réglez maxmemory-policy sur noeviction.\n',
     );
   }
 }

@@ -7,7 +7,8 @@ import type { AnonymityState, Session, Stage } from '../domain/types.js';
 import type { AssessmentInfo, TemplateInfo } from './types.js';
 
 // Dates are shown in metropolitan French time whatever the server's zone (containers run in UTC).
-// TODO: take the zone from the config module once it exposes one, for overseas universities.
+// TODO(issue 6 follow-up): read the zone from config/anonymat.json (`displayTimeZone`) when the first
+// overseas university (Antilles, Réunion, Nouvelle-Calédonie) deploys; until then Europe/Paris holds.
 /** Time zone in which dates and times are shown. */
 export const DISPLAY_TIME_ZONE = 'Europe/Paris';
 

@@ -1,6 +1,6 @@
 // What every use case receives: configuration, database, logger and the outbox gateway.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log.js';
@@ -20,14 +20,25 @@ export interface AppContext {
 
 /** The workbook-fingerprint key: ANONYMAT_SECRET, else a random key kept in var/secret.key. */
 function loadSecret(config: Config): string {
-  const fromEnv = process.env.ANONYMAT_SECRET;
-  if (fromEnv) {
-    return fromEnv;
+  if (config.secret) {
+    return config.secret;
   }
   const file = path.join(config.varDir, 'secret.key');
   if (!existsSync(file)) {
+    // Several processes may start at once: the key is written whole under a temporary name, then
+    // linked into place; the first link wins and every process reads the same key.
     mkdirSync(config.varDir, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+    const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    writeFileSync(temporary, randomBytes(32).toString('hex'), { mode: 0o600 });
+    try {
+      linkSync(temporary, file);
+    } catch (error: unknown) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw error;
+      }
+    } finally {
+      unlinkSync(temporary);
+    }
   }
   return readFileSync(file, 'utf8').trim();
 }

@@ -176,7 +176,8 @@ export async function writePvPdf(
   };
   const build = kind === 'collective' ? buildPvPdf : buildIndividualPvPdf;
 
-  const stem = `${kind === 'collective' ? 'pv' : 'pv-individuels'}-${anonymous ? 'anonyme' : 'nominatif'}-${slug(template.code)}`;
+  const prefix = kind === 'collective' ? 'pv' : 'pv-individuels';
+  const stem = `${prefix}-${anonymous ? 'anonyme' : 'nominatif'}-${slug(template.code)}`;
   const relative = dir(template.ctn, 'deliberation', `${stem}.pdf`);
   let written: { path: string; fingerprint: string };
   if (anonymous) {

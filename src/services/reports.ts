@@ -180,7 +180,8 @@ export function isoDate(value: string | Date | null): string | null {
     return null;
   }
   if (value instanceof Date) {
-    return `${value.getFullYear()}-${String(value.getMonth() + 1).padStart(2, '0')}-${String(value.getDate()).padStart(2, '0')}`;
+    const two = (n: number): string => String(n).padStart(2, '0');
+    return `${value.getFullYear()}-${two(value.getMonth() + 1)}-${two(value.getDate())}`;
   }
   return value.slice(0, 10);
 }
