@@ -1,5 +1,6 @@
 // Routes a read file to its channel, by the folder it was dropped in and by its content.
-import { importGradeTable } from './grades.js';
+import { readWorkbook } from '../readers/index.js';
+import { importGradeSource, streamSource, workbookSource } from './grade-import.js';
 import { importJuryTable } from './jury.js';
 import { importMaquette } from './maquette.js';
 import { importOpticalTable } from './optical.js';
@@ -35,12 +36,21 @@ export async function dispatchChannel(input: ChannelInput): Promise<ChannelResul
     });
   }
 
-  const workbook = input.input.workbook;
+  if (input.channel === 'notes') {
+    // Grade files can be long: a CSV is imported as it is read, a chunk of rows at a time.
+    return importGradeSource(
+      input,
+      input.input.kind === 'rows'
+        ? await streamSource(input.input.format, input.input.rows())
+        : workbookSource(input.input.workbook),
+    );
+  }
+  // The other channels take files of a few thousand rows at most, read whole.
+  const workbook =
+    input.input.kind === 'rows' ? await readWorkbook(input.bytes) : input.input.workbook;
   switch (input.channel) {
     case 'referentiel':
       return importReferentialTable(input, workbook);
-    case 'notes':
-      return importGradeTable(input, workbook);
     case 'lecteur-optique':
       return importOpticalTable(input, workbook);
     case 'jury':

@@ -1,7 +1,7 @@
 // Writes grades and jury results, set-based, keyed by (assessment, student): replaying a file
 // rewrites the same values, never adds a row. A grade entered once identities are known (state L)
 // is flagged for the after-lift report.
-import { copyUpsert } from '../store/copy.js';
+import { copyUpsert, type CopyUpsert } from '../store/copy.js';
 import type { Knex } from 'knex';
 import type { AbsenceCode } from '../domain/types.js';
 import { batches } from '../store/bulk.js';
@@ -26,6 +26,32 @@ export interface ResultWrite {
 const CHANGED = `grade.changed_after_lift or (excluded.changed_after_lift and
   (grade.value is distinct from excluded.value or grade.absence is distinct from excluded.absence))`;
 
+/** How a grade row is written: keyed by (assessment, student), an unchanged grade left untouched. */
+export const GRADE_UPSERT: CopyUpsert = {
+  table: 'grade',
+  columns: [
+    'assessment_id',
+    'student_number',
+    'value',
+    'absence',
+    'source',
+    'intake_id',
+    'entered_by',
+    'changed_after_lift',
+  ],
+  conflict: ['assessment_id', 'student_number'],
+  set: [
+    'value = excluded.value',
+    'absence = excluded.absence',
+    'source = excluded.source',
+    'intake_id = excluded.intake_id',
+    'entered_by = excluded.entered_by',
+    `changed_after_lift = ${CHANGED}`,
+    'updated_at = now()',
+  ],
+  changedWhen: '(grade.value, grade.absence) is distinct from (excluded.value, excluded.absence)',
+};
+
 /**
  * Upserts grades (value or absence): COPY into a staging table, then one upsert that leaves an
  * unchanged grade untouched (its earlier source and intake stay), so replaying rewrites nothing.
@@ -43,31 +69,7 @@ export async function writeGrades(
   }
   await copyUpsert(
     trx,
-    {
-      table: 'grade',
-      columns: [
-        'assessment_id',
-        'student_number',
-        'value',
-        'absence',
-        'source',
-        'intake_id',
-        'entered_by',
-        'changed_after_lift',
-      ],
-      conflict: ['assessment_id', 'student_number'],
-      set: [
-        'value = excluded.value',
-        'absence = excluded.absence',
-        'source = excluded.source',
-        'intake_id = excluded.intake_id',
-        'entered_by = excluded.entered_by',
-        `changed_after_lift = ${CHANGED}`,
-        'updated_at = now()',
-      ],
-      changedWhen:
-        '(grade.value, grade.absence) is distinct from (excluded.value, excluded.absence)',
-    },
+    GRADE_UPSERT,
     grades.map((g) => [
       g.assessmentId,
       g.studentNumber,

@@ -9,7 +9,8 @@ import { cellText, normaliseHeader, type ColumnSpec } from '../readers/columns.j
 import type { Cell, Workbook } from '../readers/table.js';
 import { withoutThousandsSeparators } from '../readers/values.js';
 import { writeGrades, type GradeWrite } from './grade-store.js';
-import { dropDuplicates, resolveByIdentity, resolveByNumber, type Resolution } from './resolve.js';
+import { normaliseNumber } from './numbers.js';
+import { resolveByIdentity, resolveByNumber, type Resolution } from './resolve.js';
 import { reportMissingRows, type SentWorkbook } from './returned-workbook.js';
 import { ErrorList, keyedRows, type KeyedRow } from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
@@ -59,7 +60,7 @@ export function visibleOnly(workbook: Workbook): Workbook {
 }
 
 /** The assessment a returned grade-entry workbook was made for; throws when its fingerprint is forged. */
-function boundAssessment(input: ChannelInput, workbook: Workbook): SentWorkbook | undefined {
+export function boundAssessment(input: ChannelInput, workbook: Workbook): SentWorkbook | undefined {
   const sheet = workbook.sheets.find((s) => s.name === FINGERPRINT_SHEET_NAME);
   if (!sheet) {
     return undefined;
@@ -82,7 +83,7 @@ function boundAssessment(input: ChannelInput, workbook: Workbook): SentWorkbook 
   };
 }
 
-function gradeCell(
+export function gradeCell(
   cell: Cell | undefined,
 ):
   | { raw: string }
@@ -147,7 +148,10 @@ export async function readKeyedFile(
   errors: ErrorList,
 ): Promise<{ rows: KeyedRow[]; resolution: Resolution }> {
   const { rows, bound } = readKeyed(input, workbook, (data) => keyColumns(data, extra), errors);
-  await reportMissingRows(input, rows, bound, errors);
+  const returned = rows[0]?.has('number')
+    ? new Set(rows.map((r) => normaliseNumber(r.text('number'))))
+    : null;
+  await reportMissingRows(input, returned, bound, errors);
   return { rows, resolution: await resolveKeyed(input, rows, errors, bound) };
 }
 
@@ -161,20 +165,25 @@ export function settle(
   what: string,
 ): ChannelResult {
   const partialAllowed = input.ctx.config.partialChannels.includes(input.channel) && !stateRefusal;
-  if (errors.items.length > 0 && !partialAllowed) {
+  // Notices (a rounded score, a grid read differently) are listed but never make a file partial.
+  const failed = errors.errorCount > 0;
+  const unlisted =
+    errors.unlisted > 0
+      ? ` ${errors.unlisted} erreur(s) ou avis de plus ne sont pas détaillés ici : corrigez d'abord ceux de la liste.`
+      : '';
+  if (failed && !partialAllowed) {
     return {
       status: 'rejected',
       rows: { read, imported: 0, rejected: Math.max(errors.rows.size, 1) },
       errors: errors.items,
-      summary: `Fichier refusé : aucune ${what} enregistrée. Corrigez les lignes listées puis déposez-le à nouveau.`,
+      summary: `Fichier refusé : aucune ${what} enregistrée. Corrigez les lignes listées puis déposez-le à nouveau.${unlisted}`,
     };
   }
-  const status = errors.items.length > 0 ? 'partial' : 'imported';
   return {
-    status,
+    status: failed ? 'partial' : 'imported',
     rows: { read, imported: kept, rejected: errors.rows.size },
     errors: errors.items,
-    summary: `${kept} ${what}(s) enregistrée(s) sur ${read} ligne(s) lue(s).`,
+    summary: `${kept} ${what}(s) enregistrée(s) sur ${read} ligne(s) lue(s).${unlisted}`,
   };
 }
 
@@ -243,32 +252,13 @@ export async function readKeyedOrRefuse(
   }
 }
 
-/** Imports a grade file. */
-export async function importGradeTable(
-  input: ChannelInput,
-  workbook: Workbook,
-): Promise<ChannelResult> {
-  const errors = new ErrorList();
-  const extra = {
+/** The grade column of a grade file, with the `Note …` headings the file itself uses. */
+export function gradeColumn(workbook: Workbook): ColumnSpec {
+  return {
     key: 'grade',
-    synonyms: [
-      'Note',
-      'note sur 20',
-      'NOT_ELP',
-      'NOT_EPR',
-      ...headerStarting(visibleOnly(workbook), 'note'),
-    ],
+    synonyms: ['Note', 'note sur 20', 'NOT_ELP', 'NOT_EPR', ...headerStarting(workbook, 'note')],
     required: true,
   };
-  const read = await readKeyedOrRefuse(input, workbook, extra, errors);
-  if ('status' in read) {
-    return read;
-  }
-
-  const unique = dropDuplicates(read.resolution.resolved, errors, 'N° anonyme');
-  const { writes, blanks } = await parseGrades(input, unique, errors);
-
-  return storeGrades(input, read.rows.length, writes, blanks, errors, read.resolution.stateRefusal);
 }
 
 /** Settles the file's status and, unless it is rejected, writes its grades. */

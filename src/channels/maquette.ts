@@ -1,8 +1,11 @@
 // An Apogée grade maquette dropped in referentiel/: its students become students with an IA on the
 // étape and an IP on each of its objects; its result codes are recorded; its bytes are kept so the
-// maquette can be filled with grades after the lift (outputs/apogee-export).
+// maquette can be filled with grades after the lift (outputs/apogee-export). A value the file's own
+// XX-APO_TYP_RES-XX lists do not hold would be refused by Apogée on upload, so the file is refused
+// here, row by row, before anything is kept.
 import type { ObjectKind } from '../domain/types.js';
 import { maquetteObjects, type Maquette } from '../readers/apogee-maquette.js';
+import { unknownResultValues } from '../readers/apogee-results.js';
 import { emptyCollected, objectKey, storeReferential } from './referential.js';
 import { ErrorList } from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
@@ -42,9 +45,41 @@ async function keepMaquette(input: ChannelInput, m: Maquette, year: number): Pro
   return codes;
 }
 
+/** Lists each value no result-code list of the maquette holds, on the file line carrying it. */
+function checkResultValues(m: Maquette, errors: ErrorList): void {
+  const unknown = unknownResultValues(m);
+  if (unknown.length === 0) {
+    return;
+  }
+
+  const allowed = [...new Set(m.resultCodeLists.flat())].sort().join(', ');
+  const lines = new Map(m.students.map((s) => [s.studentNumber, s.lineIndex + 1]));
+  const columns = new Map(m.columns.map((c) => [c.code, c]));
+  for (const found of unknown) {
+    const column = columns.get(found.column);
+    const where = column
+      ? `${column.heading} ${column.objectCode} (${found.column})`
+      : found.column;
+    const expected = column?.type === 'R' ? 'codes admis' : 'une note (12,5) ou un code parmi';
+    // A no-break space before the colon, as French spacing wants: the receipt workbook splits
+    // messages on the first plain ` : ` into what is wrong and what to do.
+    const detail =
+      `(« ${found.value} » ne figure dans aucune liste XX-APO_TYP_RES-XX de la maquette ; ` +
+      `${expected}\u00a0: ${allowed}.)`;
+    errors.add(
+      lines.get(found.studentNumber) ?? null,
+      where,
+      'RESULT_CODE_UNKNOWN',
+      found.value,
+      detail,
+    );
+  }
+}
+
 /** Imports an Apogée maquette as referential data. */
 export async function importMaquette(input: ChannelInput, m: Maquette): Promise<ChannelResult> {
   const errors = new ErrorList();
+  checkResultValues(m, errors);
   const year = maquetteYear(m, input.ctx.config.defaultYear);
   const collected = emptyCollected();
   const vet = m.titles.apoC_cod_dip ?? '';
@@ -94,13 +129,17 @@ export async function importMaquette(input: ChannelInput, m: Maquette): Promise<
     }
   }
 
-  await storeReferential(input, collected, errors);
+  if (errors.items.length === 0) {
+    await storeReferential(input, collected, errors);
+  }
   if (errors.items.length > 0) {
     return {
       status: 'rejected',
       rows: { read: m.students.length, imported: 0, rejected: m.students.length },
       errors: errors.items,
-      summary: 'Maquette refusée.',
+      summary:
+        'Maquette refusée : rien n’a été enregistré. ' +
+        'Corrigez les lignes listées puis déposez-la à nouveau.',
     };
   }
 

@@ -25,17 +25,25 @@ export function normaliseNumber(text: string): string {
   return text.replace(/\s+/g, '').toUpperCase();
 }
 
+/** Templates already loaded, kept across the chunks of one file. */
+export type TemplateCache = Map<number, LoadedTemplate>;
+
 /** Loads the holders of the given numbers and their templates. */
 export class NumberBook {
   private constructor(
     private readonly holders: Map<string, Holder>,
     readonly templates: Map<number, LoadedTemplate>,
     private readonly ctnTemplates: LoadedTemplate[],
-    private readonly ctnNumbers: ReadonlySet<string>,
+    private readonly intended: ReadonlySet<string>,
   ) {}
 
-  /** Reads every number of the file in one query; templates of the CTN are loaded for check-character help. */
-  static async load(trx: Knex.Transaction, ctn: string, numbers: string[]): Promise<NumberBook> {
+  /** Reads every number given in one query; templates of the CTN are loaded for check-character help. */
+  static async load(
+    trx: Knex.Transaction,
+    ctn: string,
+    numbers: string[],
+    cache: TemplateCache = new Map(),
+  ): Promise<NumberBook> {
     const rows = (await trx('anonymous_number')
       .whereRaw('number = any(?::text[])', [[...new Set(numbers)]])
       .orderBy('year', 'desc')) as Array<{
@@ -62,28 +70,14 @@ export class NumberBook {
     own.forEach((t) => ids.add(t.id));
     const templates = new Map<number, LoadedTemplate>();
     for (const id of ids) {
-      templates.set(id, await loadTemplateById(trx, id));
+      const template = cache.get(id) ?? (await loadTemplateById(trx, id));
+      cache.set(id, template);
+      templates.set(id, template);
     }
-    // All numbers of the CTN are needed only to suggest what a misread number was meant to be.
-    const missing = numbers.some((n) => n !== '' && !holders.has(n));
-    const ctnNumbers = missing
-      ? new Set(
-          (
-            (await trx('anonymous_number')
-              .whereIn(
-                'template_id',
-                own.map((t) => t.id),
-              )
-              .select('number')) as Array<{ number: string }>
-          ).map((r) => r.number),
-        )
-      : new Set<string>();
-    return new NumberBook(
-      holders,
-      templates,
-      [...templates.values()].filter((t) => t.ctn === ctn),
-      ctnNumbers,
-    );
+    const ctnTemplates = [...templates.values()].filter((t) => t.ctn === ctn);
+    const missing = numbers.filter((n) => n !== '' && !holders.has(n));
+    const intended = await existingCandidates(trx, ctnTemplates, missing);
+    return new NumberBook(holders, templates, ctnTemplates, intended);
   }
 
   /** The holder of a number, or why there is none (with candidates for a failed check character). */
@@ -102,7 +96,7 @@ export class NumberBook {
     for (const t of this.ctnTemplates) {
       const parsed = parseNumber(t.rule, number);
       if (!parsed.ok && parsed.code === 'NUMBER_CHECK_FAILED') {
-        const candidates = likelyIntended(t.rule, number, (n) => this.ctnNumbers.has(n));
+        const candidates = likelyIntended(t.rule, number, (n) => this.intended.has(n));
         const detail =
           candidates.length > 0 ? `Numéros probables : ${candidates.join(', ')}.` : undefined;
         return { code: 'NUMBER_CHECK_FAILED', detail };
@@ -110,6 +104,37 @@ export class NumberBook {
     }
     return { code: 'NUMBER_UNKNOWN' };
   }
+}
+
+/**
+ * Of the numbers one typo away from each misread number (failed check character), those that exist
+ * in the CTN's templates: one query over the candidates, never a load of every number of the CTN.
+ */
+async function existingCandidates(
+  trx: Knex.Transaction,
+  templates: readonly LoadedTemplate[],
+  missing: readonly string[],
+): Promise<Set<string>> {
+  const candidates = new Set<string>();
+  for (const number of new Set(missing.map(normaliseNumber))) {
+    for (const t of templates) {
+      const parsed = parseNumber(t.rule, number);
+      if (!parsed.ok && parsed.code === 'NUMBER_CHECK_FAILED') {
+        likelyIntended(t.rule, number, () => true).forEach((c) => candidates.add(c));
+      }
+    }
+  }
+  if (candidates.size === 0) {
+    return candidates;
+  }
+  const found = (await trx('anonymous_number')
+    .whereIn(
+      'template_id',
+      templates.map((t) => t.id),
+    )
+    .whereRaw('number = any(?::text[])', [[...candidates]])
+    .select('number')) as Array<{ number: string }>;
+  return new Set(found.map((r) => r.number));
 }
 
 /** The assessment a number's grade is for, given what the file says; or why it cannot be told. */

@@ -2,7 +2,9 @@
 // generic scanner CSV, each read through its column profile. A scanner misreads marks, so an
 // identifier that cannot be the number as read (blank, `*`, several marks, wrong length, failed
 // check character) is refused with the numbers of the same template it could have been; a copy
-// scanned twice with two grades is a conflict where nothing is written for it.
+// scanned twice with two grades is a conflict where nothing is written for it. A profile may round
+// the scores its tool writes (OMRChecker's floats) and bring them to the barème: each rounded grade
+// is listed on the receipt as a notice.
 import { AppError } from '../domain/errors.js';
 import { cellText, normaliseHeader, type ColumnSpec } from '../readers/columns.js';
 import {
@@ -15,6 +17,7 @@ import type { Cell, Workbook } from '../readers/table.js';
 import { loadTemplateById } from '../services/lookups.js';
 import { keyColumns, parseGrades, readKeyed, settle, storeGrades, visibleOnly } from './grades.js';
 import { normaliseNumber } from './numbers.js';
+import { convertScores, roundingNotices } from './optical-scores.js';
 import { resolveByNumber, type Resolved } from './resolve.js';
 import { ErrorList, type KeyedRow } from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
@@ -247,7 +250,11 @@ export async function importOpticalTable(
   const { rows, bound } = read;
   const plausible = await screen(input, rows, errors);
   const resolution = await resolveByNumber(input, plausible, errors, bound);
-  const { unique, repeats } = settleRepeats(resolution.resolved, errors);
+  // Grades typed by people (a returned workbook) are never rounded, whatever the folder's profile.
+  const scores = bound
+    ? { kept: resolution.resolved, rounded: [] }
+    : await convertScores(input, resolution.resolved, profile, errors);
+  const { unique, repeats } = settleRepeats(scores.kept, errors);
   const { writes, blanks } = await parseGrades(input, unique, errors);
 
   const result = await storeGrades(
@@ -258,8 +265,20 @@ export async function importOpticalTable(
     errors,
     resolution.stateRefusal,
   );
-  if (repeats > 0 && result.status !== 'rejected') {
+  if (result.status === 'rejected') {
+    return result;
+  }
+
+  if (repeats > 0) {
     result.summary += ` ${repeats} copie(s) lue(s) deux fois avec la même note, enregistrée(s) une fois.`;
+  }
+  if (!bound && profile.scoreScale !== undefined) {
+    result.summary += ` Scores lus sur ${profile.scoreScale} ramenés au barème de l'épreuve.`;
+  }
+  const notices = roundingNotices(scores.rounded, profile, errors.rows);
+  if (notices.length > 0) {
+    result.errors = [...result.errors, ...notices];
+    result.summary += ` ${notices.length} note(s) arrondie(s), listée(s) en avis.`;
   }
   return result;
 }

@@ -3,7 +3,7 @@
 import { decide } from '../domain/states.js';
 import type { ErrorCode } from '../domain/errors.js';
 import type { AnonymityState } from '../domain/types.js';
-import { assessmentFor, NumberBook } from './numbers.js';
+import { assessmentFor, NumberBook, type TemplateCache } from './numbers.js';
 import type { ErrorList, KeyedRow } from './rows.js';
 import type { ChannelInput } from './types.js';
 
@@ -27,11 +27,13 @@ export async function resolveByNumber(
   rows: KeyedRow[],
   errors: ErrorList,
   bound?: { assessmentId: number; templateId: number },
+  cache?: TemplateCache,
 ): Promise<Resolution> {
   const book = await NumberBook.load(
     input.trx,
     input.ctn,
     rows.map((r) => r.text('number').replace(/\s+/g, '').toUpperCase()),
+    cache,
   );
   const enrolled = await enrolmentsOf(input, rows);
   const resolved: Resolved[] = [];

@@ -5,8 +5,7 @@
 import { numbersDigest } from '../domain/fingerprint.js';
 import { numbersOf } from '../services/holders.js';
 import { loadTemplateById } from '../services/lookups.js';
-import { normaliseNumber } from './numbers.js';
-import type { ErrorList, KeyedRow } from './rows.js';
+import type { ErrorList } from './rows.js';
 import type { ChannelInput } from './types.js';
 
 /** What a returned workbook's fingerprint says about what was sent. */
@@ -16,17 +15,17 @@ export interface SentWorkbook {
   numbersDigest: string;
 }
 
-/** Lists, as errors of the file, the numbers sent in the workbook and missing from the one returned. */
+/** Lists, as errors of the file, the numbers sent in the workbook and missing from those returned (normalised). */
 export async function reportMissingRows(
   input: ChannelInput,
-  rows: readonly KeyedRow[],
+  numbers: ReadonlySet<string> | null,
   sent: SentWorkbook | undefined,
   errors: ErrorList,
 ): Promise<void> {
-  if (!sent || !rows[0]?.has('number')) {
+  if (!sent || !numbers) {
     return;
   }
-  const returned = new Set(rows.map((r) => normaliseNumber(r.text('number'))).filter(Boolean));
+  const returned = new Set([...numbers].filter(Boolean));
   if (numbersDigest([...returned]) === sent.numbersDigest) {
     return;
   }

@@ -43,7 +43,7 @@ export function keyedRows(
 }
 
 /** A column the person cannot see must not feed the import unseen. */
-function refuseHiddenColumns(match: HeaderMatch): void {
+export function refuseHiddenColumns(match: HeaderMatch): void {
   const hidden = new Set(match.sheet.hiddenColumns ?? []);
   const used = Object.entries(match.columns).filter(([, index]) => hidden.has(index + 1));
   if (used.length > 0) {
@@ -54,7 +54,8 @@ function refuseHiddenColumns(match: HeaderMatch): void {
   }
 }
 
-function keyed(row: Row, match: HeaderMatch): KeyedRow {
+/** A row's cells by column key. */
+export function keyed(row: Row, match: HeaderMatch): KeyedRow {
   const at = (key: string): Cell | undefined => {
     const index = match.columns[key];
     return index === undefined ? undefined : row.cells[index];
@@ -67,10 +68,25 @@ function keyed(row: Row, match: HeaderMatch): KeyedRow {
   };
 }
 
-/** Collects receipt errors for a file. */
+/** Errors listed one by one on a receipt; beyond, they are counted (a million bad rows make no useful list). */
+export const LISTED_ERRORS = 10_000;
+
+/** Collects receipt errors for a file; notices are listed but do not count as errors. */
 export class ErrorList {
   readonly items: ReceiptError[] = [];
   readonly rows = new Set<number>();
+  /** Errors (not notices) added, listed or not. */
+  errorCount = 0;
+  /** Errors and notices beyond LISTED_ERRORS, counted but not listed. */
+  unlisted = 0;
+
+  private push(item: ReceiptError): void {
+    if (this.items.length < LISTED_ERRORS) {
+      this.items.push(item);
+    } else {
+      this.unlisted += 1;
+    }
+  }
 
   /** Adds an error on a row and column. */
   add(
@@ -80,15 +96,16 @@ export class ErrorList {
     value?: string,
     detail?: string,
   ): void {
-    this.items.push({ row, column, value, code, message: frenchMessage(code, detail) });
+    this.push({ row, column, value, code, message: frenchMessage(code, detail) });
+    this.errorCount += 1;
     if (row !== null) {
       this.rows.add(row);
     }
   }
 
   /** Adds a notice on a row that is still imported (listed on the receipt, row not rejected). */
-  note(row: number, column: string | null, code: ErrorCode, value?: string): void {
-    this.items.push({ row, column, value, code, message: frenchMessage(code) });
+  note(row: number, column: string | null, code: ErrorCode, value?: string, detail?: string): void {
+    this.push({ row, column, value, code, message: frenchMessage(code, detail) });
   }
 
   /** Adds the error an AppError carries. */

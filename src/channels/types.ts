@@ -1,14 +1,19 @@
 // What a channel receives and returns. Expected outcomes are values; only the unexpected throws.
 import type { Knex } from 'knex';
 import type { Maquette } from '../readers/apogee-maquette.js';
-import type { Workbook } from '../readers/table.js';
+import type { Row, Workbook } from '../readers/table.js';
 import type { ReceiptError } from '../outputs/receipt.js';
 import type { AppContext } from '../services/context.js';
 import type { Channel } from '../intake/inbox.js';
 
-/** An input file once read: a sheet-like workbook, or an Apogée maquette. */
+/**
+ * An input file once recognised: a sheet-like workbook, a CSV read as a stream of rows (channels
+ * iterate it once; `rows()` starts the reading), or an Apogée maquette.
+ */
 export type ReadInput =
-  { kind: 'table'; workbook: Workbook } | { kind: 'maquette'; maquette: Maquette };
+  | { kind: 'table'; workbook: Workbook }
+  | { kind: 'rows'; format: Workbook['format']; rows(): AsyncIterable<Row> }
+  | { kind: 'maquette'; maquette: Maquette };
 
 /** Everything a channel needs to apply one file inside the file's transaction. */
 export interface ChannelInput {

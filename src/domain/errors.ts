@@ -62,6 +62,8 @@ export const ERROR_MESSAGES = {
   GRADE_TOO_PRECISE: 'La note a plus de deux décimales.',
   ABSENCE_CODE_UNKNOWN: "Code d'absence inconnu : utilisez ABI, ABJ, DEF, DEM ou DIS.",
   RESULT_CODE_UNKNOWN: 'Code résultat inconnu pour cet établissement.',
+  GRADE_ROUNDED:
+    'La note lue a été arrondie au plus proche (la moitié vers le haut), comme le prévoit le profil du lecteur optique : rien à corriger, la ligne est importée.',
   // Anonymous numbers
   NUMBER_UNKNOWN: 'Numéro anonyme inconnu.',
   NUMBER_CHECK_FAILED:

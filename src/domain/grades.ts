@@ -149,3 +149,84 @@ export function gradeToStorage(g: GradeValue): {
       return { value: null, absence: null };
   }
 }
+
+/** How a machine's score becomes a grade (optical profiles); typed grades never go through it. */
+export interface ScoreConversion {
+  /** Decimals kept (half up, on the exact decimal); without it a longer score is refused. */
+  rounding?: number;
+  /** What the score is out of, when not the barème: the score is brought to the barème. */
+  scoreScale?: number;
+}
+
+/** A score as a grade value ('14.13'), and whether it was rounded or brought to the barème. */
+export type ConvertedScore =
+  | { ok: true; value: string; rounded: boolean; scaled: boolean }
+  | { ok: false; code: ErrorCode; detail: string };
+
+/** A decimal as an exact fraction: a signed numerator over a positive denominator. */
+interface Fraction {
+  n: bigint;
+  d: bigint;
+}
+
+// What scoring tools write: `70.66666666666667`, `12,5`, `-3`, Python's `1e-05`. Exponents stay
+// small so that a hostile `1e999999` cannot make a huge integer.
+const SCORE = /^([+-]?)(\d*)(?:[.,](\d*))?(?:[eE]([+-]?\d{1,2}))?$/;
+
+/** The exact fraction a decimal text stands for, or null when it is no decimal. */
+function fractionOf(text: string): Fraction | null {
+  const match = SCORE.exec(text.trim());
+  if (!match || ((match[2] ?? '') === '' && (match[3] ?? '') === '')) {
+    return null;
+  }
+
+  const [, sign = '', whole = '', fraction = '', exponent = '0'] = match;
+  const shift = Number(exponent) - fraction.length;
+  const digits = BigInt(`${whole}${fraction}` || '0') * (sign === '-' ? -1n : 1n);
+  return shift >= 0
+    ? { n: digits * 10n ** BigInt(shift), d: 1n }
+    : { n: digits, d: 10n ** BigInt(-shift) };
+}
+
+/** `f` rounded half away from zero to `decimals` decimals, as text, and whether it was exact. */
+function roundFraction(f: Fraction, decimals: number): { text: string; exact: boolean } {
+  const scaled = (f.n < 0n ? -f.n : f.n) * 10n ** BigInt(decimals);
+  const remainder = scaled % f.d;
+  const units = scaled / f.d + (remainder * 2n >= f.d ? 1n : 0n);
+
+  const digits = units.toString().padStart(decimals + 1, '0');
+  const whole = digits.slice(0, digits.length - decimals);
+  const text = decimals > 0 ? `${whole}.${digits.slice(-decimals)}` : whole;
+  return { text: f.n < 0n && units > 0n ? `-${text}` : text, exact: remainder === 0n };
+}
+
+/**
+ * Converts a score a reader wrote into a grade value on `scale`, in exact decimal arithmetic (a
+ * float would turn 12.345 into 12.34). Null when the text is no decimal (blank, absence code…):
+ * it is then read as any grade is.
+ */
+export function convertScore(
+  text: string,
+  conversion: ScoreConversion,
+  scale: number,
+): ConvertedScore | null {
+  const score = fractionOf(text);
+  const outOf = fractionOf(String(conversion.scoreScale ?? scale));
+  const onScale = fractionOf(String(scale));
+  if (!score || !outOf || !onScale || outOf.n <= 0n) {
+    return null;
+  }
+
+  const scaled = conversion.scoreScale !== undefined && conversion.scoreScale !== scale;
+  const value = scaled
+    ? { n: score.n * onScale.n * outOf.d, d: score.d * onScale.d * outOf.n }
+    : score;
+  const decimals = conversion.rounding ?? 2;
+  const { text: rounded, exact } = roundFraction(value, decimals);
+  if (!exact && conversion.rounding === undefined) {
+    const read = scaled ? `${text.trim()} sur ${conversion.scoreScale}` : text.trim();
+    return { ok: false, code: 'GRADE_TOO_PRECISE', detail: `Lu : ${read}.` };
+  }
+
+  return { ok: true, value: rounded, rounded: !exact, scaled };
+}

@@ -12,6 +12,7 @@ import { writeAnnotatedCopy } from '../outputs/annotated-copy.js';
 import { slug, writeReceipt } from '../outputs/gateway.js';
 import { receiptJson, type Receipt } from '../outputs/receipt.js';
 import { parseMaquette } from '../readers/apogee-maquette.js';
+import { csvRows } from '../readers/csv-stream.js';
 import { readWorkbook } from '../readers/index.js';
 import { sniffFormat } from '../readers/sniff.js';
 import { appendAudit } from '../store/audit.js';
@@ -53,8 +54,12 @@ async function readInput(bytes: Buffer, maxBytes: number): Promise<ReadInput> {
   if (bytes.length > maxBytes) {
     throw new AppError('FILE_TOO_LARGE', `(${bytes.length} octets ; maximum ${maxBytes})`);
   }
-  if (sniffFormat(bytes) === 'apogee_maquette') {
+  const format = sniffFormat(bytes);
+  if (format === 'apogee_maquette') {
     return { kind: 'maquette', maquette: parseMaquette(bytes) };
+  }
+  if (format === 'csv') {
+    return { kind: 'rows', format, rows: () => csvRows(bytes) };
   }
   return { kind: 'table', workbook: await readWorkbook(bytes) };
 }

@@ -7,6 +7,7 @@ import { isUtf8 } from 'node:buffer';
 
 import { AppError } from '../domain/errors.js';
 import { isAllowedValue } from './apogee-results.js';
+import { decodeWindows1252 } from './csv.js';
 
 /** One value column of the maquette (a Note, Barème, Points jury or Résultat of one object). */
 export interface MaquetteColumn {
@@ -303,11 +304,14 @@ export function parseMaquette(bytes: Buffer): Maquette {
     throw new AppError('FILE_FORMAT_UNKNOWN', '(ce fichier n’est pas une maquette Apogée)');
   }
 
+  // The Windows client writes Windows-1252 (œ, ’, € in labels): read as such, but keep the
+  // ISO-8859-1 lines, one character per byte, so that writing gives the same bytes back.
+  const shown = encoding === 'latin1' ? splitLines(decodeWindows1252(bytes)).lines : lines;
   return {
     encoding,
-    titles: parseTitles(lines),
-    ...parseResultCodes(lines),
-    ...parseValues(lines, parseColumns(lines)),
+    titles: parseTitles(shown),
+    ...parseResultCodes(shown),
+    ...parseValues(shown, parseColumns(shown)),
     lines,
     lineEnds,
   };

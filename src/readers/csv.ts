@@ -4,6 +4,7 @@
 
 import { isUtf8 } from 'node:buffer';
 
+import type { Options } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 
 import { AppError } from '../domain/errors.js';
@@ -48,10 +49,22 @@ const WINDOWS_1252_C1 =
   '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
   '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
 
-function decodeWindows1252(bytes: Buffer): string {
+/** Windows-1252 bytes as text; byte by byte, so any slice of a file decodes on its own. */
+export function decodeWindows1252(bytes: Buffer): string {
   return bytes
     .toString('latin1')
     .replace(/[\u0080-\u009f]/g, (c1) => WINDOWS_1252_C1[c1.charCodeAt(0) - 0x80] ?? c1);
+}
+
+/** csv-parse options for a separator; `probe` reads only the first lines, optionally with strict quotes. */
+export function csvOptions(delimiter: string, probe?: { strictQuotes: boolean }): Options {
+  return {
+    delimiter,
+    record_delimiter: LINE_ENDS,
+    relax_column_count: true,
+    relax_quotes: !probe?.strictQuotes,
+    ...(probe ? { to_line: PROBE_LINES } : {}),
+  };
 }
 
 function parseRecords(
@@ -59,16 +72,10 @@ function parseRecords(
   delimiter: string,
   probe?: { strictQuotes: boolean },
 ): string[][] {
-  return parse(text, {
-    delimiter,
-    record_delimiter: LINE_ENDS,
-    relax_column_count: true,
-    relax_quotes: !probe?.strictQuotes,
-    ...(probe ? { to_line: PROBE_LINES } : {}),
-  });
+  return parse(text, csvOptions(delimiter, probe));
 }
 
-function isBlankRecord(record: string[]): boolean {
+export function isBlankRecord(record: string[]): boolean {
   return record.every((field) => field.trim() === '');
 }
 
@@ -120,12 +127,16 @@ export function detectSeparator(text: string): Separator {
   return SEPARATORS[0];
 }
 
-function toCell(field: string): Cell {
+export function toCell(field: string): Cell {
   return field.trim() === '' ? { kind: 'blank' } : { kind: 'text', raw: field };
 }
 
 /** Splits a leading `sep=X` line off the text; the line still counts as record 1. */
-function takeDirective(text: string): { separator?: string; body: string; firstNumber: number } {
+export function takeDirective(text: string): {
+  separator?: string;
+  body: string;
+  firstNumber: number;
+} {
   const firstLineEnd = text.search(/\r\n|\n|\r/);
   const firstLine = firstLineEnd < 0 ? text : text.slice(0, firstLineEnd);
   const match = SEP_DIRECTIVE.exec(firstLine);
@@ -137,15 +148,20 @@ function takeDirective(text: string): { separator?: string; body: string; firstN
   return { separator: match[1], body: rest, firstNumber: 2 };
 }
 
+/** The refusal for a parser error: quotes out of place, near the line the parser reached. */
+export function corruptCsv(error: unknown): AppError {
+  const line = (error as { lines?: number }).lines;
+  return new AppError(
+    'FILE_CORRUPT',
+    line ? `(guillemets mal placés vers la ligne ${line})` : undefined,
+  );
+}
+
 function parseAll(text: string, separator: string): string[][] {
   try {
     return parseRecords(text, separator);
   } catch (error: unknown) {
-    const line = (error as { lines?: number }).lines;
-    throw new AppError(
-      'FILE_CORRUPT',
-      line ? `(guillemets mal placés vers la ligne ${line})` : undefined,
-    );
+    throw corruptCsv(error);
   }
 }
 

@@ -6,14 +6,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import type { ScoreConversion } from '../domain/grades.js';
+
 /** The optical-reader sources the service knows. */
 export const OPTICAL_PROFILES = ['amc', 'omrchecker', 'scanner'] as const;
 
 /** One optical-reader source. */
 export type OpticalProfileName = (typeof OPTICAL_PROFILES)[number];
 
-/** Headings of one source; a heading ending with `*` matches any heading starting with the rest. */
-export interface ColumnProfile {
+/**
+ * Headings of one source (a heading ending with `*` matches any heading starting with the rest),
+ * and how its scores become grades: `rounding` (decimals kept, half up on the exact decimal) and
+ * `scoreScale` (what the score is out of, when not the barème). Without `rounding`, a score with
+ * more than two decimals is refused like a typed grade.
+ */
+export interface ColumnProfile extends ScoreConversion {
   /** Headings of the identifier (anonymous number) column, the first one shown when missing. */
   number: string[];
   /** Headings of the grade column. */
@@ -43,12 +50,16 @@ export const DEFAULT_COLUMN_PROFILES: ColumnProfiles = {
       grid: ['numero', 'etu', 'anonymat', 'code'],
       signature: ['Copie', 'A:*'],
     },
-    // OMRChecker: quoted fields, `Roll` holds the identifier read, `score` the grade.
+    // OMRChecker: quoted fields, `Roll` holds the identifier read, `score` the grade. It writes
+    // the score as a float (`70.66666666666667`) and never rounds it, so the profile does. The
+    // score is the sum of the marking scheme's points: a deployment whose answer key is not out
+    // of the barème sets `scoreScale`.
     omrchecker: {
       number: ['Roll', 'roll_no', 'Roll_no', 'id'],
       grade: ['score'],
       grid: [],
       signature: ['file_id', 'input_path', 'score'],
+      rounding: 2,
     },
     scanner: {
       number: [...ANONYMOUS_NUMBER, 'anonymat', 'identifiant', 'ID'],
@@ -60,8 +71,11 @@ export const DEFAULT_COLUMN_PROFILES: ColumnProfiles = {
   folders: { '*': 'auto' },
 };
 
+/** What a profile entry of the file may hold: `null` removes a default conversion. */
+type ProfileEntry = Partial<Record<keyof ColumnProfile, unknown>>;
+
 interface ProfilesFile {
-  profiles?: Partial<Record<string, Partial<ColumnProfile>>>;
+  profiles?: Partial<Record<string, ProfileEntry>>;
   folders?: Record<string, string>;
 }
 
@@ -75,17 +89,46 @@ function isTextList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string' && item !== '');
 }
 
-/** A default profile with the headings the file adds in front of its own (so they win on ties). */
-function extend(
+/** Grades have two decimals at most: a profile may round to 0, 1 or 2. */
+const MAX_ROUNDING = 2;
+
+/** The score conversion of a profile entry over the default one; `null` removes a default. */
+function conversionOf(
   file: string,
   name: OpticalProfileName,
-  extra: Partial<ColumnProfile>,
-): ColumnProfile {
+  extra: ProfileEntry,
+  base: ScoreConversion,
+): ScoreConversion {
+  const { rounding = base.rounding, scoreScale = base.scoreScale } = extra;
+  const isRounding = (v: unknown): v is number =>
+    Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_ROUNDING;
+  const isScale = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+
+  if (rounding !== undefined && rounding !== null && !isRounding(rounding)) {
+    fail(file, `profiles.${name}.rounding as 0, 1 or 2 decimals (or null)`, rounding);
+  }
+  if (scoreScale !== undefined && scoreScale !== null && !isScale(scoreScale)) {
+    fail(file, `profiles.${name}.scoreScale as a number above 0 (or null)`, scoreScale);
+  }
+  return {
+    ...(isRounding(rounding) ? { rounding } : {}),
+    ...(isScale(scoreScale) ? { scoreScale } : {}),
+  };
+}
+
+/** A default profile with the headings the file adds in front of its own (so they win on ties). */
+function extend(file: string, name: OpticalProfileName, extra: ProfileEntry): ColumnProfile {
   const base = DEFAULT_COLUMN_PROFILES.profiles[name];
-  const merged = { ...base };
+  const merged: ColumnProfile = {
+    number: base.number,
+    grade: base.grade,
+    grid: base.grid,
+    signature: base.signature,
+    ...conversionOf(file, name, extra, base),
+  };
 
   for (const key of ['number', 'grade', 'grid', 'signature'] as const) {
-    const added: unknown = extra[key];
+    const added = extra[key];
     if (added === undefined) {
       continue;
     }
@@ -105,7 +148,11 @@ function isProfileChoice(value: string): value is OpticalProfileName | 'auto' {
 export function mergeColumnProfiles(file: string, parsed: ProfilesFile): ColumnProfiles {
   const profiles = { ...DEFAULT_COLUMN_PROFILES.profiles };
   for (const [name, extra] of Object.entries(parsed.profiles ?? {})) {
-    if (!(OPTICAL_PROFILES as readonly string[]).includes(name) || typeof extra !== 'object') {
+    if (
+      !(OPTICAL_PROFILES as readonly string[]).includes(name) ||
+      typeof extra !== 'object' ||
+      extra === null
+    ) {
       fail(file, `profiles named ${OPTICAL_PROFILES.join(', ')}`, name);
     }
     profiles[name as OpticalProfileName] = extend(file, name as OpticalProfileName, extra);

@@ -31,6 +31,7 @@ interface ConnectionSource {
   releaseConnection(connection: unknown): Promise<unknown>;
 }
 
+/** What copy needs of PGlite, or of the PgliteThread standing for it in the main thread. */
 interface PgliteLike {
   query(sql: string, params: unknown[], options: { blob: Blob }): Promise<unknown>;
   waitReady: Promise<void>;
@@ -113,7 +114,10 @@ function copyWithPg(
   });
 }
 
-/** Runs COPY from PGlite's blob device, the rows gathered into one Blob (PGlite is in-process). */
+/**
+ * Runs COPY from PGlite's blob device, the rows gathered into one Blob: PGlite takes a whole blob
+ * per statement, and a Blob crosses to its worker thread (pglite-thread.ts) without being copied.
+ */
 async function copyWithPglite(
   pglite: PgliteLike,
   sql: string,
@@ -167,6 +171,23 @@ export interface CopyUpsert {
 
 let stagingSerial = 0;
 
+/** COPYs rows into a new temporary table shaped like `columns` of `table`, dropped at commit. */
+async function stage(
+  trx: Knex.Transaction,
+  table: string,
+  columns: readonly string[],
+  rows: Iterable<readonly CopyValue[]>,
+): Promise<string> {
+  stagingSerial += 1;
+  const staging = `copy_staging_${stagingSerial}`;
+  const list = columns.map(quoteIdent).join(', ');
+  await trx.raw(
+    `create temporary table ${staging} on commit drop as select ${list} from ${quoteIdent(table)} with no data`,
+  );
+  await copyRows(trx, staging, columns, rows);
+  return staging;
+}
+
 /**
  * COPYs rows into a temporary table dropped at commit, then upserts them into the target in one
  * statement; returns the number of rows inserted or rewritten (unchanged rows are not touched when
@@ -177,18 +198,50 @@ export async function copyUpsert(
   spec: CopyUpsert,
   rows: Iterable<readonly CopyValue[]>,
 ): Promise<number> {
-  stagingSerial += 1;
-  const staging = `copy_staging_${stagingSerial}`;
+  const staging = await stage(trx, spec.table, spec.columns, rows);
   const list = spec.columns.map(quoteIdent).join(', ');
-  await trx.raw(
-    `create temporary table ${staging} on commit drop as select ${list} from ${quoteIdent(spec.table)} with no data`,
-  );
-  await copyRows(trx, staging, spec.columns, rows);
 
+  return upsertFrom(trx, spec, `select ${list} from ${staging}`);
+}
+
+/**
+ * Upserts into `spec.table` the rows a query gives (its columns in `spec.columns` order), in one
+ * statement; returns the number of rows inserted or rewritten.
+ */
+export async function upsertFrom(
+  trx: Knex.Transaction,
+  spec: CopyUpsert,
+  select: string,
+  bindings: readonly unknown[] = [],
+): Promise<number> {
+  const list = spec.columns.map(quoteIdent).join(', ');
   const where = spec.changedWhen ? ` where ${spec.changedWhen}` : '';
   const result = (await trx.raw(
-    `insert into ${quoteIdent(spec.table)} (${list}) select ${list} from ${staging}
+    `insert into ${quoteIdent(spec.table)} (${list}) ${select}
      on conflict (${spec.conflict.map(quoteIdent).join(', ')}) do update set ${spec.set.join(', ')}${where}`,
+    bindings as Knex.RawBinding[],
+  )) as { rowCount?: number; affectedRows?: number };
+  return result.rowCount ?? result.affectedRows ?? 0;
+}
+
+/**
+ * COPYs rows into a temporary table dropped at commit, then inserts them into `table` in one
+ * statement; returns the number of rows inserted. Every constraint and trigger of `table` applies
+ * as to any INSERT: one conflicting row fails the whole statement. Must run inside a transaction.
+ * The scan of the fresh staging table keeps COPY order, so rows sorted on an index key reach that
+ * index in order. On a table with foreign keys this measured about 10% faster than COPY straight
+ * into it (20,000 rows into anonymous_number, issue 7 case 5).
+ */
+export async function copyInsert(
+  trx: Knex.Transaction,
+  table: string,
+  columns: readonly string[],
+  rows: Iterable<readonly CopyValue[]>,
+): Promise<number> {
+  const staging = await stage(trx, table, columns, rows);
+  const list = columns.map(quoteIdent).join(', ');
+  const result = (await trx.raw(
+    `insert into ${quoteIdent(table)} (${list}) select ${list} from ${staging}`,
   )) as { rowCount?: number; affectedRows?: number };
   return result.rowCount ?? result.affectedRows ?? 0;
 }

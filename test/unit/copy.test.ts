@@ -2,7 +2,7 @@ import knexFactory from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { openDb, type Db } from '../../src/store/db.js';
-import { copyRows, copyUpsert } from '../../src/store/copy.js';
+import { copyInsert, copyRows, copyUpsert } from '../../src/store/copy.js';
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
@@ -122,5 +122,51 @@ describe('copyUpsert', () => {
       { k: 2, v: 'B', touched: 1 },
       { k: 3, v: 'c', touched: 0 },
     ]);
+  });
+});
+
+describe('copyInsert', () => {
+  it('inserts every row, defaults filled, and counts them', async () => {
+    const db = pglite;
+    await db.raw('create table tag (k integer primary key, v text not null, n integer default 7)');
+
+    const inserted = await db.transaction((trx) =>
+      copyInsert(
+        trx,
+        'tag',
+        ['k', 'v'],
+        [
+          [2, 'b'],
+          [1, 'a\tz'],
+        ],
+      ),
+    );
+
+    expect(inserted).toBe(2);
+    expect(await db('tag').orderBy('k').select('k', 'v', 'n')).toEqual([
+      { k: 1, v: 'a\tz', n: 7 },
+      { k: 2, v: 'b', n: 7 },
+    ]);
+  });
+
+  it('still checks the unique key: one conflicting row fails the insert and writes nothing', async () => {
+    const db = pglite;
+    await db.raw('create table seat (k integer primary key, v text)');
+    await db('seat').insert({ k: 1, v: 'kept' });
+
+    const attempt = db.transaction((trx) =>
+      copyInsert(
+        trx,
+        'seat',
+        ['k', 'v'],
+        [
+          [2, 'new'],
+          [1, 'clash'],
+        ],
+      ),
+    );
+
+    await expect(attempt).rejects.toThrow(/duplicate key/);
+    expect(await db('seat').orderBy('k').select('k', 'v')).toEqual([{ k: 1, v: 'kept' }]);
   });
 });

@@ -1,0 +1,301 @@
+// Grade files imported a chunk of rows at a time, so that memory stays flat however long the file:
+// each chunk is resolved (numbers → students, state checks) and parsed, then COPYed into a staging
+// table; duplicates across the whole file, the counts and the final upsert are one SQL statement
+// each. A workbook goes through the same code as a CSV stream (its rows are already in memory).
+import { AppError } from '../domain/errors.js';
+import { gradeToStorage, parseGrade } from '../domain/grades.js';
+import { findHeader, type ColumnSpec, type HeaderMatch } from '../readers/columns.js';
+import type { Row, Workbook } from '../readers/table.js';
+import { copyRows, upsertFrom, type CopyValue } from '../store/copy.js';
+import { GRADE_UPSERT } from './grade-store.js';
+import {
+  boundAssessment,
+  gradeCell,
+  gradeColumn,
+  keyColumns,
+  settle,
+  visibleOnly,
+} from './grades.js';
+import { normaliseNumber, type TemplateCache } from './numbers.js';
+import { resolveByIdentity, resolveByNumber, type Resolution } from './resolve.js';
+import { reportMissingRows, type SentWorkbook } from './returned-workbook.js';
+import { ErrorList, keyed, refuseHiddenColumns, type KeyedRow } from './rows.js';
+import type { ChannelInput, ChannelResult } from './types.js';
+
+/** Rows resolved, parsed and staged per round trip. */
+const CHUNK_ROWS = 5_000;
+/** Rows read ahead of a stream to find its header (columns.ts scans as many). */
+const HEAD_ROWS = 20;
+
+/** A table to import: where to look for the header and fingerprint, and the rows below a header. */
+export interface RowSource {
+  /** The whole workbook, or the first rows of a stream as a one-sheet workbook. */
+  head: Workbook;
+  /** The data rows below the header row, in file order. */
+  rowsAfter(match: HeaderMatch): Iterable<Row> | AsyncIterable<Row>;
+}
+
+/** A workbook already read as a source. */
+export function workbookSource(workbook: Workbook): RowSource {
+  return { head: workbook, rowsAfter: (match) => match.sheet.rows.slice(match.headerRowIndex + 1) };
+}
+
+/** A stream of rows as a source: its first rows are read ahead to find the header. */
+export async function streamSource(
+  format: Workbook['format'],
+  rows: AsyncIterable<Row>,
+): Promise<RowSource> {
+  const iterator = rows[Symbol.asyncIterator]();
+  const first: Row[] = [];
+  while (first.length < HEAD_ROWS) {
+    const next = await iterator.next();
+    if (next.done) {
+      break;
+    }
+    first.push(next.value);
+  }
+  return {
+    head: { format, sheets: [{ name: '', state: 'visible', rows: first }] },
+    async *rowsAfter(match) {
+      yield* first.slice(match.headerRowIndex + 1);
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        yield next.value;
+      }
+    },
+  };
+}
+
+const STAGE_COLUMNS = [
+  'row_no',
+  'key_text',
+  'assessment_id',
+  'student_number',
+  'value',
+  'absence',
+  'blank',
+  'after_lift',
+  'grade_text',
+  'error_code',
+  'error_detail',
+] as const;
+
+let stageSerial = 0;
+
+/** The rows of one file once resolved, in a temporary table dropped at commit. */
+class GradeStage {
+  private constructor(
+    private readonly input: ChannelInput,
+    readonly table: string,
+  ) {}
+
+  static async create(input: ChannelInput): Promise<GradeStage> {
+    stageSerial += 1;
+    const table = `grade_stage_${stageSerial}`;
+    await input.trx.raw(
+      `create temporary table ${table} (
+         row_no integer not null, key_text text, assessment_id integer not null,
+         student_number text not null, value numeric(6, 2), absence text, blank boolean not null,
+         after_lift boolean not null, grade_text text, error_code text, error_detail text,
+         dup boolean not null default false
+       ) on commit drop`,
+    );
+    return new GradeStage(input, table);
+  }
+
+  /** Parses each resolved row's grade against its assessment's scale and stages it. */
+  async add(resolved: Resolution['resolved'], scales: Map<number, number>): Promise<void> {
+    const missing = [...new Set(resolved.map((r) => r.assessmentId))].filter(
+      (id) => !scales.has(id),
+    );
+    if (missing.length > 0) {
+      const found = (await this.input
+        .trx('assessment')
+        .whereIn('id', missing)
+        .select('id', 'scale')) as Array<{ id: number; scale: string }>;
+      found.forEach((a) => scales.set(a.id, Number(a.scale)));
+    }
+    const rows = resolved.map((r): CopyValue[] => {
+      const cell = gradeCell(r.row.get('grade'));
+      const parsed =
+        'error' in cell
+          ? { ok: false as const, code: cell.error }
+          : parseGrade(cell, { scale: scales.get(r.assessmentId) ?? 20 });
+      const base = [
+        r.row.number,
+        r.row.text('number') || r.row.text('student'),
+        r.assessmentId,
+        r.studentNumber,
+      ];
+      if (!parsed.ok) {
+        const detail = 'detail' in parsed ? (parsed.detail ?? null) : null;
+        return [
+          ...base,
+          null,
+          null,
+          false,
+          r.state === 'L',
+          r.row.text('grade'),
+          parsed.code,
+          detail,
+        ];
+      }
+      if (parsed.grade.kind === 'blank') {
+        return [...base, null, null, true, r.state === 'L', null, null, null];
+      }
+      const { value, absence } = gradeToStorage(parsed.grade);
+      return [...base, value, absence, false, r.state === 'L', null, null, null];
+    });
+    await copyRows(this.input.trx, this.table, STAGE_COLUMNS, rows);
+  }
+
+  /**
+   * Lists the rows whose (assessment, student) appears twice (none of them is kept) and the grades
+   * that could not be read, in row order; returns how many grades are kept and how many were blank.
+   */
+  async settleRows(errors: ErrorList): Promise<{ kept: number; blanks: number }> {
+    const trx = this.input.trx;
+    await trx.raw(
+      `update ${this.table} s set dup = true from (
+         select assessment_id, student_number from ${this.table}
+         group by assessment_id, student_number having count(*) > 1
+       ) d where s.assessment_id = d.assessment_id and s.student_number = d.student_number`,
+    );
+    const faults = (await trx.raw(
+      `select row_no, key_text, grade_text, error_code, error_detail, dup from ${this.table}
+       where dup or error_code is not null order by row_no`,
+    )) as { rows: Fault[] };
+    for (const f of faults.rows) {
+      if (f.dup) {
+        // The value shown is what the person typed in the key column, never a resolved identity.
+        errors.add(f.row_no, 'N° anonyme', 'NUMBER_DUPLICATED', f.key_text ?? '');
+      } else {
+        errors.add(
+          f.row_no,
+          'Note',
+          f.error_code as Parameters<ErrorList['add']>[2],
+          f.grade_text ?? '',
+          f.error_detail ?? undefined,
+        );
+      }
+    }
+    const counts = (await trx.raw(
+      `select count(*) filter (where not blank)::int as kept, count(*) filter (where blank)::int as blanks
+       from ${this.table} where not dup and error_code is null`,
+    )) as { rows: Array<{ kept: number; blanks: number }> };
+    return counts.rows[0] ?? { kept: 0, blanks: 0 };
+  }
+
+  /** Writes the kept grades in one upsert that leaves unchanged grades untouched. */
+  async write(source: string): Promise<void> {
+    await upsertFrom(
+      this.input.trx,
+      GRADE_UPSERT,
+      `select assessment_id, student_number, value, absence, ?::text, ?::bigint, 'service', after_lift
+       from ${this.table} where not dup and error_code is null and not blank`,
+      [source, this.input.intakeId],
+    );
+  }
+}
+
+interface Fault {
+  row_no: number;
+  key_text: string | null;
+  grade_text: string | null;
+  error_code: string;
+  error_detail: string | null;
+  dup: boolean;
+}
+
+/** Where the header is and which key the rows are resolved by; throws when the file cannot be read as grades. */
+function plan(
+  input: ChannelInput,
+  head: Workbook,
+): { match: HeaderMatch; specs: ColumnSpec[]; bound: SentWorkbook | undefined } {
+  const bound = boundAssessment(input, head);
+  const data = visibleOnly(head);
+  const specs = keyColumns(data, gradeColumn(data));
+  const match = findHeader(data, specs);
+  refuseHiddenColumns(match);
+  return { match, specs, bound };
+}
+
+/** Imports a grade file, a chunk of rows at a time. */
+export async function importGradeSource(
+  input: ChannelInput,
+  source: RowSource,
+): Promise<ChannelResult> {
+  const errors = new ErrorList();
+  let layout: ReturnType<typeof plan>;
+  try {
+    layout = plan(input, source.head);
+  } catch (error: unknown) {
+    if (!(error instanceof AppError)) {
+      throw error;
+    }
+    errors.addError(null, null, error);
+    return settle(input, 0, 0, errors, true, 'note');
+  }
+  const { match, specs, bound } = layout;
+  const byNumber = match.columns.number !== undefined;
+  const keyFound = byNumber || match.columns.student !== undefined;
+
+  const stage = await GradeStage.create(input);
+  const templates: TemplateCache = new Map();
+  const scales = new Map<number, number>();
+  const returned = bound && byNumber ? new Set<string>() : null;
+  let stateRefusal: Resolution['stateRefusal'] = null;
+  let read = 0;
+  let chunk: KeyedRow[] = [];
+
+  const flush = async (): Promise<void> => {
+    if (chunk.length === 0 || !keyFound) {
+      return;
+    }
+    const resolution = byNumber
+      ? await resolveByNumber(input, chunk, errors, bound, templates)
+      : await resolveByIdentity(input, chunk, errors);
+    stateRefusal ??= resolution.stateRefusal;
+    await stage.add(resolution.resolved, scales);
+    chunk = [];
+  };
+
+  for await (const row of source.rowsAfter(match)) {
+    const keyedRow = keyed(row, match);
+    if (!specs.some((s) => keyedRow.text(s.key) !== '')) {
+      continue;
+    }
+    if (row.hidden) {
+      errors.add(row.number, null, 'ROW_HIDDEN');
+      continue;
+    }
+    read += 1;
+    returned?.add(normaliseNumber(keyedRow.text('number')));
+    chunk.push(keyedRow);
+    if (chunk.length >= CHUNK_ROWS) {
+      await flush();
+    }
+  }
+  await flush();
+
+  if (read === 0 || !keyFound) {
+    errors.addError(
+      null,
+      null,
+      read === 0
+        ? new AppError('FILE_NO_DATA')
+        : new AppError('COLUMN_MISSING', '(« N° anonyme » ou « COD_ETU »)'),
+    );
+    return settle(input, 0, 0, errors, true, 'note');
+  }
+  await reportMissingRows(input, returned, bound, errors);
+
+  const { kept, blanks } = await stage.settleRows(errors);
+  const result = settle(input, read, kept, errors, stateRefusal !== null, 'note');
+  if (result.status !== 'rejected') {
+    await stage.write(input.channel === 'lecteur-optique' ? 'lecteur-optique' : 'fichier');
+    if (blanks > 0) {
+      result.summary += ` ${blanks} ligne(s) sans note laissée(s) vide(s).`;
+    }
+  }
+  return result;
+}

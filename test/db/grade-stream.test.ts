@@ -1,0 +1,81 @@
+// Long grade files are imported a chunk of rows at a time: what spans chunks (a number typed twice
+// thousands of rows apart) must be caught as in a short file, and a file with more errors than a
+// receipt can list still says how many there are.
+import { rm } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkDigit } from '../../src/domain/numbering.js';
+import { LISTED_ERRORS } from '../../src/channels/rows.js';
+import { buildWorld, drop, gradesOf, intake, type World } from './channels-world.js';
+import { createTestDatabase, DATABASE_TARGETS, type TestDatabase } from '../support/postgres.js';
+
+function csv(lines: string[]): Buffer {
+  return Buffer.from(lines.join('\r\n') + '\r\n', 'utf8');
+}
+
+describe.each(DATABASE_TARGETS)('long grade files on $name', (target) => {
+  let database: TestDatabase | null = null;
+  let world: World;
+  const unknown = `99999${checkDigit('damm', '99999')}`;
+
+  beforeAll(async () => {
+    database = target.postgres ? await createTestDatabase('grade_stream') : null;
+    world = await buildWorld(database?.url ?? null);
+  });
+
+  afterAll(async () => {
+    await world?.ctx.db.destroy();
+    if (world) {
+      await rm(world.home, { recursive: true, force: true });
+    }
+    await database?.drop();
+  });
+
+  it('finds a number typed twice 6,000 rows apart (different chunks) and writes nothing for it', async () => {
+    const n = world.numbers.mat101;
+    const [first, second, third] = [n[0], n[1], n[2]].map((x) => x?.number ?? '');
+    const filler = Array.from({ length: 6_000 }, () => `${unknown};10`);
+    const bytes = csv([
+      'N° anonyme;Note',
+      `${first};12`,
+      ...filler,
+      `${first};13`,
+      `${second};14,5`,
+      `${third};`,
+    ]);
+    await drop(world.ctx, 'A', 'notes', 'long-MAT101.csv', bytes);
+
+    const receipt = await intake(world.ctx, 'A', 'long-MAT101.csv');
+
+    // notes/ refuses a file with any bad row; the receipt still lists every kind of fault.
+    expect(receipt.status).toBe('rejected');
+    expect(receipt.rows.read).toBe(6_004);
+    const notUnknown = receipt.errors.filter((e) => e.code !== 'NUMBER_UNKNOWN');
+    expect(notUnknown.map((e) => [e.row, e.code, e.value])).toEqual([
+      [2, 'NUMBER_DUPLICATED', first],
+      [6_003, 'NUMBER_DUPLICATED', first],
+    ]);
+    expect(receipt.errors.filter((e) => e.code === 'NUMBER_UNKNOWN')).toHaveLength(6_000);
+    expect((await gradesOf(world.ctx, world.assessments.mat101)).size).toBe(0);
+  });
+
+  it('lists the first errors of a file with too many to list, and counts the rest', async () => {
+    const extra = 37;
+    const bytes = csv([
+      'N° anonyme;Note',
+      ...Array.from({ length: LISTED_ERRORS + extra }, () => `${unknown};10`),
+    ]);
+    await drop(world.ctx, 'A', 'notes', 'tres-long-MAT101.csv', bytes);
+
+    const receipt = await intake(world.ctx, 'A', 'tres-long-MAT101.csv');
+
+    expect(receipt.status).toBe('rejected');
+    expect(receipt.rows).toEqual({
+      read: LISTED_ERRORS + extra,
+      imported: 0,
+      rejected: LISTED_ERRORS + extra,
+    });
+    expect(receipt.errors).toHaveLength(LISTED_ERRORS);
+    expect(receipt.errors[0]).toMatchObject({ row: 2, code: 'NUMBER_UNKNOWN', value: unknown });
+    expect(receipt.summary).toContain(`${extra} erreur(s) ou avis de plus ne sont pas détaillés`);
+  });
+});

@@ -1,0 +1,89 @@
+// The streaming CSV reader must read every file exactly as the whole-file reader does: same rows,
+// same row numbers, same cells, same refusals; and slices must never split a character.
+import { describe, expect, it } from 'vitest';
+
+import { readCsv } from '../../src/readers/csv.js';
+import { csvRows } from '../../src/readers/csv-stream.js';
+import type { Row } from '../../src/readers/table.js';
+
+async function streamed(bytes: Buffer): Promise<Row[]> {
+  const rows: Row[] = [];
+  for await (const row of csvRows(bytes)) {
+    rows.push(row);
+  }
+  return rows;
+}
+
+async function codeOf(run: () => unknown): Promise<string | undefined> {
+  try {
+    await run();
+    return undefined;
+  } catch (error: unknown) {
+    return (error as { code?: string }).code;
+  }
+}
+
+const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
+const cp1252Euro = Buffer.concat([
+  latin1('Nom;Note\r\nR'),
+  Buffer.from([0x80]),
+  latin1(';12,5\r\n'),
+]);
+
+const files: Record<string, Buffer> = {
+  'semicolon CRLF': Buffer.from('N° anonyme;Note\r\n00012;12,5\r\n00013;ABI\r\n'),
+  'UTF-8 with BOM': Buffer.concat([
+    Buffer.from([0xef, 0xbb, 0xbf]),
+    Buffer.from('Nom;Note\nÉlodie;12\n'),
+  ]),
+  'Windows-1252 with € and œ': Buffer.concat([
+    cp1252Euro,
+    Buffer.from([0x9c, 0x3b, 0x31, 0x0d, 0x0a]),
+  ]),
+  'ISO-8859-1 accents': latin1('Nom;Note\r\nHélène;12\r\n'),
+  'CR only, comma': Buffer.from('a,b\r1,2\r3,4\r'),
+  'tab separated, ragged rows': Buffer.from('a\tb\tc\n1\t2\n3\t4\t5\t6\n'),
+  'pipe separated': Buffer.from('a|b\n1|2\n'),
+  'sep= directive then blank lines': Buffer.from('sep=,\r\na,b\r\n\r\n1,2\r\n;;\r\n3,4\r\n'),
+  'sep= directive after a BOM': Buffer.concat([
+    Buffer.from([0xef, 0xbb, 0xbf]),
+    Buffer.from('sep=|\na|b\n1|2\n'),
+  ]),
+  'quoted field over two lines': Buffer.from('a;b\n"ligne 1\nligne 2";3\n4;5\n'),
+  'trailing separators': Buffer.from('a;b;\n1;2;\n'),
+  'no final line end': Buffer.from('a;b\n1;2'),
+};
+
+describe('csvRows (streaming) reads as readCsv does', () => {
+  for (const [name, bytes] of Object.entries(files)) {
+    it(name, async () => {
+      expect(await streamed(bytes)).toEqual(readCsv(bytes).sheets[0]?.rows);
+    });
+  }
+
+  it('keeps multi-byte characters whole across 1 MiB slices (3 MiB file)', async () => {
+    const lines = ['Nom;Note'];
+    for (let i = 0; i < 150_000; i += 1) {
+      lines.push(`Œuvre-éà€-${i};${i % 20},5`);
+    }
+    const bytes = Buffer.from(lines.join('\n'));
+    const rows = await streamed(bytes);
+    expect(rows).toEqual(readCsv(bytes).sheets[0]?.rows);
+    expect(
+      rows
+        .slice(1)
+        .every((r) => r.cells[0]?.kind === 'text' && r.cells[0].raw.startsWith('Œuvre-éà€-')),
+    ).toBe(true);
+  });
+
+  it('refuses what readCsv refuses, with the same codes', async () => {
+    const broken = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from([0x41, 0xff, 0x3b, 0x31]),
+    ]);
+    expect(await codeOf(() => streamed(broken))).toBe('FILE_ENCODING');
+    expect(await codeOf(() => streamed(Buffer.from(';;\r\n \r\n')))).toBe('FILE_NO_DATA');
+    const badQuotes = Buffer.from('a;b\n"x"y;1\n');
+    expect(await codeOf(() => readCsv(badQuotes))).toBe(await codeOf(() => streamed(badQuotes)));
+  });
+});
