@@ -10,11 +10,14 @@ import { gradeCsv, gradeLines } from './data.js';
 import { median, resetGrades, result, timed, type CaseResult } from './measure.js';
 import { CTN, REDIS_URL, type World } from './world.js';
 
-const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
+// `npm run bench` runs the compiled bench (dist-bench/): children run plain JavaScript, as the
+// service does in production; run from source with tsx, they go through tsx too.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const CHILD = fileURLToPath(new URL(FROM_SOURCE ? './child.ts' : './child.js', import.meta.url));
 
 function spawnChild(args: string[]): ChildProcess {
   // Node's default heap settings, as the service runs: a bigger limit would only let garbage pile up.
-  return spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], {
+  return spawn(process.execPath, [...(FROM_SOURCE ? ['--import', 'tsx'] : []), CHILD, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
 }

@@ -1,7 +1,8 @@
 // The inbox layout (inbox/<ctn>/<channel>/<file>) and which files are candidates: never a
 // temporary or lock file, never a symbolic link, never a name that could escape the folders.
 import { constants, type Stats } from 'node:fs';
-import { lstat, open, readdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { lstat, open, readdir, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The input channels, one sub-folder each. Persisted in receipts: never rename one. */
@@ -111,14 +112,27 @@ function signatureOf(stats: Stats): string {
   return `${stats.size}:${stats.mtimeMs}`;
 }
 
+/** A regular file as read: its SHA-256 always, its bytes only when within the size limit. */
+export interface RegularFile {
+  /** Null when the file is larger than the limit: it was hashed a slice at a time, never held. */
+  bytes: Buffer | null;
+  sha256: string;
+  size: number;
+  signature: string;
+}
+
+const HASH_SLICE_BYTES = 1024 * 1024;
+
 /**
  * Reads a regular file without following a link (O_NOFOLLOW) and checks it did not move while read:
- * null when it is absent, a link, not a plain file, or changed under the reader.
+ * null when it is absent, a link, not a plain file, or changed under the reader. A file larger than
+ * `maxBytes` is only hashed, so a huge drop costs no memory before it is refused.
  */
 export async function readRegularFile(
   absolute: string,
-): Promise<{ bytes: Buffer; signature: string } | null> {
-  let handle: import('node:fs/promises').FileHandle;
+  maxBytes = Number.POSITIVE_INFINITY,
+): Promise<RegularFile | null> {
+  let handle: FileHandle;
   try {
     handle = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (error: unknown) {
@@ -134,11 +148,28 @@ export async function readRegularFile(
     if (!before.isFile()) {
       return null;
     }
-    const bytes = await handle.readFile();
+    const hash = createHash('sha256');
+    let bytes: Buffer | null = null;
+    let size = 0;
+    if (before.size <= maxBytes) {
+      bytes = await handle.readFile();
+      hash.update(bytes);
+      size = bytes.length;
+    } else {
+      const slice = Buffer.alloc(HASH_SLICE_BYTES);
+      for (;;) {
+        const { bytesRead } = await handle.read(slice, 0, slice.length, size);
+        if (bytesRead === 0) {
+          break;
+        }
+        hash.update(slice.subarray(0, bytesRead));
+        size += bytesRead;
+      }
+    }
     const after = await handle.stat();
     const signature = signatureOf(after);
-    return signature === signatureOf(before) && bytes.length === after.size
-      ? { bytes, signature }
+    return signature === signatureOf(before) && size === after.size
+      ? { bytes, sha256: hash.digest('hex'), size, signature }
       : null;
   } finally {
     await handle.close();

@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import { dispatchChannel } from '../channels/dispatch.js';
 import { rejectWhole, type ChannelResult, type ReadInput } from '../channels/types.js';
 import { AppError, frenchMessage, isAppError, type ErrorCode } from '../domain/errors.js';
-import { writeAnnotatedCopy } from '../outputs/annotated-copy.js';
+import { ANNOTATED_COPY_MAX_ROWS, writeAnnotatedCopy } from '../outputs/annotated-copy.js';
 import { slug, writeReceipt } from '../outputs/gateway.js';
 import { receiptJson, type Receipt } from '../outputs/receipt.js';
 import { parseMaquette } from '../readers/apogee-maquette.js';
@@ -18,8 +18,15 @@ import { sniffFormat } from '../readers/sniff.js';
 import { appendAudit } from '../store/audit.js';
 import { rosterUnderAnonymity } from '../services/anonymity.js';
 import type { AppContext } from '../services/context.js';
-import { channelOf, isSafeName, printableName, readRegularFile, type Channel } from './inbox.js';
-import { sha256Hex, type DropJob } from './register.js';
+import {
+  channelOf,
+  isSafeName,
+  printableName,
+  readRegularFile,
+  type Channel,
+  type RegularFile,
+} from './inbox.js';
+import type { DropJob } from './register.js';
 
 interface DropRow {
   id: number;
@@ -50,9 +57,15 @@ async function loadDrop(ctx: AppContext, dropId: number): Promise<DropRow | unde
     DropRow | undefined;
 }
 
+function tooLarge(size: number, maxBytes: number): AppError {
+  const mib = (n: number): string =>
+    (n / 1024 / 1024).toLocaleString('fr-FR', { maximumFractionDigits: 1 });
+  return new AppError('FILE_TOO_LARGE', `(${mib(size)} Mio ; maximum ${mib(maxBytes)} Mio)`);
+}
+
 async function readInput(bytes: Buffer, maxBytes: number): Promise<ReadInput> {
   if (bytes.length > maxBytes) {
-    throw new AppError('FILE_TOO_LARGE', `(${bytes.length} octets ; maximum ${maxBytes})`);
+    throw tooLarge(bytes.length, maxBytes);
   }
   const format = sniffFormat(bytes);
   if (format === 'apogee_maquette') {
@@ -92,8 +105,11 @@ function buildReceipt(
     // In row order, as the person reads their file (file-level errors, without a row, first).
     errors: [...(result?.errors ?? [])].sort((a, b) => (a.row ?? 0) - (b.row ?? 0)),
     summary:
-      result?.summary ??
-      'Ce fichier a déjà été reçu et importé : rien n’a été importé une seconde fois.',
+      (result?.summary ??
+        'Ce fichier a déjà été reçu et importé : rien n’a été importé une seconde fois.') +
+      (result && result.errors.length > 0 && result.rows.read > ANNOTATED_COPY_MAX_ROWS
+        ? ` Fichier de plus de ${ANNOTATED_COPY_MAX_ROWS.toLocaleString('fr-FR')} lignes : pas de copie annotée, les lignes en erreur sont listées dans cet accusé.`
+        : ''),
   };
 }
 
@@ -101,13 +117,17 @@ function buildReceipt(
 async function readOrRefuse(
   ctx: AppContext,
   drop: DropRow,
-  bytes: Buffer,
-): Promise<{ input: ReadInput } | { refusal: ChannelResult }> {
+  file: RegularFile,
+): Promise<{ input: ReadInput; bytes: Buffer } | { refusal: ChannelResult }> {
   if (!isSafeName(drop.file_name)) {
     return { refusal: wholeFileError('FILE_NAME_INVALID', frenchMessage('FILE_NAME_INVALID')) };
   }
+  const { bytes } = file;
   try {
-    return { input: await readInput(bytes, ctx.config.maxFileBytes) };
+    if (!bytes) {
+      throw tooLarge(file.size, ctx.config.maxFileBytes);
+    }
+    return { input: await readInput(bytes, ctx.config.maxFileBytes), bytes };
   } catch (error: unknown) {
     if (!isAppError(error)) {
       throw error;
@@ -138,10 +158,10 @@ async function lockDrop(
 async function decide(
   ctx: AppContext,
   drop: DropRow,
-  bytes: Buffer,
+  file: RegularFile,
   channel: Channel,
 ): Promise<Receipt> {
-  const read = await readOrRefuse(ctx, drop, bytes);
+  const read = await readOrRefuse(ctx, drop, file);
 
   try {
     return await ctx.db.transaction(async (trx) => {
@@ -162,7 +182,7 @@ async function decide(
               channel,
               fileName: drop.file_name,
               sha256: drop.sha256,
-              bytes,
+              bytes: read.bytes,
               input: read.input,
               intakeId: drop.intake_id,
             }).catch((error: unknown) => {
@@ -296,11 +316,11 @@ export async function processDrop(ctx: AppContext, job: DropJob): Promise<DropOu
   }
   const channel = channelOf(drop.channel);
 
-  const file = await readRegularFile(inboxPath(ctx, drop));
+  const file = await readRegularFile(inboxPath(ctx, drop), ctx.config.maxFileBytes);
   if (!file) {
     return closeMissing(ctx, drop);
   }
-  if (sha256Hex(file.bytes) !== drop.sha256 || !channel) {
+  if (file.sha256 !== drop.sha256 || !channel) {
     // Rewritten since it was registered: the scan will register the new content as a new file.
     await ctx.db('intake_drop').where({ id: drop.id }).update({ done: true });
     return { skipped: 'changed' };
@@ -315,7 +335,7 @@ export async function processDrop(ctx: AppContext, job: DropJob): Promise<DropOu
   // A committed outcome (crash before release) is only released again, never recomputed.
   const receipt = drop.outcome
     ? storedReceipt(drop.receipt)
-    : await decide(ctx, drop, file.bytes, channel);
+    : await decide(ctx, drop, file, channel);
   await release(ctx, drop, receipt);
   log.info({ status: receipt.status, rows: receipt.rows }, 'file processed');
   return { receipt };

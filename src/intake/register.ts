@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { AppContext } from '../services/context.js';
-import { fileSignature, readRegularFile, type InboxFile } from './inbox.js';
+import { fileSignature, readRegularFile, type InboxFile, type RegularFile } from './inbox.js';
 
 /** The job payload: ids and a hash, never a name. */
 export interface DropJob {
@@ -26,17 +26,16 @@ export function isUniqueViolation(error: unknown): boolean {
 async function claim(
   trx: Knex.Transaction,
   file: InboxFile,
-  read: { bytes: Buffer; signature: string },
-  sha256: string,
+  read: RegularFile,
 ): Promise<number | null> {
-  const { bytes, signature } = read;
+  const { sha256, size, signature } = read;
   await trx('intake_file')
     .insert({
       sha256,
       ctn: file.ctn,
       channel: file.channel,
       file_name: file.name,
-      size: bytes.length,
+      size,
     })
     .onConflict(['ctn', 'channel', 'sha256'])
     .ignore();
@@ -71,17 +70,17 @@ export async function registerDrop(
   stableSignature?: string,
 ): Promise<DropJob | null> {
   // Checked again just before the claim: a writer that resumed after the stability wait loses.
-  const read = await readRegularFile(file.absolute);
+  const read = await readRegularFile(file.absolute, ctx.config.maxFileBytes);
   if (!read || (stableSignature !== undefined && read.signature !== stableSignature)) {
     return null;
   }
-  const sha256 = sha256Hex(read.bytes);
+  const { sha256 } = read;
 
   // The partial unique index intake_drop_open lets only one open drop per (content, name): the
   // loser of a race gets 23505, and its retry finds the winner's drop.
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const dropId = await ctx.db.transaction((trx) => claim(trx, file, read, sha256));
+      const dropId = await ctx.db.transaction((trx) => claim(trx, file, read));
       return dropId === null ? null : { dropId, sha256 };
     } catch (error: unknown) {
       if (!isUniqueViolation(error) || attempt >= 5) {

@@ -191,6 +191,22 @@ export async function buildAnnotatedCopy(
 }
 
 /**
+ * Rows beyond which no annotated copy is made: a file that long comes from a machine (an optical
+ * reader, an export), its receipt lists every faulty row, and copying it whole would hold the whole
+ * file in memory.
+ */
+export const ANNOTATED_COPY_MAX_ROWS = 10_000;
+
+/** Whether a receipt gets an annotated copy of its file (a long file's receipt says it does not). */
+export function annotatedCopyWanted(receipt: Pick<Receipt, 'status' | 'rows' | 'errors'>): boolean {
+  return (
+    (receipt.status === 'rejected' || receipt.status === 'partial') &&
+    receipt.rows.read <= ANNOTATED_COPY_MAX_ROWS &&
+    receipt.errors.some((e) => e.row !== null)
+  );
+}
+
+/**
  * Writes the annotated copy of the file at `source` beside its receipt, through the anonymity
  * guard: a copy that would carry a student's identity under anonymity is not written (the plain
  * receipt still is).
@@ -199,10 +215,10 @@ export async function writeAnnotatedCopy(
   outbox: Outbox,
   base: string,
   source: string,
-  receipt: Pick<Receipt, 'status' | 'errors'>,
+  receipt: Pick<Receipt, 'status' | 'errors' | 'rows'>,
   roster: Roster,
 ): Promise<void> {
-  if (receipt.status !== 'rejected' && receipt.status !== 'partial') {
+  if (!annotatedCopyWanted(receipt)) {
     return;
   }
   const bytes = await readFile(source).catch((error: unknown) => {

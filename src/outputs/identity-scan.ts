@@ -253,6 +253,29 @@ function indexNeedles(
   return index;
 }
 
+interface PreparedRoster {
+  index: ReturnType<typeof indexNeedles>;
+  births: Set<string>;
+}
+
+// A drop's receipt, its workbook and its annotated copy are scanned against the same roster:
+// its needles are indexed once (a roster is never changed once loaded: it is readonly).
+const preparedRosters = new WeakMap<Roster, PreparedRoster>();
+
+function prepared(roster: Roster): PreparedRoster {
+  let found = preparedRosters.get(roster);
+  if (!found) {
+    found = {
+      index: indexNeedles(roster),
+      births: new Set(
+        roster.map((s) => s.birthDate?.slice(0, 10)).filter((d): d is string => Boolean(d)),
+      ),
+    };
+    preparedRosters.set(roster, found);
+  }
+  return found;
+}
+
 /** Identities of `roster` found in the file name or anywhere in the bytes; empty when clean. */
 export function scanForIdentities(
   relative: string,
@@ -263,10 +286,7 @@ export function scanForIdentities(
     return [];
   }
   const content = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
-  const index = indexNeedles(roster);
-  const births = new Set(
-    roster.map((s) => s.birthDate?.slice(0, 10)).filter((d): d is string => Boolean(d)),
-  );
+  const { index, births } = prepared(roster);
 
   const hits = new Map<string, ScanHit>();
   for (const raw of readableParts(relative, content)) {

@@ -6,7 +6,7 @@ import { readOds } from './ods.js';
 import { sniffFormat } from './sniff.js';
 import type { Workbook } from './table.js';
 import { readXls } from './xls.js';
-import { readXlsx } from './xlsx.js';
+import { readXlsxFast } from './xlsx-fast.js';
 
 /** Reads any accepted spreadsheet file by content; a maquette is refused here (channels read it with parseMaquette). */
 export async function readWorkbook(bytes: Buffer): Promise<Workbook> {
@@ -14,7 +14,7 @@ export async function readWorkbook(bytes: Buffer): Promise<Workbook> {
 
   switch (format) {
     case 'xlsx':
-      return readXlsx(bytes);
+      return readXlsxFast(bytes);
     case 'csv':
       return readCsv(bytes);
     case 'ods':

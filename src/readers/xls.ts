@@ -5,6 +5,7 @@
 import { AppError } from '../domain/errors.js';
 import { StringReader, unicodeString } from './biff-strings.js';
 import { readCfbStreams } from './cfb.js';
+import { isDateFormat } from './number-format.js';
 import type { Cell, Row, Sheet, Workbook } from './table.js';
 
 const BIFF8 = 0x0600;
@@ -95,12 +96,6 @@ function u32Bytes(value: number): number[] {
   const out = Buffer.alloc(4);
   out.writeUInt32LE(value >>> 0);
   return [...out];
-}
-
-/** A custom number format shows a date when it has d, m, y, h or s outside quotes and brackets. */
-export function isDateFormat(code: string): boolean {
-  const bare = code.replace(/"[^"]*"|\[[^\]]*\]|\\./g, '');
-  return /[dmyhsj]/i.test(bare) && !/^general$/i.test(bare.trim());
 }
 
 /** The workbook-wide facts every sheet needs. */

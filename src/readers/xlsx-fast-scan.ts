@@ -39,9 +39,15 @@ function entity(match: string, body: string): string {
   return NAMED_ENTITIES[body] ?? match;
 }
 
-/** Decodes the five XML entities and numeric character references. */
-export function decodeXml(text: string): string {
-  return text.includes('&') ? text.replace(ENTITY, entity) : text;
+/** Line ends as an XML parser must hand them over: `\r\n` and a lone `\r` become `\n`. */
+function normaliseLineEnds(text: string): string {
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}
+
+/** Decodes the five XML entities and numeric character references (after line-end normalisation). */
+function decodeXml(text: string): string {
+  const normalised = normaliseLineEnds(text);
+  return normalised.includes('&') ? normalised.replace(ENTITY, entity) : normalised;
 }
 
 /** The attributes of a start tag, decoded, names without their namespace prefix (`r:id` → `id`). */
@@ -113,6 +119,15 @@ export function attribute(attrs: string, name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The text as a string of its own. Text the scanner hands over is a V8 slice of that chunk (256 KiB
+ * of XML) when it is 13 characters or longer: kept in a cell, it would keep the whole chunk alive.
+ * Slicing a concatenation copies the characters first.
+ */
+export function detached(text: string): string {
+  return text.length < 13 ? text : `${text} `.slice(0, -1);
+}
+
 /** Incremental scanner: `feed` text chunks in order, then `end`. */
 export class XmlScanner {
   private pending = '';
@@ -127,8 +142,10 @@ export class XmlScanner {
     for (;;) {
       const lt = buffer.indexOf('<', at);
       if (lt < 0) {
-        this.emitText(buffer.slice(at));
-        at = buffer.length;
+        // A `\r` ending the chunk may be the first half of a `\r\n`: it waits for the next one.
+        const end = buffer.endsWith('\r') ? buffer.length - 1 : buffer.length;
+        this.emitText(buffer.slice(at, end));
+        at = end;
         break;
       }
       if (lt > at) {
@@ -193,7 +210,7 @@ export class XmlScanner {
       if (close < 0) {
         return -1;
       }
-      this.handler.text(buffer.slice(lt + 9, close));
+      this.handler.text(normaliseLineEnds(buffer.slice(lt + 9, close)));
       return close + 3;
     }
     throw corrupt('(déclaration DOCTYPE/ENTITY refusée)');
@@ -220,4 +237,43 @@ export class XmlScanner {
 
 function isSpace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
+}
+
+/** A start tag seen by `collectTags`, with the names of the elements around it. */
+interface CollectedTag {
+  name: string;
+  attrs: Map<string, string>;
+  path: string[];
+}
+
+/** Collects start tags by name: enough for the small parts (workbook, relationships, styles). */
+class TagCollector implements XmlHandler {
+  readonly found: CollectedTag[] = [];
+  private readonly stack: string[] = [];
+
+  constructor(private readonly wanted: ReadonlySet<string>) {}
+
+  open(name: string, attrs: string): void {
+    if (this.wanted.has(name)) {
+      this.found.push({ name, attrs: attributes(attrs), path: [...this.stack] });
+    }
+    this.stack.push(name);
+  }
+
+  close(): void {
+    this.stack.pop();
+  }
+
+  text(): void {
+    // Small parts carry everything we need in attributes.
+  }
+}
+
+/** The start tags of the wanted names in a whole (small) XML part, in document order. */
+export function collectTags(xml: string, names: string[]): CollectedTag[] {
+  const collector = new TagCollector(new Set(names));
+  const scanner = new XmlScanner(collector);
+  scanner.feed(xml);
+  scanner.end();
+  return collector.found;
 }

@@ -279,11 +279,15 @@ export function readZipEntry(bytes: Buffer, entry: ZipEntry): Buffer {
   return content;
 }
 
-/** Expands one entry chunk by chunk, so a large part never sits whole in memory (call `checkZip` first). */
+/**
+ * Expands one entry chunk by chunk, so a large part never sits whole in memory (call `checkZip`
+ * first). `chunkBytes` sizes the inflated chunks (zlib's 16 KiB by default).
+ */
 export async function streamZipEntry(
   bytes: Buffer,
   entry: ZipEntry,
   onChunk: (chunk: Buffer) => void,
+  chunkBytes?: number,
 ): Promise<void> {
   const start = dataStart(bytes, entry);
   const data = bytes.subarray(start, start + entry.compressedSize);
@@ -291,7 +295,7 @@ export async function streamZipEntry(
     throw new AppError('FILE_FORMAT_UNSUPPORTED', `(méthode de compression zip ${entry.method})`);
   }
 
-  const chunks = entry.method === 0 ? [data] : inflating(data);
+  const chunks = entry.method === 0 ? [data] : inflating(data, chunkBytes);
   let total = 0;
   for await (const chunk of chunks) {
     total += chunk.length;
@@ -306,8 +310,8 @@ export async function streamZipEntry(
 }
 
 /** Inflated chunks of raw deflate data; a broken stream is a corrupt file. */
-async function* inflating(data: Buffer): AsyncGenerator<Buffer> {
-  const inflater = createInflateRaw();
+async function* inflating(data: Buffer, chunkBytes?: number): AsyncGenerator<Buffer> {
+  const inflater = createInflateRaw(chunkBytes ? { chunkSize: chunkBytes } : {});
   inflater.end(data);
   try {
     for await (const chunk of inflater) {

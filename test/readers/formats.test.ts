@@ -6,8 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 import { AppError } from '../../src/domain/errors.js';
 import { readWorkbook } from '../../src/readers/index.js';
-import { listZipEntries, readZipEntry } from '../../src/readers/zip-guard.js';
-import { buildZip, replacePart, xlsxOf } from '../unit/zip-guard.fixtures.js';
+import { buildZip, withMacros, xlsxOf } from './xlsx.fixtures.js';
 import { compoundFile, xlsOf } from './xls.fixtures.js';
 
 const sample = (name: string): Buffer =>
@@ -20,26 +19,6 @@ async function outcome(bytes: Buffer): Promise<string> {
   } catch (error: unknown) {
     return error instanceof AppError ? error.code : `not an AppError: ${String(error)}`;
   }
-}
-
-const MACRO_TYPE = 'application/vnd.ms-excel.sheet.macroEnabled.main+xml';
-
-/** The workbook saved as .xlsm: macro-enabled content type and a VBA project part. */
-function withMacros(xlsx: Buffer): Buffer {
-  const typed = replacePart(xlsx, '[Content_Types].xml', (t) =>
-    t.replace(
-      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml',
-      MACRO_TYPE,
-    ),
-  );
-  const parts = listZipEntries(typed).map((entry) => ({
-    name: entry.name,
-    data: readZipEntry(typed, entry),
-  }));
-  return buildZip([
-    ...parts,
-    { name: 'xl/vbaProject.bin', data: Buffer.from('Attribute VB_Name = "x"') },
-  ]);
 }
 
 describe('readWorkbook by content', () => {

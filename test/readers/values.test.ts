@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseGrade, type ParsedGrade } from '../../src/domain/grades.js';
 import { birthDateOf } from '../../src/channels/rows.js';
 import { readCsv } from '../../src/readers/csv.js';
-import { readXlsx } from '../../src/readers/xlsx.js';
+import { readWorkbook } from '../../src/readers/index.js';
 import { withoutThousandsSeparators } from '../../src/readers/values.js';
 import type { Cell } from '../../src/readers/table.js';
 import { xlsxOf } from '../unit/zip-guard.fixtures.js';
@@ -96,7 +96,7 @@ describe('grades read as meant', () => {
       ws.addRow([{ formula: 'A2+1' }]);
       ws.addRow([{ error: '#DIV/0!' }]);
     });
-    const rows = (await readXlsx(bytes)).sheets[0]?.rows ?? [];
+    const rows = (await readWorkbook(bytes)).sheets[0]?.rows ?? [];
 
     expect(rows.map((r) => [r.number, summary(gradeOf(r.cells[0]))])).toEqual([
       [1, 'ABSENCE_CODE_UNKNOWN'],
@@ -133,7 +133,7 @@ describe('numbers typed with leading zeros', () => {
       ws.addRow(['007', 4211, 4211]);
       ws.getCell('B1').numFmt = '00000000';
     });
-    const cells = (await readXlsx(bytes)).sheets[0]?.rows[0]?.cells;
+    const cells = (await readWorkbook(bytes)).sheets[0]?.rows[0]?.cells;
 
     expect(cells).toEqual([
       { kind: 'text', raw: '007' },
@@ -154,7 +154,7 @@ describe('dates read as meant', () => {
         wb.properties.date1904 = date1904;
         wb.addWorksheet('F').addRow([new Date(Date.UTC(2004, 1, 29))]);
       });
-      return (await readXlsx(bytes)).sheets[0]?.rows[0]?.cells[0];
+      return (await readWorkbook(bytes)).sheets[0]?.rows[0]?.cells[0];
     };
 
     expect(birthDateOf({ kind: 'text', raw: '05/09/2006' })).toBe('2006-09-05');

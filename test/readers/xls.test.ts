@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/domain/errors.js';
 import { readWorkbook } from '../../src/readers/index.js';
 import type { Cell, Workbook } from '../../src/readers/table.js';
-import { isDateFormat, readXls } from '../../src/readers/xls.js';
+import { isDateFormat } from '../../src/readers/number-format.js';
+import { readXls } from '../../src/readers/xls.js';
 import { xlsOf, type XlsCell } from './xls.fixtures.js';
 
 function codeOf(run: () => unknown): string | undefined {
@@ -162,16 +163,30 @@ describe('readXls (Excel 97-2003, BIFF8)', () => {
   });
 });
 
-describe('isDateFormat', () => {
-  it('tells date formats from number formats, ignoring quoted text and colours', () => {
+describe('isDateFormat (shared by the xls and xlsx readers)', () => {
+  it('tells date formats from number formats, ignoring quoted text, colours, escapes and padding', () => {
     expect(
-      ['dd/mm/yyyy', 'd-mmm-yy', '[$-40C]dddd d mmmm yyyy', 'hh:mm'].map(isDateFormat),
-    ).toEqual([true, true, true, true]);
-    expect(['0.00', '# ##0,00 "pts"', '[Red]0.0', 'General'].map(isDateFormat)).toEqual([
-      false,
-      false,
-      false,
-      false,
-    ]);
+      [
+        'dd/mm/yyyy',
+        'd-mmm-yy',
+        '[$-40C]dddd d mmmm yyyy',
+        'hh:mm',
+        'yy-m-d',
+        'YYYY',
+        'jj/mm/aaaa',
+      ].map(isDateFormat),
+    ).toEqual([true, true, true, true, true, true, true]);
+    expect(
+      [
+        '0.00',
+        '# ##0,00 "pts"',
+        '[Red]0.0',
+        'General',
+        '0.00E+00',
+        '"jour "0',
+        '0\\ \\p\\t\\s',
+        '_-* #,##0.00\\ [$€-40C]_-',
+      ].map(isDateFormat),
+    ).toEqual([false, false, false, false, false, false, false, false]);
   });
 });
