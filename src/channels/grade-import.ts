@@ -185,6 +185,16 @@ class GradeStage {
     return counts.rows[0] ?? { kept: 0, blanks: 0 };
   }
 
+  /** The assessments the file's rows were matched to, as a person names them (`MAT101 session 1`). */
+  async assessments(): Promise<string[]> {
+    const found = (await this.input.trx.raw(
+      `select distinct o.code, a.session from ${this.table} s
+       join assessment a on a.id = s.assessment_id join teaching_object o on o.id = a.object_id
+       order by o.code, a.session`,
+    )) as { rows: Array<{ code: string; session: number }> };
+    return found.rows.map((a) => `${a.code} session ${a.session}`);
+  }
+
   /** Writes the kept grades in one upsert that leaves unchanged grades untouched. */
   async write(source: string): Promise<void> {
     await upsertFrom(
@@ -291,6 +301,10 @@ export async function importGradeSource(
 
   const { kept, blanks } = await stage.settleRows(errors);
   const result = settle(input, read, kept, errors, stateRefusal !== null, 'note');
+  const assessments = await stage.assessments();
+  if (assessments.length > 0) {
+    result.summary += ` Épreuve(s) : ${assessments.join(', ')}.`;
+  }
   if (result.status !== 'rejected') {
     await stage.write(input.channel === 'lecteur-optique' ? 'lecteur-optique' : 'fichier');
     if (blanks > 0) {

@@ -16,8 +16,8 @@ export interface RosterEntry {
   birthDate: string | null;
 }
 
-/** The students a file concerns. */
-export type Roster = readonly RosterEntry[];
+/** The students a file concerns: a list, or already indexed (services/roster.ts streams one in). */
+export type Roster = readonly RosterEntry[] | RosterIndex;
 
 /** Where an identity was found: the part of the file and the kind of identifier, never the value. */
 export interface ScanHit {
@@ -236,42 +236,72 @@ function needlesOf(s: RosterEntry): Array<{ needle: string; kind: ScanHit['kind'
   return needles;
 }
 
-/** Needles indexed by their first word, so a part is searched in one pass over its words. */
-function indexNeedles(
-  roster: Roster,
-): Map<string, Array<{ needle: string; kind: ScanHit['kind'] }>> {
-  const index = new Map<string, Array<{ needle: string; kind: ScanHit['kind'] }>>();
-  for (const n of roster.flatMap(needlesOf)) {
-    const first = n.needle.trim().split(' ')[0] ?? '';
-    const same = index.get(first);
-    if (same) {
-      same.push(n);
-    } else {
-      index.set(first, [n]);
-    }
-  }
-  return index;
-}
+const KINDS: ReadonlyArray<ScanHit['kind']> = ['student_number', 'ine', 'last_name', 'birth_date'];
+const KIND_BIT = new Map(KINDS.map((kind, i) => [kind, 1 << i]));
 
-interface PreparedRoster {
-  index: ReturnType<typeof indexNeedles>;
-  births: Set<string>;
+/**
+ * The identities of a roster, indexed for the scan and kept compact, so that a roster of a whole
+ * university (a million students) fits: one-word needles (numbers, INE, compact dates, most last
+ * names) in one map from the word to the kinds it stands for; longer names under their first word,
+ * each name once however many students share it; birth dates once each.
+ */
+export class RosterIndex {
+  private readonly words = new Map<string, number>();
+  private readonly phrases = new Map<string, Map<string, number>>();
+  readonly births = new Set<string>();
+  /** Students added. */
+  size = 0;
+
+  /** Adds one student's identities. */
+  add(entry: RosterEntry): this {
+    this.size += 1;
+    for (const { needle, kind } of needlesOf(entry)) {
+      const bit = KIND_BIT.get(kind) ?? 0;
+      const parts = needle.trim().split(' ');
+      const first = parts[0] ?? '';
+      if (parts.length === 1) {
+        this.words.set(first, (this.words.get(first) ?? 0) | bit);
+      } else {
+        const same = this.phrases.get(first) ?? new Map<string, number>();
+        same.set(needle, (same.get(needle) ?? 0) | bit);
+        this.phrases.set(first, same);
+      }
+    }
+    const birth = entry.birthDate?.slice(0, 10);
+    if (birth) {
+      this.births.add(birth);
+    }
+    return this;
+  }
+
+  /** The kinds of identity found in a text already in `words` form. */
+  kindsIn(text: string): Array<ScanHit['kind']> {
+    let bits = 0;
+    for (const token of new Set(text.split(' '))) {
+      bits |= this.words.get(token) ?? 0;
+      for (const [needle, kinds] of this.phrases.get(token) ?? []) {
+        if (text.includes(needle)) {
+          bits |= kinds;
+        }
+      }
+    }
+    return KINDS.filter((kind) => (bits & (KIND_BIT.get(kind) ?? 0)) !== 0);
+  }
 }
 
 // A drop's receipt, its workbook and its annotated copy are scanned against the same roster:
-// its needles are indexed once (a roster is never changed once loaded: it is readonly).
-const preparedRosters = new WeakMap<Roster, PreparedRoster>();
+// a list of students is indexed once (a roster is never changed once loaded: it is readonly).
+const indexedRosters = new WeakMap<readonly RosterEntry[], RosterIndex>();
 
-function prepared(roster: Roster): PreparedRoster {
-  let found = preparedRosters.get(roster);
+function indexOf(roster: Roster): RosterIndex {
+  if (roster instanceof RosterIndex) {
+    return roster;
+  }
+  let found = indexedRosters.get(roster);
   if (!found) {
-    found = {
-      index: indexNeedles(roster),
-      births: new Set(
-        roster.map((s) => s.birthDate?.slice(0, 10)).filter((d): d is string => Boolean(d)),
-      ),
-    };
-    preparedRosters.set(roster, found);
+    found = new RosterIndex();
+    roster.forEach((entry) => found?.add(entry));
+    indexedRosters.set(roster, found);
   }
   return found;
 }
@@ -282,23 +312,18 @@ export function scanForIdentities(
   bytes: Buffer | string,
   roster: Roster,
 ): ScanHit[] {
-  if (roster.length === 0) {
+  const index = indexOf(roster);
+  if (index.size === 0) {
     return [];
   }
   const content = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
-  const { index, births } = prepared(roster);
 
   const hits = new Map<string, ScanHit>();
   for (const raw of readableParts(relative, content)) {
-    const text = words(raw.text);
-    for (const token of new Set(text.split(' '))) {
-      for (const { needle, kind } of index.get(token) ?? []) {
-        if (text.includes(needle)) {
-          hits.set(`${raw.part}|${kind}`, { part: raw.part, kind });
-        }
-      }
+    for (const kind of index.kindsIn(words(raw.text))) {
+      hits.set(`${raw.part}|${kind}`, { part: raw.part, kind });
     }
-    if ([...datesIn(raw.text)].some((d) => births.has(d))) {
+    if ([...datesIn(raw.text)].some((d) => index.births.has(d))) {
       hits.set(`${raw.part}|birth_date`, { part: raw.part, kind: 'birth_date' });
     }
   }

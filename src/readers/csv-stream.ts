@@ -19,8 +19,8 @@ import {
 } from './csv.js';
 import type { Row } from './table.js';
 
-/** Bytes decoded per slice. */
-const SLICE_BYTES = 1024 * 1024;
+/** Bytes decoded per slice: the stream reads up to 16 slices ahead, so about 1 MiB of text. */
+const SLICE_BYTES = 64 * 1024;
 /** Bytes looked at to choose the separator (readers/csv.ts reads its first 50 lines). */
 const HEAD_BYTES = 256 * 1024;
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);

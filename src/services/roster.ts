@@ -1,13 +1,16 @@
 // The rosters the outbox gateway scans anonymous files against: the identities of the students a
 // file concerns, so that none of them can reach it (issue 5 §1).
 import type { Knex } from 'knex';
-import type { RosterEntry } from '../outputs/gateway.js';
+import { RosterIndex } from '../outputs/identity-scan.js';
+
+/** Students read per round trip: a roster of a million students is never held as rows. */
+const ROSTER_BATCH = 10_000;
 
 /** Identities of the students holding a number of the template: what its anonymous files must not show. */
 export async function rosterOfTemplate(
   db: Knex | Knex.Transaction,
   templateId: number,
-): Promise<RosterEntry[]> {
+): Promise<RosterIndex> {
   return rosterOf(
     db,
     db('anonymous_number').where({ template_id: templateId }).select('student_number'),
@@ -18,36 +21,60 @@ export async function rosterOfTemplate(
 export async function rosterUnderAnonymity(
   db: Knex | Knex.Transaction,
   ctn: string,
-): Promise<RosterEntry[]> {
+  batch = ROSTER_BATCH,
+): Promise<RosterIndex> {
   const underV = db('anonymous_number as n')
     .join('anonymity_template as t', 't.id', 'n.template_id')
     .join('template_assessment as ta', 'ta.template_id', 't.id')
     .where({ 't.ctn': ctn, 'ta.state': 'V' })
     .whereRaw('(n.assessment_id is null or n.assessment_id = ta.assessment_id)')
     .select('n.student_number');
-  return rosterOf(db, underV);
+  return rosterOf(db, underV, batch);
 }
 
+interface StudentRow {
+  student_number: string;
+  ine: string | null;
+  last_name: string;
+  first_name: string;
+  birth_date: string | Date | null;
+}
+
+/** Indexes the identities of `students`, read through a cursor a batch at a time. */
 async function rosterOf(
   db: Knex | Knex.Transaction,
   students: Knex.QueryBuilder,
-): Promise<RosterEntry[]> {
-  const rows = (await db('student as s')
+  batch = ROSTER_BATCH,
+): Promise<RosterIndex> {
+  const query = db('student as s')
     .whereIn('s.student_number', students)
-    .select('s.student_number', 's.ine', 's.last_name', 's.first_name', 's.birth_date')) as Array<{
-    student_number: string;
-    ine: string | null;
-    last_name: string;
-    first_name: string;
-    birth_date: string | Date | null;
-  }>;
-  return rows.map((r) => ({
-    studentNumber: r.student_number,
-    ine: r.ine,
-    lastName: r.last_name,
-    firstName: r.first_name,
-    birthDate: isoDay(r.birth_date),
-  }));
+    .select('s.student_number', 's.ine', 's.last_name', 's.first_name', 's.birth_date')
+    .toSQL();
+  const index = new RosterIndex();
+  const read = async (trx: Knex.Transaction): Promise<void> => {
+    await trx.raw(`declare roster_students no scroll cursor for ${query.sql}`, [...query.bindings]);
+    for (;;) {
+      const rows = (await trx.raw(`fetch ${batch} from roster_students`)) as {
+        rows: StudentRow[];
+      };
+      for (const r of rows.rows) {
+        index.add({
+          studentNumber: r.student_number,
+          ine: r.ine,
+          lastName: r.last_name,
+          firstName: r.first_name,
+          birthDate: isoDay(r.birth_date),
+        });
+      }
+      if (rows.rows.length < batch) {
+        break;
+      }
+    }
+    await trx.raw('close roster_students');
+  };
+  // A cursor lives in a transaction: the caller's, or one of its own.
+  await (db.isTransaction ? read(db as Knex.Transaction) : db.transaction(read));
+  return index;
 }
 
 /** `yyyy-mm-dd` of a date column, whatever the driver returned (local calendar day). */
