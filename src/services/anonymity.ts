@@ -8,6 +8,7 @@ import {
   drawNumbers,
   formatNumber,
   parseNumber,
+  pick,
   shuffle,
   type RandomInt,
 } from '../domain/numbering.js';
@@ -19,7 +20,7 @@ import {
 } from '../domain/states.js';
 import type { AnonymityState, NumberingRule } from '../domain/types.js';
 import { appendAudit } from '../store/audit.js';
-import { batches } from '../store/bulk.js';
+import { copyInsert, type CopyValue } from '../store/copy.js';
 import { auditRefusal, authorise } from './actors.js';
 import type { AppContext } from './context.js';
 import {
@@ -110,10 +111,11 @@ export function sparesFor(count: number): number {
 }
 
 /**
- * `count` numbers for students already shuffled, and the new end of the template's run. Random
- * rules draw over the whole space. Sequential rules first use the spare places inside the run
- * (random ones), else extend the run by `count` plus spares and hand out a random `count` of
- * them: a late student's number is then one of the run's, not one after it (issue 5 §3).
+ * `count` numbers, in ascending order, for students already shuffled, and the new end of the
+ * template's run. Random rules draw over the whole space. Sequential rules first use the spare
+ * places inside the run (a random choice of them), else extend the run by `count` plus spares and
+ * hand out a random `count` of them: a late student's number is then one of the run's, not one
+ * after it (issue 5 §3).
  */
 export function assignNumbers(
   rule: NumberingRule,
@@ -123,7 +125,8 @@ export function assignNumbers(
   randomInt: RandomInt = cryptoRandomInt,
 ): { numbers: string[]; run: Run } {
   if (rule.kind === 'random' || count === 0) {
-    return { numbers: drawNumbers(rule, count, isTaken, { randomInt }), run };
+    // Same width and prefix: text order is number order.
+    return { numbers: drawNumbers(rule, count, isTaken, { randomInt }).sort(), run };
   }
   const spares: string[] = [];
   for (let n = Math.max(run.first, 0); n <= run.last; n++) {
@@ -133,7 +136,7 @@ export function assignNumbers(
     }
   }
   if (spares.length >= count) {
-    return { numbers: shuffle(spares, randomInt).slice(0, count), run };
+    return { numbers: pick(spares, count, randomInt), run };
   }
 
   const drawn = drawNumbers(rule, count + sparesFor(count), isTaken, {
@@ -142,7 +145,7 @@ export function assignNumbers(
   });
   const [start, end] = [drawn[0], drawn[drawn.length - 1]].map((n) => parseNumber(rule, n ?? ''));
   return {
-    numbers: shuffle(drawn, randomInt).slice(0, count),
+    numbers: pick(drawn, count, randomInt),
     run: {
       first: run.first >= 0 || !start?.ok ? run.first : start.value,
       last: end?.ok ? end.value : run.last,
@@ -187,6 +190,41 @@ async function newcomersByScope(
   return { scopes, population: everyone.size };
 }
 
+/** Columns of `anonymous_number` a pose writes, in COPY order. */
+const NUMBER_COLUMNS = ['year', 'number', 'template_id', 'assessment_id', 'student_number'];
+
+/**
+ * Draws and attributes numbers scope by scope; returns the rows to store, each scope's in number
+ * order. The order is for the database: the year's unique index then grows at its right edge (a
+ * sequential run is new numbers after the old ones), and row ids follow the numbers, never the
+ * students.
+ */
+function attribute(
+  template: LoadedTemplate,
+  scopes: Array<{ assessmentId: number | null; students: string[] }>,
+  taken: Set<string>,
+  run: Run,
+): CopyValue[][] {
+  const rows: CopyValue[][] = [];
+  let span = run;
+  for (const scope of scopes) {
+    // Numbers are handed out in order over a random shuffle of the students, never in list order
+    // (design.md §4): the shuffle alone decides who gets which number.
+    const students = shuffle(scope.students);
+    const drawn = assignNumbers(template.rule, students.length, (n) => taken.has(n), span);
+    span = drawn.run;
+    drawn.numbers.forEach((number, i) => {
+      rows.push([template.year, number, template.id, scope.assessmentId, students[i] ?? null]);
+    });
+    if (scope !== scopes.at(-1)) {
+      // Later scopes of the same pose must not draw these again.
+      drawn.numbers.forEach((number) => taken.add(number));
+    }
+  }
+
+  return rows;
+}
+
 /** Generates numbers for the population of the template's assessments (I→P, or newcomers under P/V). */
 export async function pose(ctx: AppContext, actor: string, ref: TemplateRef): Promise<PoseOutcome> {
   const rights = await authorise(ctx, actor, ref.ctn, 'generate');
@@ -199,27 +237,13 @@ export async function pose(ctx: AppContext, actor: string, ref: TemplateRef): Pr
       const { taken, run } = await takenNumbers(trx, template);
       const { scopes, population } = await newcomersByScope(ctx, trx, template, targets);
 
-      let numbered = 0;
-      let span = run;
-      for (const scope of scopes) {
-        // Numbers are handed out over a random shuffle, never in list order (design.md §4).
-        const students = shuffle(scope.students);
-        const drawn = assignNumbers(template.rule, students.length, (n) => taken.has(n), span);
-        const numbers = drawn.numbers;
-        numbers.forEach((n) => taken.add(n));
-        span = drawn.run;
-        const rows = students.map((student, i) => ({
-          year: template.year,
-          number: numbers[i],
-          template_id: template.id,
-          assessment_id: scope.assessmentId,
-          student_number: student,
-        }));
-        for (const batch of batches(rows)) {
-          await trx('anonymous_number').insert(batch);
-        }
-        numbered += rows.length;
+      // One COPY and one INSERT for the whole pose; every constraint of the table checks every row,
+      // and a single failing row fails the pose.
+      const rows = attribute(template, scopes, taken, run);
+      if (rows.length > 0) {
+        await copyInsert(trx, 'anonymous_number', NUMBER_COLUMNS, rows);
       }
+      const numbered = rows.length;
 
       const toPose = targets.filter((a) => a.state === 'I');
       await setState(trx, toPose, 'P');

@@ -13,6 +13,7 @@ export async function rosterOfTemplate(
 ): Promise<RosterIndex> {
   return rosterOf(
     db,
+    `template ${templateId}`,
     db('anonymous_number').where({ template_id: templateId }).select('student_number'),
   );
 }
@@ -29,7 +30,7 @@ export async function rosterUnderAnonymity(
     .where({ 't.ctn': ctn, 'ta.state': 'V' })
     .whereRaw('(n.assessment_id is null or n.assessment_id = ta.assessment_id)')
     .select('n.student_number');
-  return rosterOf(db, underV, batch);
+  return rosterOf(db, `V ${ctn}`, underV, batch);
 }
 
 interface StudentRow {
@@ -41,10 +42,41 @@ interface StudentRow {
 }
 
 /** Indexes the identities of `students`, read through a cursor a batch at a time. */
+/**
+ * Rosters already indexed, per database handle and roster, with the roster_version they were read
+ * at (migration 005): a drop reuses the index until a student, a number or a state changes.
+ */
+const cached = new WeakMap<Knex, Map<string, { version: string; index: RosterIndex }>>();
+
 async function rosterOf(
   db: Knex | Knex.Transaction,
+  key: string,
   students: Knex.QueryBuilder,
   batch = ROSTER_BATCH,
+): Promise<RosterIndex> {
+  if (db.isTransaction) {
+    // Inside a transaction that may have changed students itself: read afresh, never cached.
+    return readRoster(db, students, batch);
+  }
+  const handle = db as Knex;
+  const byKey = cached.get(handle) ?? new Map<string, { version: string; index: RosterIndex }>();
+  cached.set(handle, byKey);
+  // The version is read before the roster: a change after it only makes the next call reload.
+  const row = (await handle('roster_version').first('version')) as { version: string | number };
+  const version = String(row.version);
+  const known = byKey.get(key);
+  if (known?.version === version && batch === ROSTER_BATCH) {
+    return known.index;
+  }
+  const index = await readRoster(handle, students, batch);
+  byKey.set(key, { version, index });
+  return index;
+}
+
+async function readRoster(
+  db: Knex | Knex.Transaction,
+  students: Knex.QueryBuilder,
+  batch: number,
 ): Promise<RosterIndex> {
   const query = db('student as s')
     .whereIn('s.student_number', students)
@@ -52,6 +84,9 @@ async function rosterOf(
     .toSQL();
   const index = new RosterIndex();
   const read = async (trx: Knex.Transaction): Promise<void> => {
+    // Planned for the whole result, as the plain query would be: a cursor's default plan aims at
+    // the first rows and took minutes on 200,000 students.
+    await trx.raw('set local cursor_tuple_fraction = 1');
     await trx.raw(`declare roster_students no scroll cursor for ${query.sql}`, [...query.bindings]);
     for (;;) {
       const rows = (await trx.raw(`fetch ${batch} from roster_students`)) as {

@@ -40,4 +40,21 @@ describe('rosterUnderAnonymity', () => {
     const text = world.numbers.map((n) => `${n};12`).join('\n');
     expect(scanForIdentities('x.csv', text, roster)).toEqual([]);
   });
+
+  it('is kept between drops and read again once a student changes', async () => {
+    const first = await rosterUnderAnonymity(ctx.db, CTN);
+    expect(await rosterUnderAnonymity(ctx.db, CTN)).toBe(first);
+
+    await ctx
+      .db('student')
+      .where({ student_number: world.students[0] })
+      .update({ last_name: 'ZORGLUB' });
+    const after = await rosterUnderAnonymity(ctx.db, CTN);
+
+    expect(after).not.toBe(first);
+    expect(scanForIdentities('x.csv', 'copie de Zorglub', after)).toEqual([
+      { part: 'contenu', kind: 'last_name' },
+    ]);
+    expect(scanForIdentities('x.csv', 'copie de Zorglub', first)).toEqual([]);
+  });
 });

@@ -8,6 +8,7 @@ import {
   isValidCheck,
   likelyIntended,
   parseNumber,
+  pick,
   shuffle,
   type RandomInt,
 } from '../../src/domain/numbering.js';
@@ -137,6 +138,40 @@ describe('shuffle', () => {
       }
     }
     expect(orders.size).toBe(24);
+  });
+});
+
+describe('pick', () => {
+  it('keeps `count` of the items, in their order, and leaves the input alone', () => {
+    const items = Array.from({ length: 1000 }, (_, i) => i);
+    const kept = pick(items, 900);
+
+    expect(kept).toHaveLength(900);
+    expect(kept.every((v, i) => i === 0 || v > (kept[i - 1] ?? v))).toBe(true);
+    expect(items).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+  });
+
+  it('gives each of the 6 pairs of 4 items for 2 of the 12 random sequences', () => {
+    const pairs = new Map<string, number>();
+    for (let a = 0; a < 4; a++) {
+      for (let b = 0; b < 3; b++) {
+        const pair = pick(['w', 'x', 'y', 'z'], 2, scripted([a, b])).join('');
+        pairs.set(pair, (pairs.get(pair) ?? 0) + 1);
+      }
+    }
+
+    expect(Object.fromEntries(pairs)).toEqual({ wx: 2, wy: 2, wz: 2, xy: 2, xz: 2, yz: 2 });
+  });
+
+  it('draws the left-out items when they are fewer: each 3 of 4 from one random value', () => {
+    const kept = [0, 1, 2, 3].map((a) => pick(['w', 'x', 'y', 'z'], 3, scripted([a])).join(''));
+
+    expect(kept.sort()).toEqual(['wxy', 'wxz', 'wyz', 'xyz']);
+  });
+
+  it('returns every item when asked for as many or more', () => {
+    expect(pick(['a', 'b'], 2, scripted([]))).toEqual(['a', 'b']);
+    expect(pick(['a', 'b'], 5, scripted([]))).toEqual(['a', 'b']);
   });
 });
 

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import * as m001 from './001-initial.js';
 import * as m002 from './002-anonymity-guards.js';
 import * as m003 from './003-spare-labels.js';
+import * as m005 from './005-roster-version.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
   '002-anonymity-guards': m002,
   '003-spare-labels': m003,
+  '005-roster-version': m005,
 };
 
 /** knex migration source over the in-code list above. */
