@@ -51,7 +51,13 @@ export async function createContext(
 ): Promise<AppContext> {
   const target = targetFromConfig(config);
   const owner = openDb(target);
-  await migrate(owner);
+  try {
+    await migrate(owner);
+  } catch (error: unknown) {
+    // Released before the error goes up: an embedded database's thread must not outlive the start.
+    await owner.destroy();
+    throw error;
+  }
   // `asOwner` is for tools that create their own tables (the benchmark's floors), never the service.
   if (!('url' in target) || options.asOwner) {
     return {
@@ -73,7 +79,7 @@ export async function createContext(
   return { config, db, log, outbox: new Outbox(config.outbox), secret: loadSecret(config) };
 }
 
-/** Releases the database. */
+/** Releases the database: closes the pool, and the thread of an embedded PGlite database. */
 export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.db.destroy();
 }

@@ -1,11 +1,11 @@
-// Database access: Postgres when DATABASE_URL is set, embedded PGlite under var/ otherwise.
-// Same knex queries and the same migrations on both.
+// Database access: Postgres when DATABASE_URL is set, embedded PGlite under var/ otherwise (run in
+// a worker thread, see pglite-thread.ts). Same knex queries and the same migrations on both.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import ClientPgLite from 'knex-pglite';
 import pg from 'pg';
 import { migrationSource } from './migrations/index.js';
+import { openPglite } from './pglite-client.js';
 
 export type Db = Knex;
 export type Tx = Knex.Transaction;
@@ -43,12 +43,7 @@ export function openDb(target: DbTarget, options: { role?: string } = {}): Db {
       },
     });
   }
-  const connectionString = 'dir' in target ? `file://${prepareDir(target.dir)}` : 'memory://';
-  return knexFactory({
-    client: ClientPgLite as unknown as typeof Knex.Client,
-    dialect: 'postgres',
-    connection: { connectionString },
-  });
+  return openPglite('dir' in target ? `file://${prepareDir(target.dir)}` : 'memory://');
 }
 
 function prepareDir(dir: string): string {
