@@ -122,6 +122,13 @@ export const ERROR_MESSAGES = {
   STUDENT_ALREADY_NUMBERED: 'Cet étudiant a déjà un numéro anonyme pour cette épreuve.',
   WORKBOOK_ROW_MISSING:
     'Ce numéro figurait sur le bordereau envoyé et manque au bordereau retourné (ligne supprimée ou numéro modifié).',
+  // Apogée maquettes dropped in notes/
+  STUDENT_NOT_ENROLLED:
+    "L'étudiant n'a pas d'inscription pédagogique à cet enseignement pour cette année : vérifiez la ligne ou faites enregistrer son inscription, puis déposez le fichier à nouveau.",
+  SCALE_MISMATCH:
+    "Le barème saisi dans la maquette diffère du barème de l'épreuve : saisissez la note sur le barème de l'épreuve, ou faites corriger le barème de l'épreuve.",
+  MAQUETTE_COLUMN_IGNORED:
+    "Cette colonne de la maquette (points de jury ou autre) n'est pas reprise par le service : rien à corriger, le reste de la ligne est importé ; saisissez cette valeur directement dans Apogée.",
 } as const;
 
 /** A stable error code. */

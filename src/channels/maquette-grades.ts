@@ -1,0 +1,457 @@
+// An Apogée maquette dropped in notes/: the grades and jury results a department typed into it, one
+// line per student (COD_ETU) and, per element, a Note, Barème, Pts Jury and Résultat column. The
+// file names students, so it is an import by identity and obeys the state table as
+// resolveByIdentity does: refused whole while an element it fills is under validated anonymity
+// (V); after the lift (L) what it changes is flagged for the after-lift report.
+import type { ErrorCode } from '../domain/errors.js';
+import { gradeToStorage, parseGrade } from '../domain/grades.js';
+import { decide } from '../domain/states.js';
+import type { AnonymityState } from '../domain/types.js';
+import type { Maquette, MaquetteColumn, MaquetteStudent } from '../readers/apogee-maquette.js';
+import { isAllowedValue } from '../readers/apogee-results.js';
+import { writeGrades, writeResults, type GradeWrite, type ResultWrite } from './grade-store.js';
+import { settle } from './grades.js';
+import { maquetteYear } from './maquette.js';
+import { ErrorList } from './rows.js';
+import type { ChannelInput, ChannelResult } from './types.js';
+
+/** Column types read here (Note, Barème, Résultat); other letters (J: points jury) are not kept. */
+const NOTE = 'N';
+const SCALE = 'B';
+const RESULT = 'R';
+
+/** Receipt label of the student number column. */
+const STUDENT_COLUMN = 'Numéro (apoL_a01_code)';
+
+/** One element of the maquette (object × year × session × stage) with its columns. */
+interface Element {
+  objectKind: string;
+  objectCode: string;
+  version: string;
+  year: number;
+  /** Session as written (`0` is Apogée's single session, read as session 1). */
+  session: string;
+  /** Admission (`1`) or admissibility (`0`) as written. */
+  stage: string;
+  columns: MaquetteColumn[];
+}
+
+/** An assessment of the CTN a maquette element may name. */
+interface AssessmentRow {
+  id: number;
+  object_id: number;
+  year: number;
+  session: number;
+  stage: string;
+  scale: string;
+  kind: string;
+  code: string;
+  version: string;
+  state: AnonymityState | null;
+}
+
+/** What an element resolves to: its assessment, or the error each of its filled cells gets. */
+type Target = { assessment: AssessmentRow } | { code: ErrorCode; detail: string };
+
+/** Everything a student line is checked against. */
+interface Plan {
+  maquette: Maquette;
+  elements: Array<{ element: Element; target: Target }>;
+  students: Set<string>;
+  /** `object|year|student` of every enrolment (IP, or IA for a VET) of the objects concerned. */
+  enrolled: Set<string>;
+  /** Codes a Résultat cell may hold when the maquette carries no result-code list. */
+  fallbackCodes: Set<string>;
+}
+
+/** A student line's accepted values. */
+interface Writes {
+  grades: GradeWrite[];
+  results: ResultWrite[];
+}
+
+function label(column: MaquetteColumn): string {
+  return `${column.heading} ${column.objectCode} (${column.code})`;
+}
+
+function valueOf(student: MaquetteStudent, column: MaquetteColumn): string {
+  return (student.values[column.code] ?? '').trim();
+}
+
+/** A Barème cell is context for the note beside it; every other column carries a value. */
+function filledCells(student: MaquetteStudent, element: Element): MaquetteColumn[] {
+  return element.columns.filter((c) => c.type !== SCALE && valueOf(student, c) !== '');
+}
+
+function elementsOf(m: Maquette, fallbackYear: number): Element[] {
+  const elements = new Map<string, Element>();
+  for (const column of m.columns) {
+    const year = /^\d{4}$/.test(column.year) ? Number(column.year) : fallbackYear;
+    const { objectKind, objectCode, version, session, stage } = column;
+    const key = [objectKind, objectCode, version, year, session, stage].join('\t');
+    const found = elements.get(key);
+    if (found) {
+      found.columns.push(column);
+    } else {
+      elements.set(key, {
+        objectKind,
+        objectCode,
+        version,
+        year,
+        session,
+        stage,
+        columns: [column],
+      });
+    }
+  }
+  return [...elements.values()];
+}
+
+async function assessmentsOf(input: ChannelInput, elements: Element[]): Promise<AssessmentRow[]> {
+  const years = [...new Set(elements.map((e) => e.year))];
+  return (await input
+    .trx('assessment as a')
+    .join('teaching_object as o', 'o.id', 'a.object_id')
+    .leftJoin('template_assessment as ta', 'ta.assessment_id', 'a.id')
+    .where('o.ctn', input.ctn)
+    .whereIn('a.year', years)
+    .select('a.id', 'a.object_id', 'a.year', 'a.session', 'a.stage', 'a.scale')
+    .select('o.kind', 'o.code', 'o.version', 'ta.state')) as AssessmentRow[];
+}
+
+function describeElement(e: Element, session: number): string {
+  const stage = e.stage === '0' ? ', admissibilité' : '';
+  return `${e.objectCode}, session ${session}${stage}, année ${e.year}`;
+}
+
+/** The element's assessment in the CTN: same code, year, session (`0` or `1` → 1) and stage. */
+function targetOf(e: Element, assessments: AssessmentRow[]): Target {
+  const session = ({ '0': 1, '1': 1, '2': 2 } as Record<string, number>)[e.session] ?? null;
+  const stage = e.stage === '0' ? 'admissibility' : e.stage === '1' ? 'admission' : null;
+  if (session === null || stage === null) {
+    const read = `session « ${e.session} », admission « ${e.stage} »`;
+    return { code: 'ASSESSMENT_UNKNOWN', detail: `(${e.objectCode}\u00a0: ${read} illisibles)` };
+  }
+  if ([NOTE, RESULT].some((type) => e.columns.filter((c) => c.type === type).length > 1)) {
+    return { code: 'COLUMN_AMBIGUOUS', detail: `(${describeElement(e, session)})` };
+  }
+
+  const same = assessments.filter(
+    (a) =>
+      a.code.toUpperCase() === e.objectCode.toUpperCase() &&
+      a.year === e.year &&
+      a.session === session &&
+      a.stage === stage,
+  );
+  // Two objects of the CTN may share a code across kinds (a VET and an ELP): the kind decides.
+  const found = same.length > 1 ? same.filter((a) => a.kind === e.objectKind) : same;
+  const [only] = found;
+  if (found.length !== 1 || !only) {
+    const why = found.length > 1 ? 'plusieurs épreuves de ce CTN' : 'aucune épreuve de ce CTN';
+    return { code: 'ASSESSMENT_UNKNOWN', detail: `(${describeElement(e, session)}\u00a0: ${why})` };
+  }
+  return { assessment: only };
+}
+
+/** Targets of every element; two elements filling one assessment make both ambiguous. */
+function targetsOf(elements: Element[], assessments: AssessmentRow[]): Plan['elements'] {
+  const planned = elements.map((element) => ({ element, target: targetOf(element, assessments) }));
+  const uses = new Map<number, number>();
+  for (const { target } of planned) {
+    if ('assessment' in target) {
+      uses.set(target.assessment.id, (uses.get(target.assessment.id) ?? 0) + 1);
+    }
+  }
+
+  return planned.map(({ element, target }) =>
+    'assessment' in target && (uses.get(target.assessment.id) ?? 0) > 1
+      ? {
+          element,
+          target: { code: 'COLUMN_AMBIGUOUS', detail: `(${element.objectCode} en double)` },
+        }
+      : { element, target },
+  );
+}
+
+/** Lists each element the state table closes to identities (V) that the file fills; true if any. */
+function refuseUnderAnonymity(m: Maquette, planned: Plan['elements'], errors: ErrorList): boolean {
+  let refused = false;
+  for (const { element, target } of planned) {
+    const state = 'assessment' in target ? target.assessment.state : null;
+    const verdict = state ? decide('import_by_identity', state, { isManager: false }) : null;
+    const filled = m.students.flatMap((s) => filledCells(s, element))[0];
+    if (!verdict || verdict.allowed || !filled) {
+      continue;
+    }
+    refused = true;
+    // No row and no value: the refusal must not tie a named line to an anonymous assessment.
+    errors.add(
+      null,
+      label(filled),
+      verdict.code,
+      undefined,
+      `(épreuve ${element.objectCode} dans l'état ${state}\u00a0: une maquette Apogée nomme ` +
+        'les étudiants, elle ne peut porter ni note ni résultat de cette épreuve avant la ' +
+        "levée de l'anonymat.)",
+    );
+  }
+  return refused;
+}
+
+/** `object|year|student` of every enrolment concerned: an IP on an object, an IA on a VET. */
+async function enrolmentsOf(
+  input: ChannelInput,
+  assessments: AssessmentRow[],
+  numbers: string[],
+): Promise<Set<string>> {
+  const objects = (vet: boolean): number[] =>
+    assessments.filter((a) => (a.kind === 'VET') === vet).map((a) => a.object_id);
+  const ip = (await input
+    .trx('pedagogic_enrolment')
+    .whereIn('object_id', objects(false))
+    .whereRaw('student_number = any(?::text[])', [numbers])
+    .select('object_id', 'year', 'student_number')) as Array<{
+    object_id: number;
+    year: number;
+    student_number: string;
+  }>;
+  const ia = (await input
+    .trx('admin_enrolment')
+    .whereIn('vet_id', objects(true))
+    .whereRaw('student_number = any(?::text[])', [numbers])
+    .select('vet_id as object_id', 'year', 'student_number')) as typeof ip;
+  return new Set([...ip, ...ia].map((e) => `${e.object_id}|${e.year}|${e.student_number}`));
+}
+
+async function planOf(input: ChannelInput, m: Maquette, elements: Plan['elements']): Promise<Plan> {
+  const numbers = m.students.map((s) => s.studentNumber);
+  const students = (await input
+    .trx('student')
+    .whereRaw('student_number = any(?::text[])', [numbers])
+    .select('student_number')) as Array<{ student_number: string }>;
+  const assessments = elements.flatMap(({ target }) =>
+    'assessment' in target ? [target.assessment] : [],
+  );
+  const stored = (await input.trx('result_code').select('code')) as Array<{ code: string }>;
+
+  return {
+    maquette: m,
+    elements,
+    students: new Set(students.map((s) => s.student_number)),
+    enrolled: await enrolmentsOf(input, assessments, numbers),
+    fallbackCodes: new Set([
+      ...stored.map((c) => c.code),
+      ...Object.keys(input.ctx.config.resultCodes),
+    ]),
+  };
+}
+
+/** The Barème typed beside a note when it disagrees with the assessment's scale. */
+function disagreeingScale(
+  student: MaquetteStudent,
+  element: Element,
+  scale: number,
+): MaquetteColumn | null {
+  const column = element.columns.find((c) => c.type === SCALE);
+  const typed = column ? valueOf(student, column) : '';
+  const read = /^\d+(?:[.,]\d+)?$/.test(typed) ? Number(typed.replace(',', '.')) : Number.NaN;
+  return column && typed !== '' && !(Math.abs(read - scale) < 1e-9) ? column : null;
+}
+
+/** The grade of a Note cell, checked against the Barème beside it and the assessment's scale. */
+function readGrade(
+  student: MaquetteStudent,
+  element: Element,
+  a: AssessmentRow,
+  column: MaquetteColumn,
+  errors: ErrorList,
+): GradeWrite | null {
+  const row = student.lineIndex + 1;
+  const scale = Number(a.scale);
+  const wrongScale = disagreeingScale(student, element, scale);
+  if (wrongScale) {
+    const typedScale = valueOf(student, wrongScale);
+    const expected = String(scale).replace('.', ',');
+    errors.add(
+      row,
+      label(wrongScale),
+      'SCALE_MISMATCH',
+      typedScale,
+      `(barème de la maquette\u00a0: ${typedScale} ; ` +
+        `barème de l'épreuve ${a.code}\u00a0: ${expected}.)`,
+    );
+    return null;
+  }
+
+  const typed = valueOf(student, column);
+  const parsed = parseGrade({ raw: typed }, { scale });
+  if (!parsed.ok) {
+    errors.add(row, label(column), parsed.code, typed, parsed.detail);
+    return null;
+  }
+  return {
+    assessmentId: a.id,
+    studentNumber: student.studentNumber,
+    ...gradeToStorage(parsed.grade),
+    afterLift: a.state === 'L',
+  };
+}
+
+/** A Résultat code, checked against the maquette's own lists (without any, the known codes). */
+function readResult(
+  plan: Plan,
+  student: MaquetteStudent,
+  a: AssessmentRow,
+  column: MaquetteColumn,
+  errors: ErrorList,
+): ResultWrite | null {
+  const typed = valueOf(student, column);
+  const listed = plan.maquette.resultCodeLists.flat().length > 0;
+  const allowed = listed
+    ? isAllowedValue(plan.maquette, column, typed)
+    : plan.fallbackCodes.has(typed);
+  if (!allowed) {
+    const where = listed
+      ? 'ne figure dans aucune liste XX-APO_TYP_RES-XX de la maquette'
+      : 'ne figure pas parmi les codes résultat de l’établissement';
+    const detail = `(« ${typed} » ${where}.)`;
+    errors.add(student.lineIndex + 1, label(column), 'RESULT_CODE_UNKNOWN', typed, detail);
+    return null;
+  }
+  return {
+    assessmentId: a.id,
+    studentNumber: student.studentNumber,
+    result: typed,
+    afterLift: a.state === 'L',
+  };
+}
+
+/** Reads the filled cells of one element on a student line into `writes`. */
+function readElement(
+  plan: Plan,
+  student: MaquetteStudent,
+  { element, target }: Plan['elements'][number],
+  errors: ErrorList,
+  writes: Writes,
+): void {
+  const row = student.lineIndex + 1;
+  const cells = filledCells(student, element);
+  if ('code' in target) {
+    cells.forEach((c) =>
+      errors.add(row, label(c), target.code, valueOf(student, c), target.detail),
+    );
+    return;
+  }
+  const a = target.assessment;
+  const [first] = cells;
+  if (first && !plan.enrolled.has(`${a.object_id}|${a.year}|${student.studentNumber}`)) {
+    errors.add(row, label(first), 'STUDENT_NOT_ENROLLED', element.objectCode);
+    return;
+  }
+
+  for (const column of cells) {
+    if (column.type === NOTE) {
+      const grade = readGrade(student, element, a, column, errors);
+      writes.grades.push(...(grade ? [grade] : []));
+    } else if (column.type === RESULT) {
+      const result = readResult(plan, student, a, column, errors);
+      writes.results.push(...(result ? [result] : []));
+    } else {
+      errors.note(row, label(column), 'MAQUETTE_COLUMN_IGNORED', valueOf(student, column));
+    }
+  }
+}
+
+/** A student line's values, or null when it has none (a blank line is never written). */
+function readStudent(plan: Plan, student: MaquetteStudent, errors: ErrorList): Writes | null {
+  const filled = plan.elements.filter(({ element }) => filledCells(student, element).length > 0);
+  if (filled.length === 0) {
+    return null;
+  }
+
+  const writes: Writes = { grades: [], results: [] };
+  if (!plan.students.has(student.studentNumber)) {
+    errors.add(student.lineIndex + 1, STUDENT_COLUMN, 'STUDENT_UNKNOWN', student.studentNumber);
+    return writes;
+  }
+  filled.forEach((planned) => readElement(plan, student, planned, errors, writes));
+  return writes;
+}
+
+/** Results already stored as they are: rewriting them would touch updated_at for nothing. */
+async function changedResults(input: ChannelInput, results: ResultWrite[]): Promise<ResultWrite[]> {
+  if (results.length === 0) {
+    return [];
+  }
+  const stored = (await input
+    .trx('grade')
+    .whereIn('assessment_id', [...new Set(results.map((r) => r.assessmentId))])
+    .whereRaw('student_number = any(?::text[])', [results.map((r) => r.studentNumber)])
+    .whereNotNull('result')
+    .select('assessment_id', 'student_number', 'result')) as Array<{
+    assessment_id: number;
+    student_number: string;
+    result: string;
+  }>;
+  const same = new Set(stored.map((g) => `${g.assessment_id}|${g.student_number}|${g.result}`));
+  return results.filter((r) => !same.has(`${r.assessmentId}|${r.studentNumber}|${r.result}`));
+}
+
+/** Imports the grades and jury results typed into an Apogée maquette dropped in notes/. */
+export async function importMaquetteGrades(
+  input: ChannelInput,
+  maquette: Maquette,
+): Promise<ChannelResult> {
+  const errors = new ErrorList();
+  const read = maquette.students.length;
+  const elements = elementsOf(maquette, maquetteYear(maquette, input.ctx.config.defaultYear));
+  const planned = targetsOf(elements, await assessmentsOf(input, elements));
+  if (refuseUnderAnonymity(maquette, planned, errors)) {
+    return {
+      ...settle(input, read, 0, errors, true, 'note'),
+      summary:
+        'Maquette refusée : elle porte des notes ou des résultats d’une épreuve sous anonymat ' +
+        'validé ; rien n’a été enregistré. Saisissez ces notes par numéro anonyme.',
+    };
+  }
+
+  const plan = await planOf(input, maquette, planned);
+  const writes: Writes = { grades: [], results: [] };
+  let kept = 0;
+  for (const student of maquette.students) {
+    const before = errors.errorCount;
+    const line = readStudent(plan, student, errors);
+    // A line with an error keeps none of its values, even where the channel accepts valid rows.
+    if (line && errors.errorCount === before && line.grades.length + line.results.length > 0) {
+      writes.grades.push(...line.grades);
+      writes.results.push(...line.results);
+      kept += 1;
+    }
+  }
+  if (kept === 0 && errors.errorCount === 0) {
+    errors.add(
+      null,
+      null,
+      'FILE_NO_DATA',
+      undefined,
+      '(maquette Apogée sans note ni résultat saisi\u00a0: pour importer ses étudiants et leurs ' +
+        'inscriptions, déposez-la dans le dossier referentiel.)',
+    );
+  }
+
+  const result = settle(input, read, kept, errors, false, 'ligne');
+  if (result.status === 'rejected') {
+    return result;
+  }
+  await writeGrades(input.trx, writes.grades, 'fichier', input.intakeId, 'service');
+  await writeResults(
+    input.trx,
+    await changedResults(input, writes.results),
+    input.intakeId,
+    'service',
+  );
+  result.summary +=
+    ` ${writes.grades.length} note(s) et ${writes.results.length} résultat(s) lus ;` +
+    ' les cellules vides sont laissées telles quelles.';
+  return result;
+}

@@ -1,0 +1,435 @@
+// Grades and jury results typed into the real Apogée maquette sample (ISO-8859-1, CRLF) and
+// dropped in notes/: the channel applied inside a transaction, on PGlite (and Postgres when set),
+// against a CTN whose five elements stand in every anonymity state: 7WGA4 validated (V), 7WGB4
+// lifted (L), 7WGC4 posed (P), 7WGD4 without anonymity (barème 10), 7WGE4 with no assessment.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { importMaquetteGrades } from '../../src/channels/maquette-grades.js';
+import type { ChannelResult } from '../../src/channels/types.js';
+import { loadConfig } from '../../src/config/config.js';
+import { parseMaquette } from '../../src/readers/apogee-maquette.js';
+import { lift, pose, validate } from '../../src/services/anonymity.js';
+import { createContext, type AppContext } from '../../src/services/context.js';
+import {
+  addCtn,
+  addModality,
+  addPeriod,
+  addRule,
+  addTemplate,
+  addUser,
+  grant,
+} from '../../src/services/setup.js';
+import { createTestDatabase, DATABASE_TARGETS, type TestDatabase } from '../support/postgres.js';
+import { drop, intake } from './channels-world.js';
+
+const SAMPLE = readFileSync(new URL('../fixtures/apogee-maquette-7W29.txt', import.meta.url));
+const PARSED = parseMaquette(SAMPLE);
+const YEAR = 2026;
+/** Known to the referential, enrolled in 7WGA4 only. */
+const OUTSIDER = '12340000';
+
+/** Values typed into a line: column code (apoL_c0001…) → text. */
+type Typed = Record<string, string>;
+
+/**
+ * The sample with values typed as a person would in its fields, by student number; a student the
+ * sample does not hold gets a line of their own after the last one (in ascending number, the order
+ * of the object's keys). Bytes stay ISO-8859-1 and CRLF.
+ */
+function typed(byStudent: Record<string, Typed>): Buffer {
+  const lines = SAMPLE.toString('latin1').split('\r\n');
+  const column = (code: string): number =>
+    PARSED.columns.find((c) => c.code === code)?.index ?? Number.NaN;
+  const fill = (fields: string[], values: Typed, shift: number): string => {
+    for (const [code, value] of Object.entries(values)) {
+      const at = column(code) - shift;
+      while (fields.length <= at) {
+        fields.push('');
+      }
+      fields[at] = value;
+    }
+    return fields.join('\t');
+  };
+
+  const added: string[] = [];
+  for (const [number, values] of Object.entries(byStudent)) {
+    const student = PARSED.students.find((s) => s.studentNumber === number);
+    if (student) {
+      const line = lines[student.lineIndex] ?? '';
+      lines[student.lineIndex] = fill(line.split('\t'), values, student.namesMerged ? 1 : 0);
+    } else {
+      added.push(
+        fill([number, 'AAA BBB', ' 01/01/2007', ...Array<string>(20).fill('')], values, 1),
+      );
+    }
+  }
+  // The file ends with CRLF: the last split piece is empty, new lines go before it.
+  lines.splice(lines.length - 1, 0, ...added);
+  return Buffer.from(lines.join('\r\n'), 'latin1');
+}
+
+/** One grade row as compared in the tests. */
+interface Stored {
+  code: string;
+  student_number: string;
+  value: string | null;
+  absence: string | null;
+  result: string | null;
+  source: string;
+  changed_after_lift: boolean;
+  intake_id: string;
+  updated_at: string;
+}
+
+describe.each(DATABASE_TARGETS)(
+  'an Apogée maquette with grades, dropped in notes/, on $name',
+  (target) => {
+    let database: TestDatabase | null = null;
+    let home: string;
+    let ctx: AppContext;
+    let serial = 0;
+
+    /** Applies the maquette through the channel in one transaction, committed even when refused. */
+    async function apply(bytes: Buffer): Promise<ChannelResult> {
+      const maquette = parseMaquette(bytes);
+      serial += 1;
+      // A distinct intake per call, so that the same bytes can be applied twice.
+      const sha256 = createHash('sha256').update(bytes).update(String(serial)).digest('hex');
+      // Committing a refusal too proves the channel itself writes nothing before it refuses.
+      return ctx.db.transaction(async (trx) => {
+        const [row] = (await trx('intake_file')
+          .insert({
+            sha256,
+            ctn: 'IUT',
+            channel: 'notes',
+            file_name: 'maquette-notes.txt',
+            size: bytes.length,
+          })
+          .returning('id')) as Array<{ id: number | string }>;
+        return importMaquetteGrades(
+          {
+            ctx,
+            trx,
+            ctn: 'IUT',
+            channel: 'notes',
+            fileName: 'maquette-notes.txt',
+            sha256,
+            bytes,
+            input: { kind: 'maquette', maquette },
+            intakeId: Number(row?.id),
+          },
+          maquette,
+        );
+      });
+    }
+
+    /** Every grade row with the code of its object, in a stable order. */
+    async function grades(): Promise<Stored[]> {
+      const rows = (await ctx
+        .db('grade as g')
+        .join('assessment as a', 'a.id', 'g.assessment_id')
+        .join('teaching_object as o', 'o.id', 'a.object_id')
+        .orderBy(['o.code', 'g.student_number'])
+        .select(
+          'o.code',
+          'g.student_number',
+          'g.value',
+          'g.absence',
+          'g.result',
+          'g.source',
+          'g.changed_after_lift',
+          'g.intake_id',
+          'g.updated_at',
+        )) as Array<Stored & { intake_id: number | string; updated_at: Date | string }>;
+      return rows.map((r) => ({
+        ...r,
+        intake_id: String(r.intake_id),
+        updated_at: new Date(r.updated_at).toISOString(),
+      }));
+    }
+
+    /** What a person checks in the grade table: object, student, value or absence, result. */
+    async function values(code?: string): Promise<Array<string>> {
+      return (await grades())
+        .filter((g) => code === undefined || g.code === code)
+        .map((g) =>
+          [g.code, g.student_number, g.value ?? g.absence ?? '-', g.result ?? '-'].join(' '),
+        );
+    }
+
+    function listed(result: ChannelResult): Array<Record<string, unknown>> {
+      return result.errors.map(({ row, column, value, code }) => ({ row, column, value, code }));
+    }
+
+    beforeAll(async () => {
+      database = target.postgres ? await createTestDatabase('maquette_grades') : null;
+      home = await mkdtemp(path.join(os.tmpdir(), 'anonymat-maquette-grades-'));
+      const config = loadConfig(process.env, {
+        home,
+        databaseUrl: database?.url ?? null,
+        redisUrl: null,
+        stableMs: 0,
+      });
+      ctx = await createContext(config, pino({ level: 'silent' }));
+      await addUser(ctx, 'admin', 'admin', 'Administrateur', true);
+      await addCtn(ctx, 'admin', 'IUT', 'IUT MMI');
+      await addUser(ctx, 'admin', 'gest-IUT', 'Gestionnaire anonymat IUT', false);
+      await grant(ctx, 'admin', 'gest-IUT', 'IUT', 'manager');
+
+      await drop(ctx, 'IUT', 'referentiel', 'apogee-maquette-7W29.txt', SAMPLE);
+      const outsider =
+        'COD_ETU;LIB_NOM_PAT_IND;LIB_PR1_IND;DATE_NAI_IND;COD_ETP;COD_VRS_VET;COD_ANU;COD_ELP;LIB_ELP\r\n' +
+        `${OUTSIDER};DURAND;Léa;02/03/2006;7W29;4;${YEAR};7WGA4;Comprend stratégie com S4\r\n`;
+      await drop(ctx, 'IUT', 'referentiel', 'inscription-tardive.csv', outsider);
+      for (const name of ['apogee-maquette-7W29.txt', 'inscription-tardive.csv']) {
+        const receipt = await intake(ctx, 'IUT', name);
+        if (receipt.status !== 'imported') {
+          throw new Error(`${name} not imported: ${JSON.stringify(receipt.errors)}`);
+        }
+      }
+
+      await addPeriod(ctx, 'gest-IUT', { ctn: 'IUT', year: YEAR, code: 'S4', label: 'Semestre 4' });
+      for (const [objectCode, scale] of [
+        ['7WGA4', 20],
+        ['7WGB4', 20],
+        ['7WGC4', 20],
+        ['7WGD4', 10],
+      ] as const) {
+        await addModality(ctx, 'gest-IUT', {
+          ctn: 'IUT',
+          year: YEAR,
+          period: 'S4',
+          objectCode,
+          session: 1,
+          stage: 'admission',
+          scale,
+        });
+      }
+      await addRule(ctx, 'gest-IUT', {
+        ctn: 'IUT',
+        code: 'SEQ5',
+        kind: 'sequential',
+        width: 5,
+        prefix: '',
+        check: 'damm',
+        start: 1,
+      });
+      for (const objectCode of ['7WGA4', '7WGB4', '7WGC4']) {
+        await addTemplate(ctx, 'gest-IUT', {
+          ctn: 'IUT',
+          year: YEAR,
+          code: `T-${objectCode}`,
+          label: objectCode,
+          period: 'S4',
+          rule: 'SEQ5',
+          attribution: 'per_template',
+          autoNewcomers: false,
+          assessments: [{ objectCode, session: 1, stage: 'admission' }],
+        });
+        await pose(ctx, 'gest-IUT', { ctn: 'IUT', year: YEAR, code: `T-${objectCode}` });
+      }
+      for (const code of ['T-7WGA4', 'T-7WGB4']) {
+        await validate(ctx, 'gest-IUT', { ctn: 'IUT', year: YEAR, code });
+      }
+      await lift(ctx, 'gest-IUT', { ctn: 'IUT', year: YEAR, code: 'T-7WGB4' });
+    });
+
+    afterAll(async () => {
+      await ctx?.db.destroy();
+      await rm(home, { recursive: true, force: true });
+      await database?.drop();
+    });
+
+    // 7WGC4 (P, barème 20): N apoL_c0009, B apoL_c0010, R apoL_c0012.
+    // 7WGD4 (no anonymity, barème 10): N apoL_c0013, B apoL_c0014, J apoL_c0015, R apoL_c0016.
+    const filled = typed({
+      '58310472': { apoL_c0009: '12,5', apoL_c0010: '20', apoL_c0012: 'ADM', apoL_c0013: '7,25' },
+      '91736205': { apoL_c0009: '0', apoL_c0013: 'ABJ', apoL_c0014: '10', apoL_c0016: 'AJ' },
+      '24681953': { apoL_c0009: '20', apoL_c0013: '' },
+      '73045186': { apoL_c0012: 'VAL' },
+    });
+
+    it('imports the values typed into the real sample exactly, leaving blank cells unwritten', async () => {
+      const before = await grades();
+
+      const result = await apply(filled);
+
+      expect(filled.includes('\r\n')).toBe(true);
+      expect(parseMaquette(filled).encoding).toBe('latin1');
+      expect(before).toEqual([]);
+      expect(result.status).toBe('imported');
+      expect(result.errors).toEqual([]);
+      expect(result.rows).toEqual({ read: 25, imported: 4, rejected: 0 });
+      expect(await values()).toEqual([
+        '7WGC4 24681953 20.00 -',
+        '7WGC4 58310472 12.50 ADM',
+        '7WGC4 73045186 - VAL',
+        '7WGC4 91736205 0.00 -',
+        '7WGD4 58310472 7.25 -',
+        '7WGD4 91736205 ABJ AJ',
+      ]);
+      const rows = await grades();
+      expect(rows.every((g) => !g.changed_after_lift)).toBe(true);
+      expect(
+        rows.filter((g) => g.value !== null || g.absence !== null).map((g) => g.source),
+      ).toEqual(Array(5).fill('fichier'));
+    });
+
+    it('rewrites nothing when the same values are dropped again', async () => {
+      const before = await grades();
+
+      const result = await apply(filled);
+
+      expect(result.status).toBe('imported');
+      expect(await grades()).toEqual(before);
+    });
+
+    it('flags what it writes on a lifted assessment (L) for the after-lift report', async () => {
+      // 7WGB4 (L): N apoL_c0005, R apoL_c0008.
+      const result = await apply(typed({ '16492738': { apoL_c0005: '15', apoL_c0008: 'ADM' } }));
+
+      expect(result.status).toBe('imported');
+      const rows = (await grades()).filter((g) => g.code === '7WGB4');
+      expect(rows.map((g) => [g.student_number, g.value, g.result, g.changed_after_lift])).toEqual([
+        ['16492738', '15.00', 'ADM', true],
+      ]);
+    });
+
+    it('refuses whole, writing nothing, a maquette filling an assessment under anonymity (V)', async () => {
+      const before = await grades();
+      // A valid grade of 7WGD4 beside a grade and a result of 7WGA4 (V): nothing may be kept.
+      const bytes = typed({
+        '85260319': { apoL_c0013: '9' },
+        '39174520': { apoL_c0001: '14' },
+        '60823194': { apoL_c0004: 'ADM' },
+      });
+
+      const result = await apply(bytes);
+
+      expect(result.status).toBe('rejected');
+      expect(listed(result)).toEqual([
+        {
+          row: null,
+          column: 'Note 7WGA4 (apoL_c0001)',
+          value: undefined,
+          code: 'IDENTITY_UNDER_ANONYMITY',
+        },
+      ]);
+      expect(result.errors[0]?.message).toContain(
+        'une maquette Apogée nomme les étudiants, elle ne peut porter ni note ni résultat',
+      );
+      expect(await grades()).toEqual(before);
+    });
+
+    it('lists a grade off the barème and one with three decimals on their line, writing nothing', async () => {
+      const before = await grades();
+      const bytes = typed({
+        '85260319': { apoL_c0009: '21' },
+        '39174520': { apoL_c0009: '12,345' },
+        '60823194': { apoL_c0009: '11' },
+      });
+
+      const result = await apply(bytes);
+
+      expect(result.status).toBe('rejected');
+      expect(listed(result)).toEqual([
+        { row: 57, column: 'Note 7WGC4 (apoL_c0009)', value: '21', code: 'GRADE_OUT_OF_RANGE' },
+        { row: 58, column: 'Note 7WGC4 (apoL_c0009)', value: '12,345', code: 'GRADE_TOO_PRECISE' },
+      ]);
+      expect(result.rows).toEqual({ read: 25, imported: 0, rejected: 2 });
+      expect(await grades()).toEqual(before);
+    });
+
+    it('refuses a result code none of the maquette’s own lists holds', async () => {
+      const before = await grades();
+
+      const result = await apply(typed({ '85260319': { apoL_c0012: 'PASSE' } }));
+
+      expect(result.status).toBe('rejected');
+      expect(listed(result)).toEqual([
+        {
+          row: 57,
+          column: 'Résultat 7WGC4 (apoL_c0012)',
+          value: 'PASSE',
+          code: 'RESULT_CODE_UNKNOWN',
+        },
+      ]);
+      expect(result.errors[0]?.message).toBe(
+        'Code résultat inconnu pour cet établissement. ' +
+          '(« PASSE » ne figure dans aucune liste XX-APO_TYP_RES-XX de la maquette.)',
+      );
+      expect(await grades()).toEqual(before);
+    });
+
+    it('refuses a barème that differs from the assessment’s, naming both', async () => {
+      const result = await apply(typed({ '85260319': { apoL_c0013: '8', apoL_c0014: '20' } }));
+
+      expect(result.status).toBe('rejected');
+      expect(listed(result)).toEqual([
+        { row: 57, column: 'Barème 7WGD4 (apoL_c0014)', value: '20', code: 'SCALE_MISMATCH' },
+      ]);
+      expect(result.errors[0]?.message).toContain(
+        "(barème de la maquette\u00a0: 20 ; barème de l'épreuve 7WGD4\u00a0: 10.)",
+      );
+    });
+
+    it('names the element without assessment, the unknown student and the one not enrolled', async () => {
+      const before = await grades();
+      const bytes = typed({
+        '58310472': { apoL_c0017: '11' },
+        '99999999': { apoL_c0013: '5' },
+        [OUTSIDER]: { apoL_c0013: '6' },
+      });
+
+      const result = await apply(bytes);
+
+      expect(result.status).toBe('rejected');
+      expect(listed(result)).toEqual([
+        { row: 52, column: 'Note 7WGE4 (apoL_c0017)', value: '11', code: 'ASSESSMENT_UNKNOWN' },
+        {
+          row: 77,
+          column: 'Note 7WGD4 (apoL_c0013)',
+          value: '7WGD4',
+          code: 'STUDENT_NOT_ENROLLED',
+        },
+        { row: 78, column: 'Numéro (apoL_a01_code)', value: '99999999', code: 'STUDENT_UNKNOWN' },
+      ]);
+      expect(result.errors[0]?.message).toContain(
+        '(7WGE4, session 1, année 2026\u00a0: aucune épreuve de ce CTN)',
+      );
+      expect(await grades()).toEqual(before);
+    });
+
+    it('imports the grade beside jury points, listing the points as not kept', async () => {
+      const result = await apply(typed({ '47591863': { apoL_c0013: '6,5', apoL_c0015: '0,5' } }));
+
+      expect(result.status).toBe('imported');
+      expect(listed(result)).toEqual([
+        {
+          row: 60,
+          column: 'Pts Jury 7WGD4 (apoL_c0015)',
+          value: '0,5',
+          code: 'MAQUETTE_COLUMN_IGNORED',
+        },
+      ]);
+      expect(await values('7WGD4')).toContain('7WGD4 47591863 6.50 -');
+    });
+
+    it('refuses the maquette with nothing typed, pointing to the referentiel folder', async () => {
+      const result = await apply(SAMPLE);
+
+      expect(result.status).toBe('rejected');
+      expect(listed(result)).toEqual([
+        { row: null, column: null, value: undefined, code: 'FILE_NO_DATA' },
+      ]);
+      expect(result.errors[0]?.message).toContain('déposez-la dans le dossier referentiel');
+    });
+  },
+);
