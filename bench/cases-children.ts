@@ -1,12 +1,14 @@
 // Cases that need their own processes: memory peaks and time per row of CSV imports of growing
-// size (4 and 7), and 1 vs 4 BullMQ workers on one Postgres and Redis (8).
+// size (4 and 7), 1 vs 4 BullMQ workers on one Postgres and Redis (8), and the memory of reading a
+// grade file as the intake does, CSV and .xlsx, at two sizes (issue 4).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runOnce } from '../src/intake/runner.js';
 import { BullQueue, redisConnection } from '../src/jobs/queue.js';
-import { gradeCsv, gradeLines } from './data.js';
+import { gradeCsv, gradeLines, gradeXlsx } from './data.js';
 import { median, resetGrades, result, timed, type CaseResult } from './measure.js';
 import { CTN, REDIS_URL, type World } from './world.js';
 
@@ -166,4 +168,122 @@ export async function scaleOutCase(
       `${size.files} files × ${size.rows} rows, ms; results ${same ? 'identical' : 'DIFFERENT'}`,
     ),
   };
+}
+
+/** What a reading child prints. */
+interface ReadRun {
+  ms: number;
+  peakMb: number;
+  baselineMb: number;
+  rows: number;
+}
+
+async function readInChild(how: 'stream' | 'whole', file: string): Promise<ReadRun> {
+  const child = spawnChild(['read', how, file]);
+  const line = await firstLine(child);
+  await new Promise((resolve) => child.once('exit', resolve));
+  return JSON.parse(line) as ReadRun;
+}
+
+/** The highest peak and the median time of `reps` reads, each in a fresh child. */
+async function readRuns(
+  how: 'stream' | 'whole',
+  file: string,
+  reps: number,
+): Promise<{ peak: number; ms: number; baseline: number; rows: number }> {
+  const runs: ReadRun[] = [];
+  for (let rep = 0; rep < reps; rep += 1) {
+    runs.push(await readInChild(how, file));
+  }
+  return {
+    peak: Math.max(...runs.map((r) => r.peakMb)),
+    ms: median(runs.map((r) => r.ms)),
+    baseline: Math.max(...runs.map((r) => r.baselineMb)),
+    rows: runs[0]?.rows ?? 0,
+  };
+}
+
+/**
+ * Reading memory (issue 4): peak RSS of a child that only reads a grade file of `small` then `big`
+ * rows as notes/ reads it (CSV through csvRows, .xlsx through xlsxSource), and of readWorkbook on
+ * the same .xlsx for comparison. No database: the files hold any 8-digit numbers.
+ */
+export async function readMemoryCases(
+  sizes: { small: number; big: number },
+  reps: number,
+): Promise<Record<string, CaseResult>> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'anonymat-readmem-'));
+  try {
+    const files: Record<string, { csv: string; xlsx: string }> = {};
+    /** File sizes in MB: the intake holds a file's bytes while it is read. */
+    const megabytes: Record<string, { csv: string; xlsx: string }> = {};
+    for (const size of [sizes.small, sizes.big]) {
+      const numbers = Array.from({ length: size }, (_, i) => String(10_000_000 + i));
+      const lines = gradeLines(numbers, size, size);
+      const csvBytes = gradeCsv(lines);
+      const xlsxBytes = await gradeXlsx(lines);
+      files[size] = {
+        csv: path.join(dir, `notes-${size}.csv`),
+        xlsx: path.join(dir, `notes-${size}.xlsx`),
+      };
+      megabytes[size] = {
+        csv: (csvBytes.length / 1024 / 1024).toFixed(1),
+        xlsx: (xlsxBytes.length / 1024 / 1024).toFixed(1),
+      };
+      await writeFile(files[size].csv, csvBytes);
+      await writeFile(files[size].xlsx, xlsxBytes);
+    }
+    const at = (size: number): { csv: string; xlsx: string } => files[size]!;
+
+    const csv = [
+      await readRuns('stream', at(sizes.small).csv, reps),
+      await readRuns('stream', at(sizes.big).csv, reps),
+    ];
+    const xlsx = [
+      await readRuns('stream', at(sizes.small).xlsx, reps),
+      await readRuns('stream', at(sizes.big).xlsx, reps),
+    ];
+    const whole = [
+      await readRuns('whole', at(sizes.small).xlsx, reps),
+      await readRuns('whole', at(sizes.big).xlsx, reps),
+    ];
+    // csvRows hands over the header row too; the workbook readers give the rows under it.
+    for (const [runs, what, header] of [
+      [csv, 'CSV', 1],
+      [xlsx, 'xlsx streamed', 0],
+      [whole, 'xlsx read whole', 0],
+    ] as const) {
+      if (runs[0]?.rows !== sizes.small + header || runs[1]?.rows !== sizes.big + header) {
+        throw new Error(`${what}: ${runs.map((r) => r.rows).join(', ')} rows read`);
+      }
+    }
+    const [small, big] = [sizes.small, sizes.big].map((n) => n.toLocaleString('en'));
+    const rest = (runs: Array<{ baseline: number }>, format: 'csv' | 'xlsx'): string =>
+      `child at rest ${Math.max(...runs.map((r) => r.baseline)).toFixed(0)} MB, files ` +
+      `${megabytes[sizes.small]?.[format]} and ${megabytes[sizes.big]?.[format]} MB`;
+    return {
+      'read-memory-flat-csv': result(
+        csv[1]!.peak,
+        csv[0]!.peak,
+        1.2,
+        `peak RSS MB reading ${big} vs ${small} CSV rows (csvRows; ${rest(csv, 'csv')})`,
+      ),
+      'read-memory-flat-xlsx': result(
+        xlsx[1]!.peak,
+        xlsx[0]!.peak,
+        1.2,
+        `peak RSS MB reading ${big} vs ${small} xlsx rows (xlsxSource; readWorkbook: ` +
+          `${whole[1]!.peak.toFixed(0)} vs ${whole[0]!.peak.toFixed(0)} MB; ${rest(xlsx, 'xlsx')})`,
+      ),
+      'read-time-xlsx-stream': result(
+        xlsx[1]!.ms,
+        whole[1]!.ms,
+        1.5,
+        `ms reading ${big} xlsx rows, xlsxSource vs readWorkbook (${small} rows: ` +
+          `${xlsx[0]!.ms.toFixed(0)} vs ${whole[0]!.ms.toFixed(0)} ms)`,
+      ),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -4,7 +4,7 @@
 // server) and, for the scale-out case, Redis (REDIS_URL, default the local server).
 import { labelsCase, poseCase } from './cases-other.js';
 import { csvCase, pgliteCases, workbookCases, type Plan } from './cases-import.js';
-import { linearAndMemoryCases, scaleOutCase } from './cases-children.js';
+import { linearAndMemoryCases, readMemoryCases, scaleOutCase } from './cases-children.js';
 import type { CaseResult } from './measure.js';
 import { buildWorld, type World } from './world.js';
 
@@ -77,6 +77,11 @@ async function main(): Promise<void> {
   // Labels need no database: they run first, and alone with --only=labels.
   if (wanted('labels')) {
     await runStep(cases, 'labels', () => labelsCase(quick ? 5_000 : 20_000, plan.reps));
+  }
+  // Reading a file needs no database either.
+  if (wanted('readmem')) {
+    const readSizes = quick ? { small: 20_000, big: 100_000 } : { small: 100_000, big: 1_000_000 };
+    await runStep(cases, 'readmem', () => readMemoryCases(readSizes, quick ? 1 : 2));
   }
 
   const needWorld = ['import', 'csv', 'pose', 'linear', 'scaleout', 'pglite'].some(wanted);

@@ -2,8 +2,11 @@
 // of the outbox to PNG for a person to look at (first pages, side by side), and reads back the
 // barcodes of the label sheets from the rendered pixels: each must be a number of the database,
 // equal to the number printed on the same label, in number order. Needs poppler-utils.
+// Every workbook of the outbox is printed too, through LibreOffice headless (PDF, then PNG), and
+// checked page by page (A4, orientation, header row repeated with all its columns, no "###"), and
+// cell by cell for text that would be cut off. Without soffice the workbooks are skipped, saying so.
 // `npm run render -- --bench 20000` times label sheets without barcode, with Code 128, DataMatrix.
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 import { loadConfig } from '../src/config/config.js';
@@ -21,18 +24,31 @@ import {
   readPng,
   renderPdfFile,
 } from '../test/outputs/render-helpers.js';
+import {
+  checkPrintedSheets,
+  hasSoffice,
+  sheetPrints,
+  sheetsToPdf,
+} from '../test/outputs/render-sheets.js';
+import { layoutFindings } from '../test/outputs/xlsx-layout.js';
 
 function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
   return at >= 0 ? (process.argv[at + 1] ?? fallback) : fallback;
 }
 
-function pdfsUnder(dir: string): string[] {
+/** Files of the outbox ending with `extension`, spreadsheet lock files (~$x.xlsx) left out. */
+function filesUnder(dir: string, extension: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.pdf'))
+    .filter((f) => f.endsWith(extension) && !path.basename(f).startsWith('~$'))
     .map((f) => path.join(dir, f))
     .filter((f) => statSync(f).isFile())
     .sort();
+}
+
+/** "IUT_etiquettes_etiquettes-MMI-S4": the outbox path of a file as one name. */
+function flatName(outbox: string, file: string): string {
+  return path.relative(outbox, file).replace(/[/\\]/g, '_');
 }
 
 /** Every number the database knows for any year: given or spare. */
@@ -54,7 +70,8 @@ function checkLabels(file: string, known: Set<string>, pages: number, dpi: numbe
   let previous: string | null = null;
 
   for (let page = 1; page <= pages; page += 1) {
-    const [png] = renderPdfFile(file, dpi, out, `decode-${page}`, { first: page, last: page });
+    const prefix = `${path.basename(file, '.pdf')}-decode-${page}`;
+    const [png] = renderPdfFile(file, dpi, out, prefix, { first: page, last: page });
     const decoded = decodeLabelPage(readPng(png ?? ''), grid, dpi).filter((t) => t !== null);
     const printed = pageText(file, page)
       .split(/\s+/)
@@ -130,8 +147,9 @@ async function main(): Promise<void> {
   const known = await knownNumbers(home);
   let failed = false;
 
-  for (const file of pdfsUnder(path.join(home, 'outbox'))) {
-    const name = path.relative(path.join(home, 'outbox'), file).replace(/[/\\]/g, '_').slice(0, -4);
+  const outbox = path.join(home, 'outbox');
+  for (const file of filesUnder(outbox, '.pdf')) {
+    const name = flatName(outbox, file).slice(0, -4);
     const total = pageCount(file);
     const preview = renderPdfFile(file, 60, out, name, { first: 1, last: Math.min(3, total) });
     montage(preview, path.join(out, `${name}.apercu.png`));
@@ -145,7 +163,69 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`${line}\n`);
   }
+  failed = (await renderWorkbooks(outbox, out)) || failed;
   process.exitCode = failed ? 1 : 0;
+}
+
+/** Size over which a workbook gets a LibreOffice run of its own, in bytes. */
+const LARGE_WORKBOOK = 300_000;
+
+/** Prints every workbook through LibreOffice and checks it; true when something is wrong. */
+async function renderWorkbooks(outbox: string, out: string): Promise<boolean> {
+  const books = filesUnder(outbox, '.xlsx').map((file) => ({ file, name: flatName(outbox, file) }));
+  if (!hasSoffice()) {
+    process.stdout.write(
+      `soffice not found: ${books.length} workbook(s) not rendered. Install LibreOffice ` +
+        '(apt-get install -y --no-install-recommends libreoffice-calc-nogui) to render them.\n',
+    );
+    return false;
+  }
+
+  // Small workbooks in one LibreOffice run; each large one (a PV individuel of thousands of pages
+  // takes LibreOffice minutes) in a run of its own, so that one slow file delays only itself.
+  const large = (f: string): boolean => statSync(f).size > LARGE_WORKBOOK;
+  const pdfs = sheetsToPdf(
+    books.filter((b) => !large(b.file)),
+    out,
+  );
+  for (const book of books.filter((b) => large(b.file))) {
+    const started = performance.now();
+    sheetsToPdf([book], out, 3_600_000).forEach((pdf, name) => pdfs.set(name, pdf));
+    const seconds = Math.round((performance.now() - started) / 1000);
+    process.stdout.write(`${book.name}: converted by LibreOffice in ${seconds} s\n`);
+  }
+  let failed = false;
+  for (const { file, name } of books) {
+    const bytes = readFileSync(file);
+    const cut = await layoutFindings(bytes);
+    const pdf = pdfs.get(name);
+    if (!pdf) {
+      process.stdout.write(`${name}: LibreOffice could not convert it\n`);
+      failed = true;
+      continue;
+    }
+
+    const printed = checkPrintedSheets(pdf, await sheetPrints(bytes));
+    const pages = [1, 2, 3, printed.pages].filter(
+      (p, k, all) => p <= printed.pages && all.indexOf(p) === k,
+    );
+    const preview = pages.flatMap((p) =>
+      renderPdfFile(pdf, 60, out, `${name}-${p}`, { first: p, last: p }),
+    );
+    montage(preview, path.join(out, `${name}.apercu.png`));
+
+    const sheets = [...printed.perSheet].map(([sheet, n]) => `${sheet} ${n}`).join(', ');
+    const problems = [
+      ...printed.problems,
+      ...cut.map((c) => `${c.sheet}!${c.cell} ${c.problem} « ${c.text.slice(0, 40)} »`),
+    ];
+    process.stdout.write(
+      `${name}: ${printed.pages} page(s) (${sheets}), preview ${name}.apercu.png · ` +
+        `${problems.length === 0 ? 'A4, headers, widths ok' : problems.slice(0, 8).join(' ; ')}\n`,
+    );
+    failed ||= problems.length > 0;
+  }
+  return failed;
 }
 
 await main();

@@ -5,14 +5,17 @@ import type { Row, Workbook } from '../readers/table.js';
 import type { ReceiptError } from '../outputs/receipt.js';
 import type { AppContext } from '../services/context.js';
 import type { Channel } from '../intake/inbox.js';
+import type { RowSource } from './grade-import.js';
 
 /**
  * An input file once recognised: a sheet-like workbook, a CSV read as a stream of rows (channels
- * iterate it once; `rows()` starts the reading), or an Apogée maquette.
+ * iterate it once; `rows()` starts the reading), a workbook whose first rows are read and whose
+ * rows under the header are streamed (an .xlsx in notes/), or an Apogée maquette.
  */
 export type ReadInput =
   | { kind: 'table'; workbook: Workbook }
   | { kind: 'rows'; format: Workbook['format']; rows(): AsyncIterable<Row> }
+  | { kind: 'source'; source: RowSource }
   | { kind: 'maquette'; maquette: Maquette };
 
 /** Everything a channel needs to apply one file inside the file's transaction. */

@@ -1,11 +1,14 @@
 // The printed outputs of the demo (issue 6), kept apart from the cycle in demo-run.ts: under V the
-// spare labels, the PDF label sheets, the attendance sheets and the anonymous PDF PVs; after the
-// lift the named PDF PVs. Each call goes through the same services as the commands.
+// spare labels, the PDF label sheets, the attendance sheets, a spare bound to a late student and
+// its label, and the anonymous PDF PVs; after the lift the named PDF PVs. Each call goes through
+// the same services as the commands.
 import type { TemplateRef } from '../services/anonymity.js';
 import { writeAttendance } from '../services/attendance.js';
 import type { AppContext } from '../services/context.js';
+import { loadTemplate, targetAssessments } from '../services/lookups.js';
 import { writeLabelsPdf, writePvPdf } from '../services/pdf-reports.js';
-import { createSpares } from '../services/spare-labels.js';
+import { writePv } from '../services/reports.js';
+import { bindSpare, createSpares, unboundSpares } from '../services/spare-labels.js';
 
 /** Exam date printed on the demo's labels and attendance sheets. */
 const EXAM_DATE = '2027-01-12';
@@ -18,9 +21,10 @@ export async function printBeforeExam(
   counts: Record<string, number>,
 ): Promise<void> {
   counts.pdfLabels = 0;
+  counts.spares = 0;
   for (const ref of refs) {
     const manager = managerOf(ref);
-    await createSpares(ctx, manager, ref, 3);
+    counts.spares += (await createSpares(ctx, manager, ref, 3)).created;
     const symbology = ref.ctn === 'IUT' ? 'datamatrix' : 'code128';
     const grid = ref.ctn === 'IUT' ? '2x7' : '3x8';
     counts.pdfLabels += (
@@ -46,13 +50,51 @@ export async function printBeforeExam(
   }
 }
 
-/** PDF PVs, collective and individual: anonymous under V, named after the lift. */
+/** A spare bound to a student: its number and the assessment it is for. */
+export interface BoundSpare {
+  number: string;
+  objectCode: string;
+}
+
+/**
+ * A student registered at the last minute sat `objectCode` with a spare label: the manager binds
+ * that spare to them (audited) and prints the label again, now an ordinary one, for the copy.
+ */
+export async function bindLateStudent(
+  ctx: AppContext,
+  ref: TemplateRef,
+  manager: string,
+  studentNumber: string,
+  objectCode: string,
+): Promise<BoundSpare> {
+  const template = await loadTemplate(ctx.db, ref.ctn, ref.year, ref.code);
+  const assessmentId = targetAssessments(template, objectCode)[0]?.info.assessmentId;
+  const spare = (await unboundSpares(ctx.db, template.id)).find(
+    (s) => s.assessmentId === null || s.assessmentId === assessmentId,
+  );
+  if (!spare) {
+    throw new Error(`demo: no spare label left for ${objectCode}`);
+  }
+
+  await bindSpare(ctx, manager, ref, { number: spare.number, studentNumber });
+  await writeLabelsPdf(
+    ctx,
+    manager,
+    { ...ref, objectCode },
+    { only: [spare.number], symbology: 'code128', grid: '3x8', examDate: EXAM_DATE },
+  );
+  return { number: spare.number, objectCode };
+}
+
+/** PVs, collective and individual, spreadsheet and PDF: anonymous under V, named after the lift. */
 export async function printPvs(
   ctx: AppContext,
   refs: readonly TemplateRef[],
   managerOf: (ref: TemplateRef) => string,
 ): Promise<void> {
   for (const ref of refs) {
+    await writePv(ctx, managerOf(ref), ref, 'collective');
+    await writePv(ctx, managerOf(ref), ref, 'individual');
     await writePvPdf(ctx, managerOf(ref), ref, 'collective');
     await writePvPdf(ctx, managerOf(ref), ref, 'individual');
   }

@@ -1,6 +1,6 @@
 // The whole anonymity cycle on real and generated files, through the same services and intake as
 // production, always on the embedded database of its own home. Used by `npm run demo` and the e2e test.
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../config/config.js';
 import type { GradeValue } from '../domain/types.js';
@@ -26,7 +26,6 @@ import {
   writeLabels,
   writeModalities,
   writeProgress,
-  writePv,
 } from '../services/reports.js';
 import {
   amcCsv,
@@ -36,7 +35,8 @@ import {
   referentialCsv,
   type DemoVet,
 } from './demo-data.js';
-import { printBeforeExam, printPvs } from './demo-print.js';
+import { drop, registerLateStudent, revealOne } from './demo-events.js';
+import { bindLateStudent, printBeforeExam, printPvs, type BoundSpare } from './demo-print.js';
 
 /** Options of a demo run. */
 export interface DemoOptions {
@@ -51,6 +51,10 @@ export interface DemoOptions {
 /** What the demo did, for the summary and the end-to-end test. */
 export interface DemoOutcome {
   counts: Record<string, number>;
+  /** The spare label bound to a student registered at the last minute. */
+  bound: BoundSpare | null;
+  /** The number revealed before the lift. */
+  revealed: string | null;
   expected: Map<string, GradeValue>;
   writtenUnderV: string[];
   ctx: AppContext | null;
@@ -87,18 +91,6 @@ const VETS: DemoVet[] = [
   },
 ];
 const SCI_OBJECTS = ['MAT101', 'MAT102', 'INF101', 'PHY101'];
-
-async function drop(
-  ctx: AppContext,
-  ctn: string,
-  channel: string,
-  name: string,
-  bytes: Buffer,
-): Promise<void> {
-  const dir = path.join(ctx.config.inbox, ctn, channel);
-  await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, name), bytes);
-}
 
 async function declare(ctx: AppContext, iutObjects: string[]): Promise<void> {
   await addUser(ctx, 'admin', 'admin', 'Administrateur', true);
@@ -216,13 +208,15 @@ async function collectGrades(
   ctx: AppContext,
   books: Array<{ ref: TemplateRef; path: string; rows: number }>,
   expected: Map<string, GradeValue>,
+  bound: BoundSpare,
 ): Promise<number> {
   let files = 0;
   for (const book of books) {
     const original = await readFile(book.path);
     const name = path.basename(book.path);
     if (book.ref.ctn === 'SCIENCES' && name.includes('PHY101')) {
-      const numbers = await numbersInWorkbook(original);
+      // The late student's copy carries the spare label: the optical reader reads it like any other.
+      const numbers = [...(await numbersInWorkbook(original)), bound.number];
       const amc = amcCsv(numbers, 20);
       amc.grades.forEach((g, n) => expected.set(`PHY101|${n}`, g));
       await drop(ctx, 'SCIENCES', 'lecteur-optique', 'amc-export-PHY101.csv', amc.bytes);
@@ -279,6 +273,16 @@ async function poseAndValidate(
   return { underV, books };
 }
 
+/** Grades recorded: values and absence codes. */
+async function countGrades(ctx: AppContext): Promise<number> {
+  const rows = await ctx
+    .db('grade')
+    .whereNotNull('value')
+    .orWhereNotNull('absence')
+    .count<{ n: number }[]>({ n: '*' });
+  return Number(rows[0]?.n ?? 0);
+}
+
 /** Runs the demo; returns counts and expectations. */
 export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   const config = loadConfig(undefined, {
@@ -317,11 +321,15 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   const { underV, books } = await poseAndValidate(ctx, refs, counts);
   counts.workbooks = books.length;
   await printBeforeExam(ctx, refs, managerOf, counts); // issue 6: printed outputs
+  const sciences = refs[1] ?? refs[0]!;
+  const late = await registerLateStudent(ctx, 'SCIENCES', VETS[2]!, YEAR);
+  const bound = await bindLateStudent(ctx, sciences, managerOf(sciences), late, 'PHY101');
   if (o.until === 'V') {
-    return { counts, expected, writtenUnderV: ctx.outbox.written.slice(underV), ctx };
+    const writtenUnderV = ctx.outbox.written.slice(underV);
+    return { counts, bound, revealed: null, expected, writtenUnderV, ctx };
   }
 
-  counts.gradeFiles = await collectGrades(ctx, books, expected);
+  counts.gradeFiles = await collectGrades(ctx, books, expected, bound);
   const juryRows = [...expected.entries()]
     .filter(([key]) => key.startsWith(iutObjects[0] ?? '-'))
     .slice(0, 25)
@@ -332,31 +340,21 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   await drop(ctx, 'IUT', 'jury', `decisions-${iutObjects[0] ?? ''}.csv`, juryCsv(juryRows));
   counts.juryDecisions = juryRows.length;
   counts.processed = await runOnce(ctx, new InProcessQueue(ctx));
-  counts.grades = Number(
-    (
-      await ctx
-        .db('grade')
-        .whereNotNull('value')
-        .orWhereNotNull('absence')
-        .count<{ n: number }[]>({ n: '*' })
-    )[0]?.n ?? 0,
-  );
-  for (const ref of refs) {
-    await writePv(ctx, managerOf(ref), ref);
-  }
-  await printPvs(ctx, refs, managerOf); // issue 6: anonymous PDF PVs
+  counts.grades = await countGrades(ctx);
+  const revealed = [...expected.keys()].find((k) => k.startsWith('MAT101|'))?.split('|')[1] ?? '';
+  await revealOne(ctx, sciences, managerOf(sciences), revealed);
+  await printPvs(ctx, refs, managerOf); // anonymous PVs, spreadsheet and PDF
   const writtenUnderV = ctx.outbox.written.slice(underV);
 
   for (const ref of refs) {
     await lift(ctx, managerOf(ref), ref);
-    await writePv(ctx, managerOf(ref), ref);
   }
-  await printPvs(ctx, refs, managerOf); // issue 6: named PDF PVs
+  await printPvs(ctx, refs, managerOf); // named PVs, spreadsheet and PDF
   counts.apogeeFilled = (await exportApogee(ctx, 'gest-iut', 'IUT', YEAR)).reduce(
     (n, w) => n + w.filled,
     0,
   );
-  return { counts, expected, writtenUnderV, ctx };
+  return { counts, bound, revealed, expected, writtenUnderV, ctx };
 }
 
 export { closeContext };

@@ -57,6 +57,14 @@ say(`  Étudiants au référentiel : ${c.students ?? 0}`);
 say(`  Épreuves sous anonymat : ${c.assessments ?? 0} (2 CTN, 2 maquettes d'anonymat)`);
 say(`  Numéros anonymes posés : ${c.numbers ?? 0}`);
 say(`  Étiquettes : ${c.labels ?? 0} ; bordereaux de saisie : ${c.workbooks ?? 0}`);
+say(
+  `  Planches d'étiquettes PDF : ${c.pdfLabels ?? 0} étiquette(s), réserves comprises (${c.spares ?? 0} numéro(s) de réserve) ; listes d'émargement et bordereaux des copies`,
+);
+if (outcome.bound) {
+  say(
+    `  Étiquette de réserve ${outcome.bound.number} (${outcome.bound.objectCode}) attribuée à un étudiant inscrit au dernier moment (opération journalisée), puis imprimée`,
+  );
+}
 if (until === 'V') {
   say(
     `  Arrêt à l'état V. Déposez des fichiers dans inbox/<CTN>/<canal>/ puis lancez « npx anonymat run --once ».`,
@@ -69,8 +77,13 @@ if (until === 'V') {
   say(
     `  Notes enregistrées : ${c.grades ?? 0} (attendues : ${[...outcome.expected.values()].filter((g) => g.kind !== 'blank').length})`,
   );
+  if (outcome.revealed) {
+    say(
+      `  Levée individuelle d'anonymat avant délibération : n° ${outcome.revealed} (motif journalisé, listée dans les PV)`,
+    );
+  }
   say(
-    `  PV anonymes puis nominatifs écrits ; maquette Apogée remplie : ${c.apogeeFilled ?? 0} note(s)`,
+    `  PV anonymes puis nominatifs écrits (tableur et PDF, PV individuels compris) ; maquette Apogée remplie : ${c.apogeeFilled ?? 0} note(s)`,
   );
 }
 say(

@@ -7,6 +7,7 @@ import type { TemplateRef } from '../services/anonymity.js';
 import { writeAttendance, type Room } from '../services/attendance.js';
 import type { AppContext } from '../services/context.js';
 import { writeLabelsPdf, writePvPdf } from '../services/pdf-reports.js';
+import { writePv } from '../services/reports.js';
 import { bindSpare, createSpares } from '../services/spare-labels.js';
 import { integer, overridesOf, withActor, type ActorOptions } from './options.js';
 import { say, withContext } from './runtime.js';
@@ -60,6 +61,11 @@ function registerLabelCommands(program: Command): void {
     .option('--symbology <code>', 'code128, datamatrix ou none')
     .option('--date <aaaa-mm-jj>', "date de l'épreuve imprimée sur les étiquettes", isoDate)
     .option('--outline', 'tracer le contour des étiquettes (essai sur papier blanc)')
+    .option(
+      '--only <numéros>',
+      'ces numéros seulement, séparés par des virgules (réserve attribuée, étiquette abîmée)',
+      (value: string) => value.split(',').map((n) => n.trim()),
+    )
     .action(
       (
         code: string,
@@ -68,6 +74,7 @@ function registerLabelCommands(program: Command): void {
           symbology?: Symbology;
           date?: string;
           outline?: boolean;
+          only?: string[];
         },
         cmd: Command,
       ) =>
@@ -77,6 +84,7 @@ function registerLabelCommands(program: Command): void {
             symbology: o.symbology,
             examDate: o.date,
             outline: o.outline,
+            only: o.only,
           });
           say(`${out.labels} étiquette(s) dont ${out.spares} de réserve : ${out.path}`);
         }, overridesOf(cmd)),
@@ -103,7 +111,7 @@ function registerLabelCommands(program: Command): void {
     (code: string, number: string, studentNumber: string, o: TemplateOptions, cmd: Command) =>
       withContext(async (c) => {
         await bindSpare(c, o.as, refOf(c, code, o), { number, studentNumber });
-        say(`Étiquette ${number} attribuée.`);
+        say(`Étiquette ${number} attribuée ; réimprimez-la avec labels-pdf --only ${number}.`);
       }, overridesOf(cmd)),
   );
 }
@@ -129,6 +137,17 @@ function registerSheetCommands(program: Command): void {
         );
       }, overridesOf(cmd)),
     );
+
+  templateCommand(
+    program,
+    'pv-individual <maquette>',
+    'PV individuels en tableur (un bloc par étudiant ou par numéro, une page chacun)',
+  ).action((code: string, o: TemplateOptions, cmd: Command) =>
+    withContext(async (c) => {
+      const out = await writePv(c, o.as, refOf(c, code, o), 'individual');
+      say(`PV individuels ${out.anonymous ? 'anonymes' : 'nominatifs'} : ${out.path}`);
+    }, overridesOf(cmd)),
+  );
 
   templateCommand(program, 'attendance <maquette>', "listes d'émargement et bordereau des copies")
     .option('--by <mode>', 'room (par salle) ou assessment (par épreuve)')

@@ -5,7 +5,7 @@
 import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { dispatchChannel } from '../channels/dispatch.js';
+import { dispatchChannel, gradeWorkbookSource } from '../channels/dispatch.js';
 import { rejectWhole, type ChannelResult, type ReadInput } from '../channels/types.js';
 import { AppError, frenchMessage, isAppError, type ErrorCode } from '../domain/errors.js';
 import { ANNOTATED_COPY_MAX_ROWS, writeAnnotatedCopy } from '../outputs/annotated-copy.js';
@@ -63,7 +63,7 @@ function tooLarge(size: number, maxBytes: number): AppError {
   return new AppError('FILE_TOO_LARGE', `(${mib(size)} Mio ; maximum ${mib(maxBytes)} Mio)`);
 }
 
-async function readInput(bytes: Buffer, maxBytes: number): Promise<ReadInput> {
+async function readInput(bytes: Buffer, maxBytes: number, channel: string): Promise<ReadInput> {
   if (bytes.length > maxBytes) {
     throw tooLarge(bytes.length, maxBytes);
   }
@@ -73,6 +73,10 @@ async function readInput(bytes: Buffer, maxBytes: number): Promise<ReadInput> {
   }
   if (format === 'csv') {
     return { kind: 'rows', format, rows: () => csvRows(bytes) };
+  }
+  if (format === 'xlsx' && channel === 'notes') {
+    // Vetted and opened here, as a whole read would be; its rows are streamed by the channel.
+    return { kind: 'source', source: await gradeWorkbookSource(bytes) };
   }
   return { kind: 'table', workbook: await readWorkbook(bytes) };
 }
@@ -127,7 +131,7 @@ async function readOrRefuse(
     if (!bytes) {
       throw tooLarge(file.size, ctx.config.maxFileBytes);
     }
-    return { input: await readInput(bytes, ctx.config.maxFileBytes), bytes };
+    return { input: await readInput(bytes, ctx.config.maxFileBytes, drop.channel), bytes };
   } catch (error: unknown) {
     if (!isAppError(error)) {
       throw error;

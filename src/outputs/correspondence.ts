@@ -10,7 +10,13 @@ import type {
   CorrespondenceRow,
   TemplateInfo,
 } from './types.js';
-import { addTableRow, addTableSheet, createWorkbook, workbookBytes } from './xlsx-style.js';
+import {
+  addTableRow,
+  addTableSheet,
+  createWorkbook,
+  workbookBytes,
+  wrapColumns,
+} from './xlsx-style.js';
 
 const HEADERS = ['Nom', 'Prénom', 'N° étudiant', 'Date de naissance', 'N° anonyme'];
 const WIDTHS = [26, 22, 14, 18, 18];
@@ -23,6 +29,8 @@ export async function buildCorrespondenceList(
   meta: CorrespondenceMeta,
 ): Promise<Buffer> {
   const wb = createWorkbook();
+  // With one number per student and assessment, a student holds several: say which is which.
+  const perAssessment = rows.some((r) => r.objectCode);
 
   const ws = addTableSheet(wb, 'Correspondance', {
     title: 'Liste de correspondance — CONFIDENTIEL',
@@ -32,14 +40,18 @@ export async function buildCorrespondenceList(
       `Éditée par ${meta.generatedBy} le ${frenchDateTime(meta.generatedAt)}`,
       "Document confidentiel réservé au gestionnaire de l'anonymat : ne pas diffuser ni copier.",
     ],
-    headers: HEADERS,
-    widths: WIDTHS,
+    headers: perAssessment ? [...HEADERS, 'Épreuve'] : HEADERS,
+    widths: perAssessment ? [...WIDTHS, 12] : WIDTHS,
     pageHeader: 'CONFIDENTIEL',
   });
 
-  for (const row of [...rows].sort(compareNames)) {
+  const order = (x: CorrespondenceRow, y: CorrespondenceRow): number =>
+    compareNames(x, y) || (x.objectCode ?? '').localeCompare(y.objectCode ?? '');
+  for (const row of [...rows].sort(order)) {
     const birthDate = row.birthDate === null ? null : frenchDate(row.birthDate);
-    addTableRow(ws, [row.lastName, row.firstName, row.studentNumber, birthDate, row.number]);
+    const cells = [row.lastName, row.firstName, row.studentNumber, birthDate, row.number];
+    const line = addTableRow(ws, perAssessment ? [...cells, row.objectCode ?? ''] : cells);
+    wrapColumns(ws, line, [1, 2]);
   }
 
   return workbookBytes(wb);

@@ -55,19 +55,22 @@ const INPUT_FILL: ExcelJS.Fill = {
   fgColor: { argb: 'FFFFF2CC' },
 };
 
+// French typography: a no-break space inside the guillemets, so that a line never ends on "«".
+const quoted = (text: string): string => `«\u00a0${text}\u00a0»`;
+
 /** The instruction lines printed above the table (rows 2 to 4; row 1 is the title). */
 function instructions(t: TemplateInfo, a: AssessmentInfo): string[] {
   const scale = frenchNumber(a.scale);
   const codes = ABSENCE_CODES.map((code) => `${code} (${ABSENCE_LABELS[code]})`).join(', ');
 
   return [
-    `Saisissez dans la colonne « Note /${scale} » une note de 0 à ${scale} avec au plus deux décimales ` +
+    `Saisissez dans la colonne ${quoted(`Note /${scale}`)} une note de 0 à ${scale} avec au plus deux décimales ` +
       `(virgule ou point décimal selon votre tableur, par exemple 12,5), ou un code d'absence : ${codes}. ` +
       "Laissez la cellule vide si la copie n'est pas encore notée.",
     "N'ajoutez, ne supprimez et ne déplacez aucune ligne : chaque note doit rester en face de son " +
-      'numéro anonyme. La colonne « Observations » est libre.',
+      `numéro anonyme. La colonne ${quoted('Observations')} est libre.`,
     'Enregistrez le classeur au format Excel (.xlsx), sans mot de passe, puis déposez-le dans le ' +
-      `dossier « notes » du CTN ${t.ctn}. Un accusé de réception vous indiquera les notes retenues.`,
+      `dossier ${quoted('notes')} du CTN ${t.ctn}. Un accusé de réception vous indiquera les notes retenues.`,
   ];
 }
 
@@ -101,27 +104,6 @@ function gradeValidation(cell: string, scale: number): ExcelJS.DataValidation {
     errorTitle: 'Note refusée',
     error: `Saisissez une note de 0 à ${max} avec au plus deux décimales (par exemple 12,5), ou l'un des codes ${codes}.`,
   };
-}
-
-/** Merges the instruction rows across the table and gives them room to wrap. */
-function layOutInstructions(ws: ExcelJS.Worksheet, texts: string[]): void {
-  // Merged cells do not grow with their text: size each row from its length, about one line of
-  // the table's width (in characters) per 15 points, the height of a line of 11-point text.
-  const charsPerLine = WIDTHS.reduce((sum, width) => sum + width, 0);
-
-  texts.forEach((text, index) => {
-    const row = index + 1;
-    ws.mergeCells(row, 1, row, WIDTHS.length);
-
-    const cell = ws.getCell(row, 1);
-    cell.alignment = { vertical: 'top', wrapText: true };
-
-    // The title is in 14-point type: fewer characters per line, taller lines.
-    const title = row === 1;
-    const perLine = title ? charsPerLine * 0.75 : charsPerLine;
-    const lines = Math.max(1, Math.ceil(text.length / perLine));
-    ws.getRow(row).height = lines * (title ? 20 : 15);
-  });
 }
 
 /** Writes one row per number, the grade and observation cells unlocked and checked. */
@@ -176,7 +158,6 @@ export async function buildGradeEntryWorkbook(
     headers: ['N° anonyme', `Note /${frenchNumber(a.scale)}`, 'Observations'],
     widths: WIDTHS,
   });
-  layOutInstructions(ws, [title, ...lines]);
   writeNumberRows(ws, a, numbers);
 
   // Resizing columns is allowed so that a teacher can widen one to read a remark; everything

@@ -4,7 +4,15 @@
 import { academicYearLabel, sessionLabel } from './french.js';
 import { compareAssessments, compareNumbers } from './order.js';
 import type { LabelInput, TemplateInfo } from './types.js';
-import { addTableRow, addTableSheet, createWorkbook, workbookBytes } from './xlsx-style.js';
+import { linesHeight } from './text-fit.js';
+import {
+  addTableRow,
+  addTableSheet,
+  createWorkbook,
+  sheetFont,
+  workbookBytes,
+  wrapColumns,
+} from './xlsx-style.js';
 
 const HEADERS = [
   'N° anonyme',
@@ -13,7 +21,13 @@ const HEADERS = [
   'Session',
   'Année universitaire',
 ];
-const WIDTHS = [18, 14, 44, 24, 20];
+const WIDTHS = [18, 14, 44, 12, 14];
+
+// Column of the object label, the one free text of a label line.
+const LABEL_COLUMN = 3;
+
+// The number in large type, legible from arm's length when the print shop checks a sheet.
+const NUMBER_SIZE = 16;
 
 /** Label order: by number, then by assessment so that a per-template number's labels stay together. */
 function byNumberThenAssessment(a: LabelInput, b: LabelInput): number {
@@ -37,7 +51,9 @@ export async function buildLabelSheet(t: TemplateInfo, labels: LabelInput[]): Pr
       sessionLabel(a.session),
       academicYearLabel(a.year),
     ]);
-    row.getCell(1).font = { bold: true, size: 16 };
+    row.getCell(1).font = sheetFont({ bold: true, size: NUMBER_SIZE });
+    row.height = linesHeight(1, NUMBER_SIZE);
+    wrapColumns(ws, row, [LABEL_COLUMN]);
   }
 
   return workbookBytes(wb);

@@ -4,7 +4,13 @@
 import { academicYearLabel, sessionLabel, stageLabel, stateLabel } from './french.js';
 import { compareAssessments } from './order.js';
 import type { ModalityRow } from './types.js';
-import { addTableRow, addTableSheet, createWorkbook, workbookBytes } from './xlsx-style.js';
+import {
+  addTableRow,
+  addTableSheet,
+  createWorkbook,
+  workbookBytes,
+  wrapColumns,
+} from './xlsx-style.js';
 
 const HEADERS = ['Période', 'Code', 'Enseignement', 'Session', 'Étape', 'Maquette', 'État'];
 const WIDTHS = [16, 12, 32, 12, 14, 14, 9];
@@ -33,7 +39,7 @@ export async function buildModalitiesReport(
 
   for (const r of [...rows].sort(byPeriodThenAssessment)) {
     const a = r.assessment;
-    addTableRow(ws, [
+    const row = addTableRow(ws, [
       r.period,
       a.objectCode,
       a.objectLabel,
@@ -42,6 +48,7 @@ export async function buildModalitiesReport(
       r.template ?? 'Aucune maquette',
       r.state === null ? '—' : stateLabel(r.state),
     ]);
+    wrapColumns(ws, row, [1, 3, 6]);
   }
 
   return workbookBytes(wb);

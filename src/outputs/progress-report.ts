@@ -7,7 +7,13 @@ import type ExcelJS from 'exceljs';
 import { sessionLabel, stageLabel, stateLabel, templateLine } from './french.js';
 import { compareAssessments } from './order.js';
 import type { ProgressRow, TemplateInfo } from './types.js';
-import { addTableRow, addTableSheet, createWorkbook, workbookBytes } from './xlsx-style.js';
+import {
+  addTableRow,
+  addTableSheet,
+  createWorkbook,
+  workbookBytes,
+  wrapColumns,
+} from './xlsx-style.js';
 
 const HEADERS = [
   'Code',
@@ -59,6 +65,7 @@ export async function buildProgressReport(t: TemplateInfo, rows: ProgressRow[]):
       r.graded,
     ]);
 
+    wrapColumns(ws, row, [2]);
     for (const column of [WITHOUT_NUMBER_COLUMN, LOST_ENROLMENT_COLUMN]) {
       if (row.getCell(column).value !== 0) {
         row.getCell(column).fill = WARNING_FILL;

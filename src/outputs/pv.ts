@@ -1,14 +1,17 @@
-// PV de délibération: one sheet per assessment with its grades, counts and the jury's signature
-// block. The anonymous and the named PV share every line of the sheet writing; they differ only
-// in the row renderer, which decides the identifying columns and the order. The anonymous
-// renderer reads the anonymous number and nothing else, so that no identity reaches an anonymous
-// PV even when the rows handed in carry more than their type says.
+// PV de délibération: one sheet per assessment with its grades, the same counts and figures as
+// the PDF PV (withheld the same way for a small anonymous group), the jury's signature block and
+// the fingerprint of the data shown, then the per-student reveals. The anonymous and the named PV
+// share every line of the sheet writing; they differ only in their rows (pv-rows.ts), which decide
+// the identifying columns and the order.
 
 import type ExcelJS from 'exceljs';
 
-import type { AnonymityState, GradeValue } from '../domain/types.js';
+import type { GradeValue } from '../domain/types.js';
 import { assessmentLine, frenchNumber, stateLabel, templateLine } from './french.js';
-import { compareNames, compareNumbers } from './order.js';
+import { sectionStats, statLines, type StatFormat, type StatLine } from './pdf/pv-stats.js';
+import { ANONYMOUS_ROWS, NAMED_ROWS, groupedHex, pvFingerprint, type PvRows } from './pv-rows.js';
+import { addRevealSheet } from './reveals.js';
+import { keepTogether } from './xlsx-pages.js';
 import type {
   AnonymousGradeRow,
   AssessmentInfo,
@@ -26,50 +29,41 @@ import {
   addTitleBlock,
   addValues,
   createWorkbook,
+  fitRowHeight,
+  sheetFont,
   workbookBytes,
+  wrapColumns,
 } from './xlsx-style.js';
 
 /** Result codes counted as "admis" when the caller does not configure its own. */
 export const DEFAULT_PASSING_RESULTS: readonly string[] = ['ADM', 'ADMI', 'VAL'];
 
-/** How one kind of PV shows its rows: identifying columns first, in its own order. */
-interface RowRenderer<Row extends AnonymousGradeRow> {
-  /** Word closing the title: "anonyme" or "nominatif". */
-  kind: string;
-  defaultState: AnonymityState;
-  headers: string[];
+/** The spreadsheet face of a kind of PV: its rows and the width of each identifying column. */
+interface RowRenderer<Row extends AnonymousGradeRow> extends PvRows<Row> {
   widths: number[];
-  compare(a: Row, b: Row): number;
-  identity(row: Row): CellInput[];
+  /** Columns of free text (names), wrapped when too long for their width. */
+  wrap: number[];
 }
 
+// The first column also carries the labels of the statistics under the table: wide enough for
+// "Absents (ABI, ABJ, DEF, DEM)" in bold.
 const ANONYMOUS_RENDERER: RowRenderer<AnonymousGradeRow> = {
-  kind: 'anonyme',
-  defaultState: 'V',
-  headers: ['N° anonyme'],
-  widths: [22],
-  compare: (a, b) => compareNumbers(a.number, b.number),
-  identity: (row) => [row.number],
+  ...ANONYMOUS_ROWS,
+  widths: [30],
+  wrap: [],
 };
-
 const NAMED_RENDERER: RowRenderer<NamedGradeRow> = {
-  kind: 'nominatif',
-  defaultState: 'L',
-  headers: ['Nom', 'Prénom', 'N° étudiant', 'N° anonyme'],
-  widths: [24, 20, 14, 14],
-  compare: compareNames,
-  identity: (row) => [row.lastName, row.firstName, row.studentNumber, row.number],
+  ...NAMED_ROWS,
+  widths: [30, 20, 14, 14],
+  wrap: [1, 2],
 };
 
 // Grade and result columns, after the identifying ones.
 const GRADE_WIDTH = 12;
 const RESULT_WIDTH = 12;
 
-// Absence codes that mean the student did not sit the exam; DIS (dispensé) is counted apart.
-const ABSENT_CODES: ReadonlySet<string> = new Set(['ABI', 'ABJ', 'DEF', 'DEM']);
-
-// Empty rows left under the signature titles, room for the signatures themselves.
-const SIGNATURE_ROWS = 4;
+/** Empty rows left under the signature titles, room for the signatures themselves. */
+export const SIGNATURE_ROWS = 4;
 
 /** What a grade cell holds: a typed number, an absence code as text, or nothing. */
 function gradeCell(grade: GradeValue | null): CellInput {
@@ -92,59 +86,78 @@ function sheetName(a: AssessmentInfo): string {
   return `${a.objectCode} S${a.session}${a.stage === 'admission' ? ' admission' : ''}`;
 }
 
-/** The counts under the table: enrolled, present, absent … and the average of those present. */
-function countPairs(
-  rows: AnonymousGradeRow[],
-  passing: readonly string[],
-): Array<[string, CellInput]> {
-  const values = rows.flatMap((r) => (r.grade?.kind === 'value' ? [r.grade.value] : []));
-  const codes = rows.flatMap((r) => (r.grade?.kind === 'absence' ? [r.grade.code] : []));
-  const absent = codes.filter((code) => ABSENT_CODES.has(code)).length;
-  const exempt = codes.length - absent;
-  const results = rows.flatMap((r) => (r.result === null ? [] : [r.result]));
+/** Number format of a statistic's cell. */
+const STAT_FORMATS: Readonly<Record<StatFormat, string | undefined>> = {
+  count: undefined,
+  grade: GRADE_FORMAT,
+  percent: '0.0 %',
+  text: undefined,
+};
 
-  const pairs: Array<[string, CellInput]> = [
-    ['Inscrits', rows.length],
-    ['Présents (note chiffrée)', values.length],
-    ['Absents (ABI, ABJ, DEF, DEM)', absent],
-    ['Dispensés (DIS)', exempt],
-    ['Sans note', rows.length - values.length - codes.length],
-  ];
-  if (results.length > 0) {
-    pairs.push(['Admis', results.filter((code) => passing.includes(code)).length]);
-  }
+/** The counts and figures under the table: labels in the first column, values across the rest. */
+function writeStatistics(ws: ExcelJS.Worksheet, lines: StatLine[], columns: number): void {
+  const first = addPairs(
+    ws,
+    lines.map((l) => [l.label, l.value]),
+  );
 
-  // Rounded to the hundredth, the precision grades have, so no binary noise reaches the cell.
-  const sum = values.reduce((total, v) => total + v, 0);
-  const mean = values.length > 0 ? Math.round((sum / values.length) * 100) / 100 : '—';
-  pairs.push(['Moyenne des présents', mean]);
-
-  return pairs;
+  lines.forEach((line, k) => {
+    const row = first + k;
+    ws.mergeCells(row, 2, row, columns);
+    ws.getCell(row, 2).numFmt = STAT_FORMATS[line.format] ?? 'General';
+    fitRowHeight(ws, ws.getRow(row));
+  });
 }
 
-/** "Fait à …, le …" then the president's and the members' signature titles, with room to sign. */
-function writeSignatures(ws: ExcelJS.Worksheet, columns: number): void {
+/** A line merged across the table, wrapped, in `size`-point type. */
+export function wideLine(
+  ws: ExcelJS.Worksheet,
+  text: string,
+  columns: number,
+  font: { size?: number; bold?: boolean } = {},
+): ExcelJS.Row {
+  const row = addValues(ws, [text]);
+  ws.mergeCells(row.number, 1, row.number, columns);
+  row.getCell(1).font = sheetFont(font);
+  row.getCell(1).alignment = { vertical: 'top', wrapText: true };
+  fitRowHeight(ws, row);
+
+  return row;
+}
+
+/** "Fait à …, le …", the president's and the members' titles with room to sign, the fingerprint. */
+export function writeSignatures(ws: ExcelJS.Worksheet, columns: number, fingerprint: string): void {
   ws.addRow([]);
-  addValues(ws, ['Fait à ………………………, le ………………………']);
+  wideLine(ws, 'Fait à ………………………, le ………………………', columns);
   ws.addRow([]);
 
-  const titles: CellInput[] = new Array<CellInput>(Math.ceil(columns / 2) + 1).fill(null);
-  titles[0] = 'Le président du jury';
-  titles[titles.length - 1] = 'Les membres du jury';
-  addValues(ws, titles).font = { bold: true };
+  // The president over the first half of the table, the members over the second.
+  const half = Math.max(1, Math.floor(columns / 2));
+  const titles = addValues(ws, ['Le président du jury']);
+  titles.getCell(half + 1).value = 'Les membres du jury';
+  if (half > 1) {
+    ws.mergeCells(titles.number, 1, titles.number, half);
+  }
+  if (columns > half + 1) {
+    ws.mergeCells(titles.number, half + 1, titles.number, columns);
+  }
+  titles.font = sheetFont({ bold: true });
 
   for (let i = 0; i < SIGNATURE_ROWS; i += 1) {
     ws.addRow([]);
   }
+  wideLine(ws, `Empreinte des données affichées (SHA-256) : ${groupedHex(fingerprint)}`, columns, {
+    size: 8,
+  });
 }
 
-/** Writes one assessment's sheet: title block, graded rows, counts, signatures. */
+/** Writes one assessment's sheet: title block, graded rows, statistics, signatures. */
 function writeSection<Row extends AnonymousGradeRow>(
   wb: ExcelJS.Workbook,
   t: TemplateInfo,
   section: PvSection<Row>,
   renderer: RowRenderer<Row>,
-  passing: readonly string[],
+  o: Required<Omit<PvOptions, 'reveals'>> & { fingerprint: string },
 ): void {
   const a = section.assessment;
   const headers = [...renderer.headers, `Note /${frenchNumber(a.scale)}`, 'Résultat'];
@@ -161,18 +174,21 @@ function writeSection<Row extends AnonymousGradeRow>(
   for (const r of [...section.rows].sort((x, y) => renderer.compare(x, y))) {
     const row = addTableRow(ws, [...renderer.identity(r), gradeCell(r.grade), r.result]);
     row.getCell(gradeColumn).numFmt = GRADE_FORMAT;
+    wrapColumns(ws, row, renderer.wrap);
   }
 
-  ws.addRow([]);
-  const counts = countPairs(section.rows, passing);
-  const first = addPairs(ws, counts);
-  // The average is the last count: shown with two decimals like the grades.
-  ws.getCell(first + counts.length - 1, 2).numFmt = GRADE_FORMAT;
+  const closing = ws.addRow([]).number + 1;
+  // The same figures as the PDF PV, withheld the same way for a small anonymous group.
+  const threshold = renderer.kind === 'anonyme' ? o.threshold : 0;
+  const stats = sectionStats(section.rows, a.scale, o.passingResults, threshold);
+  writeStatistics(ws, statLines(stats, a.scale, o.threshold), headers.length);
 
-  writeSignatures(ws, headers.length);
+  writeSignatures(ws, headers.length, o.fingerprint);
+  // Figures, signatures and fingerprint on one page: a jury signs what it can see.
+  keepTogether(ws, closing);
 }
 
-/** The PV workbook: one sheet per section, written by the given renderer. */
+/** The PV workbook: one sheet per section, written by the given renderer, then the reveals. */
 async function buildPv<Row extends AnonymousGradeRow>(
   t: TemplateInfo,
   sections: Array<PvSection<Row>>,
@@ -180,10 +196,15 @@ async function buildPv<Row extends AnonymousGradeRow>(
   options: PvOptions,
 ): Promise<Buffer> {
   const wb = createWorkbook();
-  const passing = options.passingResults ?? DEFAULT_PASSING_RESULTS;
+  const reveals = options.reveals ?? [];
+  const o = {
+    passingResults: options.passingResults ?? DEFAULT_PASSING_RESULTS,
+    threshold: options.threshold ?? 0,
+    fingerprint: pvFingerprint(t, sections, renderer, reveals),
+  };
 
   for (const section of sections) {
-    writeSection(wb, t, section, renderer, passing);
+    writeSection(wb, t, section, renderer, o);
   }
 
   // A workbook without a sheet is refused by Excel as corrupt: say plainly there is nothing.
@@ -192,6 +213,7 @@ async function buildPv<Row extends AnonymousGradeRow>(
     addTitleBlock(ws, `Procès-verbal de délibération — ${renderer.kind}`, [templateLine(t)]);
     addValues(ws, ['Aucune épreuve à délibérer.']);
   }
+  addRevealSheet(wb, reveals);
 
   return workbookBytes(wb);
 }

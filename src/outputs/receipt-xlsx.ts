@@ -7,15 +7,12 @@ import { frenchDateTime } from './french.js';
 import { receiptStatusFrench, type Receipt, type ReceiptError } from './receipt.js';
 import {
   type CellInput,
-  addPairs,
+  addPairsSheet,
   addTableRow,
   addTableSheet,
-  addTitleBlock,
   addValues,
   createWorkbook,
-  setColumnWidths,
-  setupA4Portrait,
-  uniqueSheetName,
+  fitRowHeight,
   workbookBytes,
 } from './xlsx-style.js';
 
@@ -42,9 +39,6 @@ export function splitMessage(message: string): { explanation: string; hint: stri
 
 /** The first sheet: what file, what outcome, how many rows. */
 function writeSummarySheet(wb: ExcelJS.Workbook, r: Receipt): void {
-  const ws = wb.addWorksheet(uniqueSheetName(wb, 'Accusé de réception'));
-  addTitleBlock(ws, 'Accusé de réception');
-
   const pairs: Array<[string, CellInput]> = [
     ['Fichier', r.file],
     ['Empreinte SHA-256', r.sha256],
@@ -63,10 +57,12 @@ function writeSummarySheet(wb: ExcelJS.Workbook, r: Receipt): void {
   if (r.errors.length > 0) {
     pairs.push(['Erreurs', `${r.errors.length} : détail dans la feuille « Erreurs »`]);
   }
-  addPairs(ws, pairs);
-
-  setColumnWidths(ws, [22, 72]);
-  setupA4Portrait(ws);
+  addPairsSheet(
+    wb,
+    'Accusé de réception',
+    { title: 'Accusé de réception', widths: [22, 72] },
+    pairs,
+  );
 }
 
 /** One error as a row: line, column, value read, code, explanation, what to do. */
@@ -81,10 +77,15 @@ export async function buildReceiptWorkbook(r: Receipt): Promise<Buffer> {
   const wb = createWorkbook();
   writeSummarySheet(wb, r);
 
-  const ws = addTableSheet(wb, 'Erreurs', { headers: ERROR_HEADERS, widths: ERROR_WIDTHS });
+  const ws = addTableSheet(wb, 'Erreurs', {
+    headers: ERROR_HEADERS,
+    widths: ERROR_WIDTHS,
+    orientation: 'landscape',
+  });
   for (const e of r.errors) {
     const row = addTableRow(ws, errorCells(e));
     row.alignment = { vertical: 'top', wrapText: true };
+    fitRowHeight(ws, row);
   }
 
   if (r.errors.length === 0) {

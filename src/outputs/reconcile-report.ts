@@ -6,15 +6,12 @@ import { frenchDateTime, sessionLabel, stageLabel, stateLabel } from './french.j
 import type { AnonymityState } from '../domain/types.js';
 import type { AssessmentInfo } from './types.js';
 import {
-  addPairs,
+  addPairsSheet,
   addTableRow,
   addTableSheet,
-  addTitleBlock,
   createWorkbook,
-  setColumnWidths,
-  setupA4Portrait,
-  uniqueSheetName,
   workbookBytes,
+  wrapColumns,
 } from './xlsx-style.js';
 
 /** One assessment of a template as the reconciliation found it. */
@@ -69,18 +66,19 @@ export function anomalyCount(d: ReconcileReportData): number {
 }
 
 function addSummary(wb: ReturnType<typeof createWorkbook>, d: ReconcileReportData): void {
-  const ws = wb.addWorksheet(uniqueSheetName(wb, 'Synthèse'));
-  addTitleBlock(ws, 'Rapport de rapprochement', [`CTN ${d.ctn}`]);
   const numbered = d.assessments.reduce((n, a) => n + a.newlyNumbered, 0);
-  addPairs(ws, [
-    ['Exécuté le', frenchDateTime(d.ranAt)],
-    ['Fichiers repris dans la boîte de dépôt', d.filesSubmitted],
-    ['Numéros attribués aux nouveaux inscrits', numbered],
-    ['Anomalies à examiner', anomalyCount(d)],
-    ['Dépôts bloqués', d.stuckDrops.length],
-  ]);
-  setColumnWidths(ws, [40, 40]);
-  setupA4Portrait(ws);
+  addPairsSheet(
+    wb,
+    'Synthèse',
+    { title: 'Rapport de rapprochement', lines: [`CTN ${d.ctn}`], widths: [42, 40] },
+    [
+      ['Exécuté le', frenchDateTime(d.ranAt)],
+      ['Fichiers repris dans la boîte de dépôt', d.filesSubmitted],
+      ['Numéros attribués aux nouveaux inscrits', numbered],
+      ['Anomalies à examiner', anomalyCount(d)],
+      ['Dépôts bloqués', d.stuckDrops.length],
+    ],
+  );
 }
 
 function addAssessments(wb: ReturnType<typeof createWorkbook>, d: ReconcileReportData): void {
@@ -102,7 +100,7 @@ function addAssessments(wb: ReturnType<typeof createWorkbook>, d: ReconcileRepor
   });
   for (const r of d.assessments) {
     const a = r.assessment;
-    addTableRow(ws, [
+    const row = addTableRow(ws, [
       r.template,
       a.objectCode,
       a.objectLabel,
@@ -114,6 +112,7 @@ function addAssessments(wb: ReturnType<typeof createWorkbook>, d: ReconcileRepor
       r.lostEnrolment,
       r.gradesWithoutNumber,
     ]);
+    wrapColumns(ws, row, [1, 3]);
   }
 }
 
@@ -138,7 +137,14 @@ export async function buildReconcileReport(d: ReconcileReportData): Promise<Buff
     widths: [9, 16, 40, 20, 12],
   });
   for (const r of d.stuckDrops) {
-    addTableRow(stuck, [r.dropId, r.channel, r.file, frenchDateTime(r.droppedAt), r.minutes]);
+    const row = addTableRow(stuck, [
+      r.dropId,
+      r.channel,
+      r.file,
+      frenchDateTime(r.droppedAt),
+      r.minutes,
+    ]);
+    wrapColumns(stuck, row, [2, 3]);
   }
   return workbookBytes(wb);
 }

@@ -56,6 +56,8 @@ export interface CorrespondenceRow {
   firstName: string;
   /** ISO date `yyyy-mm-dd`, or null when unknown. */
   birthDate: string | null;
+  /** Object code of the assessment the number is for, with per-assessment numbering. */
+  objectCode?: string | null;
 }
 
 /** Who produced the correspondence list and when (ISO timestamp). */
@@ -98,8 +100,24 @@ export interface PvSection<Row extends AnonymousGradeRow> {
   state?: AnonymityState;
 }
 
+/** One per-student reveal before the lift, as a PV lists it: the number, never the identity. */
+export interface RevealRow {
+  number: string;
+  /** Object code of the assessment, null with per-template numbering. */
+  objectCode: string | null;
+  /** Login of the manager who revealed. */
+  actor: string;
+  reason: string;
+  /** ISO timestamp. */
+  at: string;
+}
+
 /** Options of the PV builders. */
 export interface PvOptions {
   /** Result codes counted as "admis"; defaults to ADM, ADMI and VAL. */
   passingResults?: readonly string[];
+  /** Anonymous PV: groups with fewer grades than this get no statistics (0, the default: never). */
+  threshold?: number;
+  /** Per-student reveals before the lift, listed on a sheet of their own. */
+  reveals?: readonly RevealRow[];
 }

@@ -1,10 +1,15 @@
 // The look and the plumbing every outbox workbook shares: workbook properties, the title block,
 // the styled and frozen header row, column widths, A4 printing, and the one way a value reaches a
 // cell (text through `safeText`). Builders describe their content; this file lays it out.
+//
+// Spreadsheets do not size rows for text a library wrote (LibreOffice keeps the default height,
+// Excel too until someone edits the row): every wrapped or large row gets its height here, from
+// the estimate of text-fit.ts, so that nothing is cut off when the file is printed as it comes.
 
 import ExcelJS from 'exceljs';
 
 import { safeText } from './safe-text.js';
+import { SHEET_FONT, fitsWidth, linesHeight, widestWord, wrappedLines } from './text-fit.js';
 
 /** Author written in every workbook's properties: the service, never a person. */
 export const OUTPUT_AUTHOR = 'anonymat';
@@ -15,6 +20,9 @@ export const GRADE_FORMAT = '0.00';
 /** A value a builder puts in a cell: text (neutralised), a typed number, or nothing. */
 export type CellInput = string | number | null;
 
+/** Page orientation of a printed sheet. */
+export type Orientation = 'portrait' | 'landscape';
+
 /** What a table sheet shows above and in its header row. */
 export interface TableLayout {
   /** Bold title in the first row; no title block at all when absent (mail-merge sheets). */
@@ -22,10 +30,12 @@ export interface TableLayout {
   /** Context lines under the title (template, assessment, year …). */
   lines?: string[];
   headers: string[];
-  /** Column widths in characters, one per header. */
+  /** Column widths in characters, one per header; widened where a header word would not fit. */
   widths: number[];
   /** Text printed at the top of every page, e.g. "CONFIDENTIEL". */
   pageHeader?: string;
+  /** Portrait unless the table is too wide to be read once shrunk to a portrait page. */
+  orientation?: Orientation;
 }
 
 const HEADER_FILL: ExcelJS.Fill = {
@@ -47,7 +57,19 @@ const SHEET_NAME_MAX = 31;
 
 // A4 is paper size 9 in the OOXML numbering; margins are in inches.
 const A4 = 9;
-const MARGINS = { left: 0.5, right: 0.5, top: 0.75, bottom: 0.75, header: 0.3, footer: 0.3 };
+/** Page margins of every sheet, in inches. */
+export const MARGINS = { left: 0.5, right: 0.5, top: 0.75, bottom: 0.75, header: 0.3, footer: 0.3 };
+
+/** Width a column has when none is set (Excel's 8.43, rounded up). */
+export const DEFAULT_WIDTH = 9;
+
+/** Size of the title of a sheet. */
+const TITLE_SIZE = 14;
+
+/** A cell font: always named, since a font without a name prints in a serif fallback. */
+export function sheetFont(options: Partial<ExcelJS.Font> = {}): Partial<ExcelJS.Font> {
+  return { name: SHEET_FONT, family: 2, size: 11, ...options };
+}
 
 /** A new workbook whose properties name the service, never a person. */
 export function createWorkbook(): ExcelJS.Workbook {
@@ -84,22 +106,112 @@ export function addTableRow(ws: ExcelJS.Worksheet, values: CellInput[]): ExcelJS
   return row;
 }
 
-/** Appends label/value rows, labels in bold; returns the first row number written. */
-export function addPairs(ws: ExcelJS.Worksheet, pairs: Array<[string, CellInput]>): number {
+/** Width of a cell in column units: its column, or every column of the merged area it starts. */
+export function cellWidth(ws: ExcelJS.Worksheet, cell: ExcelJS.Cell): number {
+  const width = (column: number): number => ws.getColumn(column).width ?? DEFAULT_WIDTH;
+  const merged = mergedRange(ws, cell);
+  let total = 0;
+  for (let c = merged.left; c <= merged.right; c += 1) {
+    total += width(c);
+  }
+
+  return total;
+}
+
+/** Columns covered by the merged area a cell starts (the cell alone when it is not merged). */
+function mergedRange(ws: ExcelJS.Worksheet, cell: ExcelJS.Cell): { left: number; right: number } {
+  // exceljs keeps merges in a private map keyed by the top-left address.
+  const merges = (ws as unknown as { _merges?: Record<string, { right: number } | undefined> })
+    ._merges;
+  const right = merges?.[cell.address]?.right ?? Number(cell.col);
+
+  return { left: Number(cell.col), right };
+}
+
+/** Gives a row the height its wrapped cells need (never less than one line of its largest font). */
+export function fitRowHeight(ws: ExcelJS.Worksheet, row: ExcelJS.Row): void {
+  let height = 0;
+  row.eachCell((cell) => {
+    // The other cells of a merged area read the value of its first cell: count that one once.
+    if (cell.master.address !== cell.address) {
+      return;
+    }
+    const size = cell.font?.size ?? 11;
+    const text = typeof cell.value === 'string' ? cell.value : '';
+    const lines = cell.alignment?.wrapText
+      ? wrappedLines(text, cellWidth(ws, cell), size, cell.font?.bold === true)
+      : 1;
+    height = Math.max(height, linesHeight(lines, size));
+  });
+
+  if (height > linesHeight(1)) {
+    row.height = height;
+  }
+}
+
+/**
+ * Lets free text (an object label, a name) wrap in `columns` of a row that would otherwise cut it,
+ * the whole row then aligned to the top and as tall as its longest text. Rows whose text fits
+ * keep the default style: a 20,000-row sheet pays nothing for it.
+ */
+export function wrapColumns(ws: ExcelJS.Worksheet, row: ExcelJS.Row, columns: number[]): void {
+  const cut = columns.filter((c) => {
+    const cell = row.getCell(c);
+    return typeof cell.value === 'string' && !fitsWidth(cell.value, cellWidth(ws, cell));
+  });
+  if (cut.length === 0) {
+    return;
+  }
+
+  row.alignment = { vertical: 'top' };
+  for (const c of cut) {
+    row.getCell(c).alignment = { vertical: 'top', wrapText: true };
+  }
+  fitRowHeight(ws, row);
+}
+
+/** Appends label/value rows, labels in bold over `labelSpan` columns; returns the first row. */
+export function addPairs(
+  ws: ExcelJS.Worksheet,
+  pairs: Array<[string, CellInput]>,
+  labelSpan = 1,
+): number {
   const first = ws.rowCount + 1;
+  const valueColumn = labelSpan + 1;
 
   for (const [label, value] of pairs) {
-    const row = addValues(ws, [label, value]);
-    row.getCell(1).font = { bold: true };
-    row.getCell(2).alignment = { horizontal: 'left', wrapText: true };
+    const row = addValues(ws, [label, ...new Array<CellInput>(labelSpan - 1).fill(null), value]);
+    if (labelSpan > 1) {
+      ws.mergeCells(row.number, 1, row.number, labelSpan);
+    }
+    row.getCell(1).font = sheetFont({ bold: true });
+    row.getCell(1).alignment = { vertical: 'top' };
+    row.getCell(valueColumn).alignment = { horizontal: 'left', vertical: 'top', wrapText: true };
+    fitRowHeight(ws, row);
   }
 
   return first;
 }
 
+/** A sheet of label/value pairs under a title (receipt and report summaries), set up for A4. */
+export function addPairsSheet(
+  wb: ExcelJS.Workbook,
+  name: string,
+  layout: { title: string; lines?: string[]; widths: [number, number] },
+  pairs: Array<[string, CellInput]>,
+): ExcelJS.Worksheet {
+  const ws = wb.addWorksheet(uniqueSheetName(wb, name));
+  setColumnWidths(ws, layout.widths);
+  addTitleBlock(ws, layout.title, layout.lines, 2);
+  addPairs(ws, pairs);
+  setupA4(ws);
+
+  return ws;
+}
+
 /** Bold, filled, bordered and wrapped: the look of every header row. */
 export function styleHeaderRow(row: ExcelJS.Row): void {
-  row.font = { bold: true };
+  row.font = sheetFont({ bold: true });
 
   row.eachCell((cell) => {
     cell.fill = HEADER_FILL;
@@ -127,44 +239,72 @@ export function freezeThrough(ws: ExcelJS.Worksheet, headerRow: number): void {
   ws.views = [{ state: 'frozen', xSplit: 0, ySplit: headerRow, topLeftCell: `A${headerRow + 1}` }];
 }
 
-/** A4 portrait, one page wide, the header row (if any) repeated on every page, pages numbered. */
-export function setupA4Portrait(
-  ws: ExcelJS.Worksheet,
-  headerRow?: number,
-  pageHeader?: string,
-): void {
+/** How a sheet prints: the repeated header row, a confidentiality header, the orientation. */
+export interface PrintLayout {
+  headerRow?: number;
+  pageHeader?: string;
+  orientation?: Orientation;
+}
+
+/** A4, one page wide, the header row (if any) repeated on every page, pages numbered. */
+export function setupA4(ws: ExcelJS.Worksheet, print: PrintLayout = {}): void {
   ws.pageSetup = {
     paperSize: A4,
-    orientation: 'portrait',
+    orientation: print.orientation ?? 'portrait',
     fitToPage: true,
     fitToWidth: 1,
     // 0 lets the sheet run over as many pages as it needs.
     fitToHeight: 0,
     margins: MARGINS,
-    ...(headerRow === undefined ? {} : { printTitlesRow: `${headerRow}:${headerRow}` }),
+    ...(print.headerRow === undefined
+      ? {}
+      : { printTitlesRow: `${print.headerRow}:${print.headerRow}` }),
   };
 
-  // Header and footer strings are Excel codes (&C centre, &P page, &N pages): only our own
-  // constants go in, never data, since an ampersand in data would be read as a code.
+  // Header and footer strings are Excel codes (&C centre, &A sheet name, &P page, &N pages): only
+  // our own constants go in, never data, since an ampersand in data would be read as a code. The
+  // sheet name tells the pages of a many-sheet workbook apart once printed.
   ws.headerFooter = {
-    oddHeader: pageHeader ? `&C&B${pageHeader}` : '',
-    oddFooter: '&RPage &P / &N',
+    oddHeader: print.pageHeader ? `&C&B${print.pageHeader}` : '',
+    oddFooter: '&L&A&RPage &P / &N',
   };
 }
 
-/** Writes the bold title and its context lines, then a blank row; nothing when there is no title. */
-export function addTitleBlock(ws: ExcelJS.Worksheet, title?: string, lines: string[] = []): void {
+/**
+ * Writes the bold title and its context lines, then a blank row; nothing when there is no title.
+ * With `columns`, each line is merged over that many columns and wraps there instead of running
+ * past the printed area.
+ */
+export function addTitleBlock(
+  ws: ExcelJS.Worksheet,
+  title?: string,
+  lines: string[] = [],
+  columns = 1,
+): void {
   if (title === undefined) {
     return;
   }
 
-  addValues(ws, [title]).font = { bold: true, size: 14 };
+  const titleRow = addValues(ws, [title]);
+  titleRow.getCell(1).font = sheetFont({ bold: true, size: TITLE_SIZE });
+  const rows = [titleRow, ...lines.map((line) => addValues(ws, [line]))];
 
-  for (const line of lines) {
-    addValues(ws, [line]);
+  for (const row of rows) {
+    if (columns > 1) {
+      ws.mergeCells(row.number, 1, row.number, columns);
+    }
+    row.getCell(1).alignment = { vertical: 'top', wrapText: true };
+    fitRowHeight(ws, row);
   }
 
   ws.addRow([]);
+}
+
+/** The header widths: at least the widest word of each header, so no word is broken. */
+function headerWidths(headers: string[], widths: number[]): number[] {
+  return widths.map((width, i) =>
+    Math.max(width, Math.ceil(widestWord(headers[i] ?? '', 11, true) + 1)),
+  );
 }
 
 /** A sheet with its title block and styled header row, frozen and set up for A4 printing. */
@@ -174,14 +314,19 @@ export function addTableSheet(
   layout: TableLayout,
 ): ExcelJS.Worksheet {
   const ws = wb.addWorksheet(uniqueSheetName(wb, name));
-  addTitleBlock(ws, layout.title, layout.lines);
+  setColumnWidths(ws, headerWidths(layout.headers, layout.widths));
+  addTitleBlock(ws, layout.title, layout.lines, layout.headers.length);
 
   const header = addValues(ws, layout.headers);
   styleHeaderRow(header);
+  fitRowHeight(ws, header);
 
-  setColumnWidths(ws, layout.widths);
   freezeThrough(ws, header.number);
-  setupA4Portrait(ws, header.number, layout.pageHeader);
+  setupA4(ws, {
+    headerRow: header.number,
+    pageHeader: layout.pageHeader,
+    orientation: layout.orientation,
+  });
 
   return ws;
 }

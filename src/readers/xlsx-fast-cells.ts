@@ -78,7 +78,15 @@ export function sortRows(rows: Row[]): Row[] {
   return [...byNumber.values()].sort((a, b) => a.number - b.number);
 }
 
-function corners(ref: string): { top: number; left: number; bottom: number; right: number } {
+/** One merged area, by its first and last rows and columns. */
+interface Area {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
+function corners(ref: string): Area {
   const [from = '', to = from] = ref.split(':');
   return {
     top: Number(from.replace(/^\$?[A-Z]+\$?/i, '')),
@@ -88,28 +96,65 @@ function corners(ref: string): { top: number; left: number; bottom: number; righ
   };
 }
 
-/** Blanks every cell of a merged area but its top-left one, then drops rows left empty. */
-export function applyMerges(rows: Row[], merges: string[]): Row[] {
-  const byNumber = new Map(rows.map((row) => [row.number, row]));
-  for (const ref of merges) {
-    const { top, left, bottom, right } = corners(ref);
-    // A crafted area can span a million rows: walk whichever is shorter, the area or the rows read.
-    const numbers =
-      bottom - top < byNumber.size
-        ? Array.from({ length: Math.max(0, bottom - top + 1) }, (_, at) => top + at)
-        : rows.map((row) => row.number).filter((number) => number >= top && number <= bottom);
-    for (const number of numbers) {
-      const cells = byNumber.get(number)?.cells;
-      if (!cells) {
-        continue;
-      }
-      for (let column = left; column <= Math.min(right, cells.length); column += 1) {
-        if (number !== top || column !== left) {
+/**
+ * The merged areas of a sheet, applied to its rows in increasing row number: every cell of an area
+ * but its top-left one reads as blank, and a row left empty is dropped. One sweep over the rows, so
+ * a stream of rows is cleaned as it comes and a crafted area spanning a million rows costs one step
+ * per row read, not per row it claims.
+ */
+export class MergedAreas {
+  /** Areas whose first row is not reached yet, the lowest first row last. */
+  private readonly waiting: Area[];
+  /** Areas covering the rows reached so far. */
+  private readonly current: Area[] = [];
+
+  constructor(refs: readonly string[]) {
+    this.waiting = refs
+      .map(corners)
+      .filter((area) => !Number.isNaN(area.top) && !Number.isNaN(area.bottom))
+      .sort((a, b) => b.top - a.top);
+  }
+
+  /** Blanks the cells of `row` that an area covers but does not start; false when none is left. */
+  keeps(row: Row): boolean {
+    const areas = this.reach(row.number);
+    if (areas.length === 0) {
+      return true;
+    }
+
+    const cells = row.cells;
+    for (const { top, left, right } of areas) {
+      for (let column = Math.max(1, left); column <= Math.min(right, cells.length); column += 1) {
+        if (row.number !== top || column !== left) {
           cells[column - 1] = BLANK;
         }
       }
-      trimTrailingBlanks(cells);
     }
+    trimTrailingBlanks(cells);
+    return cells.length > 0;
   }
-  return rows.filter((row) => row.cells.length > 0);
+
+  /** The areas covering row `number`; rows must come in increasing number. */
+  private reach(number: number): Area[] {
+    for (let next = this.waiting.at(-1); next && next.top <= number; next = this.waiting.at(-1)) {
+      this.current.push(next);
+      this.waiting.pop();
+    }
+    // Areas ended above this row are dropped in place: no array is made per row.
+    let kept = 0;
+    for (const area of this.current) {
+      if (area.bottom >= number) {
+        this.current[kept] = area;
+        kept += 1;
+      }
+    }
+    this.current.length = kept;
+    return this.current;
+  }
+}
+
+/** The rows of a whole sheet (in order) once its merged areas are applied. */
+export function applyMerges(rows: Row[], merges: readonly string[]): Row[] {
+  const areas = new MergedAreas(merges);
+  return rows.filter((row) => areas.keeps(row));
 }

@@ -1,6 +1,7 @@
 // Turns the scanned tags of one worksheet into rows of typed cells: shared and inline strings,
 // numbers shown as their format shows them (dates, zero padding), booleans, errors, the cached
-// value of a formula, hidden rows and columns, merged areas read once.
+// value of a formula, hidden rows and columns, merged areas read once. The same tags can also be
+// read without cells (SheetOutline), for what must be known before a sheet is streamed.
 
 import { AppError } from '../domain/errors.js';
 import { zeroPadded } from './number-format.js';
@@ -8,7 +9,7 @@ import type { Cell, Row, Sheet } from './table.js';
 import { shiftFormula } from './xlsx-fast-formula.js';
 import { attribute, detached, type XmlHandler } from './xlsx-fast-scan.js';
 import type { CellStyles } from './xlsx-fast-styles.js';
-import { decodeEscapes } from './xlsx-fast-strings.js';
+import { decodeEscapes, type StringTable } from './xlsx-fast-strings.js';
 import {
   applyMerges,
   BLANK,
@@ -48,25 +49,45 @@ function isTrue(value: string | undefined): boolean {
   return value === '1' || value === 'true';
 }
 
-/** Scans one worksheet; call `sheet` once the part is read. */
-export class SheetHandler implements XmlHandler {
-  private readonly rows: Row[] = [];
-  private readonly hiddenColumns = new Set<number>();
-  private readonly merges: string[] = [];
-  private readonly sharedFormulas = new Map<string, SharedFormula>();
-  private rowNumber = 0;
-  private rowHidden = false;
-  private ordered = true;
-  private cells: Cell[] = [];
+/** What a scan of a worksheet learns besides its cells. */
+export interface SheetTags {
+  /** `ref` of every merged area, in file order. */
+  readonly merges: readonly string[];
+  readonly hiddenColumns: ReadonlySet<number>;
+  /** False when a row comes with a number not above the row before it. */
+  readonly ordered: boolean;
+}
+
+/** Whether a cell holds no value: an empty one is none, except the empty text of a formula. */
+function valueMissing(draft: CellDraft): boolean {
+  return draft.value === null || (draft.type !== 'str' && draft.value.trim() === '');
+}
+
+/**
+ * The tags of one worksheet as rows of cell drafts, hidden rows and columns and merged areas; what
+ * a cell becomes is the subclass's. SheetHandler (cells) and SheetOutline (no cells) share it, so
+ * that a sheet checked by one and read by the other is the same sheet.
+ */
+abstract class WorksheetTags implements XmlHandler, SheetTags {
+  readonly merges: string[] = [];
+  readonly hiddenColumns = new Set<number>();
+  ordered = true;
+  protected rowNumber = 0;
+  protected rowHidden = false;
+  /** Highest column read in the current row: where a cell without a reference goes next. */
+  private width = 0;
   private cell: CellDraft | null = null;
   private capture: 'value' | 'formula' | 'inline' | null = null;
   private phonetic = 0;
 
-  constructor(
-    private readonly shared: readonly string[],
-    private readonly styles: CellStyles,
-    private readonly date1904: boolean,
-  ) {}
+  constructor(private readonly shared: StringTable) {}
+
+  /** A row starts: its number and hidden flag are set. */
+  protected abstract rowStarted(): void;
+  /** The current row ends. */
+  protected abstract rowEnded(): void;
+  /** A cell of the current row was read (only cells within the sheet's last column). */
+  protected abstract cellRead(draft: CellDraft): void;
 
   open(name: string, attrs: string): void {
     switch (name) {
@@ -113,7 +134,7 @@ export class SheetHandler implements XmlHandler {
         this.closeCell();
         return;
       case 'row':
-        this.closeRow();
+        this.rowEnded();
         return;
     }
   }
@@ -126,15 +147,13 @@ export class SheetHandler implements XmlHandler {
     cell[this.capture] = (cell[this.capture] ?? '') + value;
   }
 
-  /** The sheet read: rows in order, merged areas reduced to their top-left cell. */
-  sheet(name: string, state: Sheet['state']): Sheet {
-    const sorted = this.ordered ? this.rows : sortRows(this.rows);
-    const rows = this.merges.length > 0 ? applyMerges(sorted, this.merges) : sorted;
-    const sheet: Sheet = { name, state, rows };
-    if (this.hiddenColumns.size === 0) {
-      return sheet;
+  /** The text of a shared string; FILE_CORRUPT when the workbook has no such string. */
+  protected sharedString(index: string): string {
+    const text = this.shared.at(Number(index));
+    if (text === undefined || index.trim() === '') {
+      throw new AppError('FILE_CORRUPT', `(texte partagé n° ${index} absent du classeur)`);
     }
-    return { ...sheet, hiddenColumns: [...this.hiddenColumns].sort((a, b) => a - b) };
+    return text;
   }
 
   private startCapture(kind: 'value' | 'formula' | 'inline'): void {
@@ -159,31 +178,14 @@ export class SheetHandler implements XmlHandler {
     this.ordered &&= next > this.rowNumber;
     this.rowNumber = next;
     this.rowHidden = isTrue(attribute(attrs, 'hidden'));
-    this.cells = [];
-  }
-
-  private closeRow(): void {
-    let end = this.cells.length;
-    while (end > 0 && (this.cells[end - 1]?.kind ?? 'blank') === 'blank') {
-      end -= 1;
-    }
-    // A copy of exactly the cells kept: the array grown cell by cell has room for 17 (measured:
-    // 12 MB more retained on 100,000 two-cell rows).
-    const cells = this.cells.slice(0, end);
-    for (let at = 0; at < end; at += 1) {
-      // Columns skipped by the file are holes of the array: they read as blanks.
-      cells[at] ??= BLANK;
-    }
-    if (end > 0) {
-      const row: Row = { number: this.rowNumber, cells };
-      this.rows.push(this.rowHidden ? { ...row, hidden: true } : row);
-    }
+    this.width = 0;
+    this.rowStarted();
   }
 
   private openCell(attrs: string): void {
     const column = columnOf(attribute(attrs, 'r') ?? '');
     this.cell = {
-      column: column > 0 ? column : this.cells.length + 1,
+      column: column > 0 ? column : this.width + 1,
       type: attribute(attrs, 't') ?? 'n',
       style: Number(attribute(attrs, 's') ?? 0),
       value: null,
@@ -198,8 +200,82 @@ export class SheetHandler implements XmlHandler {
     this.cell = null;
     this.capture = null;
     if (draft && draft.column <= LAST_COLUMN) {
-      this.cells[draft.column - 1] = this.toCell(draft);
+      this.width = Math.max(this.width, draft.column);
+      this.cellRead(draft);
     }
+  }
+
+  private openColumn(attrs: string): void {
+    if (!isTrue(attribute(attrs, 'hidden'))) {
+      return;
+    }
+    const min = Math.max(1, Number(attribute(attrs, 'min')));
+    const max = Math.min(Number(attribute(attrs, 'max')), LAST_COLUMN);
+    for (let column = min; column <= max; column += 1) {
+      this.hiddenColumns.add(column);
+    }
+  }
+}
+
+/**
+ * Reads a worksheet for what must be known before its rows are: merged areas (written after the
+ * rows), hidden columns, row order. Builds no cell, but refuses what reading the cells would refuse
+ * (a shared string that does not exist), so that a sheet it passes reads without error.
+ */
+export class SheetOutline extends WorksheetTags {
+  protected rowStarted(): void {
+    // Nothing is kept of a row.
+  }
+
+  protected rowEnded(): void {
+    // Nothing is kept of a row.
+  }
+
+  protected cellRead(draft: CellDraft): void {
+    if (draft.type === 's' && !valueMissing(draft)) {
+      this.sharedString(draft.value ?? '');
+    }
+  }
+}
+
+/** Turns the cells of a worksheet into rows, each handed to `onRow` as it ends, in file order. */
+export class SheetHandler extends WorksheetTags {
+  private readonly sharedFormulas = new Map<string, SharedFormula>();
+  private cells: Cell[] = [];
+
+  constructor(
+    shared: StringTable,
+    private readonly styles: CellStyles,
+    private readonly date1904: boolean,
+    private readonly onRow: (row: Row) => void,
+  ) {
+    super(shared);
+  }
+
+  protected rowStarted(): void {
+    this.cells = [];
+  }
+
+  protected rowEnded(): void {
+    let end = this.cells.length;
+    while (end > 0 && (this.cells[end - 1]?.kind ?? 'blank') === 'blank') {
+      end -= 1;
+    }
+    // A copy of exactly the cells kept: the array grown cell by cell has room for 17 (measured:
+    // 12 MB more retained on 100,000 two-cell rows).
+    const cells = this.cells.slice(0, end);
+    for (let at = 0; at < end; at += 1) {
+      // Columns skipped by the file are holes of the array: they read as blanks.
+      cells[at] ??= BLANK;
+    }
+    if (end > 0) {
+      const row: Row = { number: this.rowNumber, cells };
+      this.onRow(this.rowHidden ? { ...row, hidden: true } : row);
+    }
+  }
+
+  protected cellRead(draft: CellDraft): void {
+    this.cells[draft.column - 1] = this.toCell(draft);
   }
 
   private toCell(draft: CellDraft): Cell {
@@ -207,9 +283,7 @@ export class SheetHandler implements XmlHandler {
     if (draft.type === 'inlineStr') {
       return textCell(detached(decodeEscapes(draft.inline ?? draft.value ?? '')));
     }
-    // An empty value is no value, except the empty text a formula such as `=IF(A2="","",…)` gives.
-    const missing = draft.value === null || (draft.type !== 'str' && draft.value.trim() === '');
-    if (missing) {
+    if (valueMissing(draft)) {
       return formula !== null ? { kind: 'formula_no_value', raw: detached(`=${formula}`) } : BLANK;
     }
 
@@ -251,14 +325,6 @@ export class SheetHandler implements XmlHandler {
     return shiftFormula(master.formula, this.rowNumber - master.row, draft.column - master.column);
   }
 
-  private sharedString(index: string): string {
-    const text = this.shared[Number(index)];
-    if (text === undefined || index.trim() === '') {
-      throw new AppError('FILE_CORRUPT', `(texte partagé n° ${index} absent du classeur)`);
-    }
-    return text;
-  }
-
   private numberCell(text: string, style: number): Cell {
     const value = Number(text);
     if (Number.isNaN(value)) {
@@ -272,15 +338,24 @@ export class SheetHandler implements XmlHandler {
     const raw = width > 0 && Number.isInteger(value) ? zeroPadded(value, width) : String(value);
     return { kind: 'number', value, raw };
   }
+}
 
-  private openColumn(attrs: string): void {
-    if (!isTrue(attribute(attrs, 'hidden'))) {
-      return;
-    }
-    const min = Math.max(1, Number(attribute(attrs, 'min')));
-    const max = Math.min(Number(attribute(attrs, 'max')), LAST_COLUMN);
-    for (let column = min; column <= max; column += 1) {
-      this.hiddenColumns.add(column);
-    }
+/** A sheet read whole: rows by number (of two with one number, the later wins), merged areas applied. */
+export function wholeSheet(
+  name: string,
+  state: Sheet['state'],
+  rows: Row[],
+  tags: SheetTags,
+): Sheet {
+  const sorted = tags.ordered ? rows : sortRows(rows);
+  const sheet: Sheet = { name, state, rows: applyMerges(sorted, tags.merges) };
+  return withHiddenColumns(sheet, tags);
+}
+
+/** The sheet with the hidden columns of its tags listed, when it has any. */
+export function withHiddenColumns(sheet: Sheet, tags: SheetTags): Sheet {
+  if (tags.hiddenColumns.size === 0) {
+    return sheet;
   }
+  return { ...sheet, hiddenColumns: [...tags.hiddenColumns].sort((a, b) => a - b) };
 }

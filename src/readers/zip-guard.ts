@@ -44,6 +44,8 @@ const U16_MAX = 0xffff;
 const U32_MAX = 0xffffffff;
 const FLAG_ENCRYPTED = 0x1;
 const FLAG_UTF8 = 0x800;
+/** zlib's default output chunk. */
+const ZLIB_CHUNK_BYTES = 16 * 1024;
 
 /** Where the central directory lies, as the end-of-central-directory records state it. */
 interface Directory {
@@ -280,32 +282,52 @@ export function readZipEntry(bytes: Buffer, entry: ZipEntry): Buffer {
 }
 
 /**
- * Expands one entry chunk by chunk, so a large part never sits whole in memory (call `checkZip`
- * first). `chunkBytes` sizes the inflated chunks (zlib's 16 KiB by default).
+ * The expanded bytes of one entry, chunk by chunk, so a large part never sits whole in memory (call
+ * `checkZip` first): refused as soon as it goes past the size its directory entry declares. A reader
+ * may stop early; the size is checked to the byte once the entry is read to its end. `chunkBytes`
+ * sizes the chunks (zlib's 16 KiB by default); a stored entry is handed over in slices of that size.
  */
-export async function streamZipEntry(
+export async function* zipEntryChunks(
   bytes: Buffer,
   entry: ZipEntry,
-  onChunk: (chunk: Buffer) => void,
   chunkBytes?: number,
-): Promise<void> {
+): AsyncGenerator<Buffer> {
   const start = dataStart(bytes, entry);
   const data = bytes.subarray(start, start + entry.compressedSize);
   if (entry.method !== 0 && entry.method !== 8) {
     throw new AppError('FILE_FORMAT_UNSUPPORTED', `(méthode de compression zip ${entry.method})`);
   }
 
-  const chunks = entry.method === 0 ? [data] : inflating(data, chunkBytes);
+  const chunks = entry.method === 0 ? slices(data, chunkBytes) : inflating(data, chunkBytes);
   let total = 0;
   for await (const chunk of chunks) {
     total += chunk.length;
     if (total > entry.uncompressedSize) {
       throw new AppError('FILE_ZIP_BOMB', `(${entry.name} dépasse la taille annoncée)`);
     }
-    onChunk(chunk);
+    yield chunk;
   }
   if (total !== entry.uncompressedSize) {
     throw corrupt(`(archive zip : taille de ${entry.name} incohérente)`);
+  }
+}
+
+/** Expands one entry chunk by chunk into `onChunk` (see `zipEntryChunks`). */
+export async function streamZipEntry(
+  bytes: Buffer,
+  entry: ZipEntry,
+  onChunk: (chunk: Buffer) => void,
+  chunkBytes?: number,
+): Promise<void> {
+  for await (const chunk of zipEntryChunks(bytes, entry, chunkBytes)) {
+    onChunk(chunk);
+  }
+}
+
+/** Views of stored data, so that its text is decoded and scanned a piece at a time too. */
+function* slices(data: Buffer, size = ZLIB_CHUNK_BYTES): Generator<Buffer> {
+  for (let at = 0; at < data.length; at += size) {
+    yield data.subarray(at, at + size);
   }
 }
 

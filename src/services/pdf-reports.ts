@@ -5,24 +5,24 @@
 // checked against what was recorded.
 import type { Config } from '../config/config.js';
 import { assertAllowed } from '../domain/states.js';
-import type { AbsenceCode, GradeValue } from '../domain/types.js';
 import { slug } from '../outputs/gateway.js';
 import { buildLabelPdf, type PdfLabel } from '../outputs/pdf/labels.js';
 import { resolveGrid, type PrintSettings, type Symbology } from '../outputs/pdf/layouts.js';
 import { buildIndividualPvPdf } from '../outputs/pdf/pv-individual.js';
 import { ANONYMOUS_PV, NAMED_PV, buildPvPdf, type PdfPvOptions } from '../outputs/pdf/pv.js';
-import type { AnonymousGradeRow, NamedGradeRow, PvSection } from '../outputs/types.js';
 import { appendAudit } from '../store/audit.js';
 import { authorise } from './actors.js';
 import { rosterOfTemplate, type TemplateRef } from './anonymity.js';
 import type { AppContext } from './context.js';
-import { anonymousGrades, namedGrades, numbersOf } from './holders.js';
+import { numbersOf } from './holders.js';
 import {
   loadTemplate,
   targetAssessments,
   type LoadedTemplate,
   type TemplateAssessment,
 } from './lookups.js';
+import { anonymousSections, namedSections, type PvKind } from './reports.js';
+import { revealsOf } from './reveal.js';
 import { unboundSpares } from './spare-labels.js';
 
 /** The print settings of the configuration (`print` in config/anonymat.json), defaults otherwise. */
@@ -38,6 +38,8 @@ export interface LabelPdfOptions {
   examDate?: string;
   /** Draw label outlines (test print on plain paper). */
   outline?: boolean;
+  /** Only the labels of these numbers: a spare just bound, a label spoilt on the day. */
+  only?: readonly string[];
 }
 
 const dir = (ctn: string, folder: string, file: string): string => `${slug(ctn)}/${folder}/${file}`;
@@ -47,10 +49,9 @@ async function labelsOf(
   ctx: AppContext,
   template: LoadedTemplate,
   targets: TemplateAssessment[],
-): Promise<{ labels: PdfLabel[]; spares: number }> {
+): Promise<PdfLabel[]> {
   const labels: PdfLabel[] = [];
   const spares = await unboundSpares(ctx.db, template.id);
-  let spareLabels = 0;
   for (const a of targets) {
     (await numbersOf(ctx.db, template, a)).forEach((number) =>
       labels.push({ number, assessment: a.info }),
@@ -58,11 +59,10 @@ async function labelsOf(
     for (const spare of spares) {
       if (spare.assessmentId === null || spare.assessmentId === a.info.assessmentId) {
         labels.push({ number: spare.number, assessment: a.info, spare: true });
-        spareLabels += 1;
       }
     }
   }
-  return { labels, spares: spareLabels };
+  return labels;
 }
 
 /** PDF label sheet of a template for pre-cut sticker sheets, spares included; audited like the xlsx one. */
@@ -79,7 +79,10 @@ export async function writeLabelsPdf(
 
   const settings = printSettingsOf(ctx.config);
   const grid = resolveGrid({ ...settings, grid: options.grid ?? settings.grid });
-  const { labels, spares } = await labelsOf(ctx, template, targets);
+  const all = await labelsOf(ctx, template, targets);
+  const only = options.only ? new Set(options.only) : null;
+  const labels = only ? all.filter((l) => only.has(l.number)) : all;
+  const spares = labels.filter((l) => l.spare).length;
   const examDates = options.examDate
     ? new Map(targets.map((a) => [a.info.assessmentId, options.examDate ?? '']))
     : undefined;
@@ -90,7 +93,11 @@ export async function writeLabelsPdf(
     outline: options.outline,
   });
 
-  const name = `etiquettes-${slug(template.code)}${ref.objectCode ? `-${slug(ref.objectCode)}` : ''}-${grid.name}.pdf`;
+  // A reprint of a few labels is named after them, so it never replaces the whole sheet.
+  const scope = ref.objectCode ? `-${slug(ref.objectCode)}` : '';
+  const reprint = only ? `-reimpression-${[...only].map(slug).join('-').slice(0, 60)}` : '';
+  // The grid stays last: `npm run render` reads it from the name to find the labels on the page.
+  const name = `etiquettes-${slug(template.code)}${scope}${reprint}-${grid.name}.pdf`;
   const path = await ctx.outbox.writeAnonymous(
     dir(template.ctn, 'etiquettes', name),
     bytes,
@@ -106,55 +113,6 @@ export async function writeLabelsPdf(
   );
   return { path, labels: labels.length, spares };
 }
-
-function gradeOf(value: string | null, absence: string | null): GradeValue | null {
-  if (value !== null) {
-    return { kind: 'value', value: Number(value) };
-  }
-  return absence ? { kind: 'absence', code: absence as AbsenceCode } : null;
-}
-
-/** Anonymous sections: numbers, grades and results only (no identity selected). */
-async function anonymousSections(
-  ctx: AppContext,
-  template: LoadedTemplate,
-  targets: TemplateAssessment[],
-): Promise<Array<PvSection<AnonymousGradeRow>>> {
-  const sections: Array<PvSection<AnonymousGradeRow>> = [];
-  for (const a of targets) {
-    const rows = (await anonymousGrades(ctx.db, template, a)).map((r) => ({
-      number: r.number,
-      grade: gradeOf(r.value, r.absence),
-      result: r.result,
-    }));
-    sections.push({ assessment: a.info, state: a.state, rows });
-  }
-  return sections;
-}
-
-/** Named sections, for the PV after the lift (or before validation). */
-async function namedSections(
-  ctx: AppContext,
-  template: LoadedTemplate,
-  targets: TemplateAssessment[],
-): Promise<Array<PvSection<NamedGradeRow>>> {
-  const sections: Array<PvSection<NamedGradeRow>> = [];
-  for (const a of targets) {
-    const rows = (await namedGrades(ctx.db, template, a)).map((r) => ({
-      number: r.number,
-      studentNumber: r.student_number,
-      lastName: r.last_name,
-      firstName: r.first_name,
-      grade: gradeOf(r.value, r.absence),
-      result: r.result,
-    }));
-    sections.push({ assessment: a.info, state: a.state, rows });
-  }
-  return sections;
-}
-
-/** Which PV: collective or individual. */
-export type PvKind = 'collective' | 'individual';
 
 /** PV de délibération or PV individuel as PDF: anonymous while any assessment shown is in V, named otherwise. */
 export async function writePvPdf(
@@ -173,6 +131,8 @@ export async function writePvPdf(
     passingResults: ctx.config.passingResultCodes,
     threshold: printSettingsOf(ctx.config).statisticsThreshold,
     generatedAt: new Date().toISOString(),
+    // Per-student reveals before the lift, by number only, as the spreadsheet PV lists them.
+    reveals: await revealsOf(ctx.db, template.id),
   };
   const build = kind === 'collective' ? buildPvPdf : buildIndividualPvPdf;
 

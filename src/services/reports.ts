@@ -8,12 +8,15 @@ import { buildGradeEntryWorkbook } from '../outputs/grade-entry-workbook.js';
 import { buildLabelSheet } from '../outputs/labels-xlsx.js';
 import { buildModalitiesReport } from '../outputs/modalities-report.js';
 import { buildProgressReport } from '../outputs/progress-report.js';
+import { buildIndividualPv } from '../outputs/pv-individual.js';
 import { buildAnonymousPv, buildNamedPv } from '../outputs/pv.js';
+import { ANONYMOUS_ROWS, NAMED_ROWS, pvFingerprint } from '../outputs/pv-rows.js';
 import type {
   AnonymousGradeRow,
   LabelInput,
   NamedGradeRow,
   ProgressRow,
+  PvSection,
 } from '../outputs/types.js';
 import { appendAudit } from '../store/audit.js';
 import { authorise } from './actors.js';
@@ -25,9 +28,14 @@ import {
 } from './anonymity.js';
 import type { AppContext } from './context.js';
 import { anonymousGrades, holdersQuery, namedGrades, numbersOf } from './holders.js';
-import { loadTemplate, targetAssessments } from './lookups.js';
+import {
+  loadTemplate,
+  targetAssessments,
+  type LoadedTemplate,
+  type TemplateAssessment,
+} from './lookups.js';
 import { assessmentPopulation } from './population.js';
-import { revealsOf, withRevealSheet } from './reveal.js';
+import { revealsOf } from './reveal.js';
 
 function gradeOf(value: string | null, absence: string | null): GradeValue | null {
   if (value !== null) {
@@ -134,6 +142,8 @@ export async function writeCorrespondence(
   const rows = (await ctx
     .db('anonymous_number as n')
     .join('student as s', 's.student_number', 'n.student_number')
+    .leftJoin('assessment as a', 'a.id', 'n.assessment_id')
+    .leftJoin('teaching_object as o', 'o.id', 'a.object_id')
     .where('n.template_id', template.id)
     .select(
       'n.number',
@@ -141,12 +151,14 @@ export async function writeCorrespondence(
       's.last_name',
       's.first_name',
       's.birth_date',
+      'o.code as object_code',
     )) as Array<{
     number: string;
     student_number: string;
     last_name: string;
     first_name: string;
     birth_date: string | Date | null;
+    object_code: string | null;
   }>;
   const list = rows.map((r) => ({
     number: r.number,
@@ -154,6 +166,7 @@ export async function writeCorrespondence(
     lastName: r.last_name,
     firstName: r.first_name,
     birthDate: isoDate(r.birth_date),
+    objectCode: r.object_code,
   }));
   const bytes = await buildCorrespondenceList(template.info, null, list, {
     generatedBy: actor,
@@ -296,12 +309,55 @@ export async function writeModalities(
   return { path, rows: list.length };
 }
 
-/** PV de délibération: anonymous while any assessment shown is in V, named otherwise. */
+/** Anonymous PV sections: numbers, grades and results only (no identity selected). */
+export async function anonymousSections(
+  ctx: AppContext,
+  template: LoadedTemplate,
+  targets: TemplateAssessment[],
+): Promise<Array<PvSection<AnonymousGradeRow>>> {
+  const sections: Array<PvSection<AnonymousGradeRow>> = [];
+  for (const a of targets) {
+    const rows = (await anonymousGrades(ctx.db, template, a)).map((r) => ({
+      number: r.number,
+      grade: gradeOf(r.value, r.absence),
+      result: r.result,
+    }));
+    sections.push({ assessment: a.info, state: a.state, rows });
+  }
+  return sections;
+}
+
+/** Named PV sections, for the PV after the lift (or before validation). */
+export async function namedSections(
+  ctx: AppContext,
+  template: LoadedTemplate,
+  targets: TemplateAssessment[],
+): Promise<Array<PvSection<NamedGradeRow>>> {
+  const sections: Array<PvSection<NamedGradeRow>> = [];
+  for (const a of targets) {
+    const rows = (await namedGrades(ctx.db, template, a)).map((r) => ({
+      number: r.number,
+      studentNumber: r.student_number,
+      lastName: r.last_name,
+      firstName: r.first_name,
+      grade: gradeOf(r.value, r.absence),
+      result: r.result,
+    }));
+    sections.push({ assessment: a.info, state: a.state, rows });
+  }
+  return sections;
+}
+
+/** Which PV: the collective PV de délibération or the PV individuel. */
+export type PvKind = 'collective' | 'individual';
+
+/** PV de délibération or PV individuel: anonymous while any assessment shown is in V, named otherwise. */
 export async function writePv(
   ctx: AppContext,
   actor: string,
   ref: TemplateRef,
-): Promise<{ path: string; anonymous: boolean; rows: number }> {
+  kind: PvKind = 'collective',
+): Promise<{ path: string; anonymous: boolean; rows: number; fingerprint: string }> {
   const rights = await authorise(ctx, actor, ref.ctn, 'grade_report');
   const template = await loadTemplate(ctx.db, ref.ctn, ref.year, ref.code);
   const targets = targetAssessments(template, ref.objectCode);
@@ -314,44 +370,37 @@ export async function writePv(
     rights,
   );
   const anonymous = verdicts.some((v) => v.view === 'anonymous');
-  const passingResults = ctx.config.passingResultCodes;
-  let count = 0;
+  // Per-student reveals before the lift are listed in the PV (issue 5 §6), by number only.
+  const options = {
+    passingResults: ctx.config.passingResultCodes,
+    threshold: ctx.config.print.statisticsThreshold,
+    reveals: await revealsOf(ctx.db, template.id),
+  };
 
   let bytes: Buffer;
+  let count: number;
+  let fingerprint: string;
   if (anonymous) {
-    const sections = [];
-    for (const a of targets) {
-      const rows: AnonymousGradeRow[] = (await anonymousGrades(ctx.db, template, a)).map((r) => ({
-        number: r.number,
-        grade: gradeOf(r.value, r.absence),
-        result: r.result,
-      }));
-      count += rows.length;
-      sections.push({ assessment: a.info, rows, state: a.state });
-    }
-    bytes = await buildAnonymousPv(template.info, sections, { passingResults });
+    const sections = await anonymousSections(ctx, template, targets);
+    bytes =
+      kind === 'collective'
+        ? await buildAnonymousPv(template.info, sections, options)
+        : await buildIndividualPv(template.info, sections, ANONYMOUS_ROWS, options);
+    fingerprint = pvFingerprint(template.info, sections, ANONYMOUS_ROWS, options.reveals);
+    count = sections.reduce((n, s) => n + s.rows.length, 0);
   } else {
-    const sections = [];
-    for (const a of targets) {
-      const rows: NamedGradeRow[] = (await namedGrades(ctx.db, template, a)).map((r) => ({
-        number: r.number,
-        studentNumber: r.student_number,
-        lastName: r.last_name,
-        firstName: r.first_name,
-        grade: gradeOf(r.value, r.absence),
-        result: r.result,
-      }));
-      count += rows.length;
-      sections.push({ assessment: a.info, rows, state: a.state });
-    }
-    bytes = await buildNamedPv(template.info, sections, { passingResults });
+    const sections = await namedSections(ctx, template, targets);
+    bytes =
+      kind === 'collective'
+        ? await buildNamedPv(template.info, sections, options)
+        : await buildIndividualPv(template.info, sections, NAMED_ROWS, options);
+    fingerprint = pvFingerprint(template.info, sections, NAMED_ROWS, options.reveals);
+    count = sections.reduce((n, s) => n + s.rows.length, 0);
   }
-  // Per-student reveals before the lift are listed in the PV (issue 5 §6), by number only.
-  bytes = await withRevealSheet(bytes, await revealsOf(ctx.db, template.id));
   const name = dir(
     template.ctn,
     'deliberation',
-    `pv-${anonymous ? 'anonyme' : 'nominatif'}-${slug(template.code)}.xlsx`,
+    `${kind === 'collective' ? 'pv' : 'pv-individuels'}-${anonymous ? 'anonyme' : 'nominatif'}-${slug(template.code)}.xlsx`,
   );
   const path = anonymous
     ? await ctx.outbox.writeAnonymous(name, bytes, await rosterOfTemplate(ctx.db, template.id))
@@ -365,8 +414,8 @@ export async function writePv(
       actor,
       ctn: template.ctn,
       action: 'pv',
-      subject: { templateId: template.id, anonymous, rows: count },
+      subject: { templateId: template.id, kind, anonymous, rows: count, fingerprint },
     }),
   );
-  return { path, anonymous, rows: count };
+  return { path, anonymous, rows: count, fingerprint };
 }

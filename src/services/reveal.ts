@@ -1,11 +1,9 @@
 // Reveals are deliberate (issue 5 §6): lift conditions configured per template and checked in the
 // lift's own transaction, a second manager's confirmation, per-student reveals before the lift
 // (with a reason, audited, listed in the PV), and the report of grades changed after the lift.
-import ExcelJS from 'exceljs';
 import type { Knex } from 'knex';
 import { AppError } from '../domain/errors.js';
 import { assertAllowed } from '../domain/states.js';
-import { safeText } from '../outputs/safe-text.js';
 import { appendAudit } from '../store/audit.js';
 import { auditRefusal, authorise } from './actors.js';
 import type { TemplateRef } from './anonymity.js';
@@ -289,24 +287,6 @@ export async function revealsOf(
     reason: r.reason,
     at: new Date(r.revealed_at).toISOString(),
   }));
-}
-
-/** The PV with one more sheet listing the per-student reveals (unchanged when there are none). */
-export async function withRevealSheet(pv: Buffer, reveals: RevealEntry[]): Promise<Buffer> {
-  if (reveals.length === 0) {
-    return pv;
-  }
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(pv as unknown as ArrayBuffer);
-  const ws = wb.addWorksheet('Levées individuelles');
-  ws.addRow(['N° anonyme', 'Épreuve', 'Par', 'Le', 'Motif']).font = { bold: true };
-  for (const r of reveals) {
-    ws.addRow([r.number, r.objectCode ?? '', r.actor, r.at, r.reason].map(safeText));
-  }
-  ws.columns.forEach((column, i) => {
-    column.width = [14, 12, 16, 26, 60][i] ?? 12;
-  });
-  return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
 /** One grade changed after the identities were known (after the lift). */

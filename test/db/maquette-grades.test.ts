@@ -291,6 +291,17 @@ describe.each(DATABASE_TARGETS)(
       expect(await grades()).toEqual(before);
     });
 
+    it('is taken from the notes/ folder by the real intake, with the same outcome', async () => {
+      const bytes = typed({ '58310472': { apoL_c0009: '13' } });
+      await drop(ctx, 'IUT', 'notes', 'maquette-notes.txt', bytes);
+
+      const receipt = await intake(ctx, 'IUT', 'maquette-notes.txt');
+
+      expect(receipt.status).toBe('imported');
+      expect(receipt.errors).toEqual([]);
+      expect(await values()).toContain('7WGC4 58310472 13.00 ADM');
+    });
+
     it('flags what it writes on a lifted assessment (L) for the after-lift report', async () => {
       // 7WGB4 (L): N apoL_c0005, R apoL_c0008.
       const result = await apply(typed({ '16492738': { apoL_c0005: '15', apoL_c0008: 'ADM' } }));

@@ -3,12 +3,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { TemplateRef } from '../../src/services/anonymity.js';
 import { writeAttendance } from '../../src/services/attendance.js';
 import { closeContext } from '../../src/services/context.js';
 import { writeLabelsPdf, writePvPdf } from '../../src/services/pdf-reports.js';
+import { writePv } from '../../src/services/reports.js';
+import { revealStudent } from '../../src/services/reveal.js';
 import { bindSpare, createSpares } from '../../src/services/spare-labels.js';
 import { YEAR, buildWorld, type World } from '../db/channels-world.js';
 import { pdfTextRuns } from './pdf-text.js';
@@ -69,6 +72,24 @@ describe('print services', () => {
     expect(JSON.stringify(audit[0]?.subject)).not.toContain(late);
   });
 
+  it('reprints the label of a spare just bound, as an ordinary label, in a file of its own', async () => {
+    const bound = (await world.ctx
+      .db('spare_label')
+      .whereNotNull('bound_student')
+      .first('number')) as { number: string };
+
+    const out = await writeLabelsPdf(world.ctx, 'gest-A', A_JANV, {
+      grid: '2x7',
+      only: [bound.number],
+    });
+    const runs = pdfTextRuns(await readFile(out.path));
+
+    expect(out).toMatchObject({ labels: 1, spares: 0 });
+    expect(path.basename(out.path)).toBe(`etiquettes-A-JANV-reimpression-${bound.number}-2x7.pdf`);
+    expect(runs.filter((r) => r === bound.number)).toHaveLength(1);
+    expect(runs).not.toContain('RÉSERVE');
+  });
+
   it('refuses binding to someone who is not the manager', async () => {
     const spare = (await world.ctx
       .db('spare_label')
@@ -118,6 +139,30 @@ describe('print services', () => {
     expect(out.anonymous).toBe(true);
     expect(path.basename(out.path)).toBe('pv-anonyme-A-JANV.pdf');
     expect(audit.subject.fingerprint).toBe(out.fingerprint);
+  });
+
+  it('lists a reveal in both anonymous PVs, spreadsheet and PDF, with one fingerprint', async () => {
+    const number = world.numbers.mat101[0]?.number ?? '-';
+    await revealStudent(
+      world.ctx,
+      'gest-A',
+      A_JANV,
+      number,
+      'copie égarée, recherche pour recours',
+    );
+
+    const xlsx = await writePv(world.ctx, 'gest-A', A_JANV, 'collective');
+    const individual = await writePv(world.ctx, 'gest-A', A_JANV, 'individual');
+    const pdf = await writePvPdf(world.ctx, 'gest-A', A_JANV, 'collective');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await readFile(xlsx.path)) as unknown as ArrayBuffer);
+    const runs = pdfTextRuns(await readFile(pdf.path));
+
+    expect(path.basename(individual.path)).toBe('pv-individuels-anonyme-A-JANV.xlsx');
+    expect(wb.getWorksheet('Levées individuelles')?.getRow(2).getCell(1).value).toBe(number);
+    expect(runs).toContain('Levées individuelles d’anonymat — PV anonyme');
+    expect(runs).toContain(number);
+    expect(new Set([xlsx.fingerprint, individual.fingerprint, pdf.fingerprint]).size).toBe(1);
   });
 
   it('splits attendance into an identity sheet (confidential) and a numbers-only slip', async () => {

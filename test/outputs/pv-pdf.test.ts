@@ -113,3 +113,51 @@ describe('PDF PV individuel', () => {
     expect(text).toContain('Mécanique du point');
   });
 });
+
+describe('reveals before the lift on the PDF PVs', () => {
+  const REVEALS = [
+    {
+      number: '010037',
+      objectCode: 'MAT101',
+      actor: 'gest-sci',
+      reason: 'Copie égarée : recherche pour recours gracieux',
+      at: '2027-01-15T09:30:00Z',
+    },
+  ];
+  const withReveals = { ...OPTIONS, reveals: REVEALS };
+
+  it('lists each reveal by number, assessment, manager, date and reason, and no identity', async () => {
+    const { bytes } = await buildPvPdf(TEMPLATE, SECTIONS, ANONYMOUS_PV, withReveals);
+    const text = pdfTextRuns(bytes);
+
+    expect(text).toContain('Levées individuelles d’anonymat — PV anonyme');
+    expect(text).toEqual(
+      expect.arrayContaining(['010037', 'MAT101', 'gest-sci', '15/01/2027 à 10:30']),
+    );
+    expect(text.join(' ')).toContain('Copie égarée : recherche pour recours gracieux');
+    expect(scanForIdentities('pv.pdf', bytes, ROSTER)).toEqual([]);
+  });
+
+  it('prints no reveals page when nobody was revealed', async () => {
+    const { bytes } = await buildPvPdf(TEMPLATE, SECTIONS, ANONYMOUS_PV, OPTIONS);
+
+    expect(pdfTextRuns(bytes).join('\n')).not.toContain('Levées individuelles');
+  });
+
+  it('names the reveal on the revealed number’s PV individuel', async () => {
+    const out = await buildIndividualPvPdf(TEMPLATE, SECTIONS, ANONYMOUS_PV, withReveals);
+    const text = pdfTextRuns(out.bytes).join(' ');
+
+    expect(text).toContain('Levée individuelle d’anonymat du n° 010037 (MAT101)');
+    expect(text.match(/Levée individuelle/g)).toHaveLength(1);
+  });
+
+  it('covers the reveals in the fingerprint, shared by the collective and the individual PV', async () => {
+    const collective = await buildPvPdf(TEMPLATE, SECTIONS, ANONYMOUS_PV, withReveals);
+    const individual = await buildIndividualPvPdf(TEMPLATE, SECTIONS, ANONYMOUS_PV, withReveals);
+
+    expect(collective.fingerprint).toBe(individual.fingerprint);
+    expect(collective.fingerprint).toBe(pvFingerprint(TEMPLATE, SECTIONS, ANONYMOUS_PV, REVEALS));
+    expect(collective.fingerprint).not.toBe(pvFingerprint(TEMPLATE, SECTIONS, ANONYMOUS_PV));
+  });
+});

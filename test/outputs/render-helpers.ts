@@ -57,9 +57,16 @@ export function renderPdfFile(
   if (range.last !== undefined) {
     args.push('-l', String(range.last));
   }
+  // pdftoppm pads page numbers to the page count: pages of an earlier rendering under the same
+  // prefix would be taken for this one's.
+  const ours = (f: string): boolean =>
+    f.startsWith(`${prefix}-`) && /^\d+\.png$/.test(f.slice(prefix.length + 1));
+  readdirSync(outDir)
+    .filter(ours)
+    .forEach((f) => rmSync(path.join(outDir, f)));
   execFileSync('pdftoppm', [...args, input, path.join(outDir, prefix)]);
   return readdirSync(outDir)
-    .filter((f) => f.startsWith(`${prefix}-`) && f.endsWith('.png'))
+    .filter(ours)
     .sort()
     .map((f) => path.join(outDir, f));
 }

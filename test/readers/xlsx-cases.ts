@@ -14,14 +14,17 @@ import { buildReceiptWorkbook } from '../../src/outputs/receipt-xlsx.js';
 import { ASSESSMENT, TEMPLATE } from '../unit/outputs-helpers.js';
 import {
   benchGrades,
+  buildZip,
   handWritten,
   libreOfficeCases,
   oneSheet,
+  parts,
   replacePart,
   rezip,
   sharedStringsXml,
   sheetXml,
   streamed,
+  withEncryptedFlag,
   withMacros,
   xlsxOf,
   type WorkbookCase,
@@ -583,4 +586,111 @@ const RANDOM_CASES = Array.from({ length: 24 }, (_, seed): WorkbookCase => [
 /** Every workbook the parity test compares, by name. */
 export function parityCases(): WorkbookCase[] {
   return [...EXCELJS_CASES, ...OUTPUT_CASES, ...HAND_CASES, ...RANDOM_CASES, ...libreOfficeCases()];
+}
+
+/** A one-row workbook refused or damaged in one way, and the code both readers refuse it with. */
+export const REFUSAL_CASES: Array<[name: string, code: string, build: () => Promise<Buffer>]> = [
+  ['an empty workbook', 'FILE_NO_DATA', () => xlsxOf((wb) => wb.addWorksheet('Feuil1'))],
+  [
+    'a truncated archive',
+    'FILE_CORRUPT',
+    async () => (await small()).subarray(0, (await small()).length - 200),
+  ],
+  ['an archive cut in the middle', 'FILE_CORRUPT', async () => (await small()).subarray(0, 300)],
+  [
+    'a broken workbook part',
+    'FILE_CORRUPT',
+    async () =>
+      replacePart(await small(), 'xl/workbook.xml', () => '<workbook><sheets><sheet name='),
+  ],
+  ...[
+    'xl/worksheets/sheet1.xml',
+    'xl/sharedStrings.xml',
+    'xl/styles.xml',
+    'xl/workbook.xml',
+    '[Content_Types].xml',
+  ].map((part): [string, string, () => Promise<Buffer>] => [
+    `a DTD declaring entities in ${part}`,
+    'FILE_CORRUPT',
+    async () =>
+      replacePart(await small(), part, (xml) =>
+        xml.replace('?>', '?><!DOCTYPE x [<!ENTITY lol "lol">]>'),
+      ),
+  ]),
+  [
+    'a DTD in a drawing part',
+    'FILE_CORRUPT',
+    async () =>
+      addPart(await small(), 'xl/drawings/vmlDrawing1.vml', '<!DOCTYPE x [<!ENTITY a "b">]><xml/>'),
+  ],
+  [
+    'a DTD written in UTF-16',
+    'FILE_CORRUPT',
+    async () =>
+      addPart(
+        await small(),
+        'xl/custom.xml',
+        Buffer.from('<?xml version="1.0"?><!DOCTYPE x><x/>', 'utf16le'),
+      ),
+  ],
+  [
+    'a part inflating past its declared size (zip bomb)',
+    'FILE_ZIP_BOMB',
+    async () => declared(await small(), 'xl/worksheets/sheet1.xml', -100),
+  ],
+  [
+    'a part inflating short of its declared size',
+    'FILE_CORRUPT',
+    async () => declared(await small(), 'xl/worksheets/sheet1.xml', 100),
+  ],
+  [
+    'a part compressed past the ratio bound (zip bomb)',
+    'FILE_ZIP_BOMB',
+    async () =>
+      replacePart(
+        await small(),
+        'xl/worksheets/sheet1.xml',
+        (xml) => xml + ' '.repeat(8 * 1024 * 1024),
+      ),
+  ],
+  [
+    'an archive declaring 300 MiB',
+    'FILE_ZIP_BOMB',
+    async () => declared(await small(), 'xl/styles.xml', 300 * 1024 * 1024),
+  ],
+  ['an encrypted archive', 'FILE_ENCRYPTED', async () => withEncryptedFlag(await small())],
+  [
+    'a shared string that does not exist',
+    'FILE_CORRUPT',
+    async () =>
+      replacePart(await small(), 'xl/worksheets/sheet1.xml', (xml) =>
+        xml.replace(/<v>0<\/v>/, '<v>99</v>'),
+      ),
+  ],
+];
+
+/** A one-sheet, one-row workbook. */
+export function small(): Promise<Buffer> {
+  return oneSheet((sheet) => sheet.addRow(['a', 1]));
+}
+
+/** The archive without one of its parts. */
+export function withoutPart(bytes: Buffer, name: string): Buffer {
+  return buildZip(parts(bytes).filter((part) => part.name !== name));
+}
+
+/** The archive with one more part. */
+export function addPart(bytes: Buffer, name: string, data: string | Buffer): Buffer {
+  return buildZip([...parts(bytes), { name, data }]);
+}
+
+/** The archive with one part's declared size off by `delta` bytes (or set to it when large). */
+function declared(bytes: Buffer, name: string, delta: number): Buffer {
+  return buildZip(
+    parts(bytes).map((part) =>
+      part.name === name
+        ? { ...part, declaredSize: Math.abs(delta) > 1e6 ? delta : part.data.length + delta }
+        : part,
+    ),
+  );
 }

@@ -10,7 +10,6 @@ import { buildProgressReport } from '../../src/outputs/progress-report.js';
 import { buildAnonymousPv, buildNamedPv } from '../../src/outputs/pv.js';
 import { buildReceiptWorkbook } from '../../src/outputs/receipt-xlsx.js';
 import type { AssessmentInfo, TemplateInfo } from '../../src/outputs/types.js';
-import { withRevealSheet } from '../../src/services/reveal.js';
 import { formulaLike, load, noFormulaCells, strings } from './outputs-helpers.js';
 
 const TRIGGERS = ['=1+1', '+33 6', '-2', '@SUM(A1)', '\tx', '\rx', '\nx'];
@@ -156,15 +155,17 @@ const BUILDERS: Array<[string, () => Promise<Buffer>]> = [
   [
     'PV reveal sheet',
     async () =>
-      withRevealSheet(await buildAnonymousPv(T, [{ assessment: A, rows: [] }]), [
-        {
-          number: '=1',
-          objectCode: hostile(1),
-          actor: hostile(2),
-          reason: hostile(3),
-          at: hostile(4),
-        },
-      ]),
+      buildAnonymousPv(T, [{ assessment: A, rows: [] }], {
+        reveals: [
+          {
+            number: '=1',
+            objectCode: hostile(1),
+            actor: hostile(2),
+            reason: hostile(3),
+            at: hostile(4),
+          },
+        ],
+      }),
   ],
 ];
 

@@ -59,7 +59,7 @@ describe('grade-entry workbook', () => {
     }
     expect(top).toContain('ne supprimez');
     expect(top).toContain('.xlsx');
-    expect(top).toContain('« notes »');
+    expect(top).toContain('«\u00a0notes\u00a0»');
   });
 
   it('lists every number once, in number order, as text with its leading zeros, under a French header', async () => {

@@ -54,12 +54,19 @@ export function sheet(wb: ExcelJS.Workbook, name: string): ExcelJS.Worksheet {
   return ws;
 }
 
-/** Every non-empty cell value of a sheet, row by row, as the raw value exceljs read. */
+/**
+ * Every non-empty cell value of a sheet, row by row, as the raw value exceljs read; a merged
+ * area counts once, as a spreadsheet shows it (exceljs repeats its value in every cell).
+ */
 export function values(ws: ExcelJS.Worksheet): ExcelJS.CellValue[][] {
   const rows: ExcelJS.CellValue[][] = [];
   ws.eachRow((row) => {
     const cells: ExcelJS.CellValue[] = [];
-    row.eachCell((cell) => cells.push(cell.value));
+    row.eachCell((cell) => {
+      if (cell.master.address === cell.address) {
+        cells.push(cell.value);
+      }
+    });
     rows.push(cells);
   });
 

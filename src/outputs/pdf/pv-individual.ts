@@ -3,9 +3,10 @@
 // then the jury's signatures and the fingerprint of the data shown.
 
 import { frenchDateTime, frenchNumber, sessionLabel, stateLabel, templateLine } from '../french.js';
-import { compareAssessments } from '../order.js';
-import type { AnonymousGradeRow, AssessmentInfo, PvSection, TemplateInfo } from '../types.js';
-import { createPdf, pdfBytes } from './document.js';
+import { revealCells } from '../reveals.js';
+import type { AnonymousGradeRow, PvSection, RevealRow, TemplateInfo } from '../types.js';
+import { FONT, createPdf, pdfBytes, type Pdf } from './document.js';
+import { byPerson } from '../pv-rows.js';
 import {
   drawHeading,
   drawSignatures,
@@ -14,7 +15,7 @@ import {
   type PdfPvOptions,
   type PvRenderer,
 } from './pv.js';
-import { drawTable, footPages, type Column } from './table.js';
+import { PAGE, drawTable, footPages, type Column } from './table.js';
 
 const COLUMNS: Column[] = [
   { title: 'Code', width: 60 },
@@ -26,29 +27,20 @@ const COLUMNS: Column[] = [
   { title: 'État', width: 50, align: 'center' },
 ];
 
-/** One person's lines: the row of each assessment they hold a number for. */
-interface Entry<Row> {
-  row: Row;
-  assessment: AssessmentInfo;
-  state: string;
-}
-
-/** Groups the rows of every section by person, in the renderer's order of persons. */
-function byPerson<Row extends AnonymousGradeRow>(
-  sections: ReadonlyArray<PvSection<Row>>,
-  renderer: PvRenderer<Row>,
-): Array<Array<Entry<Row>>> {
-  const people = new Map<string, Array<Entry<Row>>>();
-  for (const s of sections) {
-    const state = stateLabel(s.state ?? renderer.defaultState);
-    for (const row of s.rows) {
-      const key = renderer.person(row);
-      const list = people.get(key) ?? [];
-      list.push({ row, assessment: s.assessment, state });
-      people.set(key, list);
-    }
+/** A line per reveal of this person's numbers under the table; returns the y under them. */
+function drawRevealLines(doc: Pdf, reveals: readonly RevealRow[], y: number): number {
+  let top = y;
+  for (const r of reveals) {
+    const [number, object, actor, at, reason] = revealCells(r);
+    const text =
+      `Levée individuelle d’anonymat du n° ${number ?? ''} (${object ?? ''}) le ${at ?? ''} ` +
+      `par ${actor ?? ''} : ${reason ?? ''}`;
+    doc.font(FONT.regular).fontSize(8.5);
+    const width = PAGE.right - PAGE.left;
+    doc.text(text, PAGE.left, top + 8, { width });
+    top += 8 + doc.heightOfString(text, { width });
   }
-  return [...people.values()].sort((a, b) => renderer.compare(a[0]!.row, b[0]!.row));
+  return top;
 }
 
 /** The PV individuel: one page per person, fingerprint shared with the collective PV. */
@@ -59,7 +51,8 @@ export async function buildIndividualPvPdf<Row extends AnonymousGradeRow>(
   o: PdfPvOptions,
 ): Promise<{ bytes: Buffer; fingerprint: string; pages: number }> {
   const doc = createPdf(`PV individuels ${renderer.kind} ${t.templateCode}`, true);
-  const fingerprint = pvFingerprint(t, sections, renderer);
+  const reveals = o.reveals ?? [];
+  const fingerprint = pvFingerprint(t, sections, renderer, reveals);
   const people = byPerson(sections, renderer);
 
   for (const entries of people) {
@@ -69,18 +62,22 @@ export async function buildIndividualPvPdf<Row extends AnonymousGradeRow>(
       templateLine(t),
       renderer.personLine(first),
     ]);
-    const rows = [...entries]
-      .sort((a, b) => compareAssessments(a.assessment, b.assessment))
-      .map((e) => [
-        e.assessment.objectCode,
-        e.assessment.objectLabel,
-        sessionLabel(e.assessment.session),
-        e.row.number,
-        `${gradeText(e.row.grade)}${e.row.grade?.kind === 'value' ? ` /${frenchNumber(e.assessment.scale)}` : ''}`,
-        e.row.result ?? '',
-        e.state,
-      ]);
-    drawSignatures(doc, drawTable(doc, COLUMNS, rows, y) + 16, fingerprint);
+    const rows = entries.map((e) => [
+      e.assessment.objectCode,
+      e.assessment.objectLabel,
+      sessionLabel(e.assessment.session),
+      e.row.number,
+      `${gradeText(e.row.grade)}${e.row.grade?.kind === 'value' ? ` /${frenchNumber(e.assessment.scale)}` : ''}`,
+      e.row.result ?? '',
+      stateLabel(e.state),
+    ]);
+    const numbers = new Set(entries.map((e) => e.row.number));
+    const mine = reveals.filter((r) => numbers.has(r.number));
+    drawSignatures(
+      doc,
+      drawRevealLines(doc, mine, drawTable(doc, COLUMNS, rows, y)) + 16,
+      fingerprint,
+    );
   }
   if (people.length === 0) {
     doc.addPage();

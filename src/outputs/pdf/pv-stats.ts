@@ -2,6 +2,7 @@
 // group smaller than the configured threshold: with two students present, the mean and one grade
 // give the other grade away.
 
+import { frenchNumber } from '../french.js';
 import type { AnonymousGradeRow } from '../types.js';
 
 // Absence codes that mean the student did not sit; DIS (dispensé) is counted apart.
@@ -61,4 +62,51 @@ export function sectionStats(
     max: withheld || values.length === 0 ? null : Math.max(...values),
     withheld,
   };
+}
+
+/** How a statistic is shown: a count, a grade, a share (0 to 1) or a sentence. */
+export type StatFormat = 'count' | 'grade' | 'percent' | 'text';
+
+/** One line under a PV table, shared by the PDF and the spreadsheet PV. */
+export interface StatLine {
+  label: string;
+  /** A number in the line's format, or a sentence ("—" when there is nothing to show). */
+  value: number | string;
+  format: StatFormat;
+}
+
+/** The lines printed under a section's table: counts always, figures on grades unless withheld. */
+export function statLines(s: SectionStats, scale: number, threshold: number): StatLine[] {
+  const lines: StatLine[] = [
+    { label: 'Inscrits', value: s.enrolled, format: 'count' },
+    { label: 'Présents (note chiffrée)', value: s.present, format: 'count' },
+    { label: 'Absents (ABI, ABJ, DEF, DEM)', value: s.absent, format: 'count' },
+    { label: 'Dispensés (DIS)', value: s.exempt, format: 'count' },
+    { label: 'Sans note', value: s.ungraded, format: 'count' },
+  ];
+  if (s.withheld) {
+    lines.push({
+      label: 'Statistiques',
+      value: `non publiées : moins de ${threshold} notes chiffrées (protection de l’anonymat)`,
+      format: 'text',
+    });
+    return lines;
+  }
+
+  const orDash = (v: number | null): number | string => v ?? '—';
+  if (s.admitted !== null) {
+    lines.push({ label: 'Admis', value: s.admitted, format: 'count' });
+  }
+  lines.push({
+    label:
+      s.passRateBasis === 'results'
+        ? 'Taux de réussite (résultats)'
+        : `Taux de notes ≥ ${frenchNumber(scale / 2)}`,
+    value: orDash(s.passRate),
+    format: 'percent',
+  });
+  lines.push({ label: 'Moyenne des présents', value: orDash(s.mean), format: 'grade' });
+  lines.push({ label: 'Note la plus basse', value: orDash(s.min), format: 'grade' });
+  lines.push({ label: 'Note la plus haute', value: orDash(s.max), format: 'grade' });
+  return lines;
 }

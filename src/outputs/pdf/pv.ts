@@ -1,12 +1,16 @@
 // PV de délibération as PDF, for the jury to sign: one section per assessment with its grades,
 // counts and pass rate, the anonymity state, the jury's signature block and the fingerprint of the
 // data shown (also written to the audit log by the service, so a printed PV can be checked against
-// the database). The anonymous renderer reads the anonymous number and nothing else.
+// the database), then the reveals before the lift (numbers only). The anonymous renderer reads the
+// anonymous number and nothing else.
 
-import { createHash } from 'node:crypto';
-
-import { canonicalJson } from '../../domain/audit-chain.js';
-import type { AnonymityState, GradeValue } from '../../domain/types.js';
+import type {
+  AnonymousGradeRow,
+  NamedGradeRow,
+  PvSection,
+  RevealRow,
+  TemplateInfo,
+} from '../types.js';
 import {
   assessmentLine,
   frenchDateTime,
@@ -14,11 +18,20 @@ import {
   stateLabel,
   templateLine,
 } from '../french.js';
-import { compareNames, compareNumbers } from '../order.js';
-import type { AnonymousGradeRow, NamedGradeRow, PvSection, TemplateInfo } from '../types.js';
+import {
+  ANONYMOUS_ROWS,
+  NAMED_ROWS,
+  gradeText,
+  groupedHex,
+  pvFingerprint,
+  type PvRows,
+} from '../pv-rows.js';
+import { REVEALS_TITLE, REVEAL_HEADERS, revealCells } from '../reveals.js';
 import { FONT, createPdf, fitText, line, pdfBytes, type Pdf } from './document.js';
-import { sectionStats, type SectionStats } from './pv-stats.js';
+import { sectionStats, statLines, type StatLine } from './pv-stats.js';
 import { PAGE, drawTable, footPages, type Column } from './table.js';
+
+export { gradeText, groupedHex, pvFingerprint };
 
 /** Options of the PDF PV. */
 export interface PdfPvOptions {
@@ -28,86 +41,20 @@ export interface PdfPvOptions {
   threshold: number;
   /** ISO timestamp printed as the edition date. */
   generatedAt: string;
+  /** Per-student reveals before the lift, listed after the sections (by number only). */
+  reveals?: readonly RevealRow[];
 }
 
-/** How one kind of PV shows its rows: identifying columns first, in its own order. */
-export interface PvRenderer<Row extends AnonymousGradeRow> {
-  /** Word closing the title: "anonyme" or "nominatif". */
-  kind: 'anonyme' | 'nominatif';
-  defaultState: AnonymityState;
-  columns: Column[];
-  compare(a: Row, b: Row): number;
-  identity(row: Row): string[];
-  /** Who a row is about, for the PV individuel: the number, or the student number once named. */
-  person(row: Row): string;
-  /** How the PV individuel names that person. */
-  personLine(row: Row): string;
+/** The PDF face of a kind of PV: its rows, and the width in points of each identifying column. */
+export interface PvRenderer<Row extends AnonymousGradeRow> extends PvRows<Row> {
+  widths: number[];
 }
 
 /** Anonymous rows: the number only, in number order. */
-export const ANONYMOUS_PV: PvRenderer<AnonymousGradeRow> = {
-  kind: 'anonyme',
-  defaultState: 'V',
-  columns: [{ title: 'N° anonyme', width: 110 }],
-  compare: (a, b) => compareNumbers(a.number, b.number),
-  identity: (row) => [row.number],
-  person: (row) => row.number,
-  personLine: (row) => `N° anonyme : ${row.number}`,
-};
+export const ANONYMOUS_PV: PvRenderer<AnonymousGradeRow> = { ...ANONYMOUS_ROWS, widths: [110] };
 
 /** Named rows, in name order. */
-export const NAMED_PV: PvRenderer<NamedGradeRow> = {
-  kind: 'nominatif',
-  defaultState: 'L',
-  columns: [
-    { title: 'Nom', width: 120 },
-    { title: 'Prénom', width: 95 },
-    { title: 'N° étudiant', width: 70 },
-    { title: 'N° anonyme', width: 70 },
-  ],
-  compare: compareNames,
-  identity: (row) => [row.lastName, row.firstName, row.studentNumber, row.number],
-  person: (row) => row.studentNumber,
-  personLine: (row) => `${row.lastName} ${row.firstName} · N° étudiant : ${row.studentNumber}`,
-};
-
-/** "12,5", an absence code, or "" for no grade. */
-export function gradeText(grade: GradeValue | null): string {
-  if (grade === null) {
-    return '';
-  }
-  switch (grade.kind) {
-    case 'value':
-      return frenchNumber(grade.value);
-    case 'absence':
-      return grade.code;
-    case 'blank':
-      return '';
-  }
-}
-
-/** sha256 hex of exactly what a PV shows: the renderer's identity columns, grades, results, states. */
-export function pvFingerprint<Row extends AnonymousGradeRow>(
-  t: TemplateInfo,
-  sections: ReadonlyArray<PvSection<Row>>,
-  renderer: PvRenderer<Row>,
-): string {
-  const shown = sections.map((s) => ({
-    assessmentId: s.assessment.assessmentId,
-    state: s.state ?? renderer.defaultState,
-    rows: [...s.rows]
-      .sort((a, b) => renderer.compare(a, b))
-      .map((r) => [...renderer.identity(r), gradeText(r.grade), r.result ?? '']),
-  }));
-  return createHash('sha256')
-    .update(canonicalJson({ templateId: t.templateId, kind: renderer.kind, sections: shown }))
-    .digest('hex');
-}
-
-/** "3f2a 9b1c …": a fingerprint grouped by four for reading aloud. */
-export function groupedHex(hex: string): string {
-  return hex.replace(/(.{4})(?=.)/g, '$1 ');
-}
+export const NAMED_PV: PvRenderer<NamedGradeRow> = { ...NAMED_ROWS, widths: [120, 95, 70, 70] };
 
 /** Title, template and assessment lines at the top of a page; returns the y under them. */
 export function drawHeading(doc: Pdf, title: string, lines: readonly string[]): number {
@@ -122,37 +69,21 @@ export function drawHeading(doc: Pdf, title: string, lines: readonly string[]): 
   return y + 6;
 }
 
-function statLines(s: SectionStats, scale: number, threshold: number): Array<[string, string]> {
-  const pairs: Array<[string, string]> = [
-    ['Inscrits', String(s.enrolled)],
-    ['Présents (note chiffrée)', String(s.present)],
-    ['Absents (ABI, ABJ, DEF, DEM)', String(s.absent)],
-    ['Dispensés (DIS)', String(s.exempt)],
-    ['Sans note', String(s.ungraded)],
-  ];
-  if (s.withheld) {
-    pairs.push([
-      'Statistiques',
-      `non publiées : moins de ${threshold} notes chiffrées (protection de l’anonymat)`,
-    ]);
-    return pairs;
+/** A statistic as printed: French decimals, a percentage with one decimal. */
+function statText(l: StatLine): string {
+  if (typeof l.value === 'string') {
+    return l.value;
   }
-
-  const percent = (v: number | null): string =>
-    v === null ? '—' : `${frenchNumber(Math.round(v * 1000) / 10)} %`;
-  const grade = (v: number | null): string => (v === null ? '—' : frenchNumber(v));
-  if (s.admitted !== null) {
-    pairs.push(['Admis', String(s.admitted)]);
+  switch (l.format) {
+    case 'count':
+      return String(l.value);
+    case 'grade':
+      return frenchNumber(l.value);
+    case 'percent':
+      return `${frenchNumber(Math.round(l.value * 1000) / 10)} %`;
+    case 'text':
+      return String(l.value);
   }
-  pairs.push([
-    s.passRateBasis === 'results'
-      ? 'Taux de réussite (résultats)'
-      : `Taux de notes ≥ ${frenchNumber(scale / 2)}`,
-    percent(s.passRate),
-  ]);
-  pairs.push(['Moyenne des présents', grade(s.mean)]);
-  pairs.push(['Note la plus basse / la plus haute', `${grade(s.min)} / ${grade(s.max)}`]);
-  return pairs;
 }
 
 /** Key/value lines (counts) from y; returns the y under them. */
@@ -223,7 +154,7 @@ function drawSection<Row extends AnonymousGradeRow>(
 
   doc.addPage();
   const columns: Column[] = [
-    ...renderer.columns,
+    ...renderer.headers.map((title, k) => ({ title, width: renderer.widths[k] ?? 70 })),
     { title: `Note /${frenchNumber(a.scale)}`, width: 70, align: 'right' },
     { title: 'Résultat', width: 70, align: 'center' },
   ];
@@ -234,7 +165,10 @@ function drawSection<Row extends AnonymousGradeRow>(
 
   const threshold = renderer.kind === 'anonyme' ? o.threshold : 0;
   const stats = sectionStats(section.rows, a.scale, o.passingResults, threshold);
-  const pairs = statLines(stats, a.scale, o.threshold);
+  const pairs = statLines(stats, a.scale, o.threshold).map((l): [string, string] => [
+    l.label,
+    statText(l),
+  ]);
   if (y + 12 + pairs.length * 13 > PAGE.bottom) {
     doc.addPage();
     y = heading();
@@ -243,7 +177,52 @@ function drawSection<Row extends AnonymousGradeRow>(
   drawSignatures(doc, y + 6, o.fingerprint);
 }
 
-/** The PDF PV: one section per assessment, page numbers and fingerprint in every footer. */
+// Columns of the reveals list: the reason wraps in the last one, never cut.
+const REVEAL_WIDTHS = [75, 55, 80, 85, 215];
+
+/** The reveals before the lift on a page of their own: number, assessment, who, when, why. */
+function drawReveals(doc: Pdf, t: TemplateInfo, kind: string, reveals: readonly RevealRow[]): void {
+  const columns: Column[] = REVEAL_HEADERS.map((title, k) => ({
+    title,
+    width: REVEAL_WIDTHS[k] ?? 60,
+  }));
+  const reasonWidth = (REVEAL_WIDTHS.at(-1) ?? 200) - 6;
+  const start = (): number =>
+    drawTable(
+      doc,
+      columns,
+      [],
+      drawHeading(doc, `${REVEALS_TITLE} — PV ${kind}`, [
+        templateLine(t),
+        'Identités révélées avant la levée de l’anonymat, sur demande motivée du gestionnaire ' +
+          '(opérations journalisées).',
+      ]),
+    );
+
+  doc.addPage();
+  let y = start();
+  for (const reveal of reveals) {
+    const cells = revealCells(reveal);
+    doc.font(FONT.regular).fontSize(9);
+    const height = Math.max(14, doc.heightOfString(cells[4] ?? '', { width: reasonWidth }) + 5);
+    if (y + height > PAGE.bottom) {
+      doc.addPage();
+      y = start();
+    }
+
+    let x = PAGE.left;
+    cells.slice(0, 4).forEach((cell, k) => {
+      doc.font(FONT.regular).fontSize(9);
+      line(doc, fitText(doc, cell, (REVEAL_WIDTHS[k] ?? 60) - 6), x + 3, y + 3, FONT.regular, 9);
+      x += REVEAL_WIDTHS[k] ?? 60;
+    });
+    doc.text(cells[4] ?? '', x + 3, y + 3, { width: reasonWidth });
+    y += height;
+    doc.lineWidth(0.4).strokeColor('#888888').moveTo(PAGE.left, y).lineTo(PAGE.right, y).stroke();
+  }
+}
+
+/** The PDF PV: one section per assessment, then the reveals; page numbers and fingerprint in every footer. */
 export async function buildPvPdf<Row extends AnonymousGradeRow>(
   t: TemplateInfo,
   sections: ReadonlyArray<PvSection<Row>>,
@@ -251,7 +230,8 @@ export async function buildPvPdf<Row extends AnonymousGradeRow>(
   o: PdfPvOptions,
 ): Promise<{ bytes: Buffer; fingerprint: string }> {
   const doc = createPdf(`PV de délibération ${renderer.kind} ${t.templateCode}`, true);
-  const fingerprint = pvFingerprint(t, sections, renderer);
+  const reveals = o.reveals ?? [];
+  const fingerprint = pvFingerprint(t, sections, renderer, reveals);
 
   for (const section of sections) {
     drawSection(doc, t, section, renderer, { ...o, fingerprint });
@@ -262,6 +242,9 @@ export async function buildPvPdf<Row extends AnonymousGradeRow>(
       templateLine(t),
       'Aucune épreuve à délibérer.',
     ]);
+  }
+  if (reveals.length > 0) {
+    drawReveals(doc, t, renderer.kind, reveals);
   }
 
   footPages(

@@ -1,0 +1,60 @@
+// The shared-string table (readers/xlsx-fast-strings.ts) holds strings joined in blocks of 4,096:
+// every string must come back exactly as written, on both sides of a block's edge and in the last,
+// unjoined strings, and an index the workbook does not have must find nothing.
+import { describe, expect, it } from 'vitest';
+
+import { XmlScanner } from '../../src/readers/xlsx-fast-scan.js';
+import { SharedStrings } from '../../src/readers/xlsx-fast-strings.js';
+
+function table(items: string[]): SharedStrings {
+  const strings = new SharedStrings();
+  const scanner = new XmlScanner(strings);
+  scanner.feed(`<sst>${items.join('')}</sst>`);
+  scanner.end();
+  return strings;
+}
+
+describe('SharedStrings', () => {
+  const texts = Array.from({ length: 9_000 }, (_, i) =>
+    i % 997 === 0 ? `ligne ${i} : Léa & Noé ${'x'.repeat(i % 40)} 😀` : String(10_000_000 + i),
+  );
+  const strings = table(texts.map((text) => `<si><t>${text.replace('&', '&amp;')}</t></si>`));
+
+  it('gives back every string, across block edges and in the last strings', () => {
+    const read = texts.map((_, i) => strings.at(i));
+
+    expect(read).toEqual(texts);
+    expect([4_095, 4_096, 8_191, 8_192, 8_999].map((i) => strings.at(i))).toEqual([
+      '10004095',
+      '10004096',
+      '10008191',
+      '10008192',
+      '10008999',
+    ]);
+  });
+
+  it('finds nothing at an index the workbook does not have', () => {
+    expect([9_000, -1, 1.5, Number.NaN].map((i) => strings.at(i))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('keeps empty strings, rich runs joined and phonetic guides out', () => {
+    const small = table([
+      '<si><t/></si>',
+      '<si><r><t>Note </t></r><r><t>finale</t></r></si>',
+      '<si><t>東京</t><rPh sb="0" eb="2"><t>トウキョウ</t></rPh></si>',
+      '<si><t>copie_x000D_rendue</t></si>',
+    ]);
+
+    expect([0, 1, 2, 3].map((i) => small.at(i))).toEqual([
+      '',
+      'Note finale',
+      '東京',
+      'copie\rrendue',
+    ]);
+  });
+});
