@@ -174,6 +174,9 @@ export async function buildWorld(students: number, onPglite = false): Promise<Wo
   const ref: TemplateRef = { ctn: CTN, year: YEAR, code: 'T-IMPORT' };
   await pose(ctx, 'gest', ref);
   await validate(ctx, 'gest', ref);
+  // Statistics as autovacuum would have them on a live database: the world was bulk-loaded a moment
+  // ago, and plans made for empty tables (nested loops over a million rows) would be measured instead.
+  await ctx.db.raw('analyze');
 
   const rows = (await ctx
     .db('anonymous_number')

@@ -4,6 +4,7 @@ import * as m001 from './001-initial.js';
 import * as m002 from './002-anonymity-guards.js';
 import * as m003 from './003-spare-labels.js';
 import * as m005 from './005-roster-version.js';
+import * as m006 from './006-number-lookup.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002-anonymity-guards': m002,
   '003-spare-labels': m003,
   '005-roster-version': m005,
+  '006-number-lookup': m006,
 };
 
 /** knex migration source over the in-code list above. */
