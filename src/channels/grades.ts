@@ -5,7 +5,7 @@ import { AppError } from '../domain/errors.js';
 import { verifyFingerprint } from '../domain/fingerprint.js';
 import { parseGrade, gradeToStorage } from '../domain/grades.js';
 import { FINGERPRINT_SHEET_NAME, readFingerprintSheet } from '../outputs/grade-entry-workbook.js';
-import { cellText, normaliseHeader, type ColumnSpec } from '../readers/columns.js';
+import { cellText, type ColumnSpec } from '../readers/columns.js';
 import type { Cell, Workbook } from '../readers/table.js';
 import { withoutThousandsSeparators } from '../readers/values.js';
 import { writeGrades, type GradeWrite } from './grade-store.js';
@@ -41,7 +41,11 @@ export function keyColumns(workbook: Workbook, extra: ColumnSpec): ColumnSpec[] 
   ];
 }
 
-/** Header texts of the first rows starting with a prefix (AMC's `A:numero`, `Note /20`): synonyms found in the file. */
+/**
+ * Header texts of the first rows starting with a prefix (AMC's `A:numero`, `Note /20`): synonyms
+ * found in the file. The prefix is compared as written (case aside): normalised, `A:` would be `a`
+ * and claim every heading starting with an A (`Appréciation`).
+ */
 export function headerStarting(workbook: Workbook, prefix: string): string[] {
   const sheet = workbook.sheets.find((s) => s.state === 'visible');
   const texts = (sheet?.rows.slice(0, 20) ?? []).flatMap((row) =>
@@ -49,7 +53,7 @@ export function headerStarting(workbook: Workbook, prefix: string): string[] {
   );
   return [
     ...new Set(
-      texts.filter((t) => normaliseHeader(t).startsWith(normaliseHeader(prefix)) && t.length < 40),
+      texts.filter((t) => t.trim().toLowerCase().startsWith(prefix.toLowerCase()) && t.length < 40),
     ),
   ];
 }

@@ -57,10 +57,14 @@ async function loadDrop(ctx: AppContext, dropId: number): Promise<DropRow | unde
     DropRow | undefined;
 }
 
+/** A size as a person reads it: Kio under 1 Mio, Mio above, one decimal at most. */
+function sizeText(bytes: number): string {
+  const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'Kio'] : [bytes / 1024 / 1024, 'Mio'];
+  return `${value.toLocaleString('fr-FR', { maximumFractionDigits: 1 })} ${unit}`;
+}
+
 function tooLarge(size: number, maxBytes: number): AppError {
-  const mib = (n: number): string =>
-    (n / 1024 / 1024).toLocaleString('fr-FR', { maximumFractionDigits: 1 });
-  return new AppError('FILE_TOO_LARGE', `(${mib(size)} Mio ; maximum ${mib(maxBytes)} Mio)`);
+  return new AppError('FILE_TOO_LARGE', `(${sizeText(size)} ; maximum ${sizeText(maxBytes)})`);
 }
 
 async function readInput(bytes: Buffer, maxBytes: number, channel: string): Promise<ReadInput> {
