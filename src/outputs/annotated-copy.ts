@@ -135,7 +135,9 @@ function markFaults(wb: ExcelJS.Workbook, sheet: Sheet, errors: ReceiptError[]):
       continue;
     }
     const cell = ws.getCell(error.row, columnOf(sheet, error.column));
-    cell.fill = FAULT_FILL;
+    // A loaded workbook's cells share style objects: setting `fill` on one would colour every cell
+    // of the same style (a whole returned grade sheet). The faulty cell gets a style of its own.
+    cell.style = { ...cell.style, fill: FAULT_FILL };
     const lines = notes.get(cell.address) ?? [];
     lines.push(`${error.code} : ${error.message}`);
     notes.set(cell.address, lines);

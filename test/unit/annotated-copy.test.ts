@@ -55,6 +55,33 @@ describe('buildAnnotatedCopy', () => {
     ]);
   });
 
+  it('colours only the faulty cell when every cell of the column shares one style', async () => {
+    // A grade-entry workbook's grade cells all carry the same style: one fill must not spread.
+    const source = await xlsxOf((wb) => {
+      const ws = wb.addWorksheet('Saisie');
+      ws.addRow(['Note', 'A:numero']);
+      for (let i = 0; i < 20; i += 1) {
+        const row = ws.addRow([i === 5 ? 21 : 12, `12345${i}`]);
+        row.getCell(1).numFmt = '0.00';
+        row.getCell(1).protection = { locked: false };
+      }
+    });
+    const errors: ReceiptError[] = [{ ...(ERRORS[0] as ReceiptError), row: 7 }];
+
+    const wb = await load(await buildAnnotatedCopy(source, { status: 'partial', errors }));
+
+    const ws = wb.getWorksheet('Saisie');
+    const filled: number[] = [];
+    for (let row = 2; row <= 21; row += 1) {
+      const fill = ws?.getCell(row, 1).fill as { fgColor?: { argb?: string } } | undefined;
+      if (fill?.fgColor?.argb) {
+        filled.push(row);
+      }
+    }
+    expect(filled).toEqual([7]);
+    expect(ws?.getCell('A8').numFmt).toBe('0.00');
+  });
+
   it('rebuilds a CSV as a workbook at the same rows, text kept as text', async () => {
     const csv = Buffer.from(
       'Copie;Note;N° anonyme\r\n1;=1+1;007\r\n2;21;123456\r\n3;12;12*456\r\n',
