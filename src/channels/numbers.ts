@@ -46,7 +46,8 @@ export class NumberBook {
   ): Promise<NumberBook> {
     const rows = (await trx('anonymous_number')
       .whereRaw('number = any(?::text[])', [[...new Set(numbers)]])
-      .orderBy('year', 'desc')) as Array<{
+      .orderBy('year', 'desc')
+      .select('number', 'student_number', 'template_id', 'assessment_id')) as Array<{
       number: string;
       student_number: string;
       template_id: number;
@@ -78,6 +79,18 @@ export class NumberBook {
     const missing = numbers.filter((n) => n !== '' && !holders.has(n));
     const intended = await existingCandidates(trx, ctnTemplates, missing);
     return new NumberBook(holders, templates, ctnTemplates, intended);
+  }
+
+  /** Students holding one of `numbers` through a per-template number (valid for every assessment). */
+  perTemplateHolders(numbers: readonly string[]): string[] {
+    const students = new Set<string>();
+    for (const number of numbers) {
+      const holder = this.holders.get(normaliseNumber(number));
+      if (holder && holder.assessmentId === null) {
+        students.add(holder.studentNumber);
+      }
+    }
+    return [...students];
   }
 
   /** The holder of a number, or why there is none (with candidates for a failed check character). */

@@ -35,7 +35,10 @@ export async function resolveByNumber(
     rows.map((r) => r.text('number').replace(/\s+/g, '').toUpperCase()),
     cache,
   );
-  const enrolled = await enrolmentsOf(input, rows);
+  const enrolled = await enrolmentsOf(
+    input,
+    book.perTemplateHolders(rows.map((r) => r.text('number'))),
+  );
   const resolved: Resolved[] = [];
   let stateRefusal: ErrorCode | null = null;
 
@@ -100,13 +103,19 @@ export async function resolveByNumber(
   return { resolved, stateRefusal };
 }
 
-async function enrolmentsOf(input: ChannelInput, rows: KeyedRow[]): Promise<Set<string>> {
-  const numbers = [...new Set(rows.map((r) => r.text('number').replace(/\s+/g, '').toUpperCase()))];
+/**
+ * Enrolments of the students holding a per-template number: only those need one to receive a grade
+ * (a per-assessment number is already the assessment's). One query over the students, none when the
+ * chunk holds no per-template number.
+ */
+async function enrolmentsOf(input: ChannelInput, students: string[]): Promise<Set<string>> {
+  if (students.length === 0) {
+    return new Set();
+  }
   const found = (await input
-    .trx('anonymous_number as n')
-    .join('pedagogic_enrolment as p', 'p.student_number', 'n.student_number')
-    .whereRaw('n.number = any(?::text[])', [numbers])
-    .select('p.object_id', 'p.student_number', 'p.year')) as Array<{
+    .trx('pedagogic_enrolment')
+    .whereRaw('student_number = any(?::text[])', [students])
+    .select('object_id', 'student_number', 'year')) as Array<{
     object_id: number;
     student_number: string;
     year: number;

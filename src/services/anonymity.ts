@@ -20,7 +20,7 @@ import {
 } from '../domain/states.js';
 import type { AnonymityState, NumberingRule } from '../domain/types.js';
 import { appendAudit } from '../store/audit.js';
-import { copyInsert, type CopyValue } from '../store/copy.js';
+import { copyRows, type CopyValue } from '../store/copy.js';
 import { auditRefusal, authorise } from './actors.js';
 import type { AppContext } from './context.js';
 import {
@@ -237,11 +237,12 @@ export async function pose(ctx: AppContext, actor: string, ref: TemplateRef): Pr
       const { taken, run } = await takenNumbers(trx, template);
       const { scopes, population } = await newcomersByScope(ctx, trx, template, targets);
 
-      // One COPY and one INSERT for the whole pose; every constraint of the table checks every row,
-      // and a single failing row fails the pose.
+      // One COPY straight into the table for the whole pose: every constraint and check of the table
+      // applies to every row (references once per statement, migration 007), and a single failing row
+      // fails the pose.
       const rows = attribute(template, scopes, taken, run);
       if (rows.length > 0) {
-        await copyInsert(trx, 'anonymous_number', NUMBER_COLUMNS, rows);
+        await copyRows(trx, 'anonymous_number', NUMBER_COLUMNS, rows);
       }
       const numbered = rows.length;
 

@@ -2,7 +2,7 @@ import knexFactory from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { openDb, type Db } from '../../src/store/db.js';
-import { copyInsert, copyRows, copyUpsert } from '../../src/store/copy.js';
+import { copyRows, copyUpsert } from '../../src/store/copy.js';
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
@@ -125,13 +125,13 @@ describe('copyUpsert', () => {
   });
 });
 
-describe('copyInsert', () => {
+describe('copyRows into a constrained table', () => {
   it('inserts every row, defaults filled, and counts them', async () => {
     const db = pglite;
     await db.raw('create table tag (k integer primary key, v text not null, n integer default 7)');
 
     const inserted = await db.transaction((trx) =>
-      copyInsert(
+      copyRows(
         trx,
         'tag',
         ['k', 'v'],
@@ -149,13 +149,13 @@ describe('copyInsert', () => {
     ]);
   });
 
-  it('still checks the unique key: one conflicting row fails the insert and writes nothing', async () => {
+  it('still checks the unique key: one conflicting row fails the COPY and writes nothing', async () => {
     const db = pglite;
     await db.raw('create table seat (k integer primary key, v text)');
     await db('seat').insert({ k: 1, v: 'kept' });
 
     const attempt = db.transaction((trx) =>
-      copyInsert(
+      copyRows(
         trx,
         'seat',
         ['k', 'v'],

@@ -5,6 +5,8 @@ import * as m002 from './002-anonymity-guards.js';
 import * as m003 from './003-spare-labels.js';
 import * as m005 from './005-roster-version.js';
 import * as m006 from './006-number-lookup.js';
+import * as m007 from './007-statement-references.js';
+import * as m009 from './009-number-key-order.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -17,6 +19,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '003-spare-labels': m003,
   '005-roster-version': m005,
   '006-number-lookup': m006,
+  '007-statement-references': m007,
+  '009-number-key-order': m009,
 };
 
 /** knex migration source over the in-code list above. */
