@@ -87,7 +87,10 @@ export async function lastOutcome(ctx: AppContext): Promise<DropSummary> {
 
 /** Forgets every grade and grade file, so the next import starts from the same empty state. */
 export async function resetGrades(ctx: AppContext): Promise<void> {
-  await ctx.db('grade').delete();
-  await ctx.db('intake_drop').delete();
-  await ctx.db('intake_file').delete();
+  // Emptied as a new grade table is, not deleted row by row: a million dead rows left in the
+  // primary key a second earlier made the next insert pay for them (1,000,000 grades: 4.2 s after
+  // a delete, 3.4 s into an emptied table), a state no live database is in. Grades first: intake
+  // files are referenced from them.
+  await ctx.db.raw('truncate grade');
+  await ctx.db.raw('truncate intake_drop, intake_file');
 }

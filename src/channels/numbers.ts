@@ -44,25 +44,35 @@ export class NumberBook {
     numbers: string[],
     cache: TemplateCache = new Map(),
   ): Promise<NumberBook> {
-    const rows = (await trx('anonymous_number')
-      .whereRaw('number = any(?::text[])', [[...new Set(numbers)]])
-      .orderBy('year', 'desc')
-      .select('number', 'student_number', 'template_id', 'assessment_id')) as Array<{
-      number: string;
-      student_number: string;
-      template_id: number;
-      assessment_id: number | null;
-    }>;
+    // One index probe per distinct number, in key order, the latest year first. As `number = any(…)`
+    // the planner scanned the whole table once numbers outgrew shared buffers (a million numbers:
+    // 90-120 ms per chunk of 5,000, against 30-50 ms probed).
+    const result = (await trx.raw(
+      `select n.number, n.student_number, n.template_id, n.assessment_id
+         from (select distinct k from unnest(?::text[]) as k order by k) as keys (number)
+         cross join lateral (
+           select a.number, a.student_number, a.template_id, a.assessment_id
+             from anonymous_number a
+            where a.number = keys.number
+            order by a.year desc
+            limit 1) as n`,
+      [numbers],
+    )) as {
+      rows: Array<{
+        number: string;
+        student_number: string;
+        template_id: number;
+        assessment_id: number | null;
+      }>;
+    };
     const holders = new Map<string, Holder>();
-    for (const row of rows) {
-      if (!holders.has(row.number)) {
-        holders.set(row.number, {
-          number: row.number,
-          studentNumber: row.student_number,
-          templateId: row.template_id,
-          assessmentId: row.assessment_id,
-        });
-      }
+    for (const row of result.rows) {
+      holders.set(row.number, {
+        number: row.number,
+        studentNumber: row.student_number,
+        templateId: row.template_id,
+        assessmentId: row.assessment_id,
+      });
     }
     const ids = new Set([...holders.values()].map((h) => h.templateId));
     const own = (await trx('anonymity_template').where({ ctn }).select('id')) as Array<{
