@@ -148,7 +148,7 @@ function markFaults(wb: ExcelJS.Workbook, sheet: Sheet, errors: ReceiptError[]):
 function addErrorSheet(wb: ExcelJS.Workbook, errors: ReceiptError[]): void {
   const ws = addTableSheet(wb, 'Erreurs', { headers: ERROR_HEADERS, widths: ERROR_WIDTHS });
   for (const error of errors) {
-    const { explanation, hint } = splitMessage(error.message);
+    const { explanation, hint } = splitMessage(error.message, error.code);
     const row = addTableRow(ws, [
       error.row ?? 'Fichier',
       error.column,

@@ -3,6 +3,7 @@
 
 import type ExcelJS from 'exceljs';
 
+import { ERROR_MESSAGES, type ErrorCode } from '../domain/errors.js';
 import { frenchDateTime } from './french.js';
 import { receiptStatusFrench, type Receipt, type ReceiptError } from './receipt.js';
 import {
@@ -22,19 +23,38 @@ const ERROR_WIDTHS = [9, 16, 22, 24, 50, 50];
 // The registry's messages read "what is wrong : what to do" (French spacing around the colon).
 const HINT_SEPARATOR = ' : ';
 
-/** Splits a message into its explanation and, when it has one, the action it advises. */
-export function splitMessage(message: string): { explanation: string; hint: string | null } {
-  const at = message.indexOf(HINT_SEPARATOR);
+/** Splits `text` at its first separator: explanation (ending with a full stop) and advice. */
+function splitAtSeparator(text: string): { explanation: string; hint: string | null } {
+  const at = text.indexOf(HINT_SEPARATOR);
   if (at < 0) {
-    return { explanation: message, hint: null };
+    return { explanation: text, hint: null };
   }
 
-  const hint = message.slice(at + HINT_SEPARATOR.length).trim();
+  const hint = text.slice(at + HINT_SEPARATOR.length).trim();
 
   return {
-    explanation: `${message.slice(0, at).trim()}.`,
+    explanation: `${text.slice(0, at).trim()}.`,
     hint: hint.charAt(0).toUpperCase() + hint.slice(1),
   };
+}
+
+/**
+ * Splits a message into its explanation and, when it has one, the action it advises. Given the
+ * error's code, only the code's own wording is split: the detail appended to it (« Lu : 21 ;
+ * barème 20 ») stays with the explanation, whatever it contains.
+ */
+export function splitMessage(
+  message: string,
+  code?: string,
+): { explanation: string; hint: string | null } {
+  const base: string | undefined =
+    code !== undefined && code in ERROR_MESSAGES ? ERROR_MESSAGES[code as ErrorCode] : undefined;
+  if (base === undefined || !message.startsWith(base)) {
+    return splitAtSeparator(message);
+  }
+  const detail = message.slice(base.length).trim();
+  const { explanation, hint } = splitAtSeparator(base);
+  return { explanation: detail === '' ? explanation : `${explanation} ${detail}`, hint };
 }
 
 /** The first sheet: what file, what outcome, how many rows. */
@@ -67,7 +87,7 @@ function writeSummarySheet(wb: ExcelJS.Workbook, r: Receipt): void {
 
 /** One error as a row: line, column, value read, code, explanation, what to do. */
 function errorCells(e: ReceiptError): CellInput[] {
-  const { explanation, hint } = splitMessage(e.message);
+  const { explanation, hint } = splitMessage(e.message, e.code);
 
   return [e.row ?? 'Fichier', e.column, e.value ?? null, e.code, explanation, hint];
 }

@@ -21,11 +21,18 @@ const FORMULA_TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r', '\n']);
 /** The guard prefix: the apostrophe a person would type in Excel to force text. */
 const GUARD = "'";
 
+/**
+ * A signed number alone (`-1`, `+2,5`): read back as that number, never as a formula, so it is
+ * written as it was read; a guard would show in the cell as a stray apostrophe before a value read
+ * from a person's file.
+ */
+const SIGNED_NUMBER = /^[+-]\d+(?:[.,]\d+)?$/;
+
 /** The text to write into a cell: prefixed with an apostrophe when it could start a formula. */
 export function safeText(s: string): string {
   const first = s.charAt(0);
 
-  if (FORMULA_TRIGGERS.has(first) || first === GUARD) {
+  if ((FORMULA_TRIGGERS.has(first) && !SIGNED_NUMBER.test(s)) || first === GUARD) {
     return GUARD + s;
   }
 

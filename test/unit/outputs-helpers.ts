@@ -113,7 +113,8 @@ export function rawText(bytes: Buffer): string {
 
 /** Asserts-friendly view: every string cell starting like a formula (none expected). */
 export function formulaLike(wb: ExcelJS.Workbook): string[] {
-  return strings(wb).filter((s) => /^[=+\-@\t\r\n]/.test(s));
+  // A sign followed by a number and nothing else reads back as that number, never a formula.
+  return strings(wb).filter((s) => /^[=+\-@\t\r\n]/.test(s) && !/^[+-]\d+(?:[.,]\d+)?$/.test(s));
 }
 
 /** True when no cell of any sheet holds a formula object. */

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 
-import { ERROR_MESSAGES } from '../../src/domain/errors.js';
+import { ERROR_MESSAGES, frenchMessage } from '../../src/domain/errors.js';
 import { type Receipt, receiptJson, receiptStatusFrench } from '../../src/outputs/receipt.js';
 import { buildReceiptWorkbook, splitMessage } from '../../src/outputs/receipt-xlsx.js';
 import { formulaLike, load, noFormulaCells, sheet, values } from './outputs-helpers.js';
@@ -159,6 +159,25 @@ describe('splitMessage', () => {
     expect(splitMessage('Note hors barème.')).toEqual({
       explanation: 'Note hors barème.',
       hint: null,
+    });
+  });
+
+  it("splits only the code's own wording, never the detail read from the file", () => {
+    expect(
+      splitMessage(
+        frenchMessage('GRADE_OUT_OF_RANGE', 'Lu : 21 ; barème de 0 à 20.'),
+        'GRADE_OUT_OF_RANGE',
+      ),
+    ).toEqual({ explanation: 'Note hors barème. Lu : 21 ; barème de 0 à 20.', hint: null });
+    expect(
+      splitMessage(
+        frenchMessage('NUMBER_CHECK_FAILED', 'Numéros probables : 1234, 5678.'),
+        'NUMBER_CHECK_FAILED',
+      ),
+    ).toEqual({
+      explanation:
+        'Le caractère de contrôle du numéro anonyme est faux. Numéros probables : 1234, 5678.',
+      hint: 'Numéro probablement mal recopié.',
     });
   });
 });

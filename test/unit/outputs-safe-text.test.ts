@@ -6,8 +6,11 @@ describe('safeText', () => {
   it('prefixes an apostrophe to every text a spreadsheet would read as a formula', () => {
     for (const text of [
       '=HYPERLINK("http://x","y")',
-      '+1',
-      '-2',
+      '+1+1',
+      '-2+3',
+      "-2+3+cmd|' /C calc'!A0",
+      '-1E3',
+      '- 1',
       '@SUM(A1)',
       '\t=1',
       '\r=1',
@@ -23,8 +26,14 @@ describe('safeText', () => {
     }
   });
 
+  it('writes a signed number alone as read: it can only ever be read back as that number', () => {
+    for (const text of ['-1', '+2', '-0,5', '+12.25']) {
+      expect(safeText(text)).toBe(text);
+    }
+  });
+
   it('is undone exactly by restoreText, even for a text that already starts with an apostrophe', () => {
-    for (const text of ['=1+1', '-X', "'=1", "'quoted", 'plain', '00042']) {
+    for (const text of ['=1+1', '-X', '-1', "'=1", "'quoted", 'plain', '00042']) {
       expect(restoreText(safeText(text))).toBe(text);
     }
   });
