@@ -60,6 +60,35 @@ async function watchUntilSignal(c: AppContext, queue: JobQueue): Promise<void> {
   await watching;
 }
 
+/** The database's clock: drops are stamped by it, so a pass is bounded by it too. */
+async function dbNow(c: AppContext): Promise<Date> {
+  const result = (await c.db.raw('select now() as at')) as { rows: Array<{ at: Date | string }> };
+  return new Date(result.rows[0]?.at ?? Date.now());
+}
+
+const OUTCOME_WORDS: Array<[string, string]> = [
+  ['imported', 'importé(s)'],
+  ['partial', 'importé(s) en partie'],
+  ['rejected', 'refusé(s)'],
+  ['duplicate', 'déjà reçu(s)'],
+];
+
+/** « : 2 importé(s), 1 refusé(s) » for the drops finished since `since`; '' when none. */
+async function outcomesSince(c: AppContext, since: Date): Promise<string> {
+  const rows = (await c
+    .db('intake_drop')
+    .where('dropped_at', '>=', since)
+    .whereNotNull('outcome')
+    .groupBy('outcome')
+    .select('outcome')
+    .count({ n: '*' })) as Array<{ outcome: string; n: number | string }>;
+  const counts = new Map(rows.map((r) => [r.outcome, Number(r.n)]));
+  const parts = OUTCOME_WORDS.filter(([outcome]) => (counts.get(outcome) ?? 0) > 0).map(
+    ([outcome, words]) => `${counts.get(outcome)} ${words}`,
+  );
+  return parts.length > 0 ? ` : ${parts.join(', ')}` : '';
+}
+
 async function runService(c: AppContext, once: boolean): Promise<void> {
   const { queue, redis } = await openQueue(c);
   const worker =
@@ -68,8 +97,10 @@ async function runService(c: AppContext, once: boolean): Promise<void> {
       : null;
   try {
     if (once) {
+      const since = await dbNow(c);
+      const processed = await runOnce(c, queue);
       say(
-        `${await runOnce(c, queue)} fichier(s) traité(s). Accusés de réception dans ${c.config.outbox}.`,
+        `${processed} fichier(s) traité(s)${await outcomesSince(c, since)}. Accusés de réception dans ${c.config.outbox}.`,
       );
     } else {
       await watchUntilSignal(c, queue);

@@ -63,7 +63,14 @@ describe('the anonymity cycle from the command line', () => {
       expect((await anonymat(home, ...args)).code).toBe(0);
     }
     await writeFile(path.join(home, 'inbox', 'ECO', 'referentiel', 'etudiants.csv'), REFERENTIAL);
-    expect((await anonymat(home, 'run', '--once')).out).toContain('1 fichier(s) traité(s)');
+    expect((await anonymat(home, 'run', '--once')).out).toContain(
+      '1 fichier(s) traité(s) : 1 importé(s).',
+    );
+    // The pass says how many files were refused, not only how many were seen.
+    await writeFile(path.join(home, 'inbox', 'ECO', 'referentiel', 'vide.csv'), '');
+    expect((await anonymat(home, 'run', '--once')).out).toContain(
+      '1 fichier(s) traité(s) : 1 refusé(s).',
+    );
   }, 180_000);
 
   afterAll(async () => {
