@@ -105,7 +105,7 @@ export const ERROR_MESSAGES = {
   AUDIT_CHAIN_BROKEN: "Le journal d'audit a été altéré.",
   // Anonymity guards (issue 5)
   OUTPUT_IDENTITY_LEAK:
-    "Le fichier n'a pas été écrit : il contient l'identité d'un étudiant d'une épreuve sous anonymat.",
+    "Le fichier n'a pas été écrit : il contient un identifiant d'un étudiant d'une épreuve sous anonymat (numéro d'étudiant, INE, nom ou date de naissance). Seul l'endroit est indiqué, jamais la valeur : retirez la donnée à cet endroit (libellé, commentaire, nom de fichier…) puis relancez la commande.",
   OUTPUT_NAMED_UNDER_ANONYMITY:
     'Un document nominatif ne peut pas être produit pour une épreuve sous anonymat validé.',
   LIFT_CONDITIONS_LOCKED:

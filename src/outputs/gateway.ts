@@ -4,7 +4,8 @@
 // It is also where "no identity reaches an anonymous output" is enforced (design.md §7, issue 5):
 // - `writeAnonymous` scans the bytes and the file name against the roster of the students the
 //   file concerns (identity-scan.ts) and refuses the whole file on any hit: nothing is
-//   written, not even under a temporary name;
+//   written, not even under a temporary name; the refusal says where and what kind of identifier
+//   was found (sheet and cell, property, line, file name), never the value;
 // - `writeNamed` refuses outright when any assessment the file concerns is in state V;
 // - `writeConfidential` is the one exception (the correspondence list), only under `confidentiel/`.
 import { randomBytes } from 'node:crypto';
@@ -12,11 +13,18 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, ERROR_MESSAGES, type ErrorCode } from '../domain/errors.js';
 import type { AnonymityState } from '../domain/types.js';
-import { scanForIdentities, type Roster, type ScanHit } from './identity-scan.js';
+import { FILE_NAME_PART, scanFile, type Roster, type ScanHit } from './identity-scan.js';
 import { buildReceiptWorkbook } from './receipt-xlsx.js';
 import { receiptJson, type Receipt } from './receipt.js';
 
-export { scanForIdentities, type Roster, type RosterEntry, type ScanHit } from './identity-scan.js';
+export {
+  scanFile,
+  scanForIdentities,
+  type Roster,
+  type RosterEntry,
+  type RosterLookup,
+  type ScanHit,
+} from './identity-scan.js';
 
 /** A file the gateway refused to release. */
 export interface BlockedFile {
@@ -44,11 +52,10 @@ export class Outbox {
 
   /** Writes a file that must carry no identity of `roster`; refused whole (OUTPUT_IDENTITY_LEAK) on any hit. */
   async writeAnonymous(relative: string, bytes: Buffer | string, roster: Roster): Promise<string> {
-    const hits = scanForIdentities(relative, bytes, roster);
+    const hits = await scanFile(relative, bytes, roster);
     if (hits.length > 0) {
       this.blocked.push({ relative, hits });
-      const parts = [...new Set(hits.map((h) => `${h.part} (${h.kind})`))].join(', ');
-      throw new AppError('OUTPUT_IDENTITY_LEAK', `Fichier : ${relative} ; trouvé dans : ${parts}.`);
+      throw new AppError('OUTPUT_IDENTITY_LEAK', describeLeak(relative, hits));
     }
     return this.release(relative, bytes);
   }
@@ -58,7 +65,10 @@ export class Outbox {
     files: Array<[string, Buffer | string]>,
     roster: Roster,
   ): Promise<ScanHit[]> {
-    const hits = files.flatMap(([relative, bytes]) => scanForIdentities(relative, bytes, roster));
+    const hits: ScanHit[] = [];
+    for (const [relative, bytes] of files) {
+      hits.push(...(await scanFile(relative, bytes, roster)));
+    }
     if (hits.length > 0) {
       return hits;
     }
@@ -112,10 +122,60 @@ export class Outbox {
   }
 }
 
+const KIND_LABELS: Record<ScanHit['kind'], string> = {
+  student_number: 'numéro d’étudiant',
+  ine: 'INE',
+  last_name: 'nom de famille',
+  birth_date: 'date de naissance',
+};
+
+/** Places shown per kind of identifier; the rest are counted. */
+const PLACES_SHOWN = 5;
+
+/** Where each kind of identifier was found, in French, never the value: « nom de famille (ligne 4) ». */
+function describeHits(hits: readonly ScanHit[]): string {
+  const byKind = new Map<ScanHit['kind'], Set<string>>();
+  for (const hit of hits) {
+    const places = byKind.get(hit.kind) ?? new Set<string>();
+    hit.places.forEach((p) => places.add(p));
+    byKind.set(hit.kind, places);
+  }
+  return [...byKind]
+    .map(([kind, places]) => {
+      const list = [...places];
+      const more = list.length - PLACES_SHOWN;
+      const shown = list.slice(0, PLACES_SHOWN).join(' ; ');
+      return `${KIND_LABELS[kind]} (${shown}${more > 0 ? ` ; et ${more} autre(s) endroit(s)` : ''})`;
+    })
+    .join(', ');
+}
+
+/** The detail of OUTPUT_IDENTITY_LEAK: the file (its name masked when the name is the leak) and where. */
+function describeLeak(relative: string, hits: readonly ScanHit[]): string {
+  const named = hits.some((h) => h.part === FILE_NAME_PART);
+  const shown = named ? path.join(path.dirname(relative), MASKED_FILE_NAME) : relative;
+  return `Fichier : ${shown}. Trouvé : ${describeHits(hits)}.`;
+}
+
+/** What a receipt shows in place of a dropped file's name that names a student under anonymity. */
+export const MASKED_FILE_NAME = '[nom de fichier masqué]';
+
+/** The JSON and French workbook of a receipt, under `stem`. */
+async function receiptFiles(r: Receipt, stem: string): Promise<Array<[string, Buffer | string]>> {
+  return [
+    [`${stem}.receipt.json`, receiptJson(r)],
+    [`${stem}.accuse.xlsx`, await buildReceiptWorkbook(r)],
+  ];
+}
+
 /**
  * Writes a receipt (JSON and French workbook) through the scan. A receipt that would show a student
- * under anonymity is written redacted instead (no file name, no cell value, bare messages): the
- * person who dropped the file still learns what went wrong, and the file still leaves the inbox.
+ * under anonymity is written masked instead, the person who dropped the file still learning what
+ * went wrong, and the file still leaving the inbox:
+ * - when only the dropped file's name names the student, that name alone is masked (in the receipt
+ *   and in the receipt's own file name); summary and errors are kept;
+ * - otherwise nothing read from the file is kept (name, cell values, message details), and the
+ *   summary says which kind of identifier was found where, never the value.
  */
 export async function writeReceipt(
   outbox: Outbox,
@@ -123,25 +183,42 @@ export async function writeReceipt(
   receipt: Receipt,
   roster: Roster,
 ): Promise<void> {
-  const files = async (r: Receipt, stem: string): Promise<Array<[string, Buffer | string]>> => [
-    [`${stem}.receipt.json`, receiptJson(r)],
-    [`${stem}.accuse.xlsx`, await buildReceiptWorkbook(r)],
-  ];
   // Both are scanned before either is written, so a leak never leaves half a receipt behind.
-  const hits = await outbox.writeAllAnonymous(await files(receipt, base), roster);
+  const hits = await outbox.writeAllAnonymous(await receiptFiles(receipt, base), roster);
   if (hits.length === 0) {
     return;
   }
   outbox.blocked.push({ relative: `${base} (accusé masqué)`, hits });
-  const stem = path.join(path.dirname(base), `accuse-masque-${receipt.sha256.slice(0, 12)}`);
-  const redacted = await files(redactReceipt(receipt), stem);
-  for (const [name, bytes] of redacted) {
-    await outbox.writeAnonymous(name, bytes, roster);
+  const sha = receipt.sha256.slice(0, 12);
+  const renamed = { ...receipt, file: MASKED_FILE_NAME };
+  const renamedStem = path.join(
+    path.dirname(base),
+    `nom-masque-${sha}${receiptSuffix(base, receipt)}`,
+  );
+  const left = await outbox.writeAllAnonymous(await receiptFiles(renamed, renamedStem), roster);
+  if (left.length === 0) {
+    return;
+  }
+  const stem = path.join(path.dirname(base), `accuse-masque-${sha}`);
+  let redacted = redactReceipt(receipt, left);
+  if ((await outbox.writeAllAnonymous(await receiptFiles(redacted, stem), roster)).length > 0) {
+    // A column name of the file was the leak: the columns go too.
+    redacted = { ...redacted, errors: redacted.errors.map((e) => ({ ...e, column: null })) };
+    for (const [name, bytes] of await receiptFiles(redacted, stem)) {
+      await outbox.writeAnonymous(name, bytes, roster);
+    }
   }
 }
 
+/** What follows `-<sha8>` in a receipt's stem (`-doublon-12`, `-depot-3`), kept by the masked name. */
+function receiptSuffix(base: string, receipt: Receipt): string {
+  const name = path.basename(base);
+  const at = name.lastIndexOf(`-${receipt.sha256.slice(0, 8)}`);
+  return at < 0 ? '' : name.slice(at + 9);
+}
+
 /** The receipt without anything read from the file: its name, cell values and message details. */
-function redactReceipt(receipt: Receipt): Receipt {
+function redactReceipt(receipt: Receipt, hits: readonly ScanHit[]): Receipt {
   return {
     ...receipt,
     file: `fichier ${receipt.sha256.slice(0, 12)} (nom masqué : épreuve sous anonymat)`,
@@ -151,8 +228,36 @@ function redactReceipt(receipt: Receipt): Receipt {
       code: e.code,
       message: e.code in ERROR_MESSAGES ? ERROR_MESSAGES[e.code as ErrorCode] : e.code,
     })),
-    summary: 'Accusé masqué : le fichier mentionnait un étudiant d’une épreuve sous anonymat.',
+    summary:
+      'Accusé masqué : le fichier mentionnait un étudiant d’une épreuve sous anonymat ' +
+      `(${describeHits(receiptHits(receipt, hits))}).`,
   };
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  value: 'valeur lue',
+  column: 'nom de colonne',
+  message: 'message',
+};
+
+/** Hits of a receipt's JSON told as the dropped file's rows; its workbook's hits are the same ones. */
+function receiptHits(receipt: Receipt, hits: readonly ScanHit[]): ScanHit[] {
+  const told = (place: string): string => {
+    const error = /^champ errors\[(\d+)\]\.(\w+)$/.exec(place);
+    if (error) {
+      const row = receipt.errors[Number(error[1])]?.row;
+      const field = FIELD_LABELS[error[2] ?? ''] ?? error[2] ?? '';
+      return row === null || row === undefined
+        ? `erreur sur le fichier, ${field}`
+        : `ligne ${row}, ${field}`;
+    }
+    if (place === 'champ summary') {
+      return 'résumé';
+    }
+    return place === 'champ file' || place === FILE_NAME_PART ? 'nom du fichier déposé' : place;
+  };
+  const fromJson = hits.filter((h) => h.part === 'contenu' || h.part === FILE_NAME_PART);
+  return (fromJson.length > 0 ? fromJson : hits).map((h) => ({ ...h, places: h.places.map(told) }));
 }
 
 /** A file-name-safe slug of a code or label (ASCII letters, digits, dash). */

@@ -1,10 +1,28 @@
 // The identity scan of the outbox gateway (issue 5 §1): every text a reader could see in a file
 // (cells, sheet names, comments, defined names, headers and footers, number formats, validation
-// messages, document properties, PDF text and metadata, the file name), compared with the roster
-// of the students the file concerns. Known limits: a first name alone is not searched (too many
-// are ordinary words), nor a birth date stored as a spreadsheet date serial.
-import { inflateSync } from 'node:zlib';
-import { listZipEntries, readZipEntry } from '../readers/zip-guard.js';
+// messages, document properties, PDF text and metadata, the file name; see identity-parts.ts),
+// compared with the roster of the students the file concerns.
+//
+// The roster is never loaded whole: the file's words are sent to the roster (services/roster.ts
+// asks Postgres; a list given by a caller answers from memory), which returns the few students
+// whose identifiers appear; whole-word and phrase checks are then done here on those few.
+//
+// Hard hits: a student number, an INE, a birth date, a full name (last and first name side by side,
+// either order). A last name alone is a hit unless it only appears inside text the service writes
+// by itself (identity-wording.ts): the referential's labels and codes, the outputs' fixed wording.
+// Known limits: a first name alone is not searched (too many are ordinary words), nor a birth date
+// stored as a spreadsheet date serial, nor a last name of more than MAX_NAME_WORDS words alone.
+import {
+  FILE_NAME_PART,
+  dateForms,
+  datesIn,
+  readableText,
+  words,
+  type FileText,
+} from './identity-parts.js';
+import { KnownText, serviceWording } from './identity-wording.js';
+
+export { FILE_NAME_PART } from './identity-parts.js';
 
 /** One student whose identity must not appear in an anonymous file. */
 export interface RosterEntry {
@@ -16,316 +34,459 @@ export interface RosterEntry {
   birthDate: string | null;
 }
 
-/** The students a file concerns: a list, or already indexed (services/roster.ts streams one in). */
-export type Roster = readonly RosterEntry[] | RosterIndex;
+/** The words of a file, as the roster is asked about them (all in `words` form, unpadded). */
+export interface RosterQuery {
+  /** Distinct words (student numbers and INE are one word each). */
+  words: string[];
+  /** Runs of 1 to MAX_NAME_WORDS consecutive words with letters: the last names that may be there. */
+  names: string[];
+  /** ISO dates written in the file (separated, or as one 8-digit word). */
+  dates: string[];
+}
 
-/** Where an identity was found: the part of the file and the kind of identifier, never the value. */
+/** What the roster recognised in a query. */
+export interface RosterMatch {
+  /** Students of the roster whose number or INE shares a word with the file. */
+  identifiers: Array<{ studentNumber: string; ine: string | null }>;
+  /** Last names (`words` form, unpadded) of students of the roster among the query's names. */
+  lastNames: string[];
+  /** Birth dates of students of the roster among the query's dates. */
+  births: string[];
+}
+
+/** A roster asked about the words of one file at a time (services/roster.ts: in Postgres). */
+export interface RosterLookup {
+  /** True when no student is concerned: nothing to search. */
+  isEmpty(): Promise<boolean>;
+  match(query: RosterQuery): Promise<RosterMatch>;
+  /** The [last name, first name] pairs (`words` form) that are those of a student of the roster. */
+  fullNames(pairs: Array<[string, string]>): Promise<Array<[string, string]>>;
+  /** Referential texts (labels and codes the service writes) containing one of `words`. */
+  referential(words: string[]): Promise<string[]>;
+}
+
+/** The students a file concerns: a list in memory, or a lookup (services/roster.ts). */
+export type Roster = readonly RosterEntry[] | RosterLookup;
+
+export type ScanKind = 'student_number' | 'ine' | 'last_name' | 'birth_date';
+
+/** Where an identity was found: the part of the file, the kind of identifier, never the value. */
 export interface ScanHit {
   part: string;
-  kind: 'student_number' | 'ine' | 'last_name' | 'birth_date';
+  kind: ScanKind;
+  /** Where a person finds it, in French (« feuille 1 « Notes », cellule C4 »); never the value. */
+  places: string[];
 }
 
-/** One readable part of a file: its name and its text. */
-interface TextPart {
+/** Longest last name searched alone, in words (« DE LA TOUR D AUVERGNE » is 5). */
+export const MAX_NAME_WORDS = 8;
+/** Longest first name searched next to a last name, in words. */
+const MAX_FIRST_WORDS = 4;
+
+/** A question the scan asks its roster, and the answer it expects. */
+type Question =
+  | { ask: 'match'; query: RosterQuery }
+  | { ask: 'fullNames'; pairs: Array<[string, string]> }
+  | { ask: 'referential'; words: string[] };
+type Answer = RosterMatch | Array<[string, string]> | string[];
+
+/** One text of a part in `words` form, with its raw text (for dates) and its words. */
+interface Reading {
   part: string;
-  text: string;
+  raw: string;
+  flat: string;
 }
 
-/** Upper-case, accents off, every run of non-alphanumerics one space, padded: for whole-word search. */
-function words(text: string): string {
-  const flat = text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toUpperCase()
-    .replace(/[^A-Z0-9]+/g, ' ')
-    .trim();
-  return ` ${flat} `;
+/** Something to find: a whole-word needle, or separated dates; `soft` for a last name alone. */
+interface Needle {
+  kind: ScanKind;
+  flat?: string;
+  dates?: ReadonlySet<string>;
+  soft?: boolean;
 }
 
-const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-/** XML entities decoded (named and numeric), so `N&apos;DIAYE` reads as `N'DIAYE`. */
-function unescapeXml(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
-    if (name.startsWith('#x') || name.startsWith('#X')) {
-      return String.fromCodePoint(parseInt(name.slice(2), 16));
-    }
-    if (name.startsWith('#')) {
-      return String.fromCodePoint(parseInt(name.slice(1), 10));
-    }
-    return XML_ENTITIES[name] ?? whole;
-  });
-}
-
-const READABLE_ATTRIBUTE_NAMES = [
-  'name',
-  'formatCode',
-  'displayName',
-  'tooltip',
-  'display',
-  'location',
-  'prompt',
-  'promptTitle',
-  'error',
-  'errorTitle',
-  'caption',
-  'title',
-  'descr',
-  'description',
-];
-const READABLE_ATTRIBUTES = new RegExp(
-  `\\b(?:${READABLE_ATTRIBUTE_NAMES.join('|')})="([^"]*)"`,
-  'g',
-);
-
-/** Parts of a zip container (xlsx, ods): every entry, its markup dropped two ways. */
-function zipParts(bytes: Buffer): TextPart[] {
-  const parts: TextPart[] = [];
-  for (const entry of listZipEntries(bytes)) {
-    // The theme lists fonts for every script (Mangal, Latha, Raavi …), which are also surnames;
-    // no builder writes into it, so scanning it would only block honest files.
-    if (entry.name.startsWith('xl/theme/')) {
-      continue;
-    }
-    const xml = readZipEntry(bytes, entry).toString('utf8');
-    // Tags as spaces keeps cells apart (for digits); tags removed rejoins a name split into
-    // rich-text runs (for letters). Sheet names, defined names, comments, headers/footers and
-    // document properties are all text of some entry, so none escapes.
-    // Header/footer codes (&L, &C, &"Arial,Bold", &12) glue to the text they precede.
-    const spaced = unescapeXml(xml.replace(/<[^>]*>/g, ' ')).replace(
-      /&(?:"[^"]*"|\d+|[A-Za-z])/g,
-      ' ',
-    );
-    const joined = unescapeXml(
-      xml
-        .replace(/<rPr>[\s\S]*?<\/rPr>/g, '')
-        .replace(/<\/?(?:r|t|text:span)(?:\s[^>]*)?>/g, '')
-        .replace(/<[^>]*>/g, ' '),
-    );
-    parts.push({ part: entry.name, text: spaced }, { part: entry.name, text: joined });
-    // Attributes a reader sees are text too (sheet names, number formats, validation messages,
-    // tooltips, image descriptions); layout ones are not (a student may be called Center).
-    const attributes = [...xml.matchAll(READABLE_ATTRIBUTES)].map((m) => m[1] ?? '').join('\n');
-    parts.push({ part: entry.name, text: unescapeXml(attributes) });
+function found(needle: Needle, reading: { raw: string; flat: string }): boolean {
+  if (needle.flat !== undefined) {
+    return reading.flat.includes(needle.flat);
   }
-  return parts;
+  return [...datesIn(reading.raw)].some((d) => needle.dates?.has(d));
 }
 
-/** PDF strings: literal `( )` and hex `< >` strings of the raw file and of every Flate stream. */
-function pdfParts(bytes: Buffer): TextPart[] {
-  const layers = [bytes.toString('latin1')];
-  const streams = /stream\r?\n([\s\S]*?)endstream/g;
-  for (const match of bytes.toString('latin1').matchAll(streams)) {
-    try {
-      layers.push(inflateSync(Buffer.from(match[1] ?? '', 'latin1')).toString('latin1'));
-    } catch {
-      // Not a Flate stream (an image, a font): its raw bytes are already in the first layer.
-    }
-  }
-  // Only what a reader sees: strings (text shown, metadata) and XMP metadata, never operator or
-  // font names (Times-Roman, Courier), which are also surnames.
-  // One part for the whole document: a per-stream part would multiply the search by the pages.
-  const text = layers
-    .map((layer) =>
-      [
-        decodePdfHex(layer),
-        decodePdfLiterals(layer),
-        layer.includes('xmpmeta') ? layer.replace(/<[^>]*>/g, ' ') : '',
-      ].join('\n'),
-    )
-    .join('\n');
-  return [{ part: 'pdf', text }];
-}
+const hasLetter = (word: string): boolean => /[A-Z]/.test(word);
 
-const PDF_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
-
-/** The literal `( )` strings of a PDF layer, escapes decoded, UTF-16BE when marked so. */
-function decodePdfLiterals(layer: string): string {
-  const out: string[] = [];
-  for (const match of layer.matchAll(/\(((?:\\[\s\S]|[^\\()])*)\)/g)) {
-    const raw = (match[1] ?? '').replace(/\\(\d{1,3}|[\s\S])/g, (_m, e: string) =>
-      /\d/.test(e) ? String.fromCharCode(parseInt(e, 8)) : (PDF_ESCAPES[e] ?? e),
-    );
-    const bytes = Buffer.from(raw, 'latin1');
-    out.push(decodePdfBytes(bytes));
-  }
-  // Joined as is, a word kerned into pieces reads whole; joined by lines, two strings stay apart.
-  return `${out.join('')}\n${out.join('\n')}`;
-}
-
-/** PDF string bytes as text: UTF-16BE behind its byte-order mark, else single bytes. */
-function decodePdfBytes(bytes: Buffer): string {
-  const utf16 = bytes[0] === 0xfe && bytes[1] === 0xff;
-  return utf16
-    ? Buffer.from(bytes.subarray(2)).swap16().toString('utf16le')
-    : bytes.toString('latin1');
-}
-
-/** The hex strings of a PDF layer decoded (UTF-16BE when marked so, else single bytes). */
-function decodePdfHex(layer: string): string {
-  const out: string[] = [];
-  for (const match of layer.matchAll(/<([0-9A-Fa-f\s]{2,})>/g)) {
-    out.push(decodePdfBytes(Buffer.from((match[1] ?? '').replace(/\s/g, ''), 'hex')));
-  }
-  return `${out.join('')}\n${out.join('\n')}`;
-}
-
-/** Every readable part of a file, by content: zip container, PDF, else text (UTF-8 and Latin-1). */
-function readableParts(relative: string, bytes: Buffer): TextPart[] {
-  const name: TextPart = { part: 'nom du fichier', text: relative };
-  if (bytes.subarray(0, 2).toString('latin1') === 'PK') {
-    return [name, ...zipParts(bytes)];
-  }
-  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') {
-    return [name, ...pdfParts(bytes)];
-  }
-  return [
-    name,
-    { part: 'contenu', text: bytes.toString('utf8') },
-    { part: 'contenu', text: bytes.toString('latin1') },
+/** ISO date of a compact 8-digit word (yyyymmdd or ddmmyyyy), when it is a calendar date. */
+function compactDates(word: string): string[] {
+  const forms = [
+    `${word.slice(0, 4)}-${word.slice(4, 6)}-${word.slice(6)}`,
+    `${word.slice(4)}-${word.slice(2, 4)}-${word.slice(0, 2)}`,
   ];
+  return forms.filter(isCalendarDay);
 }
 
-/** The compact forms of a birth date (one 8-digit word); separated forms are found by `datesIn`. */
-function dateForms(iso: string): string[] {
-  const [y, m, d] = iso.slice(0, 10).split('-');
-  if (!y || !m || !d) {
-    return [];
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Whether `yyyy-mm-dd` is a day of the calendar (what Postgres accepts as a date). */
+export function isCalendarDay(iso: string): boolean {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const days = m === 2 && !leap ? 28 : (DAYS_IN_MONTH[m - 1] ?? 0);
+  return y >= 1 && d >= 1 && d <= days;
+}
+
+/** The question about a file: its distinct words, name-shaped runs and dates. */
+function queryOf(readings: Reading[]): RosterQuery {
+  const all = new Set<string>();
+  const names = new Set<string>();
+  const dates = new Set<string>();
+  // The UTF-8 and Latin-1 readings of an ASCII text are the same: each text is read once.
+  // Runs of words with letters, each distinct run once (a receipt repeats the same message).
+  const runs = new Set<string>();
+  for (const flat of new Set(readings.map((r) => r.flat))) {
+    let run: string[] = [];
+    for (const word of flat.trim().split(' ')) {
+      all.add(word);
+      if (word.length === 8 && /^\d{8}$/.test(word)) {
+        compactDates(word).forEach((d) => dates.add(d));
+      }
+      if (hasLetter(word)) {
+        run.push(word);
+      } else if (run.length > 0) {
+        runs.add(run.join(' '));
+        run = [];
+      }
+    }
+    runs.add(run.join(' '));
   }
-  return [`${y}${m}${d}`, `${d}${m}${y}`];
-}
-
-// A date written with separators (12/03/2006, 12-03-2006, 12.03.2006, 2006-03-12, 2006/03/12).
-// Searched on the raw text, because once separators become spaces, three neighbouring numeric
-// cells (13, 11, 2006) would read as a date: that blocked honest files of random numbers.
-const SEPARATED_DATE =
-  /(?<!\d)(?:(\d{1,2})([/.-])(\d{1,2})\2(\d{4})|(\d{4})([/-])(\d{2})\6(\d{2}))(?!\d)/g;
-
-/** ISO forms of every separated date written in a text. */
-function datesIn(text: string): Set<string> {
-  const found = new Set<string>();
-  for (const m of text.matchAll(SEPARATED_DATE)) {
-    const [y, mo, d] = m[4] ? [m[4], m[3] ?? '', m[1] ?? ''] : [m[5] ?? '', m[7] ?? '', m[8] ?? ''];
-    found.add(`${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}`);
+  for (const run of runs) {
+    const list = run.split(' ');
+    list.forEach((_w, i) => {
+      for (let n = 1; n <= MAX_NAME_WORDS && i + n <= list.length; n += 1) {
+        names.add(list.slice(i, i + n).join(' '));
+      }
+    });
   }
-  return found;
+  names.delete('');
+  for (const raw of new Set(readings.map((r) => r.raw))) {
+    datesIn(raw).forEach((d) => isCalendarDay(d) && dates.add(d));
+  }
+  all.delete('');
+  return { words: [...all], names: [...names], dates: [...dates] };
 }
 
-/** Needles of one student, already in `words` form: the value to find and its kind. */
-function needlesOf(s: RosterEntry): Array<{ needle: string; kind: ScanHit['kind'] }> {
-  const needles: Array<{ needle: string; kind: ScanHit['kind'] }> = [];
-  const add = (value: string, kind: ScanHit['kind'], minLength: number): void => {
-    const needle = words(value);
-    if (needle.replace(/ /g, '').length >= minLength) {
-      needles.push({ needle, kind });
+/** The [last, first] pairs worth asking about: name-shaped runs right before or after a last name. */
+function pairsOf(readings: Reading[], lastNames: string[]): Array<[string, string]> {
+  const pairs = new Map<string, [string, string]>();
+  for (const reading of readings) {
+    const list = reading.flat.trim().split(' ');
+    for (const last of lastNames) {
+      if (!reading.flat.includes(` ${last} `)) {
+        continue;
+      }
+      const size = last.split(' ').length;
+      list.forEach((_w, i) => {
+        if (list.slice(i, i + size).join(' ') !== last) {
+          return;
+        }
+        for (let n = 1; n <= MAX_FIRST_WORDS; n += 1) {
+          for (const first of [list.slice(i - n, i), list.slice(i + size, i + size + n)]) {
+            if (first.length === n && first.every(hasLetter)) {
+              pairs.set(`${last}|${first.join(' ')}`, [last, first.join(' ')]);
+            }
+          }
+        }
+      });
+    }
+  }
+  return [...pairs.values()];
+}
+
+/** The needles of what the roster recognised. */
+function needlesOf(match: RosterMatch, fullNames: Array<[string, string]>): Needle[] {
+  const needles: Needle[] = [];
+  const add = (value: string, kind: ScanKind, minLength: number): void => {
+    const flat = words(value);
+    if (flat.replace(/ /g, '').length >= minLength) {
+      needles.push({ kind, flat });
     }
   };
-
-  add(s.studentNumber, 'student_number', 4);
-  if (s.ine) {
-    add(s.ine, 'ine', 6);
+  for (const { studentNumber, ine } of match.identifiers) {
+    add(studentNumber, 'student_number', 4);
+    if (ine) {
+      add(ine, 'ine', 6);
+    }
   }
-  // Two-letter names (Li, Ng) would match everywhere; they are caught with the first name.
-  add(s.lastName, 'last_name', 3);
-  if (s.lastName.replace(/[^A-Za-z]/g, '').length < 3 && s.firstName) {
-    add(`${s.firstName} ${s.lastName}`, 'last_name', 3);
+  // Two-letter names (Li, Ng) would match everywhere: they are caught with the first name only.
+  for (const last of match.lastNames) {
+    if (last.replace(/[^A-Z]/g, '').length >= 3) {
+      needles.push({ kind: 'last_name', flat: ` ${last} `, soft: true });
+    }
   }
-  for (const form of s.birthDate ? dateForms(s.birthDate) : []) {
-    add(form, 'birth_date', 6);
+  for (const [last, first] of fullNames) {
+    needles.push({ kind: 'last_name', flat: ` ${last} ${first} ` });
+    needles.push({ kind: 'last_name', flat: ` ${first} ${last} ` });
+  }
+  for (const birth of match.births) {
+    dateForms(birth).forEach((form) => needles.push({ kind: 'birth_date', flat: ` ${form} ` }));
+  }
+  if (match.births.length > 0) {
+    needles.push({ kind: 'birth_date', dates: new Set(match.births) });
   }
   return needles;
 }
 
-const KINDS: ReadonlyArray<ScanHit['kind']> = ['student_number', 'ine', 'last_name', 'birth_date'];
-const KIND_BIT = new Map(KINDS.map((kind, i) => [kind, 1 << i]));
+/** The part's place when no single unit holds what was found (a name across two cells). */
+function partPlace(part: string): string {
+  if (part === FILE_NAME_PART) {
+    return part;
+  }
+  if (part === 'pdf') {
+    return 'contenu du PDF';
+  }
+  return part === 'contenu' ? 'contenu du fichier' : `partie « ${part} »`;
+}
+
+/** A hit being gathered: the needles found for it, to place it afterwards. */
+interface Finding {
+  part: string;
+  kind: ScanKind;
+  needles: Needle[];
+}
 
 /**
- * The identities of a roster, indexed for the scan and kept compact, so that a roster of a whole
- * university (a million students) fits: one-word needles (numbers, INE, compact dates, most last
- * names) in one map from the word to the kinds it stands for; longer names under their first word,
- * each name once however many students share it; birth dates once each.
+ * The scan as a conversation with the roster: it yields questions (answered from memory or from
+ * Postgres by the two drivers below) and returns the hits.
  */
-export class RosterIndex {
-  private readonly words = new Map<string, number>();
-  private readonly phrases = new Map<string, Map<string, number>>();
-  readonly births = new Set<string>();
-  /** Students added. */
-  size = 0;
+function* scanSteps(
+  relative: string,
+  bytes: Buffer | string,
+): Generator<Question, ScanHit[], Answer> {
+  const file = readableText(
+    relative,
+    typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes,
+  );
+  const readings = file.parts.flatMap(({ part, texts }) =>
+    texts.map((raw) => ({ part, raw, flat: words(raw) })),
+  );
+  const match = (yield { ask: 'match', query: queryOf(readings) }) as RosterMatch;
+  const pairs = match.lastNames.length > 0 ? pairsOf(readings, match.lastNames) : [];
+  const fullNames =
+    pairs.length > 0 ? ((yield { ask: 'fullNames', pairs }) as Array<[string, string]>) : [];
+  const needles = needlesOf(match, fullNames);
 
-  /** Adds one student's identities. */
-  add(entry: RosterEntry): this {
-    this.size += 1;
-    for (const { needle, kind } of needlesOf(entry)) {
-      const bit = KIND_BIT.get(kind) ?? 0;
-      const parts = needle.trim().split(' ');
-      const first = parts[0] ?? '';
-      if (parts.length === 1) {
-        this.words.set(first, (this.words.get(first) ?? 0) | bit);
-      } else {
-        const same = this.phrases.get(first) ?? new Map<string, number>();
-        same.set(needle, (same.get(needle) ?? 0) | bit);
-        this.phrases.set(first, same);
+  const findings = new Map<string, Finding>();
+  for (const reading of readings) {
+    for (const needle of needles.filter((n) => found(n, reading))) {
+      const key = `${reading.part}|${needle.kind}`;
+      const finding = findings.get(key) ?? { part: reading.part, kind: needle.kind, needles: [] };
+      if (!finding.needles.includes(needle)) {
+        finding.needles.push(needle);
       }
+      findings.set(key, finding);
     }
-    const birth = entry.birthDate?.slice(0, 10);
-    if (birth) {
-      this.births.add(birth);
+  }
+  if (findings.size === 0) {
+    return [];
+  }
+  const places = new Placer(file, needles);
+  const softWords = places.wordsAround([...findings.values()]);
+  const referential =
+    softWords.length > 0 ? ((yield { ask: 'referential', words: softWords }) as string[]) : [];
+  const known = new KnownText(
+    referential.map((t) => words(t).trim().split(' ')),
+    serviceWording().map((t) => words(t).trim().split(' ')),
+  );
+  return [...findings.values()].flatMap((finding) => places.hit(finding, known));
+}
+
+/** Places of findings in the units of their part, and the excuse of a last name alone. */
+class Placer {
+  private readonly units = new Map<string, Array<{ places: string[]; readings: Reading[] }>>();
+
+  constructor(
+    private readonly file: FileText,
+    private readonly needles: Needle[],
+  ) {}
+
+  private unitsOf(part: string): Array<{ places: string[]; readings: Reading[] }> {
+    let list = this.units.get(part);
+    if (!list) {
+      list = this.file.units(part).map((u) => ({
+        places: u.places,
+        readings: u.texts.map((raw) => ({ part, raw, flat: words(raw) })),
+      }));
+      this.units.set(part, list);
     }
-    return this;
+    return list;
   }
 
-  /** The kinds of identity found in a text already in `words` form. */
-  kindsIn(text: string): Array<ScanHit['kind']> {
-    let bits = 0;
-    for (const token of new Set(text.split(' '))) {
-      bits |= this.words.get(token) ?? 0;
-      for (const [needle, kinds] of this.phrases.get(token) ?? []) {
-        if (text.includes(needle)) {
-          bits |= kinds;
+  /** Words of the units where a last name was found alone: the referential is asked about them. */
+  wordsAround(findings: Finding[]): string[] {
+    const around = new Set<string>();
+    for (const finding of findings) {
+      for (const needle of finding.needles.filter((n) => n.soft)) {
+        for (const unit of this.unitsOf(finding.part)) {
+          for (const reading of unit.readings.filter((r) => found(needle, r))) {
+            reading.flat.split(' ').forEach((w) => w && around.add(w));
+          }
         }
       }
     }
-    return KINDS.filter((kind) => (bits & (KIND_BIT.get(kind) ?? 0)) !== 0);
+    return [...around];
+  }
+
+  /** The hit of a finding with its places, or nothing when every last name alone is excused. */
+  hit(finding: Finding, known: KnownText): ScanHit[] {
+    const places = new Set<string>();
+    let unplaced = false;
+    for (const needle of finding.needles) {
+      const holding = this.unitsOf(finding.part).filter((u) =>
+        u.readings.some((r) => found(needle, r)),
+      );
+      const blamed = needle.soft
+        ? holding.filter(
+            (u) => !u.readings.every((r) => !found(needle, r) || excused(r, needle, known)),
+          )
+        : holding;
+      blamed.forEach((u) => u.places.forEach((p) => places.add(this.quoted(p))));
+      unplaced ||= holding.length === 0;
+    }
+    if (unplaced) {
+      places.add(partPlace(finding.part));
+    }
+    return places.size > 0 ? [{ part: finding.part, kind: finding.kind, places: [...places] }] : [];
+  }
+
+  /** A place without the « name » it quotes when that name holds anything searched for. */
+  private quoted(place: string): string {
+    return place.replace(/ « ([^»]*) »/g, (whole, name: string) => {
+      const flat = words(name);
+      const reading = { part: '', raw: name, flat };
+      return this.needles.some((n) => found(n, reading)) ? '' : whole;
+    });
   }
 }
 
-// A drop's receipt, its workbook and its annotated copy are scanned against the same roster:
-// a list of students is indexed once (a roster is never changed once loaded: it is readonly).
-const indexedRosters = new WeakMap<readonly RosterEntry[], RosterIndex>();
-
-function indexOf(roster: Roster): RosterIndex {
-  if (roster instanceof RosterIndex) {
-    return roster;
-  }
-  let found = indexedRosters.get(roster);
-  if (!found) {
-    found = new RosterIndex();
-    roster.forEach((entry) => found?.add(entry));
-    indexedRosters.set(roster, found);
-  }
-  return found;
+function excused(reading: Reading, needle: Needle, known: KnownText): boolean {
+  return known.excuses(reading.flat.trim().split(' '), (needle.flat ?? '').trim().split(' '));
 }
 
-/** Identities of `roster` found in the file name or anywhere in the bytes; empty when clean. */
+/** Runs the scan against a list in memory, synchronously (tests, logs, small rosters). */
 export function scanForIdentities(
   relative: string,
   bytes: Buffer | string,
-  roster: Roster,
+  roster: readonly RosterEntry[],
+  referential: readonly string[] = [],
 ): ScanHit[] {
-  const index = indexOf(roster);
-  if (index.size === 0) {
+  if (roster.length === 0) {
     return [];
   }
-  const content = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
+  const list = ListRoster.of(roster);
+  const steps = scanSteps(relative, bytes);
+  let step = steps.next();
+  while (!step.done) {
+    step = steps.next(list.answer(step.value, referential));
+  }
+  return step.value;
+}
 
-  const hits = new Map<string, ScanHit>();
-  for (const raw of readableParts(relative, content)) {
-    for (const kind of index.kindsIn(words(raw.text))) {
-      hits.set(`${raw.part}|${kind}`, { part: raw.part, kind });
+/** Runs the scan against any roster: a list, or a lookup that asks Postgres. */
+export async function scanFile(
+  relative: string,
+  bytes: Buffer | string,
+  roster: Roster,
+  referential: readonly string[] = [],
+): Promise<ScanHit[]> {
+  if (isList(roster)) {
+    return scanForIdentities(relative, bytes, roster, referential);
+  }
+  if (await roster.isEmpty()) {
+    return [];
+  }
+  const steps = scanSteps(relative, bytes);
+  let step = steps.next();
+  while (!step.done) {
+    const q = step.value;
+    const answer =
+      q.ask === 'match'
+        ? await roster.match(q.query)
+        : q.ask === 'fullNames'
+          ? await roster.fullNames(q.pairs)
+          : [...(await roster.referential(q.words)), ...referential];
+    step = steps.next(answer);
+  }
+  return step.value;
+}
+
+function isList(roster: Roster): roster is readonly RosterEntry[] {
+  return Array.isArray(roster);
+}
+
+/** A list of students answering the scan's questions from memory, indexed once per list. */
+class ListRoster {
+  private static readonly indexed = new WeakMap<readonly RosterEntry[], ListRoster>();
+  private readonly byWord = new Map<string, RosterEntry[]>();
+  private readonly lastNames = new Set<string>();
+  private readonly pairs = new Set<string>();
+  private readonly births = new Set<string>();
+
+  /** The index of a list (a roster is never changed once given: it is readonly). */
+  static of(entries: readonly RosterEntry[]): ListRoster {
+    let list = ListRoster.indexed.get(entries);
+    if (!list) {
+      list = new ListRoster(entries);
+      ListRoster.indexed.set(entries, list);
     }
-    if ([...datesIn(raw.text)].some((d) => index.births.has(d))) {
-      hits.set(`${raw.part}|birth_date`, { part: raw.part, kind: 'birth_date' });
+    return list;
+  }
+
+  private constructor(entries: readonly RosterEntry[]) {
+    for (const entry of entries) {
+      const identifiers = `${words(entry.studentNumber)} ${words(entry.ine ?? '')}`;
+      for (const word of new Set(identifiers.trim().split(/ +/))) {
+        const same = this.byWord.get(word);
+        if (same) {
+          same.push(entry);
+        } else if (word) {
+          this.byWord.set(word, [entry]);
+        }
+      }
+      const last = words(entry.lastName).trim();
+      const first = words(entry.firstName ?? '').trim();
+      this.lastNames.add(last);
+      if (first) {
+        this.pairs.add(`${last}|${first}`);
+      }
+      if (entry.birthDate) {
+        this.births.add(entry.birthDate.slice(0, 10));
+      }
     }
   }
-  return [...hits.values()];
+
+  answer(question: Question, referential: readonly string[]): Answer {
+    switch (question.ask) {
+      case 'match': {
+        const { words: list, names, dates } = question.query;
+        const students = new Set(list.flatMap((w) => this.byWord.get(w) ?? []));
+        return {
+          identifiers: [...students].map((s) => ({
+            studentNumber: s.studentNumber,
+            ine: s.ine ?? null,
+          })),
+          lastNames: names.filter((n) => this.lastNames.has(n)),
+          births: dates.filter((d) => this.births.has(d)),
+        };
+      }
+      case 'fullNames':
+        return question.pairs.filter(([last, first]) => this.pairs.has(`${last}|${first}`));
+      case 'referential': {
+        const asked = new Set(question.words);
+        return referential.filter((t) =>
+          words(t)
+            .trim()
+            .split(' ')
+            .some((w) => asked.has(w)),
+        );
+      }
+    }
+  }
 }

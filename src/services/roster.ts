@@ -1,122 +1,195 @@
-// The rosters the outbox gateway scans anonymous files against: the identities of the students a
-// file concerns, so that none of them can reach it (issue 5 §1).
+// The rosters the outbox gateway scans anonymous files against: the students a file concerns, so
+// that none of their identities can reach it (issue 5 §1).
+//
+// A roster is a question put to Postgres, never a list held in memory: the scan sends the words of
+// one file (outputs/identity-scan.ts), and the database answers with the few students of the
+// roster whose student number, INE, last name, full name or birth date is among them, through the
+// scan columns and indexes of migration 008. Every list goes as one array parameter.
 import type { Knex } from 'knex';
-import { RosterIndex } from '../outputs/identity-scan.js';
+import type { RosterLookup, RosterMatch, RosterQuery } from '../outputs/identity-scan.js';
 
-/** Students read per round trip: a roster of a million students is never held as rows. */
-const ROSTER_BATCH = 10_000;
+type Db = Knex | Knex.Transaction;
 
-/** Identities of the students holding a number of the template: what its anonymous files must not show. */
-export async function rosterOfTemplate(
-  db: Knex | Knex.Transaction,
-  templateId: number,
-): Promise<RosterIndex> {
-  return rosterOf(
-    db,
-    `template ${templateId}`,
-    db('anonymous_number').where({ template_id: templateId }).select('student_number'),
+/** Which students a roster holds: as an SQL condition on `s` (student), and the CTN it belongs to. */
+interface Scope {
+  /** `exists (…)` over the student `s`, with its bindings. */
+  holds: [string, unknown[]];
+  /** Any student at all, with its bindings. */
+  any: [string, unknown[]];
+  /** The CTN whose referential the file's fixed text comes from, as SQL with its bindings. */
+  ctn: [string, unknown[]];
+}
+
+/** The students holding a number of the template: what its anonymous files must not show. */
+export function rosterOfTemplate(db: Db, templateId: number): Promise<RosterLookup> {
+  return Promise.resolve(
+    new SqlRoster(db, {
+      holds: [
+        `exists (select 1 from anonymous_number n
+                  where n.student_number = s.student_number and n.template_id = ?)`,
+        [templateId],
+      ],
+      any: ['exists (select 1 from anonymous_number where template_id = ?)', [templateId]],
+      ctn: ['(select ctn from anonymity_template where id = ?)', [templateId]],
+    }),
   );
 }
 
-/** Identities of every student holding a number for an assessment of the CTN in state V. */
-export async function rosterUnderAnonymity(
-  db: Knex | Knex.Transaction,
-  ctn: string,
-  batch = ROSTER_BATCH,
-): Promise<RosterIndex> {
-  const underV = db('anonymous_number as n')
-    .join('anonymity_template as t', 't.id', 'n.template_id')
-    .join('template_assessment as ta', 'ta.template_id', 't.id')
-    .where({ 't.ctn': ctn, 'ta.state': 'V' })
-    .whereRaw('(n.assessment_id is null or n.assessment_id = ta.assessment_id)')
-    .select('n.student_number');
-  return rosterOf(db, `V ${ctn}`, underV, batch);
+const UNDER_V = `from anonymous_number n
+  join template_assessment ta on ta.template_id = n.template_id
+   and (n.assessment_id is null or n.assessment_id = ta.assessment_id)
+  join anonymity_template t on t.id = n.template_id
+ where t.ctn = ? and ta.state = 'V'`;
+
+/** The students holding a number for an assessment of the CTN in state V. */
+export function rosterUnderAnonymity(db: Db, ctn: string): Promise<RosterLookup> {
+  return Promise.resolve(
+    new SqlRoster(db, {
+      holds: [`exists (select 1 ${UNDER_V} and n.student_number = s.student_number)`, [ctn]],
+      any: [`exists (select 1 ${UNDER_V})`, [ctn]],
+      ctn: ['?::text', [ctn]],
+    }),
+  );
 }
 
-interface StudentRow {
-  student_number: string;
-  ine: string | null;
-  last_name: string;
-  first_name: string;
-  birth_date: string | Date | null;
+type Identifier = RosterMatch['identifiers'][number];
+
+interface MatchRow {
+  kind: 'id' | 'last' | 'birth';
+  k: string;
+  a: string | null;
+  b: string | null;
 }
 
-/** Indexes the identities of `students`, read through a cursor a batch at a time. */
 /**
- * Rosters already indexed, per database handle and roster, with the roster_version they were read
- * at (migration 005): a drop reuses the index until a student, a number or a state changes.
+ * Which of the words are a roster student's number or INE (first word), which names a roster
+ * student's last name, which dates a roster student's birth date. Words are looked up one by one
+ * (lateral): with hundreds of them the planner would rather read the whole table.
  */
-const cached = new WeakMap<Knex, Map<string, { version: string; index: RosterIndex }>>();
-
-async function rosterOf(
-  db: Knex | Knex.Transaction,
-  key: string,
-  students: Knex.QueryBuilder,
-  batch = ROSTER_BATCH,
-): Promise<RosterIndex> {
-  if (db.isTransaction) {
-    // Inside a transaction that may have changed students itself: read afresh, never cached.
-    return readRoster(db, students, batch);
-  }
-  const handle = db as Knex;
-  const byKey = cached.get(handle) ?? new Map<string, { version: string; index: RosterIndex }>();
-  cached.set(handle, byKey);
-  // The version is read before the roster: a change after it only makes the next call reload.
-  const row = (await handle('roster_version').first('version')) as { version: string | number };
-  const version = String(row.version);
-  const known = byKey.get(key);
-  if (known?.version === version && batch === ROSTER_BATCH) {
-    return known.index;
-  }
-  const index = await readRoster(handle, students, batch);
-  byKey.set(key, { version, index });
-  return index;
+function matchSql(holds: string): string {
+  return `select distinct 'id' as kind, w as k, i.student_number as a, i.ine as b
+     from unnest(?::text[]) w cross join lateral (
+       select s.student_number, s.ine from student s where s.scan_number = w and ${holds}
+       union all
+       select s.student_number, s.ine from student s where s.scan_ine = w and ${holds}
+     ) i
+   union all
+   select 'last', k, null, null from unnest(?::text[]) k
+    where exists (select 1 from student s where s.scan_last = k and ${holds})
+   union all
+   select 'birth', d::text, null, null from unnest(?::date[]) d
+    where exists (select 1 from student s where s.birth_date = d and ${holds})`;
 }
 
-async function readRoster(
-  db: Knex | Knex.Transaction,
-  students: Knex.QueryBuilder,
-  batch: number,
-): Promise<RosterIndex> {
-  const query = db('student as s')
-    .whereIn('s.student_number', students)
-    .select('s.student_number', 's.ine', 's.last_name', 's.first_name', 's.birth_date')
-    .toSQL();
-  const index = new RosterIndex();
-  const read = async (trx: Knex.Transaction): Promise<void> => {
-    // Planned for the whole result, as the plain query would be: a cursor's default plan aims at
-    // the first rows and took minutes on 200,000 students.
-    await trx.raw('set local cursor_tuple_fraction = 1');
-    await trx.raw(`declare roster_students no scroll cursor for ${query.sql}`, [...query.bindings]);
-    for (;;) {
-      const rows = (await trx.raw(`fetch ${batch} from roster_students`)) as {
-        rows: StudentRow[];
-      };
-      for (const r of rows.rows) {
-        index.add({
-          studentNumber: r.student_number,
-          ine: r.ine,
-          lastName: r.last_name,
-          firstName: r.first_name,
-          birthDate: isoDay(r.birth_date),
-        });
-      }
-      if (rows.rows.length < batch) {
-        break;
+/**
+ * A roster answered by Postgres, one file's words at a time. It remembers its answers: the JSON
+ * and the workbook of a receipt share their words, and are asked about once. A roster is made for
+ * one drop or one output (services and intake make a new one each time), so it never grows old.
+ */
+export class SqlRoster implements RosterLookup {
+  /** Rows read from the database since this roster was made (tests: never the whole roster). */
+  rowsRead = 0;
+  private readonly identifiers = new Map<string, Identifier[]>();
+  private readonly lastNames = new Map<string, boolean>();
+  private readonly births = new Map<string, boolean>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly scope: Scope,
+  ) {}
+
+  private async rows<T>(sql: string, bindings: unknown[], db: Db = this.db): Promise<T[]> {
+    const result = (await db.raw(sql, bindings as Knex.RawBinding[])) as { rows: T[] };
+    this.rowsRead += result.rows.length;
+    return result.rows;
+  }
+
+  async isEmpty(): Promise<boolean> {
+    const [sql, bindings] = this.scope.any;
+    const [row] = await this.rows<{ found: boolean }>(`select ${sql} as found`, bindings);
+    return !row?.found;
+  }
+
+  /** Students by identifier, last names present, birth dates present. */
+  async match(query: RosterQuery): Promise<RosterMatch> {
+    const words = query.words.filter((w) => !this.identifiers.has(w));
+    const names = query.names.filter((n) => !this.lastNames.has(n));
+    const dates = query.dates.filter((d) => !this.births.has(d));
+    if (words.length + names.length + dates.length > 0) {
+      await this.ask(words, names, dates);
+    }
+    const found = new Map<string, Identifier>();
+    for (const word of query.words) {
+      this.identifiers.get(word)?.forEach((i) => found.set(i.studentNumber, i));
+    }
+    return {
+      identifiers: [...found.values()],
+      lastNames: query.names.filter((n) => this.lastNames.get(n)),
+      births: query.dates.filter((d) => this.births.get(d)),
+    };
+  }
+
+  /** One round trip for the words, names and dates not asked about yet. */
+  private async ask(words: string[], names: string[], dates: string[]): Promise<void> {
+    const [holds, scoped] = this.scope.holds;
+    // Thousands of tokens make the plan costly enough for Postgres to compile it (JIT): 250 ms
+    // spent compiling a 40 ms query. This one is never compiled.
+    const rows = await this.db.transaction(async (trx) => {
+      await trx.raw('set local jit = off');
+      return this.rows<MatchRow>(
+        matchSql(holds),
+        [words, ...scoped, ...scoped, names, ...scoped, dates, ...scoped],
+        trx,
+      );
+    });
+    words.forEach((w) => this.identifiers.set(w, []));
+    names.forEach((n) => this.lastNames.set(n, false));
+    dates.forEach((d) => this.births.set(d, false));
+    for (const r of rows) {
+      if (r.kind === 'id') {
+        this.identifiers.get(r.k)?.push({ studentNumber: r.a ?? '', ine: r.b });
+      } else {
+        (r.kind === 'last' ? this.lastNames : this.births).set(
+          r.k.slice(0, r.kind === 'birth' ? 10 : undefined),
+          true,
+        );
       }
     }
-    await trx.raw('close roster_students');
-  };
-  // A cursor lives in a transaction: the caller's, or one of its own.
-  await (db.isTransaction ? read(db as Knex.Transaction) : db.transaction(read));
-  return index;
-}
-
-/** `yyyy-mm-dd` of a date column, whatever the driver returned (local calendar day). */
-function isoDay(value: string | Date | null): string | null {
-  if (value === null || typeof value === 'string') {
-    return value?.slice(0, 10) ?? null;
   }
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
+
+  async fullNames(pairs: Array<[string, string]>): Promise<Array<[string, string]>> {
+    const [holds, scoped] = this.scope.holds;
+    const rows = await this.rows<{ l: string; f: string }>(
+      `select p.l, p.f from unnest(?::text[], ?::text[]) as p(l, f)
+        where exists (select 1 from student s
+                       where s.scan_last = p.l and anonymat_scan_words(s.first_name) = p.f
+                         and ${holds})`,
+      [pairs.map((p) => p[0]), pairs.map((p) => p[1]), ...scoped],
+    );
+    return rows.map((r) => [r.l, r.f]);
+  }
+
+  /** Labels and codes of the CTN's referential: objects and VET, periods, templates, CTN, rules, results. */
+  async referential(words: string[]): Promise<string[]> {
+    const [ctn, bindings] = this.scope.ctn;
+    const rows = await this.rows<{ text: string }>(
+      `with c as (select ${ctn} as code)
+       select distinct r.text from (
+         select o.code as text from teaching_object o, c where o.ctn = c.code
+         union all select o.label from teaching_object o, c where o.ctn = c.code
+         union all select p.code from anonymity_period p, c where p.ctn = c.code
+         union all select p.label from anonymity_period p, c where p.ctn = c.code
+         union all select t.code from anonymity_template t, c where t.ctn = c.code
+         union all select t.label from anonymity_template t, c where t.ctn = c.code
+         union all select x.code from ctn x, c where x.code = c.code
+         union all select x.label from ctn x, c where x.code = c.code
+         union all select u.code from numbering_rule u, c where u.ctn = c.code
+         union all select code from result_code
+         union all select label from result_code
+       ) r
+       where string_to_array(anonymat_scan_words(r.text), ' ') && ?::text[]`,
+      [...bindings, words],
+    );
+    return rows.map((r) => r.text);
+  }
 }

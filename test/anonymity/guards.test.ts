@@ -107,7 +107,8 @@ describe.each(DATABASE_TARGETS)('anonymity guards on $name', ({ postgres }) => {
   });
 
   it('blocks a workbook an identity slipped into (an object label naming a student)', async () => {
-    const victim = world.canaries[3]?.lastName ?? '';
+    // A last name alone in a label is the referential's own text (« Allemand LV2 »); a full name is not.
+    const victim = `${world.canaries[3]?.firstName ?? ''} ${world.canaries[3]?.lastName ?? ''}`;
     await world.ctx
       .db('teaching_object')
       .where({ code: 'MAT101' })
@@ -138,7 +139,8 @@ describe.each(DATABASE_TARGETS)('anonymity guards on $name', ({ postgres }) => {
     const files = (
       await readdir(path.join(world.ctx.config.outbox, 'A', 'accuses'), { recursive: true })
     ).map(String);
-    const receipt = files.find((f) => f.includes('accuse-masque') && f.endsWith('.json'));
+    // Masked: under a name of its own (`nom-masque-…` when only the file name named the student).
+    const receipt = files.find((f) => f.includes('masque') && f.endsWith('.json'));
     const text = await readFile(
       path.join(world.ctx.config.outbox, 'A', 'accuses', receipt ?? ''),
       'utf8',

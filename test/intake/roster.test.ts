@@ -1,8 +1,8 @@
-// The roster the identity scan uses is read through a cursor, a batch at a time: every student of
-// every batch must be in it, or a leak of the last students would go unseen.
+// The roster the identity scan uses is a question put to the database for each drop: every student
+// under V must be found by any identifier, nobody else, and a change is seen by the next drop.
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanForIdentities } from '../../src/outputs/gateway.js';
+import { scanFile } from '../../src/outputs/gateway.js';
 import type { AppContext } from '../../src/services/context.js';
 import { rosterUnderAnonymity } from '../../src/services/roster.js';
 import { buildGradedWorld, CTN, openContext, tempHome, type GradedWorld } from './support.js';
@@ -23,27 +23,32 @@ describe('rosterUnderAnonymity', () => {
     await rm(home, { recursive: true, force: true });
   });
 
-  it('reads every student under V whatever the batch size, and finds each in a file', async () => {
-    for (const batch of [1, 2, 3, 7, 10_000]) {
-      const roster = await rosterUnderAnonymity(ctx.db, CTN, batch);
-      expect(roster.size).toBe(7);
-      for (const student of world.students) {
-        expect(scanForIdentities('x.csv', `numero;note\n${student};12\n`, roster)).toEqual([
-          { part: 'contenu', kind: 'student_number' },
-        ]);
-      }
+  it('finds every student under V in a file, by student number and by name', async () => {
+    const roster = await rosterUnderAnonymity(ctx.db, CTN);
+    for (const [i, student] of world.students.entries()) {
+      expect(await scanFile('x.csv', `numero;note\n${student};12\n`, roster)).toEqual([
+        { part: 'contenu', kind: 'student_number', places: ['ligne 2'] },
+      ]);
+      expect(await scanFile('x.csv', `copie de NOM${i} rendue`, roster)).toEqual([
+        { part: 'contenu', kind: 'last_name', places: ['ligne 1'] },
+      ]);
     }
   });
 
   it('finds no one in a file of anonymous numbers only', async () => {
     const roster = await rosterUnderAnonymity(ctx.db, CTN);
     const text = world.numbers.map((n) => `${n};12`).join('\n');
-    expect(scanForIdentities('x.csv', text, roster)).toEqual([]);
+    expect(await scanFile('x.csv', text, roster)).toEqual([]);
   });
 
-  it('is kept between drops and read again once a student changes', async () => {
-    const first = await rosterUnderAnonymity(ctx.db, CTN);
-    expect(await rosterUnderAnonymity(ctx.db, CTN)).toBe(first);
+  it('finds no one for a CTN with nothing under anonymity', async () => {
+    const roster = await rosterUnderAnonymity(ctx.db, 'AUTRE');
+    expect(await scanFile('x.csv', `${world.students[0]};NOM0`, roster)).toEqual([]);
+  });
+
+  it('sees a student renamed a moment ago: a roster is asked afresh for each drop', async () => {
+    const before = await rosterUnderAnonymity(ctx.db, CTN);
+    expect(await scanFile('x.csv', 'copie de Zorglub', before)).toEqual([]);
 
     await ctx
       .db('student')
@@ -51,10 +56,9 @@ describe('rosterUnderAnonymity', () => {
       .update({ last_name: 'ZORGLUB' });
     const after = await rosterUnderAnonymity(ctx.db, CTN);
 
-    expect(after).not.toBe(first);
-    expect(scanForIdentities('x.csv', 'copie de Zorglub', after)).toEqual([
-      { part: 'contenu', kind: 'last_name' },
+    expect(await scanFile('x.csv', 'copie de Zorglub', after)).toEqual([
+      { part: 'contenu', kind: 'last_name', places: ['ligne 1'] },
     ]);
-    expect(scanForIdentities('x.csv', 'copie de Zorglub', first)).toEqual([]);
+    expect(await scanFile('x.csv', 'copie de NOM0', after)).toEqual([]);
   });
 });

@@ -93,7 +93,9 @@ describe('scanForIdentities', () => {
   it('finds a name in a file name, accents and case aside', () => {
     const hits = scanForIdentities('SCI/pv/notes-lefevre.csv', 'numero;note\n123450;12\n', ROSTER);
 
-    expect(hits).toEqual([{ part: 'nom du fichier', kind: 'last_name' }]);
+    expect(hits).toEqual([
+      { part: 'nom du fichier', kind: 'last_name', places: ['nom du fichier'] },
+    ]);
   });
 
   it('finds a name in the text and in the metadata of a PDF', async () => {
@@ -133,7 +135,7 @@ describe('scanForIdentities', () => {
   it('does not flag a two-letter name alone, only with its first name', () => {
     expect(scanForIdentities('a.csv', 'LI;Analyse', ROSTER)).toEqual([]);
     expect(scanForIdentities('a.csv', 'Wei LI', ROSTER)).toEqual([
-      { part: 'contenu', kind: 'last_name' },
+      { part: 'contenu', kind: 'last_name', places: ['ligne 1'] },
     ]);
   });
 });
@@ -148,8 +150,21 @@ describe('Outbox.writeAnonymous', () => {
       .catch((e: unknown) => e);
 
     expect(isAppError(error, 'OUTPUT_IDENTITY_LEAK')).toBe(true);
+    expect((error as Error).message).toContain(
+      'Trouvé : nom de famille (propriétés du document (modifié par))',
+    );
+    expect((error as Error).message).not.toMatch(/lef[eè]vre/i);
     expect(outbox.blocked).toEqual([
-      { relative: 'SCI/pv/pv.xlsx', hits: [{ part: 'docProps/core.xml', kind: 'last_name' }] },
+      {
+        relative: 'SCI/pv/pv.xlsx',
+        hits: [
+          {
+            part: 'docProps/core.xml',
+            kind: 'last_name',
+            places: ['propriétés du document (modifié par)'],
+          },
+        ],
+      },
     ]);
     expect(await readdir(outbox.root)).toEqual([]);
   });

@@ -6,6 +6,7 @@ import * as m003 from './003-spare-labels.js';
 import * as m005 from './005-roster-version.js';
 import * as m006 from './006-number-lookup.js';
 import * as m007 from './007-statement-references.js';
+import * as m008 from './008-roster-words.js';
 import * as m009 from './009-number-key-order.js';
 
 interface Migration {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005-roster-version': m005,
   '006-number-lookup': m006,
   '007-statement-references': m007,
+  '008-roster-words': m008,
   '009-number-key-order': m009,
 };
 

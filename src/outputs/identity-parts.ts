@@ -1,0 +1,77 @@
+// What a reader can see in a file, for the identity scan (identity-scan.ts): the readable parts it
+// searches (whole zip entries, the PDF text, the text content, the file name), and, for a part where
+// something was found, its units (a cell, a comment, a header, a document property, a PDF string, a
+// JSON field, a line) with the place a person would look at, in French, never quoting the text.
+import { pdfText, plainText } from './identity-text.js';
+import { zipText } from './identity-xlsx.js';
+
+/** One readable part of a file: its name and its texts (the same content read several ways). */
+export interface TextPart {
+  part: string;
+  texts: string[];
+}
+
+/** The smallest piece of a part a place can be given for: a cell, a comment, a line. */
+export interface TextUnit {
+  /** Where a person finds it, in French (« feuille 1 « Notes », cellule B5 »), never its text. */
+  places: string[];
+  texts: string[];
+}
+
+/** The readable parts of a file, and the units of any of them on demand. */
+export interface FileText {
+  parts: TextPart[];
+  units(part: string): TextUnit[];
+}
+
+export const FILE_NAME_PART = 'nom du fichier';
+
+/** Upper-case, accents off, every run of non-alphanumerics one space, padded: for whole-word search. */
+export function words(text: string): string {
+  const flat = text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, ' ')
+    .trim();
+  return ` ${flat} `;
+}
+
+/** Every readable part of a file, by content: zip container, PDF, else text (UTF-8 and Latin-1). */
+export function readableText(relative: string, bytes: Buffer): FileText {
+  const content =
+    bytes.subarray(0, 2).toString('latin1') === 'PK'
+      ? zipText(bytes)
+      : bytes.subarray(0, 5).toString('latin1') === '%PDF-'
+        ? pdfText(bytes)
+        : plainText(bytes);
+  return {
+    parts: [{ part: FILE_NAME_PART, texts: [relative] }, ...content.parts],
+    units: (part) =>
+      part === FILE_NAME_PART
+        ? [{ places: [FILE_NAME_PART], texts: [relative] }]
+        : content.units(part),
+  };
+}
+
+// A date written with separators (12/03/2006, 12-03-2006, 12.03.2006, 2006-03-12, 2006/03/12).
+// Searched on the raw text, because once separators become spaces, three neighbouring numeric
+// cells (13, 11, 2006) would read as a date: that blocked honest files of random numbers.
+const SEPARATED_DATE =
+  /(?<!\d)(?:(\d{1,2})([/.-])(\d{1,2})\2(\d{4})|(\d{4})([/-])(\d{2})\6(\d{2}))(?!\d)/g;
+
+/** ISO forms of every separated date written in a text. */
+export function datesIn(text: string): Set<string> {
+  const found = new Set<string>();
+  for (const m of text.matchAll(SEPARATED_DATE)) {
+    const [y, mo, d] = m[4] ? [m[4], m[3] ?? '', m[1] ?? ''] : [m[5] ?? '', m[7] ?? '', m[8] ?? ''];
+    found.add(`${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}`);
+  }
+  return found;
+}
+
+/** The compact forms of a birth date (one 8-digit word); separated forms are found by `datesIn`. */
+export function dateForms(iso: string): string[] {
+  const [y, m, d] = iso.slice(0, 10).split('-');
+  return y && m && d ? [`${y}${m}${d}`, `${d}${m}${y}`] : [];
+}

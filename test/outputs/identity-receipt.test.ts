@@ -1,0 +1,125 @@
+// What the gateway tells and writes when the identity scan finds something: the refusal says what
+// kind of identifier and where (sheet and cell), never the value; a receipt whose only hit is the
+// dropped file's own name keeps everything but that name.
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { isAppError } from '../../src/domain/errors.js';
+import {
+  MASKED_FILE_NAME,
+  Outbox,
+  writeReceipt,
+  type RosterEntry,
+} from '../../src/outputs/gateway.js';
+import type { Receipt } from '../../src/outputs/receipt.js';
+
+const ROSTER: RosterEntry[] = [
+  { studentNumber: '27182818', lastName: 'PETIT', firstName: 'Léa', birthDate: null },
+];
+
+async function outbox(): Promise<Outbox> {
+  return new Outbox(await mkdtemp(path.join(os.tmpdir(), 'anonymat-leak-')));
+}
+
+function receipt(file: string, value = '123456'): Receipt {
+  return {
+    file,
+    sha256: 'cd'.repeat(32),
+    ctn: 'SCI',
+    channel: 'notes',
+    status: 'partial',
+    receivedAt: '2027-01-20T10:00:00.000Z',
+    processedAt: '2027-01-20T10:00:01.000Z',
+    rows: { read: 3, imported: 2, rejected: 1 },
+    errors: [
+      {
+        row: 3,
+        column: 'N° anonyme',
+        value,
+        code: 'NUMBER_UNKNOWN',
+        message: `Numéro anonyme inconnu (${value})`,
+      },
+    ],
+    summary: '2 note(s) enregistrée(s) sur 3 ligne(s) lue(s).',
+  };
+}
+
+async function readJson(box: Outbox, relative: string): Promise<Receipt> {
+  return JSON.parse(await readFile(path.join(box.root, relative), 'utf8')) as Receipt;
+}
+
+describe('a refused anonymous file', () => {
+  it('says in French which kind of identifier was found in which cell, never the value', async () => {
+    const box = await outbox();
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('PV');
+    ws.addRow(['N° anonyme', 'Note', 'Observations']);
+    ws.addRow(['S0000001', 12, 'copie de Petit, à revoir']);
+    const bytes = Buffer.from(await wb.xlsx.writeBuffer());
+
+    const error = await box
+      .writeAnonymous('SCI/pv/pv.xlsx', bytes, ROSTER)
+      .catch((e: unknown) => e);
+
+    expect(isAppError(error, 'OUTPUT_IDENTITY_LEAK')).toBe(true);
+    expect((error as Error).message).toContain('Fichier : SCI/pv/pv.xlsx.');
+    expect((error as Error).message).toContain(
+      'Trouvé : nom de famille (feuille 1 « PV », cellule C2).',
+    );
+    expect((error as Error).message).not.toMatch(/petit/i);
+  });
+
+  it('masks its own name in the message when the name is what was found', async () => {
+    const box = await outbox();
+
+    const error = await box
+      .writeAnonymous('SCI/pv/notes-27182818.csv', 'numero;note\n', ROSTER)
+      .catch((e: unknown) => e);
+
+    expect((error as Error).message).toContain(`Fichier : SCI/pv/${MASKED_FILE_NAME}.`);
+    expect((error as Error).message).toContain('numéro d’étudiant (nom du fichier)');
+    expect((error as Error).message).not.toContain('27182818');
+  });
+});
+
+describe('a receipt that would name a student under anonymity', () => {
+  it('keeps its summary and errors when only the dropped file’s name names the student', async () => {
+    const box = await outbox();
+    const original = receipt('notes-petit-lea.csv');
+
+    await writeReceipt(box, 'SCI/accuses/notes/notes-petit-lea-cdcdcdcd-depot-4', original, ROSTER);
+
+    expect(box.written.sort()).toEqual([
+      'SCI/accuses/notes/nom-masque-cdcdcdcdcdcd-depot-4.accuse.xlsx',
+      'SCI/accuses/notes/nom-masque-cdcdcdcdcdcd-depot-4.receipt.json',
+    ]);
+    expect(
+      await readJson(box, 'SCI/accuses/notes/nom-masque-cdcdcdcdcdcd-depot-4.receipt.json'),
+    ).toEqual({
+      ...original,
+      file: MASKED_FILE_NAME,
+    });
+  });
+
+  it('is masked whole, saying what was found on which row, when a cell of the file names the student', async () => {
+    const box = await outbox();
+
+    await writeReceipt(box, 'SCI/accuses/notes/n-cdcdcdcd', receipt('n.csv', '27182818'), ROSTER);
+
+    expect(box.written.sort()).toEqual([
+      'SCI/accuses/notes/accuse-masque-cdcdcdcdcdcd.accuse.xlsx',
+      'SCI/accuses/notes/accuse-masque-cdcdcdcdcdcd.receipt.json',
+    ]);
+    const masked = await readJson(box, 'SCI/accuses/notes/accuse-masque-cdcdcdcdcdcd.receipt.json');
+    expect(masked.summary).toBe(
+      'Accusé masqué : le fichier mentionnait un étudiant d’une épreuve sous anonymat ' +
+        '(numéro d’étudiant (ligne 3, valeur lue ; ligne 3, message)).',
+    );
+    expect(masked.errors).toEqual([
+      expect.objectContaining({ row: 3, column: 'N° anonyme', code: 'NUMBER_UNKNOWN' }),
+    ]);
+    expect(JSON.stringify(masked)).not.toContain('27182818');
+  });
+});
