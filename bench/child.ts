@@ -37,7 +37,7 @@ async function importOne(url: string, home: string, file: string): Promise<void>
   const { writeFile } = await import('node:fs/promises');
   const ctx = await contextOn(url, home);
   // Warmed as a running service is: a first small drop (one unknown number, refused) loads the
-  // code paths and the roster index, so the time measured is the file's, not the process start's.
+  // code paths and opens the pool, so the time measured is the file's, not the process start's.
   const notes = path.join(ctx.config.inbox, CTN, 'notes');
   await writeFile(
     path.join(notes, `echauffement-${process.pid}.csv`),
@@ -58,11 +58,7 @@ async function work(url: string, home: string, prefix: string): Promise<void> {
   const { closeContext } = await import('../src/services/context.js');
   const { contextOn, REDIS_URL } = await import('./world.js');
 
-  const { rosterUnderAnonymity } = await import('../src/services/roster.js');
-  const { CTN } = await import('./world.js');
   const ctx = await contextOn(url, home, { redisUrl: REDIS_URL, queuePrefix: prefix });
-  // A running worker has its roster index loaded: its first job should not pay for it.
-  await rosterUnderAnonymity(ctx.db, CTN);
   const connection = redisConnection(REDIS_URL);
   const worker = startWorker(ctx, connection, 1);
   await worker.waitUntilReady();

@@ -131,10 +131,29 @@ function registerCtnCommands(program: Command): void {
     program.command('grade <numéro> <note>').description('saisir une note par numéro anonyme'),
   )
     .option('--object <code>', 'épreuve, quand le numéro vaut pour toute la maquette')
-    .action((number: string, grade: string, o: TemplateOptions, cmd: Command) =>
-      withContext(async (c) => {
-        const out = await enterGrade(c, o.as, { ctn: o.ctn, number, grade, objectCode: o.object });
-        say(`Note enregistrée pour ${number} (${out.objectCode}).`);
-      }, overridesOf(cmd)),
+    .option('--replace', 'remplacer la note déjà enregistrée pour ce numéro')
+    .action(
+      (number: string, grade: string, o: TemplateOptions & { replace?: boolean }, cmd: Command) =>
+        withContext(async (c) => {
+          const out = await enterGrade(c, o.as, {
+            ctn: o.ctn,
+            number,
+            grade,
+            objectCode: o.object,
+            replace: o.replace === true,
+          });
+          const shown = out.grade.replace('.', ',');
+          if (out.unchanged) {
+            say(
+              `Note inchangée pour ${number} (${out.objectCode}) : ${shown} était déjà enregistrée.`,
+            );
+          } else if (out.replaced !== null) {
+            say(
+              `Note enregistrée pour ${number} (${out.objectCode}) : ${shown}, en remplacement de ${out.replaced.replace('.', ',')}.`,
+            );
+          } else {
+            say(`Note enregistrée pour ${number} (${out.objectCode}) : ${shown}.`);
+          }
+        }, overridesOf(cmd)),
     );
 }

@@ -59,6 +59,8 @@ export const ERROR_MESSAGES = {
   GRADE_INVALID:
     'Note illisible : saisissez un nombre (virgule décimale acceptée) ou un code d’absence.',
   GRADE_OUT_OF_RANGE: 'Note hors barème.',
+  GRADE_ALREADY_ENTERED:
+    'Une autre note est déjà enregistrée pour ce numéro : vérifiez le numéro sur la copie ; pour remplacer la note, relancez la commande avec --replace.',
   GRADE_TOO_PRECISE: 'La note a plus de deux décimales.',
   ABSENCE_CODE_UNKNOWN: "Code d'absence inconnu : utilisez ABI, ABJ, DEF, DEM ou DIS.",
   RESULT_CODE_UNKNOWN: 'Code résultat inconnu pour cet établissement.',

@@ -280,7 +280,7 @@ async function release(ctx: AppContext, drop: DropRow, receipt: Receipt): Promis
   const suffix = await receiptSuffix(ctx, drop, receipt.status);
   // One folder per channel: two channels' drops with the same name and bytes keep a receipt each.
   const base = path.join(drop.ctn, 'accuses', drop.channel, `${stem}${suffix}`);
-  // One roster per drop: loading it is the costly part of the identity scan (bench: 50k students).
+  // One roster lookup per drop: the receipt and the annotated copy share its remembered answers.
   const roster = await rosterUnderAnonymity(ctx.db, drop.ctn);
   await writeReceipt(ctx.outbox, base, receipt, roster);
   await writeAnnotatedCopy(ctx.outbox, base, inboxPath(ctx, drop), receipt, roster);

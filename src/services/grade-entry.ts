@@ -1,20 +1,53 @@
 // Individual entry of one grade by anonymous number from the command line: the same checks as a
 // file (number, state, scale), one audited write.
+import type { Knex } from 'knex';
 import { AppError } from '../domain/errors.js';
 import { gradeToStorage, parseGrade } from '../domain/grades.js';
 import { assertAllowed } from '../domain/states.js';
 import { writeGrades } from '../channels/grade-store.js';
 import { assessmentFor, NumberBook, normaliseNumber } from '../channels/numbers.js';
 import { appendAudit } from '../store/audit.js';
+
 import { authorise } from './actors.js';
 import type { AppContext } from './context.js';
 
-/** Records one grade for an anonymous number; `objectCode` names the assessment when the number does not. */
+/** A stored grade as a person reads it: « 12,50 », or the absence code. */
+function frenchGrade(stored: string): string {
+  return stored.replace('.', ',');
+}
+
+/** The grade recorded for a student in an assessment (value or absence code), null when none. */
+async function previousGrade(
+  trx: Knex.Transaction,
+  assessmentId: number,
+  studentNumber: string,
+): Promise<string | null> {
+  const row = (await trx('grade')
+    .where({ assessment_id: assessmentId, student_number: studentNumber })
+    .first('value', 'absence')) as { value: string | null; absence: string | null } | undefined;
+  return row ? (row.value ?? row.absence) : null;
+}
+
+/** What one entry did: the assessment, the grade stored, and the grade it replaced, if any. */
+export interface GradeEntry {
+  objectCode: string;
+  grade: string;
+  /** The grade there was before (value or absence code), when this entry changed it. */
+  replaced: string | null;
+  /** True when the same grade was already recorded: nothing was written. */
+  unchanged: boolean;
+}
+
+/**
+ * Records one grade for an anonymous number; `objectCode` names the assessment when the number does
+ * not. A different grade already recorded is only replaced when `replace` says so: a number typed
+ * wrongly must not silently overwrite another copy's grade.
+ */
 export async function enterGrade(
   ctx: AppContext,
   actor: string,
-  e: { ctn: string; number: string; grade: string; objectCode?: string },
-): Promise<{ objectCode: string; grade: string }> {
+  e: { ctn: string; number: string; grade: string; objectCode?: string; replace?: boolean },
+): Promise<GradeEntry> {
   await authorise(ctx, actor, e.ctn, 'import_by_number');
   return ctx.db.transaction(async (trx) => {
     const book = await NumberBook.load(trx, e.ctn, [normaliseNumber(e.number)]);
@@ -41,6 +74,19 @@ export async function enterGrade(
       throw new AppError('CELL_REQUIRED', '(note)');
     }
     const stored = gradeToStorage(parsed.grade);
+    const previous = await previousGrade(trx, target.info.assessmentId, found.holder.studentNumber);
+    const current = stored.value ?? stored.absence ?? '';
+    if (previous === current) {
+      return {
+        objectCode: target.info.objectCode,
+        grade: current,
+        replaced: null,
+        unchanged: true,
+      };
+    }
+    if (previous !== null && !e.replace) {
+      throw new AppError('GRADE_ALREADY_ENTERED', `(note enregistrée : ${frenchGrade(previous)})`);
+    }
     await writeGrades(
       trx,
       [
@@ -59,8 +105,17 @@ export async function enterGrade(
       actor,
       ctn: e.ctn,
       action: 'grade_entry',
-      subject: { assessmentId: target.info.assessmentId, number: found.holder.number },
+      subject: {
+        assessmentId: target.info.assessmentId,
+        number: found.holder.number,
+        replaced: previous !== null,
+      },
     });
-    return { objectCode: target.info.objectCode, grade: stored.value ?? stored.absence ?? '' };
+    return {
+      objectCode: target.info.objectCode,
+      grade: current,
+      replaced: previous,
+      unchanged: false,
+    };
   });
 }

@@ -219,7 +219,19 @@ describe.each(DATABASE_TARGETS)('anonymity guards on $name', ({ postgres }) => {
 
   it('reports the grades changed once identities were known', async () => {
     const n = world.numbersA[2];
-    await enterGrade(world.ctx, 'gest-A', { ctn: 'A', number: n?.number ?? '', grade: '19,5' });
+    // A grade is already there: typing another one is refused unless replacing is asked for.
+    const silent = await refusal(
+      enterGrade(world.ctx, 'gest-A', { ctn: 'A', number: n?.number ?? '', grade: '19,5' }),
+    );
+    expect(silent.code).toBe('GRADE_ALREADY_ENTERED');
+    expect(silent.message).toContain('(note enregistrée : 2,00)');
+    const entry = await enterGrade(world.ctx, 'gest-A', {
+      ctn: 'A',
+      number: n?.number ?? '',
+      grade: '19,5',
+      replace: true,
+    });
+    expect(entry).toMatchObject({ grade: '19.50', replaced: '2.00', unchanged: false });
 
     const changed = await changedAfterLift(world.ctx, 'gest-A', world.refA);
 
