@@ -19,7 +19,7 @@ import {
 import { normaliseNumber, type TemplateCache } from './numbers.js';
 import { resolveByIdentity, resolveByNumber, type Resolution } from './resolve.js';
 import { reportMissingRows, type SentWorkbook } from './returned-workbook.js';
-import { ErrorList, keyed, refuseHiddenColumns, type KeyedRow } from './rows.js';
+import { ErrorList, keyed, LISTED_ERRORS, refuseHiddenColumns, type KeyedRow } from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
 
 /** Rows resolved, parsed and staged per round trip. */
@@ -195,6 +195,38 @@ class GradeStage {
     return found.rows.map((a) => `${a.code} session ${a.session}`);
   }
 
+  /**
+   * Lists on the receipt, as notices, the grades this file changes: another grade was recorded for
+   * the same number (an earlier file, a typed entry). The import still replaces it (a corrected file
+   * is how grades are corrected), but never unseen. Returns how many there are.
+   */
+  async replaced(errors: ErrorList): Promise<number> {
+    const changed = (await this.input.trx.raw(
+      `select s.row_no, s.key_text, g.value::text as old_value, g.absence as old_absence,
+              s.value::text as new_value, s.absence as new_absence, count(*) over ()::int as total
+       from ${this.table} s
+       join grade g on g.assessment_id = s.assessment_id and g.student_number = s.student_number
+       where not s.dup and s.error_code is null and not s.blank
+         and (g.value, g.absence) is distinct from (s.value, s.absence)
+       order by s.row_no
+       limit ${LISTED_ERRORS}`,
+    )) as { rows: Replaced[] };
+    for (const r of changed.rows) {
+      const before = (r.old_value ?? r.old_absence ?? '').replace('.', ',');
+      const after = (r.new_value ?? r.new_absence ?? '').replace('.', ',');
+      errors.note(
+        r.row_no,
+        'Note',
+        'GRADE_REPLACED',
+        r.key_text ?? undefined,
+        `Avant : ${before} ; maintenant : ${after}.`,
+      );
+    }
+    const total = changed.rows[0]?.total ?? 0;
+    errors.unlisted += Math.max(0, total - changed.rows.length);
+    return total;
+  }
+
   /** Writes the kept grades in one upsert that leaves unchanged grades untouched. */
   async write(source: string): Promise<void> {
     await upsertFrom(
@@ -205,6 +237,16 @@ class GradeStage {
       [source, this.input.intakeId],
     );
   }
+}
+
+interface Replaced {
+  row_no: number;
+  key_text: string | null;
+  old_value: string | null;
+  old_absence: string | null;
+  new_value: string | null;
+  new_absence: string | null;
+  total: number;
 }
 
 interface Fault {
@@ -299,13 +341,31 @@ export async function importGradeSource(
   }
   await reportMissingRows(input, returned, bound, errors);
 
+  return finish(input, stage, errors, read, stateRefusal !== null);
+}
+
+/** Settles the receipt, lists the grades the file replaces, then writes the kept grades. */
+async function finish(
+  input: ChannelInput,
+  stage: GradeStage,
+  errors: ErrorList,
+  read: number,
+  stateRefusal: boolean,
+): Promise<ChannelResult> {
   const { kept, blanks } = await stage.settleRows(errors);
-  const result = settle(input, read, kept, errors, stateRefusal !== null, 'note');
+  // Whether the file is refused does not depend on notices: the grades it replaces are listed only
+  // when it is written, and the receipt is settled again so that its counts include them.
+  const refused = settle(input, read, kept, errors, stateRefusal, 'note').status === 'rejected';
+  const replaced = refused ? 0 : await stage.replaced(errors);
+  const result = settle(input, read, kept, errors, stateRefusal, 'note');
   const assessments = await stage.assessments();
   if (assessments.length > 0) {
     result.summary += ` Épreuve(s) : ${assessments.join(', ')}.`;
   }
-  if (result.status !== 'rejected') {
+  if (!refused) {
+    if (replaced > 0) {
+      result.summary += ` ${replaced} note(s) déjà enregistrée(s) remplacée(s) (voir les avis).`;
+    }
     await stage.write(input.channel === 'lecteur-optique' ? 'lecteur-optique' : 'fichier');
     if (blanks > 0) {
       result.summary += ` ${blanks} ligne(s) sans note laissée(s) vide(s).`;

@@ -261,10 +261,36 @@ export async function importReferentialTable(
         'Fichier refusé : aucune ligne importée. Corrigez les erreurs listées puis déposez-le à nouveau.',
     };
   }
-  const summary =
-    `${collected.students.size} étudiants, ${collected.objects.size} enseignements, ` +
-    `${collected.ia.length} inscriptions administratives et ${collected.ip.length} inscriptions pédagogiques importés.`;
-  return { status: 'imported', rows: { read, imported: read, rejected: 0 }, errors: [], summary };
+  return {
+    status: 'imported',
+    rows: { read, imported: read, rejected: 0 },
+    errors: [],
+    summary: summaryOf(collected),
+  };
+}
+
+/** `n` followed by the singular or plural French noun. */
+function counted(n: number, singular: string, plural: string): string {
+  return `${n} ${n > 1 ? plural : singular}`;
+}
+
+/**
+ * The French outcome of an imported file. A student row repeats its VET (étape) on every line, so
+ * the VET is counted as an étape, not among the teaching objects the person listed; enrolments are
+ * counted once per stored key, as the store deduplicates them.
+ */
+function summaryOf(c: Collected): string {
+  const objects = [...c.objects.values()];
+  const stages = objects.filter((o) => o.kind === 'VET').length;
+  const ia = new Set(c.ia.map((r) => `${r.student}|${r.vet}|${r.year}`)).size;
+  const ip = new Set(c.ip.map((r) => `${r.student}|${r.objectKey}|${r.year}`)).size;
+
+  return (
+    `${counted(c.students.size, 'étudiant', 'étudiants')}, ${counted(stages, 'étape', 'étapes')}, ` +
+    `${counted(objects.length - stages, 'enseignement', 'enseignements')}, ` +
+    `${counted(ia, 'inscription administrative', 'inscriptions administratives')} et ` +
+    `${counted(ip, 'inscription pédagogique', 'inscriptions pédagogiques')} importés.`
+  );
 }
 
 export { emptyCollected, objectKey, store as storeReferential };

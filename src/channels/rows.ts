@@ -71,6 +71,38 @@ export function keyed(row: Row, match: HeaderMatch): KeyedRow {
 /** Errors listed one by one on a receipt; beyond, they are counted (a million bad rows make no useful list). */
 export const LISTED_ERRORS = 10_000;
 
+/** Characters of a value read from a file shown on a receipt before it is cut. */
+const SHOWN_VALUE = 120;
+/** Characters of a detail (which may quote the value, or list what is allowed) before it is cut. */
+const SHOWN_DETAIL = 1_000;
+
+/**
+ * Text from a file as a receipt shows it: whole when short, else its start and its length. One
+ * 8 MB cell must not make a 16 MB receipt.
+ */
+export function shownText(text: string | undefined, limit = SHOWN_VALUE): string | undefined {
+  if (text === undefined || text.length <= limit) {
+    return text;
+  }
+  return `${text.slice(0, limit)}… (${text.length} caractères)`;
+}
+
+function item(
+  row: number | null,
+  column: string | null,
+  code: ErrorCode,
+  value?: string,
+  detail?: string,
+): ReceiptError {
+  return {
+    row,
+    column,
+    value: shownText(value),
+    code,
+    message: frenchMessage(code, shownText(detail, SHOWN_DETAIL)),
+  };
+}
+
 /** Collects receipt errors for a file; notices are listed but do not count as errors. */
 export class ErrorList {
   readonly items: ReceiptError[] = [];
@@ -96,7 +128,7 @@ export class ErrorList {
     value?: string,
     detail?: string,
   ): void {
-    this.push({ row, column, value, code, message: frenchMessage(code, detail) });
+    this.push(item(row, column, code, value, detail));
     this.errorCount += 1;
     if (row !== null) {
       this.rows.add(row);
@@ -105,7 +137,7 @@ export class ErrorList {
 
   /** Adds a notice on a row that is still imported (listed on the receipt, row not rejected). */
   note(row: number, column: string | null, code: ErrorCode, value?: string, detail?: string): void {
-    this.push({ row, column, value, code, message: frenchMessage(code, detail) });
+    this.push(item(row, column, code, value, detail));
   }
 
   /** Adds the error an AppError carries. */

@@ -121,7 +121,15 @@ function registerCtnCommands(program: Command): void {
       .description('remplir les maquettes Apogée avec les notes levées'),
   ).action((o: ActorOptions, cmd: Command) =>
     withContext(async (c) => {
-      for (const w of await exportApogee(c, o.as, o.ctn, o.year ?? c.config.defaultYear)) {
+      const year = o.year ?? c.config.defaultYear;
+      const written = await exportApogee(c, o.as, o.ctn, year);
+      if (written.length === 0) {
+        say(
+          `Aucune maquette Apogée enregistrée pour le CTN ${o.ctn} en ${year} : rien n'a été exporté. ` +
+            `Déposez l'extraction de la maquette Apogée dans inbox/${o.ctn}/referentiel/ puis relancez la commande.`,
+        );
+      }
+      for (const w of written) {
         say(`${w.filled} note(s) : ${w.path}`);
       }
     }, overridesOf(cmd)),

@@ -45,11 +45,13 @@ export const ERROR_MESSAGES = {
   // Cells
   CELL_FORMULA_NO_VALUE:
     'La cellule contient une formule sans valeur calculée : saisissez la valeur elle-même.',
-  CELL_ERROR: 'La cellule contient une erreur de calcul (#N/A, #DIV/0! …).',
+  CELL_ERROR:
+    'La cellule contient une erreur de calcul (#N/A, #DIV/0! …) : corrigez la formule ou saisissez la valeur elle-même.',
   CELL_REQUIRED: 'Cette cellule est obligatoire.',
   DATE_INVALID: 'Date invalide : attendu jj/mm/aaaa.',
   STUDENT_NUMBER_INVALID: 'Numéro étudiant invalide.',
-  STUDENT_UNKNOWN: 'Étudiant inconnu du référentiel.',
+  STUDENT_UNKNOWN:
+    'Étudiant inconnu du référentiel : vérifiez le numéro étudiant, ou déposez la liste des étudiants à jour dans le dossier referentiel.',
   OBJECT_UNKNOWN: 'Enseignement inconnu du référentiel.',
   OBJECT_OTHER_CTN:
     'Cet enseignement appartient à un autre CTN : déposez le fichier dans le dossier de son CTN.',
@@ -58,25 +60,33 @@ export const ERROR_MESSAGES = {
   // Grades
   GRADE_INVALID:
     'Note illisible : saisissez un nombre (virgule décimale acceptée) ou un code d’absence.',
-  GRADE_OUT_OF_RANGE: 'Note hors barème.',
+  GRADE_OUT_OF_RANGE:
+    "Note hors barème : saisissez une note entre 0 et le barème, ou un code d'absence (ABI, ABJ…).",
   GRADE_ALREADY_ENTERED:
     'Une autre note est déjà enregistrée pour ce numéro : vérifiez le numéro sur la copie ; pour remplacer la note, relancez la commande avec --replace.',
-  GRADE_TOO_PRECISE: 'La note a plus de deux décimales.',
+  GRADE_TOO_PRECISE: 'La note a plus de deux décimales : saisissez-la avec deux décimales au plus.',
   ABSENCE_CODE_UNKNOWN: "Code d'absence inconnu : utilisez ABI, ABJ, DEF, DEM ou DIS.",
-  RESULT_CODE_UNKNOWN: 'Code résultat inconnu pour cet établissement.',
+  RESULT_CODE_UNKNOWN:
+    'Code résultat inconnu pour cet établissement : saisissez un des codes résultat admis.',
   GRADE_ROUNDED:
     'La note lue a été arrondie au plus proche (la moitié vers le haut), comme le prévoit le profil du lecteur optique : rien à corriger, la ligne est importée.',
+  GRADE_REPLACED:
+    'Une autre note était déjà enregistrée pour ce numéro ; elle est remplacée par celle du fichier : vérifiez que ce fichier est bien la correction attendue.',
   // Anonymous numbers
-  NUMBER_UNKNOWN: 'Numéro anonyme inconnu.',
+  NUMBER_UNKNOWN: 'Numéro anonyme inconnu : vérifiez le numéro sur la copie.',
   NUMBER_CHECK_FAILED:
-    'Le caractère de contrôle du numéro anonyme est faux : numéro probablement mal recopié.',
-  NUMBER_OTHER_TEMPLATE: "Ce numéro anonyme appartient à une autre maquette d'anonymat.",
-  NUMBER_OTHER_CTN: 'Ce numéro anonyme appartient à un autre CTN.',
-  NUMBER_OTHER_ASSESSMENT: 'Ce numéro anonyme a été attribué pour une autre épreuve.',
+    'Le caractère de contrôle du numéro anonyme est faux, le numéro a sans doute été mal recopié : vérifiez le numéro sur la copie.',
+  NUMBER_OTHER_TEMPLATE:
+    "Ce numéro anonyme appartient à une autre maquette d'anonymat : vérifiez le numéro sur la copie, ou saisissez sa note dans le fichier de l'épreuve de cette copie.",
+  NUMBER_OTHER_CTN:
+    'Ce numéro anonyme appartient à un autre CTN : vérifiez le numéro sur la copie, ou déposez la note dans le dossier de son CTN.',
+  NUMBER_OTHER_ASSESSMENT:
+    "Ce numéro anonyme a été attribué pour une autre épreuve : vérifiez le numéro sur la copie, ou saisissez sa note dans le fichier de l'épreuve de cette copie.",
   NUMBER_DUPLICATED:
-    'Ce numéro anonyme apparaît plusieurs fois dans le fichier : aucune de ses lignes n’est retenue.',
-  NUMBER_BLANK: 'Numéro anonyme absent ou illisible.',
-  NUMBER_NOT_CONCERNED: "Ce numéro n'est pas concerné par cette épreuve.",
+    'Ce numéro anonyme apparaît sur plusieurs lignes du fichier, aucune n’est retenue : gardez une seule ligne par numéro puis déposez le fichier à nouveau.',
+  NUMBER_BLANK: 'Numéro anonyme absent ou illisible : saisissez le numéro inscrit sur la copie.',
+  NUMBER_NOT_CONCERNED:
+    "Ce numéro n'est pas concerné par cette épreuve : vérifiez le numéro sur la copie et l'épreuve du fichier.",
   WORKBOOK_UNRECOGNISED:
     "Ce classeur n'est pas un bordereau de saisie anonyme produit par le service : utilisez le bordereau fourni.",
   WORKBOOK_TAMPERED:

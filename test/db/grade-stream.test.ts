@@ -78,4 +78,44 @@ describe.each(DATABASE_TARGETS)('long grade files on $name', (target) => {
     expect(receipt.errors[0]).toMatchObject({ row: 2, code: 'NUMBER_UNKNOWN', value: unknown });
     expect(receipt.summary).toContain(`${extra} erreur(s) ou avis de plus ne sont pas détaillés`);
   });
+
+  it('lists every grade a later file replaces, with the grade it had, and still imports the file', async () => {
+    const n = world.numbers.mat101;
+    const [a, b, c] = [n[3], n[4], n[5]].map((x) => x?.number ?? '');
+    await drop(
+      world.ctx,
+      'A',
+      'notes',
+      'premier-MAT101.csv',
+      csv(['N° anonyme;Note', `${a};12`, `${b};ABI`]),
+    );
+    expect((await intake(world.ctx, 'A', 'premier-MAT101.csv')).status).toBe('imported');
+
+    // The same grade for a, another one for b, a first one for c.
+    await drop(
+      world.ctx,
+      'A',
+      'notes',
+      'second-MAT101.csv',
+      csv(['N° anonyme;Note', `${a};12`, `${b};7,5`, `${c};15`]),
+    );
+    const receipt = await intake(world.ctx, 'A', 'second-MAT101.csv');
+
+    expect(receipt.status).toBe('imported');
+    expect(
+      receipt.errors.map((e) => [
+        e.row,
+        e.code,
+        e.value,
+        e.message.endsWith('Avant : ABI ; maintenant : 7,50.'),
+      ]),
+    ).toEqual([[3, 'GRADE_REPLACED', b, true]]);
+    expect(receipt.summary).toContain('1 note(s) déjà enregistrée(s) remplacée(s)');
+    const grades = await gradesOf(world.ctx, world.assessments.mat101);
+    expect([n[3], n[4], n[5]].map((x) => grades.get(x?.student ?? ''))).toEqual([
+      '12.00',
+      '7.50',
+      '15.00',
+    ]);
+  });
 });

@@ -373,7 +373,7 @@ describe.each(DATABASE_TARGETS)(
         },
       ]);
       expect(result.errors[0]?.message).toBe(
-        'Code résultat inconnu pour cet établissement. ' +
+        'Code résultat inconnu pour cet établissement : saisissez un des codes résultat admis. ' +
           '(« PASSE » ne figure dans aucune liste XX-APO_TYP_RES-XX de la maquette.)',
       );
       expect(await grades()).toEqual(before);

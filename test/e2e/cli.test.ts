@@ -159,11 +159,21 @@ describe('the anonymity cycle from the command line', () => {
     );
     const outOfRange = await anonymat(home, 'grade', number, '21', ...as('scol'));
     expect([outOfRange.code, outOfRange.err.includes('[GRADE_OUT_OF_RANGE]')]).toEqual([2, true]);
+    expect(outOfRange.err).toContain(
+      "Note hors barème : saisissez une note entre 0 et le barème, ou un code d'absence (ABI, ABJ…). Lu : 21 ; barème de 0 à 20.",
+    );
 
     expect((await anonymat(home, 'pv', 'T', ...as('gest'))).out).toContain('PV anonyme');
     expect((await anonymat(home, 'lift', 'T', ...as('gest'))).out).toContain('(L)');
     expect((await anonymat(home, 'lift', 'T', ...as('gest'))).err).toContain('[STATE_FORBIDS]');
     expect((await anonymat(home, 'pv', 'T', ...as('gest'))).out).toContain('PV nominatif');
+    // No Apogée maquette was dropped for ECO: the export says why nothing was written and what to do.
+    const exported = await anonymat(home, 'export-apogee', ...as('gest'));
+    expect([exported.code, exported.out.trim()]).toEqual([
+      0,
+      "Aucune maquette Apogée enregistrée pour le CTN ECO en 2026 : rien n'a été exporté. " +
+        "Déposez l'extraction de la maquette Apogée dans inbox/ECO/referentiel/ puis relancez la commande.",
+    ]);
     expect((await anonymat(home, 'audit', 'verify')).out).toMatch(
       /Journal d'audit intègre : \d+ entrée/,
     );

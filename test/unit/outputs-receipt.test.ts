@@ -115,7 +115,14 @@ describe('receipt workbook', () => {
 
     expect(values(sheet(wb, 'Erreurs'))).toEqual([
       ['Ligne', 'Colonne', 'Valeur lue', 'Code', 'Explication', 'Que faire'],
-      [8, 'Note', '25', 'GRADE_OUT_OF_RANGE', 'Note hors barème.'],
+      [
+        8,
+        'Note',
+        '25',
+        'GRADE_OUT_OF_RANGE',
+        'Note hors barème.',
+        "Saisissez une note entre 0 et le barème, ou un code d'absence (ABI, ABJ…).",
+      ],
       [
         9,
         'Note',
@@ -156,8 +163,8 @@ describe('receipt workbook', () => {
 
 describe('splitMessage', () => {
   it('keeps a message without advice whole', () => {
-    expect(splitMessage('Note hors barème.')).toEqual({
-      explanation: 'Note hors barème.',
+    expect(splitMessage('Le fichier dépasse la taille maximale acceptée.')).toEqual({
+      explanation: 'Le fichier dépasse la taille maximale acceptée.',
       hint: null,
     });
   });
@@ -168,7 +175,10 @@ describe('splitMessage', () => {
         frenchMessage('GRADE_OUT_OF_RANGE', 'Lu : 21 ; barème de 0 à 20.'),
         'GRADE_OUT_OF_RANGE',
       ),
-    ).toEqual({ explanation: 'Note hors barème. Lu : 21 ; barème de 0 à 20.', hint: null });
+    ).toEqual({
+      explanation: 'Note hors barème. Lu : 21 ; barème de 0 à 20.',
+      hint: "Saisissez une note entre 0 et le barème, ou un code d'absence (ABI, ABJ…).",
+    });
     expect(
       splitMessage(
         frenchMessage('NUMBER_CHECK_FAILED', 'Numéros probables : 1234, 5678.'),
@@ -176,8 +186,8 @@ describe('splitMessage', () => {
       ),
     ).toEqual({
       explanation:
-        'Le caractère de contrôle du numéro anonyme est faux. Numéros probables : 1234, 5678.',
-      hint: 'Numéro probablement mal recopié.',
+        'Le caractère de contrôle du numéro anonyme est faux, le numéro a sans doute été mal recopié. Numéros probables : 1234, 5678.',
+      hint: 'Vérifiez le numéro sur la copie.',
     });
   });
 });
