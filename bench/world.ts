@@ -81,8 +81,12 @@ export async function contextOn(
 
 async function seedStudents(ctx: AppContext, count: number): Promise<void> {
   const db = ctx.db;
+  // Names spread as in a real roster (about fifty students per name in a million): one name for
+  // everybody gave Postgres statistics no university has (every name lookup read the whole table).
   await db.raw(
-    `insert into student (student_number, last_name) select lpad(g::text, 8, '0'), 'NOM' from generate_series(1, ?) g`,
+    `insert into student (student_number, last_name, first_name)
+     select lpad(g::text, 8, '0'), 'NOM' || (g % 20011), 'PRENOM' || (g % 997)
+     from generate_series(1, ?) g`,
     [count],
   );
   for (const [kind, code] of [

@@ -189,6 +189,34 @@ describe.each(DATABASE_TARGETS)('the roster in SQL on $name', ({ postgres }) => 
     expect(fetched).toBeLessThan(10);
   });
 
+  it('does not take an anonymous number for the student number it happens to spell', async () => {
+    const [row] = (await db('student')
+      .whereNot({ student_number: '99999999' })
+      .orderBy('student_number')
+      .offset(500)
+      .limit(1)
+      .select('student_number')) as Array<{ student_number: string }>;
+    const spelled = row?.student_number ?? '';
+    const roster = await rosterUnderAnonymity(db, 'M');
+    const receipt = (value: string) =>
+      JSON.stringify({ errors: [{ row: 2, value, message: 'Note remplacée' }] });
+    // Before: the value is a student number under anonymity.
+    expect((await scanFile('a.receipt.json', receipt(spelled), roster)).map((h) => h.kind)).toEqual(
+      ['student_number'],
+    );
+
+    // Another CTN's numbering drew the same eight digits as an anonymous number.
+    await db('anonymous_number').insert({
+      year: YEAR,
+      number: spelled,
+      template_id: otherTemplateId,
+      student_number: spelled,
+    });
+    const fresh = await rosterUnderAnonymity(db, 'M');
+    expect(await scanFile('b.receipt.json', receipt(spelled), fresh)).toEqual([]);
+    await db('anonymous_number').where({ number: spelled }).delete();
+  });
+
   it('finds a student by INE, by birth date, and by name with the first name beside it', async () => {
     const roster = await rosterUnderAnonymity(db, 'M');
     const kinds = async (text: string) =>

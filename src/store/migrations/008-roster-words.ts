@@ -55,15 +55,16 @@ const STATEMENTS = (): string[] => [
   `create function anonymat_scan_words(value text) returns text
      language sql immutable strict parallel safe
      as $$ select ${scanWordsSql()} $$`,
-  // The last name for the name lookups (the first name is folded only for the few students a last
-  // name found); the first word of the student number and of the INE for the identifier lookup
-  // (an identifier with spaces in it is then checked whole by the scan).
+  // The last and first names for the name lookups; the first word of the student number and of
+  // the INE for the identifier lookup (an identifier with spaces in it is then checked whole).
   `alter table student
      add column scan_last text generated always as (anonymat_scan_words(last_name)) stored,
+     add column scan_first text generated always as (anonymat_scan_words(first_name)) stored,
      add column scan_number text
        generated always as (split_part(anonymat_scan_words(student_number), ' ', 1)) stored,
      add column scan_ine text generated always as (split_part(anonymat_scan_words(ine), ' ', 1)) stored`,
-  'create index student_scan_last on student (scan_last)',
+  // Last name, then first name: a last name alone, and a full name, are both one index probe.
+  'create index student_scan_name on student (scan_last, scan_first)',
   'create index student_scan_number on student (scan_number)',
   'create index student_scan_ine on student (scan_ine)',
   'create index student_birth_date on student (birth_date)',
@@ -85,6 +86,7 @@ export async function down(db: Knex): Promise<void> {
   await db.raw('drop index if exists student_birth_date');
   await db.raw('alter table student drop column if exists scan_ine');
   await db.raw('alter table student drop column if exists scan_number');
+  await db.raw('alter table student drop column if exists scan_first');
   await db.raw('alter table student drop column if exists scan_last');
   await db.raw('drop function if exists anonymat_scan_words(text)');
 }
