@@ -7,7 +7,7 @@ import { gradeToStorage, parseGrade } from '../domain/grades.js';
 import { findHeader, type ColumnSpec, type HeaderMatch } from '../readers/columns.js';
 import type { Row, Workbook } from '../readers/table.js';
 import { copyRows, upsertFrom, type CopyValue } from '../store/copy.js';
-import { GRADE_UPSERT } from './grade-store.js';
+import { GRADE_UPSERT, replacedDetail } from './grade-store.js';
 import {
   boundAssessment,
   gradeCell,
@@ -212,14 +212,14 @@ class GradeStage {
        limit ${LISTED_ERRORS}`,
     )) as { rows: Replaced[] };
     for (const r of changed.rows) {
-      const before = (r.old_value ?? r.old_absence ?? '').replace('.', ',');
-      const after = (r.new_value ?? r.new_absence ?? '').replace('.', ',');
+      const before = r.old_value ?? r.old_absence;
+      const after = r.new_value ?? r.new_absence;
       errors.note(
         r.row_no,
         'Note',
         'GRADE_REPLACED',
         r.key_text ?? undefined,
-        `Avant : ${before} ; maintenant : ${after}.`,
+        replacedDetail(before, after),
       );
     }
     const total = changed.rows[0]?.total ?? 0;

@@ -5,6 +5,7 @@ import { copyUpsert, type CopyUpsert } from '../store/copy.js';
 import type { Knex } from 'knex';
 import type { AbsenceCode } from '../domain/types.js';
 import { batches } from '../store/bulk.js';
+import type { ErrorList } from './rows.js';
 
 /** One grade to write. */
 export interface GradeWrite {
@@ -13,6 +14,56 @@ export interface GradeWrite {
   value: string | null;
   absence: AbsenceCode | null;
   afterLift: boolean;
+  /** Where the grade was read: its row and the key typed there (to list it when it replaces one). */
+  source?: { row: number; key: string };
+}
+
+/** « Avant : ABI ; maintenant : 7,50. »: a replaced grade as a receipt notice shows it. */
+export function replacedDetail(before: string | null, after: string | null): string {
+  const french = (g: string | null): string => (g ?? '').replace('.', ',');
+  return `Avant : ${french(before)} ; maintenant : ${french(after)}.`;
+}
+
+/**
+ * Lists, as receipt notices, the grades among `grades` that would replace a different grade
+ * already recorded (rows without a source are not listed); returns how many there are.
+ */
+export async function listReplaced(
+  trx: Knex.Transaction,
+  grades: GradeWrite[],
+  errors: ErrorList,
+): Promise<number> {
+  const traced = grades.filter((g) => g.source !== undefined);
+  if (traced.length === 0) {
+    return 0;
+  }
+  const changed = (await trx.raw(
+    `select w.i, coalesce(g.value::text, g.absence) as before
+       from unnest(?::int[], ?::int[], ?::text[], ?::numeric[], ?::text[]) as w(i, a, s, v, x)
+       join grade g on g.assessment_id = w.a and g.student_number = w.s
+      where (g.value, g.absence) is distinct from (w.v, w.x)
+      order by w.i`,
+    [
+      traced.map((_, i) => i),
+      traced.map((g) => g.assessmentId),
+      traced.map((g) => g.studentNumber),
+      traced.map((g) => g.value),
+      traced.map((g) => g.absence),
+    ] as unknown as Knex.RawBinding[],
+  )) as { rows: Array<{ i: number; before: string | null }> };
+  for (const { i, before } of changed.rows) {
+    const g = traced[i];
+    if (g?.source) {
+      errors.note(
+        g.source.row,
+        'Note',
+        'GRADE_REPLACED',
+        g.source.key,
+        replacedDetail(before, g.value ?? g.absence),
+      );
+    }
+  }
+  return changed.rows.length;
 }
 
 /** One jury result to write. */

@@ -8,7 +8,7 @@ import { FINGERPRINT_SHEET_NAME, readFingerprintSheet } from '../outputs/grade-e
 import { cellText, type ColumnSpec } from '../readers/columns.js';
 import type { Cell, Workbook } from '../readers/table.js';
 import { withoutThousandsSeparators } from '../readers/values.js';
-import { writeGrades, type GradeWrite } from './grade-store.js';
+import { listReplaced, writeGrades, type GradeWrite } from './grade-store.js';
 import { normaliseNumber } from './numbers.js';
 import { resolveByIdentity, resolveByNumber, type Resolution } from './resolve.js';
 import { reportMissingRows, type SentWorkbook } from './returned-workbook.js';
@@ -232,6 +232,7 @@ export async function parseGrades(
       studentNumber: r.studentNumber,
       ...gradeToStorage(parsed.grade),
       afterLift: r.state === 'L',
+      source: { row: r.row.number, key: r.row.text('number') || r.row.text('student') },
     });
   }
 
@@ -274,7 +275,15 @@ export async function storeGrades(
   errors: ErrorList,
   stateRefusal: Resolution['stateRefusal'],
 ): Promise<ChannelResult> {
+  // As for long files (grade-import.ts): the grades a written file replaces are listed, then the
+  // receipt is settled with them.
+  const refused =
+    settle(input, read, writes.length, errors, stateRefusal !== null, 'note').status === 'rejected';
+  const replaced = refused ? 0 : await listReplaced(input.trx, writes, errors);
   const result = settle(input, read, writes.length, errors, stateRefusal !== null, 'note');
+  if (replaced > 0) {
+    result.summary += ` ${replaced} note(s) déjà enregistrée(s) remplacée(s) (voir les avis).`;
+  }
   if (result.status !== 'rejected') {
     await writeGrades(
       input.trx,

@@ -273,6 +273,33 @@ describe.each(DATABASE_TARGETS)(
         ]);
         expect(grades.size).toBe(9);
       });
+
+      it('lists, on the receipt of an optical re-read, the grade it changes', async () => {
+        const amc = n.slice(10, 12);
+        const quote = (s: string): string => `"${s}"`;
+        const lines = [
+          ['Copie', 'A:numero', 'Nom', 'Note'].map(quote).join(';'),
+          [String(1), amc[0]?.number ?? '', '?', '14'].map(quote).join(';'),
+          [String(2), amc[1]?.number ?? '', '?', '7'].map(quote).join(';'),
+        ];
+        await drop(
+          world.ctx,
+          'A',
+          'lecteur-optique',
+          'amc-relecture-MAT102.csv',
+          Buffer.from(lines.join('\n') + '\n', 'utf8'),
+        );
+
+        const receipt = await intake(world.ctx, 'A', 'amc-relecture-MAT102.csv');
+
+        expect(receipt.status).toBe('imported');
+        expect(receipt.errors.map((e) => [e.row, e.code, e.value])).toEqual([
+          [2, 'GRADE_REPLACED', amc[0]?.number],
+        ]);
+        expect(receipt.errors[0]?.message).toContain('Avant : 13,50 ; maintenant : 14,00.');
+        expect(receipt.summary).toContain('1 note(s) déjà enregistrée(s) remplacée(s)');
+        expect((await gradesOf(world.assessments.mat102)).get(amc[0]?.student)).toBe('14.00');
+      });
     });
 
     describe('jury decisions dropped in jury/', () => {
