@@ -157,6 +157,13 @@ describe('the anonymity cycle from the command line', () => {
     expect((await anonymat(home, 'grade', number, '12,5', ...as('scol'))).out).toContain(
       'Note enregistrée',
     );
+    // Another grade for the same number is refused, showing the one recorded, unless --replace.
+    const again = await anonymat(home, 'grade', number, '14', ...as('scol'));
+    expect([again.code, again.err.includes('[GRADE_ALREADY_ENTERED]')]).toEqual([2, true]);
+    expect(again.err).toContain('(note enregistrée : 12,50)');
+    expect((await anonymat(home, 'grade', number, '14', '--replace', ...as('scol'))).out).toContain(
+      ': 14,00, en remplacement de 12,50.',
+    );
     const outOfRange = await anonymat(home, 'grade', number, '21', ...as('scol'));
     expect([outOfRange.code, outOfRange.err.includes('[GRADE_OUT_OF_RANGE]')]).toEqual([2, true]);
     expect(outOfRange.err).toContain(
