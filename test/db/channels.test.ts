@@ -298,7 +298,7 @@ describe.each(DATABASE_TARGETS)(
         ]);
         expect(receipt.errors[0]?.message).toContain('Avant : 13,50 ; maintenant : 14,00.');
         expect(receipt.summary).toContain('1 note(s) déjà enregistrée(s) remplacée(s)');
-        expect((await gradesOf(world.assessments.mat102)).get(amc[0]?.student)).toBe('14.00');
+        expect((await gradesOf(world.assessments.mat102)).get(amc[0]?.student ?? '')).toBe('14.00');
       });
     });
 
