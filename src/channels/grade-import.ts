@@ -24,6 +24,8 @@ import type { ChannelInput, ChannelResult } from './types.js';
 
 /** Rows resolved, parsed and staged per round trip. */
 const CHUNK_ROWS = 5_000;
+/** Rows read between two turns of the event loop while a chunk is in flight. */
+const YIELD_ROWS = 500;
 /** Rows read ahead of a stream to find its header (columns.ts scans as many). */
 const HEAD_ROWS = 20;
 
@@ -78,6 +80,44 @@ const STAGE_COLUMNS = [
   'error_code',
   'error_detail',
 ] as const;
+
+/** Rows read and not yet resolved: the rows to import, and the hidden rows to list. */
+interface Chunk {
+  rows: KeyedRow[];
+  hidden: number[];
+}
+
+/** Runs tasks one at a time behind the code that starts them: a new one waits for the one in flight. */
+class OneInFlight {
+  private current: Promise<void> = Promise.resolve();
+
+  /** Waits for the task in flight (throwing its failure), then starts `task` without waiting. */
+  async start(task: () => Promise<void>): Promise<void> {
+    await this.current;
+    this.current = task();
+    // Awaited by the next start or by done(); a failure until then is not unhandled.
+    this.current.catch(() => undefined);
+  }
+
+  /** Waits for the task in flight, throwing its failure. */
+  done(): Promise<void> {
+    return this.current;
+  }
+
+  /** Waits for the task in flight, whatever its outcome. */
+  settled(): Promise<void> {
+    return this.current.catch(() => undefined);
+  }
+}
+
+/**
+ * Lets the event loop turn once every `rows` calls: a reader that parses without waiting on I/O
+ * would otherwise hold back the replies the chunk in flight waits for.
+ */
+function pacer(rows: number): () => Promise<void> | undefined {
+  let count = 0;
+  return () => (++count % rows === 0 ? new Promise((resolve) => setImmediate(resolve)) : undefined);
+}
 
 let stageSerial = 0;
 
@@ -297,37 +337,55 @@ export async function importGradeSource(
   const returned = bound && byNumber ? new Set<string>() : null;
   let stateRefusal: Resolution['stateRefusal'] = null;
   let read = 0;
-  let chunk: KeyedRow[] = [];
+  let chunk: Chunk = { rows: [], hidden: [] };
 
-  const flush = async (): Promise<void> => {
-    if (chunk.length === 0 || !keyFound) {
+  // One chunk is resolved and staged while the next is read: Postgres works on one core while the
+  // file is parsed on the other. At most one chunk is in flight, so memory stays flat.
+  const flushChunk = async ({ rows, hidden }: Chunk): Promise<void> => {
+    // Hidden rows are listed when their chunk is flushed, so the receipt lists errors in the same
+    // order (and the same first LISTED_ERRORS of them) as when chunks were flushed one by one.
+    hidden.forEach((row) => errors.add(row, null, 'ROW_HIDDEN'));
+    if (rows.length === 0 || !keyFound) {
       return;
     }
     const resolution = byNumber
-      ? await resolveByNumber(input, chunk, errors, bound, templates)
-      : await resolveByIdentity(input, chunk, errors);
+      ? await resolveByNumber(input, rows, errors, bound, templates)
+      : await resolveByIdentity(input, rows, errors);
     stateRefusal ??= resolution.stateRefusal;
     await stage.add(resolution.resolved, scales);
-    chunk = [];
+  };
+  const behind = new OneInFlight();
+  const flush = async (): Promise<void> => {
+    const full = chunk;
+    chunk = { rows: [], hidden: [] };
+    await behind.start(() => flushChunk(full));
   };
 
-  for await (const row of source.rowsAfter(match)) {
-    const keyedRow = keyed(row, match);
-    if (!specs.some((s) => keyedRow.text(s.key) !== '')) {
-      continue;
+  const pace = pacer(YIELD_ROWS);
+  try {
+    for await (const row of source.rowsAfter(match)) {
+      await pace();
+      const keyedRow = keyed(row, match);
+      if (!specs.some((s) => keyedRow.text(s.key) !== '')) {
+        continue;
+      }
+      if (row.hidden) {
+        chunk.hidden.push(row.number);
+        continue;
+      }
+      read += 1;
+      returned?.add(normaliseNumber(keyedRow.text('number')));
+      chunk.rows.push(keyedRow);
+      if (chunk.rows.length >= CHUNK_ROWS) {
+        await flush();
+      }
     }
-    if (row.hidden) {
-      errors.add(row.number, null, 'ROW_HIDDEN');
-      continue;
-    }
-    read += 1;
-    returned?.add(normaliseNumber(keyedRow.text('number')));
-    chunk.push(keyedRow);
-    if (chunk.length >= CHUNK_ROWS) {
-      await flush();
-    }
+    await flush();
+  } finally {
+    // A read that fails leaves no statement running on the transaction it is about to roll back.
+    await behind.settled();
   }
-  await flush();
+  await behind.done();
 
   if (read === 0 || !keyFound) {
     errors.addError(

@@ -118,4 +118,32 @@ describe.each(DATABASE_TARGETS)('long grade files on $name', (target) => {
       '15.00',
     ]);
   });
+
+  it('refuses a file whose reading fails after chunks were sent, and the next file still imports', async () => {
+    // 11,000 rows (two chunks sent to the database while the rest is read), then a quote never closed.
+    const bytes = csv([
+      'N° anonyme;Note',
+      ...Array.from({ length: 11_000 }, () => `${unknown};10`),
+      `"${unknown};10`,
+    ]);
+    await drop(world.ctx, 'A', 'notes', 'casse-MAT101.csv', bytes);
+
+    const broken = await intake(world.ctx, 'A', 'casse-MAT101.csv');
+
+    expect(broken.status).toBe('rejected');
+    expect(broken.errors.map((e) => e.code)).toEqual(['FILE_CORRUPT']);
+    expect(broken.errors[0]?.message).toContain('guillemets mal placés');
+    const n = world.numbers.mat101[6];
+    await drop(
+      world.ctx,
+      'A',
+      'notes',
+      'apres-MAT101.csv',
+      csv(['N° anonyme;Note', `${n?.number ?? ''};11`]),
+    );
+    expect((await intake(world.ctx, 'A', 'apres-MAT101.csv')).status).toBe('imported');
+    expect((await gradesOf(world.ctx, world.assessments.mat101)).get(n?.student ?? '')).toBe(
+      '11.00',
+    );
+  });
 });
