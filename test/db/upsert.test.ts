@@ -30,7 +30,9 @@ describe.each(DATABASE_TARGETS)('upsertFrom on $name', ({ postgres }) => {
   beforeAll(async () => {
     database = postgres ? await createTestDatabase('upsert') : null;
     db = openDb(database ? { url: database.url } : { memory: true });
-    await db.raw('create table kv (k text primary key, v integer, writes integer not null default 1)');
+    await db.raw(
+      'create table kv (k text primary key, v integer, writes integer not null default 1)',
+    );
   });
 
   beforeEach(async () => {
