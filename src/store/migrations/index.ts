@@ -8,6 +8,7 @@ import * as m006 from './006-number-lookup.js';
 import * as m007 from './007-statement-references.js';
 import * as m008 from './008-roster-words.js';
 import * as m009 from './009-number-key-order.js';
+import * as m010 from './010-number-collation.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '007-statement-references': m007,
   '008-roster-words': m008,
   '009-number-key-order': m009,
+  '010-number-collation': m010,
 };
 
 /** knex migration source over the in-code list above. */
