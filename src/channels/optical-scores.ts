@@ -25,7 +25,8 @@ export interface Rounded {
 /** The row with another grade cell (the converted score), everything else as read. */
 function withGrade(row: KeyedRow, grade: Cell): KeyedRow {
   return {
-    ...row,
+    number: row.number,
+    has: (key) => row.has(key),
     get: (key) => (key === 'grade' ? grade : row.get(key)),
     text: (key) => (key === 'grade' ? cellText(grade).trim() : row.text(key)),
   };
