@@ -196,8 +196,19 @@ async function stage(
 export async function copyUpsert(
   trx: Knex.Transaction,
   spec: CopyUpsert,
-  rows: Iterable<readonly CopyValue[]>,
+  rows: ReadonlyArray<readonly CopyValue[]>,
 ): Promise<number> {
+  // `on conflict` refused a key given twice; the update that now comes first would pick one of
+  // them silently. A caller giving a key twice is refused as before.
+  const keyAt = spec.conflict.map((column) => spec.columns.indexOf(column));
+  const keys = new Set<string>();
+  for (const row of rows) {
+    const key = JSON.stringify(keyAt.map((at) => row[at] ?? null));
+    if (keys.has(key)) {
+      throw new Error(`copyUpsert into ${spec.table}: key ${key} given twice`);
+    }
+    keys.add(key);
+  }
   const staging = await stage(trx, spec.table, spec.columns, rows);
   const list = spec.columns.map(quoteIdent).join(', ');
 

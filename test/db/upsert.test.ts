@@ -3,7 +3,7 @@
 // transaction inserts meanwhile is updated, not refused.
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { upsertFrom, type CopyUpsert } from '../../src/store/copy.js';
+import { copyUpsert, upsertFrom, type CopyUpsert } from '../../src/store/copy.js';
 import { openDb } from '../../src/store/db.js';
 import { DATABASE_TARGETS, createTestDatabase, type TestDatabase } from '../support/postgres.js';
 
@@ -83,6 +83,19 @@ describe.each(DATABASE_TARGETS)('upsertFrom on $name', ({ postgres }) => {
 
     await expect(failing).rejects.toThrow(/missing_column/);
     expect(await table()).toEqual([]);
+  });
+
+  it('refuses rows giving the same key twice rather than keeping one of them', async () => {
+    await db('kv').insert({ k: 'a', v: 1 });
+    const twice = db.transaction((trx) =>
+      copyUpsert(trx, SPEC, [
+        ['a', 2],
+        ['a', 3],
+      ]),
+    );
+
+    await expect(twice).rejects.toThrow(/given twice/);
+    expect(await table()).toEqual([{ k: 'a', v: 1, writes: 1 }]);
   });
 
   // Two connections and a lock wait: only a server has them.
