@@ -7,12 +7,13 @@ import { gradeToStorage, parseGrade } from '../domain/grades.js';
 import { findHeader, type ColumnSpec, type HeaderMatch } from '../readers/columns.js';
 import type { Row, Workbook } from '../readers/table.js';
 import { copyRows, upsertFrom, type CopyValue } from '../store/copy.js';
-import { GRADE_UPSERT, replacedDetail } from './grade-store.js';
+import { GRADE_UPSERT, replacedDetail, replacedSummary } from './grade-store.js';
 import {
   boundAssessment,
   gradeCell,
   gradeColumn,
   keyColumns,
+  noteAlias,
   settle,
   visibleOnly,
 } from './grades.js';
@@ -142,8 +143,15 @@ class GradeStage {
     return new GradeStage(input, table);
   }
 
-  /** Parses each resolved row's grade against its assessment's scale and stages it. */
-  async add(resolved: Resolution['resolved'], scales: Map<number, number>): Promise<void> {
+  /**
+   * Parses each resolved row's grade against its assessment's scale and stages it; an absence
+   * code typed another way (`abs`) is listed as a notice as it is read.
+   */
+  async add(
+    resolved: Resolution['resolved'],
+    scales: Map<number, number>,
+    errors: ErrorList,
+  ): Promise<void> {
     const missing = [...new Set(resolved.map((r) => r.assessmentId))].filter(
       (id) => !scales.has(id),
     );
@@ -182,6 +190,7 @@ class GradeStage {
       if (parsed.grade.kind === 'blank') {
         return [...base, null, null, true, r.state === 'L', null, null, null];
       }
+      noteAlias(errors, r.row.number, 'Note', parsed);
       const { value, absence } = gradeToStorage(parsed.grade);
       return [...base, value, absence, false, r.state === 'L', null, null, null];
     });
@@ -352,7 +361,7 @@ export async function importGradeSource(
       ? await resolveByNumber(input, rows, errors, bound, templates)
       : await resolveByIdentity(input, rows, errors);
     stateRefusal ??= resolution.stateRefusal;
-    await stage.add(resolution.resolved, scales);
+    await stage.add(resolution.resolved, scales, errors);
   };
   const behind = new OneInFlight();
   const flush = async (): Promise<void> => {
@@ -421,9 +430,7 @@ async function finish(
     result.summary += ` Épreuve(s) : ${assessments.join(', ')}.`;
   }
   if (!refused) {
-    if (replaced > 0) {
-      result.summary += ` ${replaced} note(s) déjà enregistrée(s) remplacée(s) (voir les avis).`;
-    }
+    result.summary += replacedSummary(replaced);
     await stage.write(input.channel === 'lecteur-optique' ? 'lecteur-optique' : 'fichier');
     if (blanks > 0) {
       result.summary += ` ${blanks} ligne(s) sans note laissée(s) vide(s).`;

@@ -14,14 +14,23 @@ export interface GradeWrite {
   value: string | null;
   absence: AbsenceCode | null;
   afterLift: boolean;
-  /** Where the grade was read: its row and the key typed there (to list it when it replaces one). */
-  source?: { row: number; key: string };
+  /**
+   * Where the grade was read, to list it when it replaces one: its row, the value the receipt shows
+   * (the key typed there, or the grade cell itself where the key may not be shown) and, when not
+   * `Note`, the column.
+   */
+  source?: { row: number; key: string; column?: string };
 }
 
 /** « Avant : ABI ; maintenant : 7,50. »: a replaced grade as a receipt notice shows it. */
 export function replacedDetail(before: string | null, after: string | null): string {
   const french = (g: string | null): string => (g ?? '').replace('.', ',');
   return `Avant : ${french(before)} ; maintenant : ${french(after)}.`;
+}
+
+/** The receipt summary's sentence on the grades a file replaced (none when it replaced none). */
+export function replacedSummary(count: number): string {
+  return count > 0 ? ` ${count} note(s) déjà enregistrée(s) remplacée(s) (voir les avis).` : '';
 }
 
 /**
@@ -56,7 +65,7 @@ export async function listReplaced(
     if (g?.source) {
       errors.note(
         g.source.row,
-        'Note',
+        g.source.column ?? 'Note',
         'GRADE_REPLACED',
         g.source.key,
         replacedDetail(before, g.value ?? g.absence),

@@ -3,12 +3,18 @@
 // Multiple Choice style (`A:<key>` holds the number, `Note` the grade).
 import { AppError } from '../domain/errors.js';
 import { verifyFingerprint } from '../domain/fingerprint.js';
-import { parseGrade, gradeToStorage } from '../domain/grades.js';
+import {
+  aliasOf,
+  aliasRead,
+  gradeToStorage,
+  parseGrade,
+  type ParsedGrade,
+} from '../domain/grades.js';
 import { FINGERPRINT_SHEET_NAME, readFingerprintSheet } from '../outputs/grade-entry-workbook.js';
 import { cellText, type ColumnSpec } from '../readers/columns.js';
 import type { Cell, Workbook } from '../readers/table.js';
 import { withoutThousandsSeparators } from '../readers/values.js';
-import { listReplaced, writeGrades, type GradeWrite } from './grade-store.js';
+import { listReplaced, replacedSummary, writeGrades, type GradeWrite } from './grade-store.js';
 import { normaliseNumber } from './numbers.js';
 import { resolveByIdentity, resolveByNumber, type Resolution } from './resolve.js';
 import { reportMissingRows, type SentWorkbook } from './returned-workbook.js';
@@ -191,6 +197,40 @@ export function settle(
   };
 }
 
+/** Alias notices listed per file; the others are counted among those not detailed. */
+export const ALIAS_NOTICES_LISTED = 100;
+const aliasNotices = new WeakMap<ErrorList, number>();
+
+/**
+ * Lists, as a notice, a grade typed as another spelling of an absence code: `abs` is recorded as
+ * ABI (issue 4), and whoever meant a justified absence must see it to correct it.
+ */
+export function noteAlias(
+  errors: ErrorList,
+  row: number,
+  column: string,
+  parsed: ParsedGrade,
+): void {
+  const alias = aliasOf(parsed);
+  if (!alias) {
+    return;
+  }
+  const hint =
+    alias.code === 'ABI'
+      ? " : si l'absence est justifiée, corrigez en ABJ et déposez le fichier à nouveau."
+      : '.';
+  // A file where every absence is typed « abs » must not fill the receipt's list with notices:
+  // the errors found after them would be counted but not listed.
+  const listed = aliasNotices.get(errors) ?? 0;
+  aliasNotices.set(errors, listed + 1);
+  if (listed >= ALIAS_NOTICES_LISTED) {
+    errors.unlisted += 1;
+    return;
+  }
+  const detail = `${aliasRead(alias.typed, alias.code)}${hint}`;
+  errors.note(row, column, 'GRADE_ALIAS_READ', alias.typed, detail);
+}
+
 /** Parses the grade of every resolved row (duplicates settled) against its scale; blanks are never written. */
 export async function parseGrades(
   input: ChannelInput,
@@ -227,6 +267,7 @@ export async function parseGrades(
       blanks += 1;
       continue;
     }
+    noteAlias(errors, r.row.number, 'Note', parsed);
     writes.push({
       assessmentId: r.assessmentId,
       studentNumber: r.studentNumber,
@@ -281,9 +322,7 @@ export async function storeGrades(
     settle(input, read, writes.length, errors, stateRefusal !== null, 'note').status === 'rejected';
   const replaced = refused ? 0 : await listReplaced(input.trx, writes, errors);
   const result = settle(input, read, writes.length, errors, stateRefusal !== null, 'note');
-  if (replaced > 0) {
-    result.summary += ` ${replaced} note(s) déjà enregistrée(s) remplacée(s) (voir les avis).`;
-  }
+  result.summary += replacedSummary(replaced);
   if (result.status !== 'rejected') {
     await writeGrades(
       input.trx,

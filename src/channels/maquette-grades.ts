@@ -9,8 +9,9 @@ import { decide } from '../domain/states.js';
 import type { AnonymityState } from '../domain/types.js';
 import type { Maquette, MaquetteColumn, MaquetteStudent } from '../readers/apogee-maquette.js';
 import { isAllowedValue } from '../readers/apogee-results.js';
-import { writeGrades, writeResults, type GradeWrite, type ResultWrite } from './grade-store.js';
-import { settle } from './grades.js';
+import { listReplaced, replacedSummary, writeGrades, writeResults } from './grade-store.js';
+import type { GradeWrite, ResultWrite } from './grade-store.js';
+import { noteAlias, settle } from './grades.js';
 import { maquetteYear } from './maquette.js';
 import { ErrorList } from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
@@ -289,11 +290,15 @@ function readGrade(
     errors.add(row, label(column), parsed.code, typed, parsed.detail);
     return null;
   }
+  noteAlias(errors, row, label(column), parsed);
   return {
     assessmentId: a.id,
     studentNumber: student.studentNumber,
     ...gradeToStorage(parsed.grade),
     afterLift: a.state === 'L',
+    // The line's student number is not shown: the student may hold an anonymous number for
+    // another assessment under validated anonymity (V), and the receipt would then be masked.
+    source: { row, key: typed, column: label(column) },
   };
 }
 
@@ -439,8 +444,12 @@ export async function importMaquetteGrades(
     );
   }
 
+  // As for grade files (grades.ts): the grades a written maquette replaces are listed, then the
+  // receipt is settled again so that its counts include them.
+  const refused = settle(input, read, kept, errors, false, 'ligne').status === 'rejected';
+  const replaced = refused ? 0 : await listReplaced(input.trx, writes.grades, errors);
   const result = settle(input, read, kept, errors, false, 'ligne');
-  if (result.status === 'rejected') {
+  if (refused) {
     return result;
   }
   await writeGrades(input.trx, writes.grades, 'fichier', input.intakeId, 'service');
@@ -452,6 +461,7 @@ export async function importMaquetteGrades(
   );
   result.summary +=
     ` ${writes.grades.length} note(s) et ${writes.results.length} résultat(s) lus ;` +
-    ' les cellules vides sont laissées telles quelles.';
+    ' les cellules vides sont laissées telles quelles.' +
+    replacedSummary(replaced);
   return result;
 }

@@ -1,5 +1,6 @@
 // Commands of the anonymity cycle and its outputs.
 import type { Command } from 'commander';
+import { aliasRead } from '../domain/grades.js';
 import { lift, pose, validate, withdraw, type TemplateRef } from '../services/anonymity.js';
 import { exportApogee } from '../services/apogee-export.js';
 import type { AppContext } from '../services/context.js';
@@ -161,6 +162,13 @@ function registerCtnCommands(program: Command): void {
             );
           } else {
             say(`Note enregistrée pour ${number} (${out.objectCode}) : ${shown}.`);
+          }
+          if (out.alias) {
+            const hint =
+              out.alias.code === 'ABI'
+                ? " : si l'absence est justifiée, saisissez ABJ avec --replace."
+                : '.';
+            say(`${aliasRead(out.alias.typed, out.alias.code)}${hint}`);
           }
         }, overridesOf(cmd)),
     );

@@ -72,6 +72,8 @@ export const ERROR_MESSAGES = {
     'La note lue a été arrondie au plus proche (la moitié vers le haut), comme le prévoit le profil du lecteur optique : rien à corriger, la ligne est importée.',
   GRADE_REPLACED:
     'Une autre note était déjà enregistrée pour ce numéro ; elle est remplacée par celle du fichier : vérifiez que ce fichier est bien la correction attendue.',
+  GRADE_ALIAS_READ:
+    "Code d'absence écrit autrement que les codes officiels (ABI, ABJ, DEF, DEM, DIS) : il est lu comme le code indiqué ; vérifiez que c'est bien l'absence voulue.",
   // Anonymous numbers
   NUMBER_UNKNOWN: 'Numéro anonyme inconnu : vérifiez le numéro sur la copie.',
   NUMBER_CHECK_FAILED:

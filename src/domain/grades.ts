@@ -20,9 +20,21 @@ export const DEFAULT_ABSENCE_ALIASES: Readonly<Record<string, AbsenceCode>> = {
   DISP: 'DIS',
 };
 
-/** Result of reading one grade cell. */
+/** What the absence codes stand for, as a person reads them. */
+export const ABSENCE_LABELS: Readonly<Record<AbsenceCode, string>> = {
+  ABI: 'absence injustifiée',
+  ABJ: 'absence justifiée',
+  DEF: 'défaillant',
+  DEM: 'démissionnaire',
+  DIS: 'dispensé',
+};
+
+/**
+ * Result of reading one grade cell. `alias` is the text as typed when it is another spelling of
+ * an absence code (`abs` read as ABI): the person must be told which code was recorded.
+ */
 export type ParsedGrade =
-  { ok: true; grade: GradeValue } | { ok: false; code: ErrorCode; detail?: string };
+  { ok: true; grade: GradeValue; alias?: string } | { ok: false; code: ErrorCode; detail?: string };
 
 // A decimal number with a comma or a point, nothing else (no exponent, no thousands separator).
 const DECIMAL = /^([+-]?)(\d*)(?:[.,](\d*))?$/;
@@ -34,17 +46,17 @@ const CODE_LIKE = /^\p{L}+\.?$/u;
 // this to a two-decimal value is that value.
 const BINARY_NOISE = 1e-9;
 
-/** The absence code a text stands for, if any. */
-function absenceOf(text: string, rules: GradeRules): AbsenceCode | null {
+/** The absence code a text stands for, if any, and whether the text is an alias of it. */
+function absenceOf(text: string, rules: GradeRules): { code: AbsenceCode; alias: boolean } | null {
   const upper = text.toUpperCase();
   if ((ABSENCE_CODES as readonly string[]).includes(upper)) {
-    return upper as AbsenceCode;
+    return { code: upper as AbsenceCode, alias: false };
   }
 
   const aliases = rules.absenceAliases ?? DEFAULT_ABSENCE_ALIASES;
   for (const [alias, code] of Object.entries(aliases)) {
     if (alias.toUpperCase() === upper) {
-      return code;
+      return { code, alias: true };
     }
   }
 
@@ -87,7 +99,8 @@ function parseText(raw: string, rules: GradeRules): ParsedGrade {
 
   const absence = absenceOf(text, rules);
   if (absence) {
-    return { ok: true, grade: { kind: 'absence', code: absence } };
+    const grade: GradeValue = { kind: 'absence', code: absence.code };
+    return absence.alias ? { ok: true, grade, alias: text } : { ok: true, grade };
   }
   if (CODE_LIKE.test(text)) {
     return { ok: false, code: 'ABSENCE_CODE_UNKNOWN', detail: `Lu : ${text}.` };
@@ -121,6 +134,18 @@ export function parseGrade(
   rules: GradeRules,
 ): ParsedGrade {
   return 'raw' in input ? parseText(input.raw, rules) : parseNumeric(input.number, rules);
+}
+
+/** The spelling typed and the absence code it was read as, when a grade was typed as an alias. */
+export function aliasOf(parsed: ParsedGrade): { typed: string; code: AbsenceCode } | null {
+  return parsed.ok && parsed.alias !== undefined && parsed.grade.kind === 'absence'
+    ? { typed: parsed.alias, code: parsed.grade.code }
+    : null;
+}
+
+/** « « abs » lu comme ABI (absence injustifiée) »: what an alias was recorded as. */
+export function aliasRead(alias: string, code: AbsenceCode): string {
+  return `« ${alias} » lu comme ${code} (${ABSENCE_LABELS[code]})`;
 }
 
 /** A grade as a French reader writes it: '12,5', '8', 'ABI', or '' for a blank. */

@@ -2,7 +2,7 @@
 // file (number, state, scale), one audited write.
 import type { Knex } from 'knex';
 import { AppError } from '../domain/errors.js';
-import { gradeToStorage, parseGrade } from '../domain/grades.js';
+import { aliasOf, gradeToStorage, parseGrade } from '../domain/grades.js';
 import { assertAllowed } from '../domain/states.js';
 import { writeGrades } from '../channels/grade-store.js';
 import { assessmentFor, NumberBook, normaliseNumber } from '../channels/numbers.js';
@@ -36,6 +36,8 @@ export interface GradeEntry {
   replaced: string | null;
   /** True when the same grade was already recorded: nothing was written. */
   unchanged: boolean;
+  /** The grade as typed when it was another spelling of the absence code stored (`abs` for ABI). */
+  alias: ReturnType<typeof aliasOf>;
 }
 
 /**
@@ -74,6 +76,7 @@ export async function enterGrade(
       throw new AppError('CELL_REQUIRED', '(note)');
     }
     const stored = gradeToStorage(parsed.grade);
+    const alias = aliasOf(parsed);
     const previous = await previousGrade(trx, target.info.assessmentId, found.holder.studentNumber);
     const current = stored.value ?? stored.absence ?? '';
     if (previous === current) {
@@ -82,6 +85,7 @@ export async function enterGrade(
         grade: current,
         replaced: null,
         unchanged: true,
+        alias,
       };
     }
     if (previous !== null && !e.replace) {
@@ -116,6 +120,7 @@ export async function enterGrade(
       grade: current,
       replaced: previous,
       unchanged: false,
+      alias,
     };
   });
 }

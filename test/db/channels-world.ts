@@ -1,12 +1,13 @@
 // A small world for the channel tests, built through the real services and the real intake on
 // embedded PGlite: CTN A (two ELPs, one template validated, one still posed) and CTN B (one
 // template validated), a referential of each dropped in its inbox, and A's grade-entry workbooks.
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { pino } from 'pino';
-import { vi } from 'vitest';
+import { afterAll, beforeAll, vi } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { loadConfig } from '../../src/config/config.js';
 import { CHANNELS } from '../../src/intake/inbox.js';
 import { runOnce } from '../../src/intake/runner.js';
@@ -367,4 +368,30 @@ export async function buildWorld(databaseUrl: string | null = null): Promise<Wor
 /** CTN B's own students, none shared with A. */
 function studentsNumbersB(): string[] {
   return Array.from({ length: 6 }, (_, i) => `9900000${i}`);
+}
+
+/**
+ * Builds a world before a describe block's tests (on its own Postgres database for the Postgres
+ * tier) and removes it after them; returns the world once built.
+ */
+export function worldFor(target: { postgres: boolean }, tag: string): () => World {
+  let database: TestDatabase | null = null;
+  let world: World | undefined;
+  beforeAll(async () => {
+    database = target.postgres ? await createTestDatabase(tag) : null;
+    world = await buildWorld(database?.url ?? null);
+  });
+  afterAll(async () => {
+    await world?.ctx.db.destroy();
+    if (world) {
+      await rm(world.home, { recursive: true, force: true });
+    }
+    await database?.drop();
+  });
+  return () => {
+    if (!world) {
+      throw new Error('the world is built before the tests run');
+    }
+    return world;
+  };
 }

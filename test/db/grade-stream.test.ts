@@ -1,33 +1,23 @@
 // Long grade files are imported a chunk of rows at a time: what spans chunks (a number typed twice
 // thousands of rows apart) must be caught as in a short file, and a file with more errors than a
 // receipt can list still says how many there are.
-import { rm } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { checkDigit } from '../../src/domain/numbering.js';
 import { LISTED_ERRORS } from '../../src/channels/rows.js';
-import { buildWorld, drop, gradesOf, intake, type World } from './channels-world.js';
-import { createTestDatabase, DATABASE_TARGETS, type TestDatabase } from '../support/postgres.js';
+import { drop, gradesOf, intake, type World, worldFor } from './channels-world.js';
+import { DATABASE_TARGETS } from '../support/postgres.js';
 
 function csv(lines: string[]): Buffer {
   return Buffer.from(lines.join('\r\n') + '\r\n', 'utf8');
 }
 
 describe.each(DATABASE_TARGETS)('long grade files on $name', (target) => {
-  let database: TestDatabase | null = null;
+  const built = worldFor(target, 'grade_stream');
   let world: World;
   const unknown = `99999${checkDigit('damm', '99999')}`;
 
-  beforeAll(async () => {
-    database = target.postgres ? await createTestDatabase('grade_stream') : null;
-    world = await buildWorld(database?.url ?? null);
-  });
-
-  afterAll(async () => {
-    await world?.ctx.db.destroy();
-    if (world) {
-      await rm(world.home, { recursive: true, force: true });
-    }
-    await database?.drop();
+  beforeAll(() => {
+    world = built();
   });
 
   it('finds a number typed twice 6,000 rows apart (different chunks) and writes nothing for it', async () => {

@@ -288,7 +288,78 @@ describe.each(DATABASE_TARGETS)(
       const result = await apply(filled);
 
       expect(result.status).toBe('imported');
+      expect(result.errors).toEqual([]);
       expect(await grades()).toEqual(before);
+    });
+
+    describe('when a second maquette changes a grade a first one recorded', () => {
+      // Rows 61 to 64. 7WGC4 (P): N apoL_c0009; 7WGD4 (no anonymity, barème 10): N apoL_c0013.
+      const first = typed({
+        '82934617': { apoL_c0009: '11' },
+        '15378046': { apoL_c0009: 'ABI' },
+        '69421583': { apoL_c0013: '8' },
+      });
+      let second: ChannelResult;
+
+      beforeAll(async () => {
+        const recorded = await apply(first);
+        if (recorded.status !== 'imported' || recorded.errors.length > 0) {
+          throw new Error(`first maquette not imported: ${JSON.stringify(recorded.errors)}`);
+        }
+        second = await apply(
+          typed({
+            '82934617': { apoL_c0009: '11' },
+            '15378046': { apoL_c0009: '7,5' },
+            '69421583': { apoL_c0013: '8' },
+            '30786429': { apoL_c0013: '9' },
+          }),
+        );
+      });
+
+      it('lists on its receipt exactly the grade it replaces, with before and after', async () => {
+        expect(second.status).toBe('imported');
+        expect(listed(second)).toEqual([
+          { row: 62, column: 'Note 7WGC4 (apoL_c0009)', value: '7,5', code: 'GRADE_REPLACED' },
+        ]);
+        expect(second.errors[0]?.message).toContain('Avant : ABI ; maintenant : 7,50.');
+        expect(second.summary).toContain(
+          '1 note(s) déjà enregistrée(s) remplacée(s) (voir les avis).',
+        );
+        expect(await values('7WGC4')).toEqual(
+          expect.arrayContaining(['7WGC4 82934617 11.00 -', '7WGC4 15378046 7.50 -']),
+        );
+        expect(await values('7WGD4')).toEqual(
+          expect.arrayContaining(['7WGD4 69421583 8.00 -', '7WGD4 30786429 9.00 -']),
+        );
+      });
+
+      it('lists nothing replaced when the maquette changing a grade is refused', async () => {
+        const before = await grades();
+
+        const refused = await apply(
+          typed({ '82934617': { apoL_c0009: '5' }, '69421583': { apoL_c0013: '11' } }),
+        );
+
+        expect(refused.status).toBe('rejected');
+        expect(listed(refused)).toEqual([
+          { row: 63, column: 'Note 7WGD4 (apoL_c0013)', value: '11', code: 'GRADE_OUT_OF_RANGE' },
+        ]);
+        expect(refused.summary).not.toContain('remplacée');
+        expect(await grades()).toEqual(before);
+      });
+    });
+
+    it('imports « abs » as ABI, saying so on the line that carries it', async () => {
+      const result = await apply(typed({ '94157302': { apoL_c0013: 'abs' } }));
+
+      expect(result.status).toBe('imported');
+      expect(listed(result)).toEqual([
+        { row: 65, column: 'Note 7WGD4 (apoL_c0013)', value: 'abs', code: 'GRADE_ALIAS_READ' },
+      ]);
+      expect(result.errors[0]?.message).toContain(
+        "« abs » lu comme ABI (absence injustifiée) : si l'absence est justifiée, corrigez en ABJ",
+      );
+      expect(await values('7WGD4')).toContain('7WGD4 94157302 ABI -');
     });
 
     it('is taken from the notes/ folder by the real intake, with the same outcome', async () => {
@@ -297,8 +368,12 @@ describe.each(DATABASE_TARGETS)(
 
       const receipt = await intake(ctx, 'IUT', 'maquette-notes.txt');
 
+      // 12,5 was recorded by the first maquette: the receipt says it is replaced.
       expect(receipt.status).toBe('imported');
-      expect(receipt.errors).toEqual([]);
+      expect(
+        receipt.errors.map(({ row, column, value, code }) => [row, column, value, code]),
+      ).toEqual([[52, 'Note 7WGC4 (apoL_c0009)', '13', 'GRADE_REPLACED']]);
+      expect(receipt.errors[0]?.message).toContain('Avant : 12,50 ; maintenant : 13,00.');
       expect(await values()).toContain('7WGC4 58310472 13.00 ADM');
     });
 
