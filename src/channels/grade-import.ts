@@ -4,7 +4,7 @@
 // each. A workbook goes through the same code as a CSV stream (its rows are already in memory).
 import { AppError } from '../domain/errors.js';
 import { gradeToStorage, parseGrade } from '../domain/grades.js';
-import { findHeader, type ColumnSpec, type HeaderMatch } from '../readers/columns.js';
+import { cellText, findHeader, type ColumnSpec, type HeaderMatch } from '../readers/columns.js';
 import type { Row, Workbook } from '../readers/table.js';
 import { copyRows, upsertFrom, type CopyValue } from '../store/copy.js';
 import { GRADE_UPSERT, replacedDetail, replacedSummary } from './grade-store.js';
@@ -82,10 +82,10 @@ const STAGE_COLUMNS = [
   'error_detail',
 ] as const;
 
-/** Rows read and not yet resolved: the rows to import, and the hidden rows to list. */
+/** Rows read and not yet resolved: the rows to import, and the rows not read (with why) to list. */
 interface Chunk {
   rows: KeyedRow[];
-  hidden: number[];
+  unread: Array<{ row: number; code: 'ROW_HIDDEN' | 'ROW_EXTRA_CELLS'; value?: string }>;
 }
 
 /** Runs tasks one at a time behind the code that starts them: a new one waits for the one in flight. */
@@ -118,6 +118,28 @@ class OneInFlight {
 function pacer(rows: number): () => Promise<void> | undefined {
   let count = 0;
   return () => (++count % rows === 0 ? new Promise((resolve) => setImmediate(resolve)) : undefined);
+}
+
+/**
+ * For a CSV, the cells of a row from the header's last column on (`14 | 5`) when it holds more
+ * than the header has columns, or undefined: a separator typed for the decimal comma (« 14;5 » for
+ * 14,5) splits a grade in two, and the cell beyond the header would be dropped unseen, storing 14.
+ */
+function extraCellsOf(
+  format: Workbook['format'],
+  match: HeaderMatch,
+): (row: Row) => string | undefined {
+  const width = match.sheet.rows[match.headerRowIndex]?.cells.length ?? 0;
+  if (format !== 'csv') {
+    return () => undefined;
+  }
+  return (row) =>
+    row.cells.length > width && row.cells.slice(width).some((cell) => cellText(cell).trim() !== '')
+      ? row.cells
+          .slice(Math.max(0, width - 1))
+          .map((cell) => cellText(cell))
+          .join(' | ')
+      : undefined;
 }
 
 let stageSerial = 0;
@@ -320,21 +342,32 @@ function plan(
   return { match, specs, bound };
 }
 
-/** Imports a grade file, a chunk of rows at a time. */
-export async function importGradeSource(
+/** The plan of a file, or its refusal when it cannot be read as grades. */
+function planOrRefusal(
   input: ChannelInput,
-  source: RowSource,
-): Promise<ChannelResult> {
-  const errors = new ErrorList();
-  let layout: ReturnType<typeof plan>;
+  head: Workbook,
+  errors: ErrorList,
+): ReturnType<typeof plan> | ChannelResult {
   try {
-    layout = plan(input, source.head);
+    return plan(input, head);
   } catch (error: unknown) {
     if (!(error instanceof AppError)) {
       throw error;
     }
     errors.addError(null, null, error);
     return settle(input, 0, 0, errors, true, 'note');
+  }
+}
+
+/** Imports a grade file, a chunk of rows at a time. */
+export async function importGradeSource(
+  input: ChannelInput,
+  source: RowSource,
+): Promise<ChannelResult> {
+  const errors = new ErrorList();
+  const layout = planOrRefusal(input, source.head, errors);
+  if (!('match' in layout)) {
+    return layout;
   }
   const { match, specs, bound } = layout;
   const byNumber = match.columns.number !== undefined;
@@ -346,14 +379,15 @@ export async function importGradeSource(
   const returned = bound && byNumber ? new Set<string>() : null;
   let stateRefusal: Resolution['stateRefusal'] = null;
   let read = 0;
-  let chunk: Chunk = { rows: [], hidden: [] };
+  let chunk: Chunk = { rows: [], unread: [] };
+  const extraCells = extraCellsOf(source.head.format, match);
 
   // One chunk is resolved and staged while the next is read: Postgres works on one core while the
   // file is parsed on the other. At most one chunk is in flight, so memory stays flat.
-  const flushChunk = async ({ rows, hidden }: Chunk): Promise<void> => {
+  const flushChunk = async ({ rows, unread }: Chunk): Promise<void> => {
     // Hidden rows are listed when their chunk is flushed, so the receipt lists errors in the same
     // order (and the same first LISTED_ERRORS of them) as when chunks were flushed one by one.
-    hidden.forEach((row) => errors.add(row, null, 'ROW_HIDDEN'));
+    unread.forEach((u) => errors.add(u.row, null, u.code, u.value));
     if (rows.length === 0 || !keyFound) {
       return;
     }
@@ -366,7 +400,7 @@ export async function importGradeSource(
   const behind = new OneInFlight();
   const flush = async (): Promise<void> => {
     const full = chunk;
-    chunk = { rows: [], hidden: [] };
+    chunk = { rows: [], unread: [] };
     await behind.start(() => flushChunk(full));
   };
 
@@ -379,7 +413,13 @@ export async function importGradeSource(
         continue;
       }
       if (row.hidden) {
-        chunk.hidden.push(row.number);
+        chunk.unread.push({ row: row.number, code: 'ROW_HIDDEN' });
+        continue;
+      }
+      const extra = extraCells(row);
+      if (extra !== undefined) {
+        read += 1;
+        chunk.unread.push({ row: row.number, code: 'ROW_EXTRA_CELLS', value: extra });
         continue;
       }
       read += 1;

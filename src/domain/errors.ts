@@ -30,6 +30,8 @@ export const ERROR_MESSAGES = {
     'Le classeur est dans un ancien format Excel (Excel 95 ou antérieur) : ouvrez-le puis enregistrez-le en classeur Excel (.xlsx).',
   ROW_HIDDEN:
     "Cette ligne est masquée dans le classeur : elle n'a pas été lue ; affichez-la (ou supprimez-la) puis déposez le fichier à nouveau.",
+  ROW_EXTRA_CELLS:
+    "Cette ligne a plus de valeurs que la ligne d'en-tête n'a de colonnes : un séparateur tapé dans une note (« 14;5 » au lieu de « 14,5 ») l'a sans doute coupée en deux. Rien n'a été lu de cette ligne : corrigez-la puis déposez le fichier à nouveau.",
   COLUMN_HIDDEN:
     "Cette colonne est masquée dans le classeur : le fichier n'a pas été lu ; affichez-la (ou supprimez-la) puis déposez-le à nouveau.",
   NUMBER_LENGTH:

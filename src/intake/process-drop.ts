@@ -2,7 +2,7 @@
 // after its outcome is committed and its receipt written; a crash anywhere leaves the drop open,
 // and running the job again gives the same outcome (design.md §7). Two runs of the same drop at
 // once (a job replayed after Redis lost it) serialise on the drop's row and share one outcome.
-import { mkdir, rename } from 'node:fs/promises';
+import { link, mkdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { dispatchChannel, gradeWorkbookSource } from '../channels/dispatch.js';
@@ -274,7 +274,10 @@ async function receiptSuffix(
   return Number(first?.id) === Number(drop.id) ? '' : `-depot-${drop.id}`;
 }
 
-/** Writes the receipt (JSON and French workbook), then moves the input out of the inbox. */
+/**
+ * Writes the receipt (JSON and French workbook), then moves the input out of the inbox and checks
+ * the moved file is the one that was imported; the annotated copy is built from the moved file.
+ */
 async function release(ctx: AppContext, drop: DropRow, receipt: Receipt): Promise<void> {
   const stem = `${slug(path.parse(drop.file_name).name)}-${drop.sha256.slice(0, 8)}`;
   const suffix = await receiptSuffix(ctx, drop, receipt.status);
@@ -283,17 +286,50 @@ async function release(ctx: AppContext, drop: DropRow, receipt: Receipt): Promis
   // One roster lookup per drop: the receipt and the annotated copy share its remembered answers.
   const roster = await rosterUnderAnonymity(ctx.db, drop.ctn);
   await writeReceipt(ctx.outbox, base, receipt, roster);
-  await writeAnnotatedCopy(ctx.outbox, base, inboxPath(ctx, drop), receipt, roster);
 
   const target = releaseTarget(ctx, drop, receipt.status);
   await mkdir(path.dirname(target), { recursive: true });
-  await rename(inboxPath(ctx, drop), target).catch((error: unknown) => {
-    // Already moved by an earlier run that stopped before marking the drop done.
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+  const moved = await rename(inboxPath(ctx, drop), target).then(
+    () => true,
+    (error: unknown) => {
+      // Already moved by an earlier run that stopped before marking the drop done.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw error;
+      }
+      return false;
+    },
+  );
+  // The inbox path may have been given new content after the file was read (a `mv` over it): what
+  // was moved is then not what was imported. Hashed after the move, so nothing can swap it later;
+  // a limit of 0 hashes it a slice at a time without holding it.
+  const kept = await readRegularFile(target, 0);
+  if (kept?.sha256 === drop.sha256) {
+    await writeAnnotatedCopy(ctx.outbox, base, target, receipt, roster);
+  } else if (moved) {
+    await putBack(ctx, drop, target);
+  }
+  await ctx.db('intake_drop').where({ id: drop.id }).update({ done: true });
+}
+
+/**
+ * Returns a file moved out by mistake to the inbox, where the scan takes it as a new file. A link
+ * never replaces a file that arrived at that path meanwhile: then it stays where it was moved.
+ */
+async function putBack(ctx: AppContext, drop: DropRow, target: string): Promise<void> {
+  try {
+    await link(target, inboxPath(ctx, drop));
+  } catch (error: unknown) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
       throw error;
     }
-  });
-  await ctx.db('intake_drop').where({ id: drop.id }).update({ done: true });
+    ctx.log.warn(
+      { dropId: drop.id, target },
+      'file replaced while imported, and again since: the replacement stays in the archive',
+    );
+    return;
+  }
+  await unlink(target);
+  ctx.log.warn({ dropId: drop.id }, 'file replaced while imported: put back in the inbox');
 }
 
 function inboxPath(ctx: AppContext, drop: DropRow): string {

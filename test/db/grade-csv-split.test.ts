@@ -1,0 +1,50 @@
+// A grade typed with the file's separator for its decimal comma (« 14;5 » in a `;` CSV, « 12,5 » in
+// a `,` CSV) splits into two cells: the row is refused and said why, never stored as 14 or 12.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { drop, gradesOf, intake, type World, worldFor } from './channels-world.js';
+import { DATABASE_TARGETS } from '../support/postgres.js';
+
+describe.each(DATABASE_TARGETS)('a grade split by the separator, on $name', (target) => {
+  const built = worldFor(target, 'grade_split');
+  let world: World;
+
+  beforeAll(() => {
+    world = built();
+  });
+
+  it.each([
+    ['point-virgule', ';', '14;5', '14 | 5'],
+    ['virgule', ',', '12,5', '12 | 5'],
+  ])('refuses the row of a %s CSV whose grade was cut in two', async (name, sep, typed, shown) => {
+    const [a, b] = world.numbers.mat101.slice(20, 22);
+    const lines = [`N° anonyme${sep}Note`, `${a?.number}${sep}${typed}`, `${b?.number}${sep}13`];
+    const file = `coupee-${name}-MAT101.csv`;
+    await drop(world.ctx, 'A', 'notes', file, `${lines.join('\r\n')}\r\n`);
+
+    const receipt = await intake(world.ctx, 'A', file);
+
+    // notes/ refuses a file with any bad row.
+    expect(receipt.status).toBe('rejected');
+    expect(receipt.rows).toEqual({ read: 2, imported: 0, rejected: 1 });
+    expect(receipt.errors.map((e) => [e.row, e.code, e.value])).toEqual([
+      [2, 'ROW_EXTRA_CELLS', shown],
+    ]);
+    expect(receipt.errors[0]?.message).toContain('« 14;5 » au lieu de « 14,5 »');
+    const grades = await gradesOf(world.ctx, world.assessments.mat101);
+    expect(grades.has(a?.student ?? '')).toBe(false);
+    expect(grades.has(b?.student ?? '')).toBe(false);
+  });
+
+  it('accepts the empty cells a spreadsheet leaves after the last column', async () => {
+    const [a] = world.numbers.mat101.slice(22, 23);
+    const lines = ['N° anonyme;Note;;', `${a?.number};15,5;;`];
+    await drop(world.ctx, 'A', 'notes', 'vides-MAT101.csv', `${lines.join('\r\n')}\r\n`);
+
+    const receipt = await intake(world.ctx, 'A', 'vides-MAT101.csv');
+
+    expect(receipt.status).toBe('imported');
+    expect((await gradesOf(world.ctx, world.assessments.mat101)).get(a?.student ?? '')).toBe(
+      '15.50',
+    );
+  });
+});
