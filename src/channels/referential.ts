@@ -41,6 +41,8 @@ const SPECS: ColumnSpec[] = [
 
 interface Collected {
   students: Map<string, Record<string, unknown>>;
+  /** The row where each student's identity was first read. */
+  firstRows: Map<string, number>;
   objects: Map<string, { kind: ObjectKind; code: string; version: string; label: string }>;
   ia: Array<{ student: string; vet: string; year: number; good: boolean }>;
   ip: Array<{ student: string; objectKey: string; year: number }>;
@@ -68,13 +70,37 @@ function collectStudent(row: KeyedRow, student: string, into: Collected, errors:
   if (birth === 'invalid') {
     errors.add(row.number, 'DATE_NAI_IND', 'DATE_INVALID', row.text('birthDate'));
   }
-  into.students.set(student, {
+  const identity = {
     student_number: student,
     last_name: row.text('lastName'),
     first_name: row.text('firstName'),
     birth_date: birth === 'invalid' ? null : birth,
     ine: row.text('ine') || null,
-  });
+  };
+  const first = into.students.get(student);
+  if (first && !sameIdentity(first, identity)) {
+    // One student number for two people: keeping either would give one of them the other's grades.
+    // The identities are not repeated on the receipt, the rows are.
+    const where = into.firstRows.get(student) ?? 0;
+    errors.add(row.number, 'COD_ETU', 'STUDENT_IDENTITY_CONFLICT', student, `(ligne ${where})`);
+    return;
+  }
+  into.firstRows.set(student, into.firstRows.get(student) ?? row.number);
+  into.students.set(student, identity);
+}
+
+/**
+ * Whether two rows may give the same person: every field both give is the same, without case or
+ * surrounding spaces (a row leaving the INE or birth date empty does not contradict one that has it).
+ */
+function sameIdentity(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const same = (key: string): boolean => {
+    const [x, y] = [a[key], b[key]].map((v) =>
+      typeof v === 'string' ? v.trim().toUpperCase() : '',
+    );
+    return x === '' || y === '' || x === y;
+  };
+  return ['last_name', 'first_name', 'birth_date', 'ine'].every(same);
 }
 
 function collectRow(row: KeyedRow, defaultYear: number, into: Collected, errors: ErrorList): void {
@@ -220,7 +246,7 @@ async function store(input: ChannelInput, c: Collected, errors: ErrorList): Prom
 }
 
 function emptyCollected(): Collected {
-  return { students: new Map(), objects: new Map(), ia: [], ip: [] };
+  return { students: new Map(), firstRows: new Map(), objects: new Map(), ia: [], ip: [] };
 }
 
 /** Imports a referential table (students, IA, IP, objects). */

@@ -52,6 +52,8 @@ export const ERROR_MESSAGES = {
   CELL_REQUIRED: 'Cette cellule est obligatoire.',
   DATE_INVALID: 'Date invalide : attendu jj/mm/aaaa.',
   STUDENT_NUMBER_INVALID: 'Numéro étudiant invalide.',
+  STUDENT_IDENTITY_CONFLICT:
+    "Ce numéro étudiant est donné plus haut dans le fichier avec une autre identité (nom, prénom, date de naissance ou INE) : un numéro ne peut désigner qu'une personne ; corrigez l'une des deux lignes puis déposez le fichier à nouveau.",
   STUDENT_UNKNOWN:
     'Étudiant inconnu du référentiel : vérifiez le numéro étudiant, ou déposez la liste des étudiants à jour dans le dossier referentiel.',
   OBJECT_UNKNOWN: 'Enseignement inconnu du référentiel.',
