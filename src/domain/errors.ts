@@ -13,8 +13,10 @@ export const ERROR_MESSAGES = {
   FILE_ENCRYPTED:
     'Le classeur est protégé par un mot de passe : enregistrez-le sans mot de passe puis déposez-le à nouveau.',
   FILE_CORRUPT: 'Le fichier est illisible ou tronqué : enregistrez-le à nouveau puis déposez-le.',
-  FILE_ZIP_BOMB: 'Le classeur est anormalement compressé et a été refusé par sécurité.',
-  FILE_NO_DATA: 'Le fichier ne contient aucune ligne de données.',
+  FILE_ZIP_BOMB:
+    "Le classeur est anormalement compressé et a été refusé par sécurité : ouvrez-le dans votre tableur, enregistrez-le à nouveau puis déposez-le ; s'il est refusé encore, prévenez l'administrateur du service.",
+  FILE_NO_DATA:
+    "Le fichier ne contient aucune ligne de données : vérifiez que c'est le bon fichier et que les lignes sont bien sous la ligne d'en-tête, puis déposez-le à nouveau.",
   FILE_ENCODING: "L'encodage du fichier n'a pas pu être déterminé : enregistrez-le en CSV UTF-8.",
   FILE_NAME_INVALID:
     'Le nom du fichier est refusé (caractères interdits, « .. » ou nom trop long).',
@@ -98,13 +100,16 @@ export const ERROR_MESSAGES = {
   WORKBOOK_TAMPERED:
     'Le bordereau a été modifié hors de la colonne des notes (empreinte invalide).',
   // States and rights
-  STATE_FORBIDS: "L'état d'anonymat de l'épreuve interdit cette opération.",
-  STATE_FORBIDS_IMPORT: "L'état d'anonymat de l'épreuve interdit ce type de fichier.",
+  STATE_FORBIDS:
+    "L'état d'anonymat de l'épreuve interdit cette opération : l'anonymat suit l'ordre pose des numéros, validation, saisie des notes, levée ; faites d'abord l'étape qui manque.",
+  STATE_FORBIDS_IMPORT:
+    "L'état d'anonymat de l'épreuve interdit ce type de fichier : les notes par numéro anonyme ne sont acceptées qu'une fois les numéros posés et validés ; faites valider l'anonymat puis déposez le fichier à nouveau.",
   IDENTITY_UNDER_ANONYMITY:
     "L'épreuve est sous anonymat validé : les notes doivent être saisies par numéro anonyme, pas par numéro étudiant ou par nom.",
   NUMBERS_HAVE_GRADES:
     'Des notes ont déjà été saisies sous ces numéros : le retrait est impossible.',
-  NOT_HABILITATED: "Vous n'êtes pas habilité sur ce CTN pour cette opération.",
+  NOT_HABILITATED:
+    "Vous n'êtes pas habilité sur ce CTN pour cette opération : demandez à l'administrateur du service de vous y habiliter.",
   NOT_MANAGER: "Seul le gestionnaire de l'anonymat du CTN peut réaliser cette opération.",
   USER_UNKNOWN: 'Utilisateur inconnu.',
   CTN_UNKNOWN: 'CTN inconnu : vérifiez son code (anonymat ctn add pour le déclarer).',
