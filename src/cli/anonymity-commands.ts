@@ -33,7 +33,11 @@ function registerConditions(program: Command): void {
   )
     .option('--all-grades', 'toutes les notes saisies', false)
     .option('--clean-imports', 'aucun fichier de notes refusé ou partiel non corrigé', false)
-    .option('--anonymous-pv', 'PV anonyme édité', false)
+    .option(
+      '--anonymous-pv',
+      'PV anonyme de délibération édité, à jour des dernières notes et décisions du jury',
+      false,
+    )
     .option('--confirmation', "confirmation par un second gestionnaire de l'anonymat", false)
     .action((code: string, o: ConditionOptions, cmd: Command) =>
       withContext(async (ctx) => {

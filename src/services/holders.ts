@@ -1,6 +1,8 @@
 // Who holds which number for an assessment, with or without identities. The anonymous variant
 // returns numbers only, so anonymous outputs are fed from a query that never selects a name.
 import type { Knex } from 'knex';
+import type { AbsenceCode, GradeValue } from '../domain/types.js';
+import type { AnonymousGradeRow } from '../outputs/types.js';
 import type { LoadedTemplate, TemplateAssessment } from './lookups.js';
 
 type Queryable = Knex | Knex.Transaction;
@@ -77,6 +79,27 @@ export async function anonymousGrades(
   return (await withGrades(db, template, a)
     .select('n.number', 'g.value', 'g.absence', 'g.result')
     .orderBy('n.number')) as AnonymousGradeRecord[];
+}
+
+/** A stored grade as outputs show it: a value, an absence code, or null when there is none. */
+export function gradeOf(value: string | null, absence: string | null): GradeValue | null {
+  if (value !== null) {
+    return { kind: 'value', value: Number(value) };
+  }
+  return absence ? { kind: 'absence', code: absence as AbsenceCode } : null;
+}
+
+/** The rows of an anonymous PV section: number, grade and result of every holder, by number. */
+export async function anonymousRows(
+  db: Queryable,
+  template: LoadedTemplate,
+  a: TemplateAssessment,
+): Promise<AnonymousGradeRow[]> {
+  return (await anonymousGrades(db, template, a)).map((r) => ({
+    number: r.number,
+    grade: gradeOf(r.value, r.absence),
+    result: r.result,
+  }));
 }
 
 /** Numbers with identities, grade and result: only for named outputs and the correspondence list. */

@@ -21,6 +21,7 @@ import {
   type LoadedTemplate,
   type TemplateAssessment,
 } from './lookups.js';
+import { shownGrades, type ShownGrades } from './pv-freshness.js';
 import { anonymousSections, namedSections, type PvKind } from './reports.js';
 import { revealsOf } from './reveal.js';
 import { unboundSpares } from './spare-labels.js';
@@ -140,13 +141,12 @@ export async function writePvPdf(
   const stem = `${prefix}-${anonymous ? 'anonyme' : 'nominatif'}-${slug(template.code)}`;
   const relative = dir(template.ctn, 'deliberation', `${stem}.pdf`);
   let written: { path: string; fingerprint: string };
+  // The lift compares these with the grades stored then (services/pv-freshness.ts).
+  let shown: { shownGrades?: ShownGrades } = {};
   if (anonymous) {
-    const out = await build(
-      template.info,
-      await anonymousSections(ctx, template, targets),
-      ANONYMOUS_PV,
-      o,
-    );
+    const sections = await anonymousSections(ctx, template, targets);
+    shown = { shownGrades: shownGrades(sections) };
+    const out = await build(template.info, sections, ANONYMOUS_PV, o);
     written = {
       path: await ctx.outbox.writeAnonymous(
         relative,
@@ -177,7 +177,13 @@ export async function writePvPdf(
       actor,
       ctn: template.ctn,
       action: 'pv_pdf',
-      subject: { templateId: template.id, kind, anonymous, fingerprint: written.fingerprint },
+      subject: {
+        templateId: template.id,
+        kind,
+        anonymous,
+        fingerprint: written.fingerprint,
+        ...shown,
+      },
     }),
   );
   return { ...written, anonymous };

@@ -1,7 +1,6 @@
 // Outbox files of the cycle: labels, grade-entry workbooks, correspondence list, progress report,
 // modalities listing, PV de délibération. Each checks the state table before it writes.
 import { numbersDigest, signFingerprint, type WorkbookFingerprint } from '../domain/fingerprint.js';
-import type { AbsenceCode, GradeValue } from '../domain/types.js';
 import { buildCorrespondenceList } from '../outputs/correspondence.js';
 import { slug } from '../outputs/gateway.js';
 import { buildGradeEntryWorkbook } from '../outputs/grade-entry-workbook.js';
@@ -27,7 +26,7 @@ import {
   type TemplateRef,
 } from './anonymity.js';
 import type { AppContext } from './context.js';
-import { anonymousGrades, holdersQuery, namedGrades, numbersOf } from './holders.js';
+import { anonymousRows, gradeOf, holdersQuery, namedGrades, numbersOf } from './holders.js';
 import {
   loadTemplate,
   targetAssessments,
@@ -35,14 +34,8 @@ import {
   type TemplateAssessment,
 } from './lookups.js';
 import { assessmentPopulation } from './population.js';
+import { shownGrades, type ShownGrades } from './pv-freshness.js';
 import { revealsOf } from './reveal.js';
-
-function gradeOf(value: string | null, absence: string | null): GradeValue | null {
-  if (value !== null) {
-    return { kind: 'value', value: Number(value) };
-  }
-  return absence ? { kind: 'absence', code: absence as AbsenceCode } : null;
-}
 
 const dir = (ctn: string, folder: string, file: string): string => `${slug(ctn)}/${folder}/${file}`;
 
@@ -317,11 +310,7 @@ export async function anonymousSections(
 ): Promise<Array<PvSection<AnonymousGradeRow>>> {
   const sections: Array<PvSection<AnonymousGradeRow>> = [];
   for (const a of targets) {
-    const rows = (await anonymousGrades(ctx.db, template, a)).map((r) => ({
-      number: r.number,
-      grade: gradeOf(r.value, r.absence),
-      result: r.result,
-    }));
+    const rows = await anonymousRows(ctx.db, template, a);
     sections.push({ assessment: a.info, state: a.state, rows });
   }
   return sections;
@@ -380,8 +369,11 @@ export async function writePv(
   let bytes: Buffer;
   let count: number;
   let fingerprint: string;
+  // The lift compares these with the grades stored then (services/pv-freshness.ts).
+  let shown: { shownGrades?: ShownGrades } = {};
   if (anonymous) {
     const sections = await anonymousSections(ctx, template, targets);
+    shown = { shownGrades: shownGrades(sections) };
     bytes =
       kind === 'collective'
         ? await buildAnonymousPv(template.info, sections, options)
@@ -414,7 +406,7 @@ export async function writePv(
       actor,
       ctn: template.ctn,
       action: 'pv',
-      subject: { templateId: template.id, kind, anonymous, rows: count, fingerprint },
+      subject: { templateId: template.id, kind, anonymous, rows: count, fingerprint, ...shown },
     }),
   );
   return { path, anonymous, rows: count, fingerprint };

@@ -10,6 +10,7 @@ import type { TemplateRef } from './anonymity.js';
 import type { AppContext } from './context.js';
 import { holdersQuery } from './holders.js';
 import { loadTemplate, type LoadedTemplate, type TemplateAssessment } from './lookups.js';
+import { anonymousPvUnmet } from './pv-freshness.js';
 
 /** What a template requires before its anonymity may be lifted. */
 export interface LiftConditions {
@@ -130,15 +131,6 @@ async function openImportErrors(trx: Knex.Transaction, t: LoadedTemplate, since:
   return rows.length;
 }
 
-async function anonymousPvProduced(trx: Knex.Transaction, t: LoadedTemplate): Promise<boolean> {
-  const row: unknown = await trx('audit_log')
-    .where({ action: 'pv', ctn: t.ctn })
-    .whereRaw("subject->>'templateId' = ?", [String(t.id)])
-    .whereRaw("subject->>'anonymous' = 'true'")
-    .first('seq');
-  return row !== undefined;
-}
-
 /** Unmet lift conditions in French, empty when the lift may go ahead. */
 async function unmetConditions(
   trx: Knex.Transaction,
@@ -165,8 +157,8 @@ async function unmetConditions(
       unmet.push(`${open} fichier(s) de notes refusé(s) ou partiel(s) non corrigé(s)`);
     }
   }
-  if (conditions.anonymousPv && !(await anonymousPvProduced(trx, t))) {
-    unmet.push('PV anonyme non édité');
+  if (conditions.anonymousPv) {
+    unmet.push(...(await anonymousPvUnmet(trx, t, targets)));
   }
   return unmet;
 }

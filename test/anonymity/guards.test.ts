@@ -6,7 +6,6 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAppError } from '../../src/domain/errors.js';
 import { runOnce } from '../../src/intake/runner.js';
 import { InProcessQueue } from '../../src/jobs/queue.js';
 import { lift } from '../../src/services/anonymity.js';
@@ -21,18 +20,7 @@ import {
 } from '../../src/services/reveal.js';
 import { verifyAudit } from '../../src/store/audit.js';
 import { DATABASE_TARGETS, createTestDatabase, type TestDatabase } from '../support/postgres.js';
-import { buildAnonWorld, dropFile, type AnonWorld } from './world.js';
-
-async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const error: unknown = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!isAppError(error)) {
-    throw new Error(`expected a refusal, got ${String(error)}`);
-  }
-  return { code: error.code, message: error.message };
-}
+import { buildAnonWorld, dropFile, refusal, type AnonWorld } from './world.js';
 
 describe.each(DATABASE_TARGETS)('anonymity guards on $name', ({ postgres }) => {
   let world: AnonWorld;

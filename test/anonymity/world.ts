@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../../src/config/config.js';
+import { isAppError } from '../../src/domain/errors.js';
 import { runOnce } from '../../src/intake/runner.js';
 import { InProcessQueue } from '../../src/jobs/queue.js';
 import { pose, validate, type TemplateRef } from '../../src/services/anonymity.js';
@@ -60,6 +61,20 @@ function referential(students: Canary[], vet: string, elp: [string, string]): Bu
     [s.studentNumber, s.lastName, s.firstName, s.birth, vet, '101', YEAR, ...elp].join(';'),
   );
   return Buffer.from(`\ufeff${[HEADER, ...lines].join('\r\n')}\r\n`, 'utf8');
+}
+
+/** The code and French message of the refusal `promise` ends with; throws when it does not refuse. */
+export async function refusal(
+  promise: Promise<unknown>,
+): Promise<{ code: string; message: string }> {
+  const error: unknown = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!isAppError(error)) {
+    throw new Error(`expected a refusal, got ${String(error)}`);
+  }
+  return { code: error.code, message: error.message };
 }
 
 /** Writes a file into `inbox/<ctn>/<channel>/`. */
