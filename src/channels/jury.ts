@@ -7,6 +7,13 @@ import { writeResults, type ResultWrite } from './grade-store.js';
 import type { Workbook } from '../readers/table.js';
 import type { ChannelInput, ChannelResult } from './types.js';
 
+/** Result codes a file may give: those of the imported Apogée maquettes and those configured, sorted. */
+export async function knownResultCodes(input: ChannelInput): Promise<string[]> {
+  const stored = (await input.trx('result_code').select('code')) as Array<{ code: string }>;
+  const codes = [...stored.map((c) => c.code), ...Object.keys(input.ctx.config.resultCodes)];
+  return [...new Set(codes)].sort();
+}
+
 /** Imports a jury file. */
 export async function importJuryTable(
   input: ChannelInput,
@@ -23,16 +30,14 @@ export async function importJuryTable(
     return read;
   }
 
-  const stored = (await input.trx('result_code').select('code')) as Array<{ code: string }>;
-  const allowed = new Set([
-    ...stored.map((c) => c.code),
-    ...Object.keys(input.ctx.config.resultCodes),
-  ]);
+  const known = await knownResultCodes(input);
+  const allowed = new Set(known);
+  const detail = `(codes admis\u00a0: ${known.join(', ')}.)`;
   const writes: ResultWrite[] = [];
   for (const r of dropDuplicates(read.resolution.resolved, errors, 'N° anonyme')) {
     const code = r.row.text('result').toUpperCase();
     if (!allowed.has(code)) {
-      errors.add(r.row.number, 'Résultat', 'RESULT_CODE_UNKNOWN', r.row.text('result'));
+      errors.add(r.row.number, 'Résultat', 'RESULT_CODE_UNKNOWN', r.row.text('result'), detail);
       continue;
     }
     writes.push({

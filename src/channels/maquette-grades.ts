@@ -8,10 +8,11 @@ import { gradeToStorage, parseGrade } from '../domain/grades.js';
 import { decide } from '../domain/states.js';
 import type { AnonymityState } from '../domain/types.js';
 import type { Maquette, MaquetteColumn, MaquetteStudent } from '../readers/apogee-maquette.js';
-import { isAllowedValue } from '../readers/apogee-results.js';
+import { allowedCodes, isAllowedValue } from '../readers/apogee-results.js';
 import { listReplaced, replacedSummary, writeGrades, writeResults } from './grade-store.js';
 import type { GradeWrite, ResultWrite } from './grade-store.js';
 import { noteAlias, settle } from './grades.js';
+import { knownResultCodes } from './jury.js';
 import { maquetteYear } from './maquette.js';
 import { ErrorList } from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
@@ -61,8 +62,8 @@ interface Plan {
   students: Set<string>;
   /** `object|year|student` of every enrolment (IP, or IA for a VET) of the objects concerned. */
   enrolled: Set<string>;
-  /** Codes a Résultat cell may hold when the maquette carries no result-code list. */
-  fallbackCodes: Set<string>;
+  /** Codes a Résultat cell may hold when the maquette carries no result-code list, sorted. */
+  fallbackCodes: string[];
 }
 
 /** A student line's accepted values. */
@@ -233,17 +234,13 @@ async function planOf(input: ChannelInput, m: Maquette, elements: Plan['elements
   const assessments = elements.flatMap(({ target }) =>
     'assessment' in target ? [target.assessment] : [],
   );
-  const stored = (await input.trx('result_code').select('code')) as Array<{ code: string }>;
 
   return {
     maquette: m,
     elements,
     students: new Set(students.map((s) => s.student_number)),
     enrolled: await enrolmentsOf(input, assessments, numbers),
-    fallbackCodes: new Set([
-      ...stored.map((c) => c.code),
-      ...Object.keys(input.ctx.config.resultCodes),
-    ]),
+    fallbackCodes: await knownResultCodes(input),
   };
 }
 
@@ -314,12 +311,13 @@ function readResult(
   const listed = plan.maquette.resultCodeLists.flat().length > 0;
   const allowed = listed
     ? isAllowedValue(plan.maquette, column, typed)
-    : plan.fallbackCodes.has(typed);
+    : plan.fallbackCodes.includes(typed);
   if (!allowed) {
     const where = listed
       ? 'ne figure dans aucune liste XX-APO_TYP_RES-XX de la maquette'
       : 'ne figure pas parmi les codes résultat de l’établissement';
-    const detail = `(« ${typed} » ${where}.)`;
+    const codes = listed ? allowedCodes(plan.maquette) : plan.fallbackCodes;
+    const detail = `(« ${typed} » ${where} ; codes admis\u00a0: ${codes.join(', ')}.)`;
     errors.add(student.lineIndex + 1, label(column), 'RESULT_CODE_UNKNOWN', typed, detail);
     return null;
   }

@@ -5,7 +5,7 @@
 // here, row by row, before anything is kept.
 import type { ObjectKind } from '../domain/types.js';
 import { maquetteObjects, type Maquette } from '../readers/apogee-maquette.js';
-import { unknownResultValues } from '../readers/apogee-results.js';
+import { allowedCodes, unknownResultValues } from '../readers/apogee-results.js';
 import { emptyCollected, objectKey, storeReferential } from './referential.js';
 import { ErrorList } from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
@@ -52,7 +52,7 @@ function checkResultValues(m: Maquette, errors: ErrorList): void {
     return;
   }
 
-  const allowed = [...new Set(m.resultCodeLists.flat())].sort().join(', ');
+  const allowed = allowedCodes(m).join(', ');
   const lines = new Map(m.students.map((s) => [s.studentNumber, s.lineIndex + 1]));
   const columns = new Map(m.columns.map((c) => [c.code, c]));
   for (const found of unknown) {
@@ -111,6 +111,10 @@ export async function importMaquette(input: ChannelInput, m: Maquette): Promise<
       birth_date: s.birthDate,
       ine: null,
     });
+    collected.firstRows.set(
+      s.studentNumber,
+      collected.firstRows.get(s.studentNumber) ?? s.lineIndex + 1,
+    );
     if (vet) {
       collected.ia.push({
         student: s.studentNumber,
@@ -129,10 +133,9 @@ export async function importMaquette(input: ChannelInput, m: Maquette): Promise<
     }
   }
 
-  if (errors.items.length === 0) {
-    await storeReferential(input, collected, errors);
-  }
-  if (errors.items.length > 0) {
+  const corrections =
+    errors.errorCount === 0 ? await storeReferential(input, collected, errors) : '';
+  if (errors.errorCount > 0) {
     return {
       status: 'rejected',
       rows: { read: m.students.length, imported: 0, rejected: m.students.length },
@@ -148,6 +151,11 @@ export async function importMaquette(input: ChannelInput, m: Maquette): Promise<
   const read = m.students.length;
   const summary =
     `Maquette Apogée : ${read} étudiants, ${objects.length} enseignements, ` +
-    `${codes.length} codes résultat enregistrés.`;
-  return { status: 'imported', rows: { read, imported: read, rejected: 0 }, errors: [], summary };
+    `${codes.length} codes résultat enregistrés.${corrections}`;
+  return {
+    status: 'imported',
+    rows: { read, imported: read, rejected: 0 },
+    errors: errors.items,
+    summary,
+  };
 }

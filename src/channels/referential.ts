@@ -1,46 +1,17 @@
 // The referential channel: students, IA, IP and teaching objects from Apogée extractions (CSV or
 // XLSX) or from an Apogée maquette. A file is imported whole or not at all.
 import type { Knex } from 'knex';
-import { AppError } from '../domain/errors.js';
 import type { ObjectKind } from '../domain/types.js';
-import type { ColumnSpec } from '../readers/columns.js';
+import type { ReceiptError } from '../outputs/receipt.js';
 import type { Workbook } from '../readers/table.js';
 import { insertIgnore, upsert } from '../store/bulk.js';
-import { birthDateOf, ErrorList, keyedRows, type KeyedRow } from './rows.js';
-import type { ChannelInput, ChannelResult } from './types.js';
-
-const SPECS: ColumnSpec[] = [
-  {
-    key: 'student',
-    synonyms: ['COD_ETU', 'numéro étudiant', 'n° étudiant', 'numero etudiant', 'code étudiant'],
-    required: false,
-  },
-  {
-    key: 'lastName',
-    synonyms: ['LIB_NOM_PAT_IND', 'nom', 'nom de famille', 'nom patronymique'],
-    required: false,
-  },
-  { key: 'firstName', synonyms: ['LIB_PR1_IND', 'prénom', 'prenom'], required: false },
-  {
-    key: 'birthDate',
-    synonyms: ['DATE_NAI_IND', 'date de naissance', 'naissance'],
-    required: false,
-  },
-  { key: 'ine', synonyms: ['COD_NNE_IND', 'INE', 'numéro INE'], required: false },
-  { key: 'vet', synonyms: ['COD_ETP', 'COD_VET', 'étape', 'code étape'], required: false },
-  { key: 'vetVersion', synonyms: ['COD_VRS_VET', 'version étape', 'version'], required: false },
-  { key: 'vetLabel', synonyms: ['LIB_ETP', 'LIB_VET', 'libellé étape'], required: false },
-  { key: 'standing', synonyms: ['ETA_IAE', 'en règle', 'état IA'], required: false },
-  { key: 'elp', synonyms: ['COD_ELP', 'code élément', 'code ELP', 'COD_EPR'], required: false },
-  { key: 'elpLabel', synonyms: ['LIB_ELP', 'libellé élément', 'LIB_EPR'], required: false },
-  { key: 'year', synonyms: ['COD_ANU', 'année', 'année universitaire'], required: false },
-  { key: 'kind', synonyms: ['TYP_OBJ', 'type objet', "type d'objet"], required: false },
-  { key: 'code', synonyms: ['COD_OBJ', 'code objet', 'code'], required: false },
-  { key: 'label', synonyms: ['LIB_OBJ', 'libellé', 'libelle objet'], required: false },
-];
+import { referentialRows } from './referential-columns.js';
+import { birthDateOf, ErrorList, type KeyedRow } from './rows.js';
+import { noteCorrections, reviewStudents, type StudentRow } from './student-identities.js';
+import { rejectWhole, type ChannelInput, type ChannelResult } from './types.js';
 
 interface Collected {
-  students: Map<string, Record<string, unknown>>;
+  students: Map<string, StudentRow>;
   /** The row where each student's identity was first read. */
   firstRows: Map<string, number>;
   objects: Map<string, { kind: ObjectKind; code: string; version: string; label: string }>;
@@ -70,7 +41,7 @@ function collectStudent(row: KeyedRow, student: string, into: Collected, errors:
   if (birth === 'invalid') {
     errors.add(row.number, 'DATE_NAI_IND', 'DATE_INVALID', row.text('birthDate'));
   }
-  const identity = {
+  const identity: StudentRow = {
     student_number: student,
     last_name: row.text('lastName'),
     first_name: row.text('firstName'),
@@ -93,14 +64,14 @@ function collectStudent(row: KeyedRow, student: string, into: Collected, errors:
  * Whether two rows may give the same person: every field both give is the same, without case or
  * surrounding spaces (a row leaving the INE or birth date empty does not contradict one that has it).
  */
-function sameIdentity(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  const same = (key: string): boolean => {
+function sameIdentity(a: StudentRow, b: StudentRow): boolean {
+  const same = (key: keyof StudentRow): boolean => {
     const [x, y] = [a[key], b[key]].map((v) =>
       typeof v === 'string' ? v.trim().toUpperCase() : '',
     );
     return x === '' || y === '' || x === y;
   };
-  return ['last_name', 'first_name', 'birth_date', 'ine'].every(same);
+  return (['last_name', 'first_name', 'birth_date', 'ine'] as const).every(same);
 }
 
 function collectRow(row: KeyedRow, defaultYear: number, into: Collected, errors: ErrorList): void {
@@ -189,13 +160,17 @@ async function ensureObjects(
   return ids;
 }
 
-/** Writes what was collected, set-based. */
-async function store(input: ChannelInput, c: Collected, errors: ErrorList): Promise<void> {
+/**
+ * Writes what was collected, set-based. Returns the receipt summary's sentence on the stored
+ * identities the file corrected (listed as notices), '' when it corrected none or is refused.
+ */
+async function store(input: ChannelInput, c: Collected, errors: ErrorList): Promise<string> {
   const { trx, ctn } = input;
+  const review = await reviewStudents(trx, c.students, c.firstRows, errors);
   await upsert(
     trx,
     'student',
-    [...c.students.values()],
+    review.rows,
     ['student_number'],
     ['last_name', 'first_name', 'birth_date', 'ine'],
   );
@@ -212,8 +187,8 @@ async function store(input: ChannelInput, c: Collected, errors: ErrorList): Prom
   for (const missing of referenced.filter((s) => !known.has(s))) {
     errors.add(null, 'COD_ETU', 'STUDENT_UNKNOWN', missing);
   }
-  if (errors.items.length > 0) {
-    return;
+  if (errors.errorCount > 0) {
+    return '';
   }
 
   // A file lists a student once per element: one IA per (student, VET, year) is kept, the last seen.
@@ -243,6 +218,7 @@ async function store(input: ChannelInput, c: Collected, errors: ErrorList): Prom
     year: r.year,
   }));
   await insertIgnore(trx, 'pedagogic_enrolment', ip, ['student_number', 'object_id', 'year']);
+  return noteCorrections(review.corrections, errors);
 }
 
 function emptyCollected(): Collected {
@@ -255,30 +231,19 @@ export async function importReferentialTable(
   workbook: Workbook,
 ): Promise<ChannelResult> {
   const errors = new ErrorList();
-  let rows: KeyedRow[];
-  try {
-    rows = keyedRows(workbook, SPECS).rows;
-  } catch (error: unknown) {
-    if (error instanceof AppError) {
-      errors.addError(null, null, error);
-      return {
-        status: 'rejected',
-        rows: { read: 0, imported: 0, rejected: 0 },
-        errors: errors.items,
-        summary: error.message,
-      };
-    }
-    throw error;
+  const found = referentialRows(workbook);
+  if ('refusal' in found) {
+    errors.addError(null, null, found.refusal);
+    return rejectWhole(found.read, errors.items[0] as ReceiptError, found.refusal.message);
   }
 
+  const { rows } = found;
   const collected = emptyCollected();
   rows.forEach((row) => collectRow(row, input.ctx.config.defaultYear, collected, errors));
-  if (errors.items.length === 0) {
-    await store(input, collected, errors);
-  }
+  const corrections = errors.errorCount === 0 ? await store(input, collected, errors) : '';
 
   const read = rows.length;
-  if (errors.items.length > 0) {
+  if (errors.errorCount > 0) {
     return {
       status: 'rejected',
       rows: { read, imported: 0, rejected: Math.max(errors.rows.size, 1) },
@@ -290,8 +255,8 @@ export async function importReferentialTable(
   return {
     status: 'imported',
     rows: { read, imported: read, rejected: 0 },
-    errors: [],
-    summary: summaryOf(collected),
+    errors: errors.items,
+    summary: summaryOf(collected) + corrections,
   };
 }
 

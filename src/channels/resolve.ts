@@ -161,7 +161,9 @@ export async function resolveByIdentity(
     );
     const target = matches[0];
     if (!target || matches.length > 1) {
-      errors.add(row.number, 'Code épreuve', 'ASSESSMENT_UNKNOWN', row.text('object'));
+      const why = target ? 'plusieurs épreuves de ce CTN' : 'aucune épreuve de ce CTN';
+      const detail = `(${row.text('object')}, session ${session}, année ${year}\u00a0: ${why})`;
+      errors.add(row.number, 'Code épreuve', 'ASSESSMENT_UNKNOWN', row.text('object'), detail);
       continue;
     }
     const verdict = target.state

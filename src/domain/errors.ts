@@ -5,7 +5,8 @@
 export const ERROR_MESSAGES = {
   // Files as a whole
   FILE_EMPTY: 'Le fichier est vide : déposez le fichier complet.',
-  FILE_TOO_LARGE: 'Le fichier dépasse la taille maximale acceptée.',
+  FILE_TOO_LARGE:
+    'Le fichier dépasse la taille maximale acceptée : découpez-le en plusieurs fichiers plus petits (par exemple un par épreuve) puis déposez-les.',
   FILE_FORMAT_UNKNOWN:
     "Le format du fichier n'est pas reconnu : déposez un classeur Excel (.xlsx), un tableur OpenDocument (.ods) ou un fichier CSV.",
   FILE_FORMAT_UNSUPPORTED:
@@ -17,12 +18,14 @@ export const ERROR_MESSAGES = {
     "Le classeur est anormalement compressé et a été refusé par sécurité : ouvrez-le dans votre tableur, enregistrez-le à nouveau puis déposez-le ; s'il est refusé encore, prévenez l'administrateur du service.",
   FILE_NO_DATA:
     "Le fichier ne contient aucune ligne de données : vérifiez que c'est le bon fichier et que les lignes sont bien sous la ligne d'en-tête, puis déposez-le à nouveau.",
-  FILE_ENCODING: "L'encodage du fichier n'a pas pu être déterminé : enregistrez-le en CSV UTF-8.",
+  FILE_ENCODING:
+    'Le fichier est enregistré dans un encodage de caractères que le service ne lit pas (il lit UTF-8 et Windows-1252) : enregistrez-le à nouveau, dans Excel au format « CSV UTF-8 (délimité par des virgules) » ou « CSV (séparateur : point-virgule) », ou, pour une maquette Apogée, « Texte (séparateur : tabulation) », puis déposez-le.',
   FILE_NAME_INVALID:
-    'Le nom du fichier est refusé (caractères interdits, « .. » ou nom trop long).',
+    'Le nom du fichier est refusé (caractères interdits, « .. » ou nom trop long) : renommez-le avec un nom plus court, sans « .. » (par exemple notes-MAT101.xlsx), puis déposez-le à nouveau.',
   FILE_CHANNEL_UNKNOWN:
     "Le dossier de dépôt n'est pas un canal connu (referentiel, notes, lecteur-optique, jury).",
-  FILE_CTN_UNKNOWN: 'Le dossier de dépôt ne correspond à aucun CTN déclaré.',
+  FILE_CTN_UNKNOWN:
+    "Le dossier de dépôt ne correspond à aucun CTN déclaré : déposez le fichier dans le dossier de votre CTN, ou demandez à l'administrateur du service de déclarer ce CTN.",
   FILE_PROCESSING_FAILED:
     "Le fichier n'a pas pu être traité après plusieurs tentatives : prévenez l'administrateur du service puis déposez-le à nouveau.",
   // Spreadsheets as people send them (issue 4)
@@ -44,18 +47,29 @@ export const ERROR_MESSAGES = {
     "Le numéro lu dans la grille de codage diffère du numéro associé à la copie : la note est enregistrée sous le numéro associé ; vérifiez l'association.",
   // Columns and headers
   HEADER_NOT_FOUND: "La ligne d'en-tête n'a pas été trouvée : vérifiez les intitulés de colonnes.",
-  COLUMN_MISSING: 'Une colonne obligatoire est absente.',
-  COLUMN_AMBIGUOUS: 'Plusieurs colonnes correspondent au même intitulé.',
+  COLUMN_MISSING:
+    "Une colonne obligatoire est absente : ajoutez-la sur la ligne d'en-tête, ou renommez la colonne existante, avec l'intitulé indiqué entre parenthèses, puis déposez le fichier à nouveau.",
+  COLUMN_AMBIGUOUS:
+    "Plusieurs colonnes correspondent au même intitulé : ne gardez qu'une de ces colonnes, ou renommez les autres, puis déposez le fichier à nouveau.",
   // Cells
   CELL_FORMULA_NO_VALUE:
     'La cellule contient une formule sans valeur calculée : saisissez la valeur elle-même.',
   CELL_ERROR:
     'La cellule contient une erreur de calcul (#N/A, #DIV/0! …) : corrigez la formule ou saisissez la valeur elle-même.',
-  CELL_REQUIRED: 'Cette cellule est obligatoire.',
+  CELL_REQUIRED:
+    "Une valeur obligatoire est vide : saisissez-la puis recommencez ; pour une note, un nombre (0 compris) ou un code d'absence (ABI, ABJ, DEF, DEM, DIS).",
   DATE_INVALID: 'Date invalide : attendu jj/mm/aaaa.',
-  STUDENT_NUMBER_INVALID: 'Numéro étudiant invalide.',
+  STUDENT_NUMBER_INVALID:
+    'Numéro étudiant invalide : saisissez le numéro étudiant (COD_ETU), fait de chiffres et de lettres seulement (20 au plus), puis déposez le fichier à nouveau.',
   STUDENT_IDENTITY_CONFLICT:
     "Ce numéro étudiant est donné plus haut dans le fichier avec une autre identité (nom, prénom, date de naissance ou INE) : un numéro ne peut désigner qu'une personne ; corrigez l'une des deux lignes puis déposez le fichier à nouveau.",
+  // Referential: a student number given again (domain/identity.ts), a file without one
+  STUDENT_IDENTITY_CHANGED:
+    "Ce numéro étudiant désigne déjà une autre personne, qui a des numéros anonymes ou des notes ; le fichier n'est pas importé, pour que ses notes ne passent pas à quelqu'un d'autre : vérifiez dans Apogée le numéro étudiant de cette ligne, corrigez-le puis déposez le fichier à nouveau ; s'il s'agit bien de la même personne (changement d'état civil), demandez à l'administrateur du service de corriger son identité.",
+  STUDENT_IDENTITY_CORRECTED:
+    "L'identité enregistrée pour ce numéro étudiant est corrigée d'après le fichier (accent, majuscules, nom d'usage, faute de frappe…) : rien à faire si c'est bien la même personne ; sinon, vérifiez dans Apogée le numéro étudiant de cette ligne.",
+  STUDENT_COLUMN_MISSING:
+    "La colonne du numéro étudiant est absente, aucune ligne n'a été lue : ajoutez une colonne COD_ETU (ou « Numéro étudiant ») donnant le numéro étudiant de chaque ligne, ou déposez l'extraction Apogée des étudiants et de leurs inscriptions ; une liste de noms seule, comme la liste d'étudiants d'Auto Multiple Choice (nom, prenom, numero), ne peut pas servir de référentiel.",
   STUDENT_UNKNOWN:
     'Étudiant inconnu du référentiel : vérifiez le numéro étudiant, ou déposez la liste des étudiants à jour dans le dossier referentiel.',
   OBJECT_UNKNOWN: 'Enseignement inconnu du référentiel.',
@@ -73,7 +87,7 @@ export const ERROR_MESSAGES = {
   GRADE_TOO_PRECISE: 'La note a plus de deux décimales : saisissez-la avec deux décimales au plus.',
   ABSENCE_CODE_UNKNOWN: "Code d'absence inconnu : utilisez ABI, ABJ, DEF, DEM ou DIS.",
   RESULT_CODE_UNKNOWN:
-    'Code résultat inconnu pour cet établissement : saisissez un des codes résultat admis.',
+    "Code résultat inconnu : remplacez-le par l'un des codes admis, listés entre parenthèses.",
   GRADE_ROUNDED:
     'La note lue a été arrondie au plus proche (la moitié vers le haut), comme le prévoit le profil du lecteur optique : rien à corriger, la ligne est importée.',
   GRADE_REPLACED:
@@ -98,7 +112,7 @@ export const ERROR_MESSAGES = {
   WORKBOOK_UNRECOGNISED:
     "Ce classeur n'est pas un bordereau de saisie anonyme produit par le service : utilisez le bordereau fourni.",
   WORKBOOK_TAMPERED:
-    'Le bordereau a été modifié hors de la colonne des notes (empreinte invalide).',
+    "L'empreinte cachée du bordereau est invalide (partie cachée modifiée, ou bordereau produit par une autre installation du service) : reprenez le bordereau tel que le service l'a produit (dossier « bordereaux » du CTN, ou demandez-le au gestionnaire de l'anonymat), saisissez les notes dans les seules colonnes Note et Observations, puis déposez-le ; si c'était déjà le cas, prévenez l'administrateur du service.",
   // States and rights
   STATE_FORBIDS:
     "L'état d'anonymat de l'épreuve interdit cette opération : l'anonymat suit l'ordre pose des numéros, validation, saisie des notes, levée ; faites d'abord l'étape qui manque.",
@@ -117,7 +131,8 @@ export const ERROR_MESSAGES = {
   TEMPLATE_UNKNOWN: "Maquette d'anonymat inconnue.",
   PERIOD_UNKNOWN: "Période d'anonymat inconnue.",
   RULE_UNKNOWN: 'Règle de numérotation inconnue.',
-  ASSESSMENT_UNKNOWN: 'Épreuve (résultat à gérer sous anonymat) inconnue.',
+  ASSESSMENT_UNKNOWN:
+    "Aucune épreuve (résultat à gérer sous anonymat) ne correspond, ou plusieurs correspondent : vérifiez le code de l'enseignement et la session ; si l'épreuve n'est pas encore déclarée, demandez au gestionnaire de l'anonymat de la déclarer (anonymat modality add).",
   ASSESSMENT_NOT_IN_PERIOD:
     "L'épreuve n'a pas de modalité d'anonymat dans la période de la maquette.",
   ASSESSMENT_IN_OTHER_TEMPLATE: "L'épreuve appartient déjà à une autre maquette d'anonymat.",
@@ -144,7 +159,7 @@ export const ERROR_MESSAGES = {
     'Le numéro de cette étiquette de réserve a été attribué entre-temps : utilisez une autre étiquette.',
   STUDENT_ALREADY_NUMBERED: 'Cet étudiant a déjà un numéro anonyme pour cette épreuve.',
   WORKBOOK_ROW_MISSING:
-    'Ce numéro figurait sur le bordereau envoyé et manque au bordereau retourné (ligne supprimée ou numéro modifié).',
+    "Ce numéro figurait sur le bordereau envoyé et manque au bordereau retourné (ligne supprimée ou masquée, ou numéro modifié) : reprenez le bordereau tel que le service l'a produit et gardez toutes ses lignes et tous ses numéros ; pour une copie sans note, laissez sa note vide ou saisissez un code d'absence, puis déposez-le à nouveau.",
   // Apogée maquettes dropped in notes/
   STUDENT_NOT_ENROLLED:
     "L'étudiant n'a pas d'inscription pédagogique à cet enseignement pour cette année : vérifiez la ligne ou faites enregistrer son inscription, puis déposez le fichier à nouveau.",

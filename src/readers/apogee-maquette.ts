@@ -6,7 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 
 import { AppError } from '../domain/errors.js';
-import { isAllowedValue } from './apogee-results.js';
+import { allowedCodes, isAllowedValue } from './apogee-results.js';
 import { decodeWindows1252 } from './csv.js';
 
 /** One value column of the maquette (a Note, Barème, Points jury or Résultat of one object). */
@@ -342,7 +342,11 @@ function fillRow(
     }
     checkValue(value, maquette.encoding, code);
     if (!isAllowedValue(maquette, column, value)) {
-      throw new AppError('RESULT_CODE_UNKNOWN', `(${value} : absent des listes de la maquette)`);
+      const allowed = allowedCodes(maquette).join(', ');
+      throw new AppError(
+        'RESULT_CODE_UNKNOWN',
+        `(${value} : absent des listes de la maquette ; codes admis\u00a0: ${allowed})`,
+      );
     }
 
     const at = column.index - shift;

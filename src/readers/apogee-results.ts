@@ -16,6 +16,11 @@ export function isAllowedValue(maquette: Maquette, column: MaquetteColumn, value
   return codes.includes(text);
 }
 
+/** Every code of the file's XX-APO_TYP_RES-XX lists, once, sorted: the codes a receipt names as allowed. */
+export function allowedCodes(maquette: Maquette): string[] {
+  return [...new Set(maquette.resultCodeLists.flat())].sort();
+}
+
 /** Values of the file that none of its XX-APO_TYP_RES-XX lists allows (results, absence codes). */
 export function unknownResultValues(
   maquette: Maquette,

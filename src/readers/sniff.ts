@@ -33,6 +33,11 @@ const TEXT_PROBE_BYTES = 8 * 1024;
 const MAQUETTE_PROBE_BYTES = 64 * 1024;
 const MAQUETTE_MARKER = /(?:^|[\r\n])XX-APO_TITRES-XX[ \t]*(?:[\r\n]|$)/;
 
+/** What a UTF-16 refusal adds to FILE_ENCODING's message: the encoding found, and where it comes from. */
+const UTF16_DETAIL = "(fichier en UTF-16, l'encodage du format « Texte Unicode » d'Excel)";
+/** Share of character pairs that must be a Latin-1 character beside a NUL to call BOM-less text UTF-16. */
+const UTF16_PAIR_SHARE = 0.9;
+
 function startsWith(bytes: Buffer, magic: Buffer): boolean {
   return bytes.length >= magic.length && bytes.subarray(0, magic.length).equals(magic);
 }
@@ -95,6 +100,33 @@ function isLegacyBiff(bytes: Buffer): boolean {
   );
 }
 
+/** A text byte of Latin-1: TAB, LF, CR, printable ASCII, or a letter or sign above 0xA0. */
+function isLatin1Text(byte: number | undefined): boolean {
+  return (
+    byte !== undefined &&
+    (byte === 9 ||
+      byte === 10 ||
+      byte === 13 ||
+      (byte >= 0x20 && byte !== 0x7f && (byte < 0x80 || byte >= 0xa0)))
+  );
+}
+
+/**
+ * UTF-16 without a byte-order mark (database exports such as `bcp -w`): French text in it is
+ * Latin-1 characters each beside a NUL byte, on the same side of every pair.
+ */
+function looksLikeUtf16(bytes: Buffer): boolean {
+  const pairs = Math.floor(Math.min(bytes.length, TEXT_PROBE_BYTES) / 2);
+  let little = 0;
+  let big = 0;
+  for (let at = 0; at < pairs * 2; at += 2) {
+    const [first, second] = [bytes[at], bytes[at + 1]];
+    little += second === 0 && isLatin1Text(first) ? 1 : 0;
+    big += first === 0 && isLatin1Text(second) ? 1 : 0;
+  }
+  return pairs >= 2 && Math.max(little, big) >= pairs * UTF16_PAIR_SHARE;
+}
+
 /** Tells a file's format from its bytes; FILE_EMPTY, FILE_ENCRYPTED, FILE_WEB_PAGE, FILE_FORMAT_*, FILE_CORRUPT. */
 export function sniffFormat(bytes: Buffer): FileFormat {
   if (bytes.length === 0) {
@@ -112,8 +144,8 @@ export function sniffFormat(bytes: Buffer): FileFormat {
   }
 
   // UTF-16 text (Excel's "Unicode text") is full of NUL bytes: name the real problem instead.
-  if (UTF16_BOMS.some((bom) => startsWith(bytes, bom))) {
-    throw new AppError('FILE_ENCODING', '(texte UTF-16)');
+  if (UTF16_BOMS.some((bom) => startsWith(bytes, bom)) || looksLikeUtf16(bytes)) {
+    throw new AppError('FILE_ENCODING', UTF16_DETAIL);
   }
   if (startsWith(bytes, PDF_MAGIC) || bytes.subarray(0, TEXT_PROBE_BYTES).includes(0)) {
     throw new AppError('FILE_FORMAT_UNKNOWN');

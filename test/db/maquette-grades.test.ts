@@ -447,10 +447,13 @@ describe.each(DATABASE_TARGETS)(
           code: 'RESULT_CODE_UNKNOWN',
         },
       ]);
-      expect(result.errors[0]?.message).toBe(
-        'Code résultat inconnu pour cet établissement : saisissez un des codes résultat admis. ' +
-          '(« PASSE » ne figure dans aucune liste XX-APO_TYP_RES-XX de la maquette.)',
+      const message = result.errors[0]?.message ?? '';
+      expect(message).toContain(
+        "Code résultat inconnu : remplacez-le par l'un des codes admis, listés entre parenthèses. " +
+          '(« PASSE » ne figure dans aucune liste XX-APO_TYP_RES-XX de la maquette ; ',
       );
+      // The codes of the sample's own lists, sorted: ABI and ABJ are in its absence-code list.
+      expect(message).toMatch(/codes admis\u00a0: ABAN, ABI, ABJ, ABL, .*, UESB, VAL\.\)$/);
       expect(await grades()).toEqual(before);
     });
 

@@ -56,7 +56,7 @@ describe('files larger than ANONYMAT_MAX_FILE_BYTES', () => {
     expect(receipt?.status).toBe('rejected');
     expect(receipt?.errors.map((e) => [e.row, e.code])).toEqual([[null, 'FILE_TOO_LARGE']]);
     expect(receipt?.errors[0]?.message).toBe(
-      'Le fichier dépasse la taille maximale acceptée. (64 Kio ; maximum 64 Kio)',
+      'Le fichier dépasse la taille maximale acceptée : découpez-le en plusieurs fichiers plus petits (par exemple un par épreuve) puis déposez-les. (64 Kio ; maximum 64 Kio)',
     );
     expect(await ctx.db('grade').count({ n: '*' })).toEqual([{ n: 0 }]);
     expect(await inboxLeft(ctx, 'notes')).toEqual([]);

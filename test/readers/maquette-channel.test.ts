@@ -103,7 +103,7 @@ describe('an Apogée maquette dropped in referentiel/', () => {
       const [note, result] = receipt.errors;
 
       expect(result?.message).toBe(
-        'Code résultat inconnu pour cet établissement : saisissez un des codes résultat admis. (« PASSE » ne figure dans aucune liste ' +
+        "Code résultat inconnu : remplacez-le par l'un des codes admis, listés entre parenthèses. (« PASSE » ne figure dans aucune liste " +
           `XX-APO_TYP_RES-XX de la maquette ; codes admis\u00a0: ${ALLOWED}.)`,
       );
       expect(note?.message).toContain(`une note (12,5) ou un code parmi\u00a0: ${ALLOWED}.`);

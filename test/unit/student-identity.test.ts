@@ -1,0 +1,70 @@
+// The rule telling a corrected identity from another person under the same student number
+// (domain/identity.ts): what an exam office would call a correction goes through, two facts that
+// no longer agree make another person.
+import { describe, expect, it } from 'vitest';
+import {
+  compareIdentities,
+  mergedIdentity,
+  type StudentIdentity,
+} from '../../src/domain/identity.js';
+
+const LEA: StudentIdentity = {
+  lastName: 'MARTIN',
+  firstName: 'Léa',
+  birthDate: '2002-01-01',
+  ine: '0123456789A',
+};
+
+const given = (change: Partial<StudentIdentity>): StudentIdentity => ({ ...LEA, ...change });
+
+describe('compareIdentities', () => {
+  it.each<[string, Partial<StudentIdentity>, string[]]>([
+    ['an accent added', { lastName: 'MARTÍN' }, ['lastName']],
+    ['the case changed', { lastName: 'Martin', firstName: 'LÉA' }, ['lastName', 'firstName']],
+    ['a married name', { lastName: 'DURAND' }, ['lastName']],
+    ['a usage name added', { lastName: 'MARTIN DURAND' }, ['lastName']],
+    ['a typo in the first name', { firstName: 'Lééa' }, ['firstName']],
+    ['a compound first name', { firstName: 'Marie-Léa' }, ['firstName']],
+    ['a slip in both names', { lastName: 'MATRIN', firstName: 'Lea' }, ['lastName', 'firstName']],
+    ['a birth date typed wrong', { birthDate: '2002-01-10' }, ['birthDate']],
+  ])('takes %s for a correction', (_, change, changed) => {
+    const result = compareIdentities(LEA, given(change));
+
+    expect(result.otherPerson).toBe(false);
+    expect(result.changed).toEqual(changed);
+  });
+
+  it.each<[string, Partial<StudentIdentity>]>([
+    ['last and first names both changed', { lastName: 'DURAND', firstName: 'Paul' }],
+    ['a married name with another birth date', { lastName: 'DURAND', birthDate: '2003-02-02' }],
+    ['another first name and birth date', { firstName: 'Paul', birthDate: '2003-02-02' }],
+    ['another first name and INE', { firstName: 'Paul', ine: '9876543210Z' }],
+  ])('takes %s for another person', (_, change) => {
+    expect(compareIdentities(LEA, given(change)).otherPerson).toBe(true);
+  });
+
+  it('sees no change in fields the file leaves blank', () => {
+    const blank = { lastName: 'MARTIN', firstName: '', birthDate: null, ine: null };
+
+    expect(compareIdentities(LEA, blank)).toEqual({
+      changed: [],
+      disagreeing: [],
+      otherPerson: false,
+    });
+  });
+
+  it('takes a name of three letters changed for another name, not a slip', () => {
+    expect(compareIdentities(LEA, given({ firstName: 'Léo' })).disagreeing).toEqual(['firstName']);
+  });
+
+  it('keeps the stored fields a file leaves blank', () => {
+    const merged = mergedIdentity(LEA, {
+      lastName: 'Martin',
+      firstName: ' ',
+      birthDate: null,
+      ine: null,
+    });
+
+    expect(merged).toEqual({ ...LEA, lastName: 'Martin' });
+  });
+});
