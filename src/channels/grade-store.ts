@@ -5,7 +5,7 @@ import { copyUpsert, type CopyUpsert } from '../store/copy.js';
 import type { Knex } from 'knex';
 import type { AbsenceCode } from '../domain/types.js';
 import { batches } from '../store/bulk.js';
-import type { ErrorList } from './rows.js';
+import type { ErrorList, KeyedRow } from './rows.js';
 
 /** One grade to write. */
 export interface GradeWrite {
@@ -16,10 +16,21 @@ export interface GradeWrite {
   afterLift: boolean;
   /**
    * Where the grade was read, to list it when it replaces one: its row, the value the receipt shows
-   * (the key typed there, or the grade cell itself where the key may not be shown) and, when not
-   * `Note`, the column.
+   * (the key typed there, or the grade cell itself where the key may not be shown) and the receipt
+   * column that value was read in.
    */
-  source?: { row: number; key: string; column?: string };
+  source?: { row: number; key: string; column: string };
+}
+
+/**
+ * The key a row was matched by, as a receipt line shows it: the anonymous number typed, under
+ * « N° anonyme », or else the student number, under « N° étudiant ».
+ */
+export function keyOf(row: KeyedRow): { key: string; column: string } {
+  const number = row.text('number');
+  return number !== ''
+    ? { key: number, column: 'N° anonyme' }
+    : { key: row.text('student'), column: 'N° étudiant' };
 }
 
 /** « Avant : ABI ; maintenant : 7,50. »: a replaced grade as a receipt notice shows it. */
@@ -65,7 +76,7 @@ export async function listReplaced(
     if (g?.source) {
       errors.note(
         g.source.row,
-        g.source.column ?? 'Note',
+        g.source.column,
         'GRADE_REPLACED',
         g.source.key,
         replacedDetail(before, g.value ?? g.absence),

@@ -47,11 +47,21 @@ export function readableText(relative: string, bytes: Buffer): FileText {
         : plainText(bytes);
   return {
     parts: [{ part: FILE_NAME_PART, texts: [relative] }, ...content.parts],
-    units: (part) =>
-      part === FILE_NAME_PART
-        ? [{ places: [FILE_NAME_PART], texts: [relative] }]
-        : content.units(part),
+    units: (part) => (part === FILE_NAME_PART ? pathUnits(relative) : content.units(part)),
   };
+}
+
+/**
+ * The units of a file's name: each folder of its outbox path, and its own name, apart. The folders
+ * are the service's (`<CTN>/accuses/notes/`): a student named like the CTN is excused in the CTN's
+ * folder, however the dropped file that names the receipt was called. A name spread over two
+ * folders is in no unit: the scan places it on the whole name.
+ */
+function pathUnits(relative: string): TextUnit[] {
+  return relative
+    .split(/[\\/]/)
+    .filter((segment) => segment !== '')
+    .map((segment) => ({ places: [FILE_NAME_PART], texts: [segment] }));
 }
 
 // A date written with separators (12/03/2006, 12-03-2006, 12.03.2006, 2006-03-12, 2006/03/12).

@@ -98,18 +98,38 @@ export async function buildGradedWorld(
 ): Promise<GradedWorld> {
   const students = studentNumbers(count);
   await declareCtn(ctx, students);
-  await addPeriod(ctx, 'gest', { ctn: CTN, year: YEAR, code: 'JANV', label: 'Janvier' });
-  const assessmentId = await addModality(ctx, 'gest', {
-    ctn: CTN,
-    year: YEAR,
-    period: 'JANV',
-    objectCode: 'MAT1',
-    session: 1,
-    stage: 'admission',
-    scale: 20,
-  });
+  const [assessmentId = 0] = await validatedTemplate(ctx, CTN, ['MAT1'], autoNewcomers);
+
+  const rows = (await ctx.db('anonymous_number').select('number', 'student_number')) as Array<{
+    number: string;
+    student_number: string;
+  }>;
+  const byStudent = new Map(rows.map((r) => [r.student_number, r.number]));
+  return { students, numbers: students.map((s) => byStudent.get(s) ?? ''), assessmentId };
+}
+
+/**
+ * Period JANV, rule R6 and template T (one number per assessment) over the session-1 assessments of
+ * `objects` of `ctn` (its manager is `gest`), numbers posed and validated; returns the assessments.
+ */
+export async function validatedTemplate(
+  ctx: AppContext,
+  ctn: string,
+  objects: string[],
+  autoNewcomers = false,
+): Promise<number[]> {
+  await addPeriod(ctx, 'gest', { ctn, year: YEAR, code: 'JANV', label: 'Janvier' });
+  const assessments = objects.map((objectCode) => ({
+    objectCode,
+    session: 1 as const,
+    stage: 'admission' as const,
+  }));
+  const ids: number[] = [];
+  for (const a of assessments) {
+    ids.push(await addModality(ctx, 'gest', { ctn, year: YEAR, period: 'JANV', ...a, scale: 20 }));
+  }
   await addRule(ctx, 'gest', {
-    ctn: CTN,
+    ctn,
     code: 'R6',
     kind: 'random',
     width: 6,
@@ -118,7 +138,7 @@ export async function buildGradedWorld(
     start: 1,
   });
   await addTemplate(ctx, 'gest', {
-    ctn: CTN,
+    ctn,
     year: YEAR,
     code: 'T',
     label: 'Janvier',
@@ -126,18 +146,12 @@ export async function buildGradedWorld(
     rule: 'R6',
     attribution: 'per_assessment',
     autoNewcomers,
-    assessments: [{ objectCode: 'MAT1', session: 1, stage: 'admission' }],
+    assessments,
   });
-  const ref = { ctn: CTN, year: YEAR, code: 'T' };
+  const ref = { ctn, year: YEAR, code: 'T' };
   await pose(ctx, 'gest', ref);
   await validate(ctx, 'gest', ref);
-
-  const rows = (await ctx.db('anonymous_number').select('number', 'student_number')) as Array<{
-    number: string;
-    student_number: string;
-  }>;
-  const byStudent = new Map(rows.map((r) => [r.student_number, r.number]));
-  return { students, numbers: students.map((s) => byStudent.get(s) ?? ''), assessmentId };
+  return ids;
 }
 
 /** The grade file `i` of a run sets, as typed (decimal comma) and as stored. */
