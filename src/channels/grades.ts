@@ -14,7 +14,13 @@ import { FINGERPRINT_SHEET_NAME, readFingerprintSheet } from '../outputs/grade-e
 import { cellText, type ColumnSpec } from '../readers/columns.js';
 import type { Cell, Workbook } from '../readers/table.js';
 import { withoutThousandsSeparators } from '../readers/values.js';
-import { listReplaced, replacedSummary, writeGrades, type GradeWrite } from './grade-store.js';
+import {
+  keyOf,
+  listReplaced,
+  replacedSummary,
+  writeGrades,
+  type GradeWrite,
+} from './grade-store.js';
 import { normaliseNumber } from './numbers.js';
 import { resolveByIdentity, resolveByNumber, type Resolution } from './resolve.js';
 import { reportMissingRows, type SentWorkbook } from './returned-workbook.js';
@@ -175,6 +181,7 @@ export function settle(
   what: string,
 ): ChannelResult {
   const partialAllowed = input.ctx.config.partialChannels.includes(input.channel) && !stateRefusal;
+  withdrawRefusedAliases(errors);
   // Notices (a rounded score, a grid read differently) are listed but never make a file partial.
   const failed = errors.errorCount > 0;
   const unlisted =
@@ -231,6 +238,19 @@ export function noteAlias(
   errors.note(row, column, 'GRADE_ALIAS_READ', alias.typed, detail);
 }
 
+/**
+ * Withdraws the alias notice of a row refused for another reason (its number typed twice, found
+ * once every row was read): « lu comme ABI » would say a grade was taken where none is.
+ */
+function withdrawRefusedAliases(errors: ErrorList): void {
+  const kept = errors.items.filter(
+    (e) => e.code !== 'GRADE_ALIAS_READ' || e.row === null || !errors.rows.has(e.row),
+  );
+  if (kept.length < errors.items.length) {
+    errors.items.splice(0, errors.items.length, ...kept);
+  }
+}
+
 /** Parses the grade of every resolved row (duplicates settled) against its scale; blanks are never written. */
 export async function parseGrades(
   input: ChannelInput,
@@ -273,7 +293,7 @@ export async function parseGrades(
       studentNumber: r.studentNumber,
       ...gradeToStorage(parsed.grade),
       afterLift: r.state === 'L',
-      source: { row: r.row.number, key: r.row.text('number') || r.row.text('student') },
+      source: { row: r.row.number, ...keyOf(r.row) },
     });
   }
 

@@ -2,21 +2,17 @@
 // after its outcome is committed and its receipt written; a crash anywhere leaves the drop open,
 // and running the job again gives the same outcome (design.md §7). Two runs of the same drop at
 // once (a job replayed after Redis lost it) serialise on the drop's row and share one outcome.
-import { link, mkdir, rename, unlink } from 'node:fs/promises';
-import path from 'node:path';
 import type { Knex } from 'knex';
 import { dispatchChannel, gradeWorkbookSource } from '../channels/dispatch.js';
 import { rejectWhole, type ChannelResult, type ReadInput } from '../channels/types.js';
 import { AppError, frenchMessage, isAppError, type ErrorCode } from '../domain/errors.js';
-import { ANNOTATED_COPY_MAX_ROWS, writeAnnotatedCopy } from '../outputs/annotated-copy.js';
-import { slug, writeReceipt } from '../outputs/gateway.js';
+import { annotatedCopyAbsence } from '../outputs/annotated-copy.js';
 import { receiptJson, type Receipt } from '../outputs/receipt.js';
 import { parseMaquette } from '../readers/apogee-maquette.js';
-import { csvRows } from '../readers/csv-stream.js';
+import { csvBatches } from '../readers/csv-stream.js';
 import { readWorkbook } from '../readers/index.js';
 import { sniffFormat } from '../readers/sniff.js';
 import { appendAudit } from '../store/audit.js';
-import { rosterUnderAnonymity } from '../services/anonymity.js';
 import type { AppContext } from '../services/context.js';
 import {
   channelOf,
@@ -27,6 +23,7 @@ import {
   type RegularFile,
 } from './inbox.js';
 import type { DropJob } from './register.js';
+import { inboxPath, release } from './release.js';
 
 interface DropRow {
   id: number;
@@ -40,6 +37,7 @@ interface DropRow {
   sha256: string;
   status: string;
   received_at: string | Date;
+  dropped_at: string | Date;
 }
 
 /** Outcome of a job: the receipt, or nothing when the drop was already finished or its file is gone. */
@@ -76,7 +74,7 @@ async function readInput(bytes: Buffer, maxBytes: number, channel: string): Prom
     return { kind: 'maquette', maquette: parseMaquette(bytes) };
   }
   if (format === 'csv') {
-    return { kind: 'rows', format, rows: () => csvRows(bytes) };
+    return { kind: 'rows', format, batches: () => csvBatches(bytes) };
   }
   if (format === 'xlsx' && channel === 'notes') {
     // Vetted and opened here, as a whole read would be; its rows are streamed by the channel.
@@ -107,17 +105,15 @@ function buildReceipt(
     ctn: drop.ctn,
     channel: drop.channel,
     status,
-    receivedAt: new Date(drop.received_at).toISOString(),
+    // This drop's arrival: a duplicate's receipt says when the copy came, not the first one.
+    receivedAt: new Date(drop.dropped_at).toISOString(),
     processedAt: new Date().toISOString(),
     rows: result?.rows ?? { read: 0, imported: 0, rejected: 0 },
     // In row order, as the person reads their file (file-level errors, without a row, first).
     errors: [...(result?.errors ?? [])].sort((a, b) => (a.row ?? 0) - (b.row ?? 0)),
-    summary:
-      (result?.summary ??
-        'Ce fichier a déjà été reçu et importé : rien n’a été importé une seconde fois.') +
-      (result && result.errors.length > 0 && result.rows.read > ANNOTATED_COPY_MAX_ROWS
-        ? ` Fichier de plus de ${ANNOTATED_COPY_MAX_ROWS.toLocaleString('fr-FR')} lignes : pas de copie annotée, les lignes en erreur sont listées dans cet accusé.`
-        : ''),
+    summary: result
+      ? [result.summary, annotatedCopyAbsence({ ...result, status })].filter(Boolean).join(' ')
+      : 'Ce fichier a déjà été reçu et importé : rien n’a été importé une seconde fois.',
   };
 }
 
@@ -250,92 +246,6 @@ async function finish(trx: Knex.Transaction, drop: DropRow, receipt: Receipt): P
   return receipt;
 }
 
-/** Where a processed input goes: archive/ or error/, under ids and a name that cannot escape. */
-function releaseTarget(ctx: AppContext, drop: DropRow, status: Receipt['status']): string {
-  const root = status === 'rejected' ? ctx.config.errorDir : ctx.config.archive;
-  const name = isSafeName(drop.file_name) ? drop.file_name : slug(drop.file_name);
-  return path.join(root, drop.ctn, drop.channel, `${drop.id}-${drop.sha256.slice(0, 8)}-${name}`);
-}
-
-/** Keeps one receipt per drop: a duplicate, or a later drop of bytes once refused, gets its own name. */
-async function receiptSuffix(
-  ctx: AppContext,
-  drop: DropRow,
-  status: Receipt['status'],
-): Promise<string> {
-  if (status === 'duplicate') {
-    return `-doublon-${drop.id}`;
-  }
-  const first = (await ctx
-    .db('intake_drop')
-    .where({ intake_id: drop.intake_id })
-    .min<{ id: number | string }>('id as id')
-    .first()) as { id: number | string } | undefined;
-  return Number(first?.id) === Number(drop.id) ? '' : `-depot-${drop.id}`;
-}
-
-/**
- * Writes the receipt (JSON and French workbook), then moves the input out of the inbox and checks
- * the moved file is the one that was imported; the annotated copy is built from the moved file.
- */
-async function release(ctx: AppContext, drop: DropRow, receipt: Receipt): Promise<void> {
-  const stem = `${slug(path.parse(drop.file_name).name)}-${drop.sha256.slice(0, 8)}`;
-  const suffix = await receiptSuffix(ctx, drop, receipt.status);
-  // One folder per channel: two channels' drops with the same name and bytes keep a receipt each.
-  const base = path.join(drop.ctn, 'accuses', drop.channel, `${stem}${suffix}`);
-  // One roster lookup per drop: the receipt and the annotated copy share its remembered answers.
-  const roster = await rosterUnderAnonymity(ctx.db, drop.ctn);
-  await writeReceipt(ctx.outbox, base, receipt, roster);
-
-  const target = releaseTarget(ctx, drop, receipt.status);
-  await mkdir(path.dirname(target), { recursive: true });
-  const moved = await rename(inboxPath(ctx, drop), target).then(
-    () => true,
-    (error: unknown) => {
-      // Already moved by an earlier run that stopped before marking the drop done.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw error;
-      }
-      return false;
-    },
-  );
-  // The inbox path may have been given new content after the file was read (a `mv` over it): what
-  // was moved is then not what was imported. Hashed after the move, so nothing can swap it later;
-  // a limit of 0 hashes it a slice at a time without holding it.
-  const kept = await readRegularFile(target, 0);
-  if (kept?.sha256 === drop.sha256) {
-    await writeAnnotatedCopy(ctx.outbox, base, target, receipt, roster);
-  } else if (moved) {
-    await putBack(ctx, drop, target);
-  }
-  await ctx.db('intake_drop').where({ id: drop.id }).update({ done: true });
-}
-
-/**
- * Returns a file moved out by mistake to the inbox, where the scan takes it as a new file. A link
- * never replaces a file that arrived at that path meanwhile: then it stays where it was moved.
- */
-async function putBack(ctx: AppContext, drop: DropRow, target: string): Promise<void> {
-  try {
-    await link(target, inboxPath(ctx, drop));
-  } catch (error: unknown) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-      throw error;
-    }
-    ctx.log.warn(
-      { dropId: drop.id, target },
-      'file replaced while imported, and again since: the replacement stays in the archive',
-    );
-    return;
-  }
-  await unlink(target);
-  ctx.log.warn({ dropId: drop.id }, 'file replaced while imported: put back in the inbox');
-}
-
-function inboxPath(ctx: AppContext, drop: DropRow): string {
-  return path.join(ctx.config.inbox, drop.ctn, drop.channel, drop.file_name);
-}
-
 function storedReceipt(receipt: Receipt | string | null): Receipt {
   return typeof receipt === 'string' ? (JSON.parse(receipt) as Receipt) : (receipt as Receipt);
 }
@@ -380,7 +290,7 @@ export async function processDrop(ctx: AppContext, job: DropJob): Promise<DropOu
   const receipt = drop.outcome
     ? storedReceipt(drop.receipt)
     : await decide(ctx, drop, file, channel);
-  await release(ctx, drop, receipt);
+  await release(ctx, drop, receipt, file.bytes);
   log.info({ status: receipt.status, rows: receipt.rows }, 'file processed');
   return { receipt };
 }

@@ -1,13 +1,12 @@
 // The receipt a person can act on without searching: a copy of their own workbook with every faulty
 // cell highlighted and a comment on it, plus an « Erreurs » sheet listing each error (row, column,
 // value read, why, what to do). An .xlsx is copied as it is (exceljs keeps values and cached
-// results, drops macros and external links); a CSV, .ods or .xls is rebuilt from the cells read.
-import { readFile } from 'node:fs/promises';
-
+// results, drops macros and external links); a CSV, .ods or .xls (or an .xlsx exceljs cannot load)
+// is rebuilt from the cells read.
 import ExcelJS from 'exceljs';
 
 import { isAppError } from '../domain/errors.js';
-import type { Outbox, Roster } from './gateway.js';
+import { describeHits, type Outbox, type Roster } from './gateway.js';
 import { DEFAULT_COLUMN_PROFILES } from '../readers/profiles.js';
 import { cellText, normaliseHeader } from '../readers/columns.js';
 import { readWorkbook } from '../readers/index.js';
@@ -19,6 +18,7 @@ import {
   addTableSheet,
   cellValue,
   createWorkbook,
+  uniqueSheetName,
   workbookBytes,
 } from './xlsx-style.js';
 
@@ -99,11 +99,17 @@ function valueOf(cell: Cell): ExcelJS.CellValue {
   }
 }
 
-/** A workbook holding the cells read from a CSV, .ods or .xls file, at their own rows and columns. */
+/**
+ * A workbook holding the cells read from a CSV, .ods or .xls file, at their own rows and columns.
+ * Sheet names are made ones a workbook accepts (an .ods may name a sheet `Notes 'S1'`, or two
+ * sheets alike but for their case), in the same order as the sheets read.
+ */
 function rebuild(workbook: Workbook): ExcelJS.Workbook {
   const wb = createWorkbook();
   for (const sheet of workbook.sheets) {
-    const ws = wb.addWorksheet(sheet.name || 'Données');
+    // exceljs refuses this one name outright, whatever the file format allows.
+    const wanted = sheet.name === 'History' ? 'History (copie)' : sheet.name || 'Données';
+    const ws = wb.addWorksheet(uniqueSheetName(wb, wanted));
     for (const row of sheet.rows) {
       row.cells.forEach((cell, index) => {
         ws.getCell(row.number, index + 1).value = valueOf(cell);
@@ -113,22 +119,30 @@ function rebuild(workbook: Workbook): ExcelJS.Workbook {
   return wb;
 }
 
-async function copyOf(bytes: Buffer, workbook: Workbook): Promise<ExcelJS.Workbook> {
-  if (workbook.format !== 'xlsx') {
-    return rebuild(workbook);
+/**
+ * The person's .xlsx as it is (or rebuilt from the cells read when exceljs cannot load it), and
+ * its worksheet holding the data sheet: a rebuilt sheet may have been renamed, never moved.
+ */
+async function copyOf(
+  bytes: Buffer,
+  workbook: Workbook,
+  sheet: Sheet,
+): Promise<{ wb: ExcelJS.Workbook; ws: ExcelJS.Worksheet | undefined }> {
+  if (workbook.format === 'xlsx') {
+    const wb = new ExcelJS.Workbook();
+    try {
+      await wb.xlsx.load(new Uint8Array(bytes).buffer);
+      return { wb, ws: wb.getWorksheet(sheet.name) ?? wb.worksheets[0] };
+    } catch {
+      // The service's own reader read this file: a library failing on it must not cost the copy.
+    }
   }
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(new Uint8Array(bytes).buffer);
-  return wb;
+  const wb = rebuild(workbook);
+  return { wb, ws: wb.worksheets[workbook.sheets.indexOf(sheet)] };
 }
 
 /** Highlights the cell of each row error and comments it with the code and message. */
-function markFaults(wb: ExcelJS.Workbook, sheet: Sheet, errors: ReceiptError[]): void {
-  const ws = wb.getWorksheet(sheet.name || 'Données') ?? wb.worksheets[0];
-  if (!ws) {
-    return;
-  }
-
+function markFaults(ws: ExcelJS.Worksheet, sheet: Sheet, errors: ReceiptError[]): void {
   const notes = new Map<string, string[]>();
   for (const error of errors) {
     if (error.row === null) {
@@ -175,7 +189,7 @@ export async function buildAnnotatedCopy(
   try {
     workbook = await readWorkbook(bytes);
   } catch (error: unknown) {
-    // A file that cannot be read has no cell to point at: the plain receipt says why.
+    // A file that cannot be read again has no cell to point at: its receipt says so.
     if (isAppError(error)) {
       return null;
     }
@@ -186,8 +200,10 @@ export async function buildAnnotatedCopy(
     return null;
   }
 
-  const wb = await copyOf(bytes, workbook);
-  markFaults(wb, sheet, rowErrors);
+  const { wb, ws } = await copyOf(bytes, workbook, sheet);
+  if (ws) {
+    markFaults(ws, sheet, rowErrors);
+  }
   addErrorSheet(wb, receipt.errors);
   return workbookBytes(wb);
 }
@@ -199,47 +215,69 @@ export async function buildAnnotatedCopy(
  */
 export const ANNOTATED_COPY_MAX_ROWS = 10_000;
 
+const LISTED_HERE = 'les lignes en erreur sont listées dans cet accusé.';
+
 /** Whether a receipt gets an annotated copy of its file (a long file's receipt says it does not). */
 export function annotatedCopyWanted(receipt: Pick<Receipt, 'status' | 'rows' | 'errors'>): boolean {
+  return refusedWithErrors(receipt) && annotatedCopyAbsence(receipt) === '';
+}
+
+/** A refused or partly imported file with something listed against it. */
+function refusedWithErrors(receipt: Pick<Receipt, 'status' | 'errors'>): boolean {
   return (
-    (receipt.status === 'rejected' || receipt.status === 'partial') &&
-    receipt.rows.read <= ANNOTATED_COPY_MAX_ROWS &&
-    receipt.errors.some((e) => e.row !== null)
+    (receipt.status === 'rejected' || receipt.status === 'partial') && receipt.errors.length > 0
   );
 }
 
 /**
- * Writes the annotated copy of the file at `source` beside its receipt, through the anonymity
- * guard: a copy that would carry a student's identity under anonymity is not written (the plain
- * receipt still is).
+ * What a refused or partly imported file's receipt says when its content alone means there is no
+ * annotated copy (errors about the whole file only, or too many rows); '' otherwise.
+ */
+export function annotatedCopyAbsence(receipt: Pick<Receipt, 'status' | 'rows' | 'errors'>): string {
+  if (!refusedWithErrors(receipt)) {
+    return '';
+  }
+  if (!receipt.errors.some((e) => e.row !== null)) {
+    return "Pas de copie annotée : le refus porte sur le fichier entier et non sur des lignes, il n'y a donc aucune cellule à marquer.";
+  }
+  return receipt.rows.read > ANNOTATED_COPY_MAX_ROWS
+    ? `Fichier de plus de ${ANNOTATED_COPY_MAX_ROWS.toLocaleString('fr-FR')} lignes : pas de copie annotée, ${LISTED_HERE}`
+    : '';
+}
+
+/**
+ * Writes the annotated copy of `bytes` (the imported file) beside its receipt, through the
+ * anonymity guard. Returns what the receipt must add when no copy could be written although one
+ * was due: the copy would carry a student's identity under anonymity (where, never what), or the
+ * file could not be read again to make it; '' when written or not due.
  */
 export async function writeAnnotatedCopy(
   outbox: Outbox,
   base: string,
-  source: string,
+  bytes: Buffer,
   receipt: Pick<Receipt, 'status' | 'errors' | 'rows'>,
   roster: Roster,
-): Promise<void> {
+): Promise<string> {
   if (!annotatedCopyWanted(receipt)) {
-    return;
+    return '';
   }
-  const bytes = await readFile(source).catch((error: unknown) => {
-    // Released once already (a crash after the move): there is nothing left to copy.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return null;
-    }
-    throw error;
-  });
-  const copy = bytes && (await buildAnnotatedCopy(bytes, receipt));
+  const copy = await buildAnnotatedCopy(bytes, receipt);
   if (!copy) {
-    return;
+    return `Pas de copie annotée : le fichier n'a pas pu être relu pour la produire ; ${LISTED_HERE}`;
   }
 
+  const relative = `${base}.annote.xlsx`;
   try {
-    await outbox.writeAnonymous(`${base}.annote.xlsx`, copy, roster);
+    await outbox.writeAnonymous(relative, copy, roster);
   } catch (error: unknown) {
     if (!isAppError(error, 'OUTPUT_IDENTITY_LEAK')) {
       throw error;
     }
+    const where = describeHits(outbox.blocked.findLast((b) => b.relative === relative)?.hits ?? []);
+    return (
+      `Pas de copie annotée : elle contiendrait un identifiant d'un étudiant d'une épreuve sous anonymat (${where}). ` +
+      `Retirez-le du fichier avant de le déposer à nouveau ; ${LISTED_HERE}`
+    );
   }
+  return '';
 }

@@ -133,7 +133,7 @@ const KIND_LABELS: Record<ScanHit['kind'], string> = {
 const PLACES_SHOWN = 5;
 
 /** Where each kind of identifier was found, in French, never the value: « nom de famille (ligne 4) ». */
-function describeHits(hits: readonly ScanHit[]): string {
+export function describeHits(hits: readonly ScanHit[]): string {
   const byKind = new Map<ScanHit['kind'], Set<string>>();
   for (const hit of hits) {
     const places = byKind.get(hit.kind) ?? new Set<string>();

@@ -178,6 +178,15 @@ const OUTPUT_WORDING = [
   'Fichier refusé : aucune ligne importée. Corrigez les erreurs listées puis déposez-le à nouveau.',
   'étudiants, enseignements, inscriptions administratives et inscriptions pédagogiques importés',
   'note(s) et résultat(s) lus ; les cellules vides sont laissées telles quelles',
+  // Error details of the channels (numbers.ts), and what a receipt says of its annotated copy
+  // (annotated-copy.ts), with the places of an identity it would have carried (gateway.ts).
+  'Numéros probables',
+  'Pas de copie annotée : le refus porte sur le fichier entier et non sur des lignes, il n’y a donc aucune cellule à marquer.',
+  'Fichier de plus de lignes : pas de copie annotée, les lignes en erreur sont listées dans cet accusé.',
+  'Pas de copie annotée : le fichier n’a pas pu être relu pour la produire',
+  'Pas de copie annotée : elle contiendrait un identifiant d’un étudiant d’une épreuve sous anonymat',
+  'Retirez-le du fichier avant de le déposer à nouveau',
+  'nom de famille numéro d’étudiant date de naissance feuille cellule en-tête nom du fichier',
   // Receipt JSON keys and values (outputs/receipt.ts), outbox folders and file kinds.
   'file sha256 ctn channel status receivedAt processedAt rows read imported rejected errors row',
   'column value code message summary partial duplicate',

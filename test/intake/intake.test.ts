@@ -151,6 +151,23 @@ describe('the intake in one process', () => {
     expect(await ctx.db('student').where({ student_number: '02020202' }).first()).toBeDefined();
   });
 
+  it('dates a duplicate receipt from the duplicate drop, not from the first copy', async () => {
+    const bytes = referentialCsv(['03030303']);
+    await dropFile(ctx, 'referentiel', 'date-1.csv', bytes);
+    await runOnce(ctx, new InProcessQueue(ctx));
+    await dropFile(ctx, 'referentiel', 'date-2.csv', bytes);
+    await runOnce(ctx, new InProcessQueue(ctx));
+
+    const receipts = await allReceipts(ctx);
+    const first = receipts.find((r) => r.file === 'date-1.csv');
+    const again = receipts.find((r) => r.file === 'date-2.csv');
+    expect(again?.status).toBe('duplicate');
+    // Received once the first copy was processed: a receipt dated before it would be misleading.
+    expect(Date.parse(again?.receivedAt ?? '')).toBeGreaterThanOrEqual(
+      Date.parse(first?.processedAt ?? ''),
+    );
+  });
+
   it('rejects a truncated workbook with a receipt and takes it again only when dropped again', async () => {
     const truncated = Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(300, 7)]);
     await dropFile(ctx, 'referentiel', 'coupe.xlsx', truncated);

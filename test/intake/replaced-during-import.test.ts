@@ -6,6 +6,22 @@ import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type * as FsPromises from 'node:fs/promises';
+
+// What happens just before the intake links a file back into the inbox (set by one test).
+const linking = vi.hoisted(() => ({ before: null as (() => Promise<void>) | null }));
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const real = await importOriginal<typeof FsPromises>();
+  return {
+    ...real,
+    link: async (existing: string, created: string): Promise<void> => {
+      const before = linking.before;
+      linking.before = null;
+      await before?.();
+      return real.link(existing, created);
+    },
+  };
+});
 import { listInbox } from '../../src/intake/inbox.js';
 import { processDrop } from '../../src/intake/process-drop.js';
 import { registerDrop } from '../../src/intake/register.js';
@@ -85,6 +101,11 @@ describe('a grade file replaced while it is imported', () => {
     return Promise.all(names.map(async (n) => sha(await readFile(path.join(dir, n)))));
   }
 
+  /** Each version got an `imported` receipt of its own under `name`, and nothing else did. */
+  async function expectImported(name: string, ...versions: string[]): Promise<void> {
+    expect(await receiptsOf(name)).toEqual(versions.map((v) => [sha(v), 'imported']).sort());
+  }
+
   async function receiptsOf(name: string): Promise<Array<[string, string]>> {
     return (await allReceipts(ctx))
       .filter((r) => r.file === name)
@@ -109,12 +130,7 @@ describe('a grade file replaced while it is imported', () => {
 
     await runOnce(ctx, new InProcessQueue(ctx));
 
-    expect(await receiptsOf('corrections.csv')).toEqual(
-      [
-        [sha(versionA), 'imported'],
-        [sha(versionB), 'imported'],
-      ].sort(),
-    );
+    await expectImported('corrections.csv', versionA, versionB);
     expect(await inboxLeft(ctx, 'notes')).toEqual([]);
     expect((await movedShas(ctx.config.archive)).filter((s) => s === sha(versionB))).toHaveLength(
       1,
@@ -152,15 +168,73 @@ describe('a grade file replaced while it is imported', () => {
     const copies = (await readdir(copyDir)).filter((n) => n.endsWith('.annote.xlsx'));
     const copiesOf = (bytes: string): string[] =>
       copies.filter((n) => n.startsWith(`refus-${sha(bytes).slice(0, 8)}`));
-    for (const name of copiesOf(versionA)) {
-      const texts = await cellTexts(path.join(copyDir, name));
-      expect(texts).not.toContain(fourth);
-      expect(texts).not.toContain('999991');
-    }
+    // A's own copy, built from the bytes that were imported, shows A's rows only.
+    expect(copiesOf(versionA)).toHaveLength(1);
+    const textsA = await cellTexts(path.join(copyDir, copiesOf(versionA)[0]!));
+    expect(textsA).toContain(third);
+    expect(textsA).toContain('999990');
+    expect(textsA).not.toContain(fourth);
+    expect(textsA).not.toContain('999991');
     // B's own copy, built from the file moved to error/, shows B's rows.
     expect(copiesOf(versionB)).toHaveLength(1);
     const textsB = await cellTexts(path.join(copyDir, copiesOf(versionB)[0]!));
     expect(textsB).toContain(fourth);
     expect(textsB).toContain('999991');
+  });
+  it('never overwrites a file archived by a run that stopped before closing its drop', async () => {
+    const [first, second] = world.numbers as [string, string];
+    const versionA = gradeCsv([[first, '11,00']]);
+    const versionB = gradeCsv([[second, '08,50']]);
+    const file = await dropFile(ctx, 'notes', 'reprise.csv', versionA);
+    const found = (await listInbox(ctx.config.inbox)).find((f) => f.absolute === file);
+    const job = await registerDrop(ctx, found!);
+    await processDrop(ctx, job!);
+    // A crash after A was archived, before its drop was closed; the job runs again, and while it
+    // writes A's receipt once more a corrected file is dropped under the same name.
+    await ctx.db('intake_drop').where({ id: job!.dropId }).update({ done: false });
+    const original = ctx.outbox.writeAllAnonymous.bind(ctx.outbox);
+    const again = vi
+      .spyOn(ctx.outbox, 'writeAllAnonymous')
+      .mockImplementationOnce(async (...args) => {
+        await writeFile(file, versionB);
+        return original(...args);
+      });
+    await processDrop(ctx, job!);
+    again.mockRestore();
+
+    expect(await movedShas(ctx.config.archive)).toContain(sha(versionA));
+    expect(await readFile(file, 'utf8')).toBe(versionB);
+
+    await runOnce(ctx, new InProcessQueue(ctx));
+
+    await expectImported('reprise.csv', versionA, versionB);
+    expect(await movedShas(ctx.config.archive)).toEqual(
+      expect.arrayContaining([sha(versionA), sha(versionB)]),
+    );
+  });
+
+  it('keeps the replacement in the archive when a third file took its place in the inbox', async () => {
+    const [, second, third] = world.numbers as [string, string, string];
+    const versionA = gradeCsv([[second, '13,00']]);
+    const versionB = gradeCsv([[third, '14,00']]);
+    const versionC = gradeCsv([[third, '15,25']]);
+    const inbox = path.join(ctx.config.inbox, CTN, 'notes', 'trois.csv');
+    // B is moved out in A's place; before it can go back, C is dropped under the same name.
+    linking.before = () => writeFile(inbox, versionC);
+
+    const receipt = await replacedWhileImported('trois.csv', versionA, versionB);
+
+    expect([receipt?.sha256, receipt?.status]).toEqual([sha(versionA), 'imported']);
+    expect(await readFile(inbox, 'utf8')).toBe(versionC);
+    expect(await movedShas(ctx.config.archive)).toContain(sha(versionB));
+
+    await runOnce(ctx, new InProcessQueue(ctx));
+
+    // C is imported with its own receipt; B, replaced by C before it could be imported, is kept.
+    await expectImported('trois.csv', versionA, versionC);
+    expect(await inboxLeft(ctx, 'notes')).toEqual([]);
+    expect(await movedShas(ctx.config.archive)).toEqual(
+      expect.arrayContaining([sha(versionB), sha(versionC)]),
+    );
   });
 });

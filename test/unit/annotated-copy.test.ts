@@ -1,7 +1,10 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 
+import { frenchMessage } from '../../src/domain/errors.js';
 import { buildAnnotatedCopy, columnOf } from '../../src/outputs/annotated-copy.js';
+import { scanForIdentities } from '../../src/outputs/identity-scan.js';
+import { words } from '../../src/outputs/identity-parts.js';
 import type { ReceiptError } from '../../src/outputs/receipt.js';
 import { readCsv } from '../../src/readers/csv.js';
 import { xlsxOf } from './zip-guard.fixtures.js';
@@ -106,6 +109,35 @@ describe('buildAnnotatedCopy', () => {
     expect(
       await buildAnnotatedCopy(Buffer.alloc(0), { status: 'rejected', errors: ERRORS }),
     ).toBeNull();
+  });
+
+  it('is not taken for a student’s identity because of the words it writes itself', async () => {
+    // A number whose check character fails lists the likely numbers after the message.
+    const message = frenchMessage('NUMBER_CHECK_FAILED', 'Numéros probables : 123456.');
+    const error: ReceiptError = {
+      row: 2,
+      column: 'N° anonyme',
+      value: '123457',
+      code: 'NUMBER_CHECK_FAILED',
+      message,
+    };
+    const copy = await buildAnnotatedCopy(Buffer.from('N° anonyme;Note\r\n123457;12\r\n'), {
+      status: 'rejected',
+      errors: [error],
+    });
+
+    // Each word of the message taken in turn for a student's last name (« Faux », « Mal » …).
+    const blocked = words(message)
+      .trim()
+      .split(' ')
+      .filter((w) => /^[A-Z]{3,}$/.test(w))
+      .filter(
+        (lastName) =>
+          scanForIdentities('Q/accuses/notes/n-1.annote.xlsx', copy!, [
+            { studentNumber: '99999999', lastName, birthDate: null },
+          ]).length > 0,
+      );
+    expect(blocked).toEqual([]);
   });
 
   it('finds a column under a title block by any of its headings, column A when unknown', () => {
