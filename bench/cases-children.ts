@@ -205,7 +205,7 @@ async function readRuns(
 
 /**
  * Reading memory (issue 4): peak RSS of a child that only reads a grade file of `small` then `big`
- * rows as notes/ reads it (CSV through csvRows, .xlsx through xlsxSource), and of readWorkbook on
+ * rows as notes/ reads it (CSV through csvBatches, .xlsx through xlsxSource), and of readWorkbook on
  * the same .xlsx for comparison. No database: the files hold any 8-digit numbers.
  */
 export async function readMemoryCases(
@@ -247,7 +247,7 @@ export async function readMemoryCases(
       await readRuns('whole', at(sizes.small).xlsx, reps),
       await readRuns('whole', at(sizes.big).xlsx, reps),
     ];
-    // csvRows hands over the header row too; the workbook readers give the rows under it.
+    // csvBatches hands over the header row too; the workbook readers give the rows under it.
     for (const [runs, what, header] of [
       [csv, 'CSV', 1],
       [xlsx, 'xlsx streamed', 0],
@@ -266,7 +266,7 @@ export async function readMemoryCases(
         csv[1]!.peak,
         csv[0]!.peak,
         1.2,
-        `peak RSS MB reading ${big} vs ${small} CSV rows (csvRows; ${rest(csv, 'csv')})`,
+        `peak RSS MB reading ${big} vs ${small} CSV rows (csvBatches; ${rest(csv, 'csv')})`,
       ),
       'read-memory-flat-xlsx': result(
         xlsx[1]!.peak,

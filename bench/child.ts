@@ -91,18 +91,18 @@ async function readers() {
   };
 }
 
-/** The rows of a grade file after its header: streamed as notes/ reads them, or read whole. */
+/** The rows of a grade file after its header, by batch: streamed as notes/ reads them, or read whole. */
 async function gradeRows(
   how: string,
   bytes: Buffer,
   use: Awaited<ReturnType<typeof readers>>,
-): Promise<Iterable<Row> | AsyncIterable<Row>> {
+): Promise<Iterable<readonly Row[]> | AsyncIterable<readonly Row[]>> {
   if (how === 'whole') {
     const match = use.findHeader(await use.readWorkbook(bytes), GRADE_COLUMNS);
-    return match.sheet.rows.slice(match.headerRowIndex + 1);
+    return [match.sheet.rows.slice(match.headerRowIndex + 1)];
   }
   if (use.sniffFormat(bytes) === 'csv') {
-    return use.csvRows(bytes);
+    return use.csvBatches(bytes);
   }
   // As channels/dispatch.ts gradeWorkbookSource opens it; the fingerprint sheet, read whole, is
   // named here rather than imported: its module loads exceljs, which reading does not need.
@@ -119,8 +119,8 @@ async function readOne(how: string, file: string): Promise<void> {
   const start = process.hrtime.bigint();
   const bytes = await readFile(file);
   let rows = 0;
-  for await (const row of await gradeRows(how, bytes, use)) {
-    rows += row.cells.length > 0 ? 1 : 0;
+  for await (const batch of await gradeRows(how, bytes, use)) {
+    rows += batch.filter((row) => row.cells.length > 0).length;
   }
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   process.stdout.write(`${JSON.stringify({ ms, peakMb: peakMb(), baselineMb: baseline, rows })}\n`);

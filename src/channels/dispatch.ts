@@ -20,10 +20,10 @@ export function gradeWorkbookSource(bytes: Buffer): Promise<RowSource> {
 }
 
 /** Grade files can be long: a CSV or an .xlsx is imported as it is read, a chunk of rows at a time. */
-async function gradeSource(read: Exclude<ReadInput, { kind: 'maquette' }>): Promise<RowSource> {
+function gradeSource(read: Exclude<ReadInput, { kind: 'maquette' }>): RowSource {
   switch (read.kind) {
     case 'rows':
-      return streamSource(read.format, read.rows());
+      return streamSource(read.format, read.batches());
     case 'source':
       return read.source;
     case 'table':
@@ -63,7 +63,7 @@ export async function dispatchChannel(input: ChannelInput): Promise<ChannelResul
   }
 
   if (input.channel === 'notes') {
-    return importGradeSource(input, await gradeSource(input.input));
+    return importGradeSource(input, gradeSource(input.input));
   }
   // The other channels take files of a few thousand rows at most, read whole.
   const workbook =

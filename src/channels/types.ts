@@ -8,13 +8,13 @@ import type { Channel } from '../intake/inbox.js';
 import type { RowSource } from './grade-import.js';
 
 /**
- * An input file once recognised: a sheet-like workbook, a CSV read as a stream of rows (channels
- * iterate it once; `rows()` starts the reading), a workbook whose first rows are read and whose
+ * An input file once recognised: a sheet-like workbook, a CSV read as a stream of batches of rows
+ * (channels iterate it once; `batches()` starts the reading), a workbook whose first rows are read and whose
  * rows under the header are streamed (an .xlsx in notes/), or an Apogée maquette.
  */
 export type ReadInput =
   | { kind: 'table'; workbook: Workbook }
-  | { kind: 'rows'; format: Workbook['format']; rows(): AsyncIterable<Row> }
+  | { kind: 'rows'; format: Workbook['format']; batches(): Iterable<readonly Row[]> }
   | { kind: 'source'; source: RowSource }
   | { kind: 'maquette'; maquette: Maquette };
 

@@ -35,8 +35,8 @@ export interface XlsxSourceOptions {
 export interface XlsxSource {
   /** Every sheet with its first rows (all of them for a sheet read whole). */
   head: Workbook;
-  /** The rows of the matched sheet after the header row, in order, read as they are needed. */
-  rowsAfter(match: HeaderMatch): AsyncIterable<Row>;
+  /** The rows of the matched sheet after the header row, in order, a batch at a time as needed. */
+  rowsAfter(match: HeaderMatch): AsyncIterable<readonly Row[]>;
 }
 
 type OpenedSheet = OpenedXlsx['sheets'][number];
@@ -120,18 +120,14 @@ export async function xlsxSource(
         throw new Error('rowsAfter: the header was not found in this workbook');
       }
       if (plan.kind === 'whole') {
-        yield* plan.rows.slice(match.headerRowIndex + 1);
+        yield plan.rows.slice(match.headerRowIndex + 1);
         return;
       }
       // The rows down to the header are parsed again: the head holds at most 20 of them.
-      let index = 0;
+      let skip = match.headerRowIndex + 1;
       for await (const rows of sheetRows(book, plan.sheet, plan.tags)) {
-        for (const row of rows) {
-          if (index > match.headerRowIndex) {
-            yield row;
-          }
-          index += 1;
-        }
+        yield skip > 0 ? rows.slice(skip) : rows;
+        skip = Math.max(0, skip - rows.length);
       }
     },
   };

@@ -35,10 +35,10 @@ function open(bytes: Buffer): Promise<XlsxSource> {
   return xlsxSource(bytes, { wholeSheets: [FINGERPRINT_SHEET_NAME] });
 }
 
-async function collect(rows: AsyncIterable<Row>): Promise<Row[]> {
+async function collect(batches: AsyncIterable<readonly Row[]>): Promise<Row[]> {
   const all: Row[] = [];
-  for await (const row of rows) {
-    all.push(row);
+  for await (const batch of batches) {
+    batch.forEach((row) => all.push(row));
   }
   return all;
 }

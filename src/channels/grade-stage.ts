@@ -1,0 +1,234 @@
+// A grade file's rows once resolved, in a temporary table of the import's transaction: duplicates
+// across the whole file, the faults to list, the grades replaced and the final upsert are one SQL
+// statement each over it.
+import { gradeToStorage, parseGrade } from '../domain/grades.js';
+import { copyRows, upsertFrom, type CopyValue } from '../store/copy.js';
+import { GRADE_UPSERT, keyOf, replacedDetail } from './grade-store.js';
+import { gradeCell, noteAlias } from './grades.js';
+import type { Resolution } from './resolve.js';
+import { LISTED_ERRORS, type ErrorList } from './rows.js';
+import type { ChannelInput } from './types.js';
+
+const STAGE_COLUMNS = [
+  'row_no',
+  'key_text',
+  'key_column',
+  'assessment_id',
+  'student_number',
+  'value',
+  'absence',
+  'blank',
+  'after_lift',
+  'grade_text',
+  'error_code',
+  'error_detail',
+] as const;
+
+/** A staged row's grade columns: its value or absence, or why it could not be read. */
+interface GradeFields {
+  value: CopyValue;
+  absence: CopyValue;
+  blank: boolean;
+  text: string | null;
+  code: string | null;
+  detail: string | null;
+}
+
+const NO_GRADE: GradeFields = {
+  value: null,
+  absence: null,
+  blank: false,
+  text: null,
+  code: null,
+  detail: null,
+};
+
+let stageSerial = 0;
+
+/** The rows of one file once resolved, in a temporary table dropped at commit. */
+export class GradeStage {
+  private constructor(
+    private readonly input: ChannelInput,
+    readonly table: string,
+  ) {}
+
+  static async create(input: ChannelInput): Promise<GradeStage> {
+    stageSerial += 1;
+    const table = `grade_stage_${stageSerial}`;
+    await input.trx.raw(
+      `create temporary table ${table} (
+         row_no integer not null, key_text text, key_column text not null,
+         assessment_id integer not null, student_number text not null, value numeric(6, 2),
+         absence text, blank boolean not null, after_lift boolean not null, grade_text text,
+         error_code text, error_detail text, dup boolean not null default false
+       ) on commit drop`,
+    );
+    return new GradeStage(input, table);
+  }
+
+  /**
+   * Parses each resolved row's grade against its assessment's scale and stages it; an absence
+   * code typed another way (`abs`) is listed as a notice as it is read.
+   */
+  async add(
+    resolved: Resolution['resolved'],
+    scales: Map<number, number>,
+    errors: ErrorList,
+  ): Promise<void> {
+    const missing = [...new Set(resolved.map((r) => r.assessmentId))].filter(
+      (id) => !scales.has(id),
+    );
+    if (missing.length > 0) {
+      const found = (await this.input
+        .trx('assessment')
+        .whereIn('id', missing)
+        .select('id', 'scale')) as Array<{ id: number; scale: string }>;
+      found.forEach((a) => scales.set(a.id, Number(a.scale)));
+    }
+    const rows = resolved.map((r): CopyValue[] => {
+      const cell = gradeCell(r.row.get('grade'));
+      const parsed =
+        'error' in cell
+          ? { ok: false as const, code: cell.error }
+          : parseGrade(cell, { scale: scales.get(r.assessmentId) ?? 20 });
+      const { key, column } = keyOf(r.row);
+      const { number } = r.row;
+      // In STAGE_COLUMNS order, built whole: a row's array is the only one it costs.
+      const row = (grade: GradeFields): CopyValue[] => [
+        number,
+        key,
+        column,
+        r.assessmentId,
+        r.studentNumber,
+        grade.value,
+        grade.absence,
+        grade.blank,
+        r.state === 'L',
+        grade.text,
+        grade.code,
+        grade.detail,
+      ];
+      if (!parsed.ok) {
+        const detail = 'detail' in parsed ? (parsed.detail ?? null) : null;
+        return row({ ...NO_GRADE, text: r.row.text('grade'), code: parsed.code, detail });
+      }
+      if (parsed.grade.kind === 'blank') {
+        return row({ ...NO_GRADE, blank: true });
+      }
+      noteAlias(errors, number, 'Note', parsed);
+      return row({ ...NO_GRADE, ...gradeToStorage(parsed.grade) });
+    });
+    await copyRows(this.input.trx, this.table, STAGE_COLUMNS, rows);
+  }
+
+  /**
+   * Lists the rows whose (assessment, student) appears twice (none of them is kept) and the grades
+   * that could not be read, in row order; returns how many grades are kept and how many were blank.
+   */
+  async settleRows(errors: ErrorList): Promise<{ kept: number; blanks: number }> {
+    const trx = this.input.trx;
+    await trx.raw(
+      `update ${this.table} s set dup = true from (
+         select assessment_id, student_number from ${this.table}
+         group by assessment_id, student_number having count(*) > 1
+       ) d where s.assessment_id = d.assessment_id and s.student_number = d.student_number`,
+    );
+    const faults = (await trx.raw(
+      `select row_no, key_text, key_column, grade_text, error_code, error_detail, dup from ${this.table}
+       where dup or error_code is not null order by row_no`,
+    )) as { rows: Fault[] };
+    for (const f of faults.rows) {
+      if (f.dup) {
+        // The value shown is what the person typed in the key column, never a resolved identity.
+        errors.add(f.row_no, f.key_column, 'NUMBER_DUPLICATED', f.key_text ?? '');
+      } else {
+        errors.add(
+          f.row_no,
+          'Note',
+          f.error_code as Parameters<ErrorList['add']>[2],
+          f.grade_text ?? '',
+          f.error_detail ?? undefined,
+        );
+      }
+    }
+    const counts = (await trx.raw(
+      `select count(*) filter (where not blank)::int as kept, count(*) filter (where blank)::int as blanks
+       from ${this.table} where not dup and error_code is null`,
+    )) as { rows: Array<{ kept: number; blanks: number }> };
+    return counts.rows[0] ?? { kept: 0, blanks: 0 };
+  }
+
+  /** The assessments the file's rows were matched to, as a person names them (`MAT101 session 1`). */
+  async assessments(): Promise<string[]> {
+    const found = (await this.input.trx.raw(
+      `select distinct o.code, a.session from ${this.table} s
+       join assessment a on a.id = s.assessment_id join teaching_object o on o.id = a.object_id
+       order by o.code, a.session`,
+    )) as { rows: Array<{ code: string; session: number }> };
+    return found.rows.map((a) => `${a.code} session ${a.session}`);
+  }
+
+  /**
+   * Lists on the receipt, as notices, the grades this file changes: another grade was recorded for
+   * the same number (an earlier file, a typed entry). The import still replaces it (a corrected file
+   * is how grades are corrected), but never unseen. Returns how many there are.
+   */
+  async replaced(errors: ErrorList): Promise<number> {
+    const changed = (await this.input.trx.raw(
+      `select s.row_no, s.key_text, s.key_column, g.value::text as old_value, g.absence as old_absence,
+              s.value::text as new_value, s.absence as new_absence, count(*) over ()::int as total
+       from ${this.table} s
+       join grade g on g.assessment_id = s.assessment_id and g.student_number = s.student_number
+       where not s.dup and s.error_code is null and not s.blank
+         and (g.value, g.absence) is distinct from (s.value, s.absence)
+       order by s.row_no
+       limit ${LISTED_ERRORS}`,
+    )) as { rows: Replaced[] };
+    for (const r of changed.rows) {
+      const before = r.old_value ?? r.old_absence;
+      const after = r.new_value ?? r.new_absence;
+      errors.note(
+        r.row_no,
+        r.key_column,
+        'GRADE_REPLACED',
+        r.key_text ?? undefined,
+        replacedDetail(before, after),
+      );
+    }
+    const total = changed.rows[0]?.total ?? 0;
+    errors.unlisted += Math.max(0, total - changed.rows.length);
+    return total;
+  }
+
+  /** Writes the kept grades in one upsert that leaves unchanged grades untouched. */
+  async write(source: string): Promise<void> {
+    await upsertFrom(
+      this.input.trx,
+      GRADE_UPSERT,
+      `select assessment_id, student_number, value, absence, ?::text, ?::bigint, 'service', after_lift
+       from ${this.table} where not dup and error_code is null and not blank`,
+      [source, this.input.intakeId],
+    );
+  }
+}
+
+interface Replaced {
+  row_no: number;
+  key_text: string | null;
+  key_column: string;
+  old_value: string | null;
+  old_absence: string | null;
+  new_value: string | null;
+  new_absence: string | null;
+  total: number;
+}
+
+interface Fault {
+  row_no: number;
+  key_text: string | null;
+  key_column: string;
+  grade_text: string | null;
+  error_code: string;
+  error_detail: string | null;
+  dup: boolean;
+}
