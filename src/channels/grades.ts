@@ -189,11 +189,16 @@ export function settle(
       ? ` ${errors.unlisted} erreur(s) ou avis de plus ne sont pas détaillés ici : corrigez d'abord ceux de la liste.`
       : '';
   if (failed && !partialAllowed) {
+    // A refusal of the file as a whole lists no row: it says what to change in the file.
+    const fix =
+      errors.rows.size > 0
+        ? 'Corrigez les lignes listées'
+        : "Corrigez le fichier comme l'indique l'erreur listée";
     return {
       status: 'rejected',
       rows: { read, imported: 0, rejected: Math.max(errors.rows.size, 1) },
       errors: errors.items,
-      summary: `Fichier refusé : aucune ${what} enregistrée. Corrigez les lignes listées puis déposez-le à nouveau.${unlisted}`,
+      summary: `Fichier refusé : aucune ${what} enregistrée. ${fix} puis déposez-le à nouveau.${unlisted}`,
     };
   }
   return {

@@ -163,6 +163,7 @@ const OUTPUT_WORDING = [
   '_anonymat format anonymat-bordereau year templateId templateCode assessmentId numbersDigest mac',
   // Receipt summaries the channels write (channels/*.ts).
   'Fichier refusé : aucune note enregistrée. Corrigez les lignes listées puis déposez-le à nouveau.',
+  "Fichier refusé : aucune note enregistrée. Corrigez le fichier comme l'indique l'erreur listée puis déposez-le à nouveau.",
   'Fichier refusé : aucune décision enregistrée',
   'note(s) enregistrée(s) sur ligne(s) lue(s)',
   'décision(s) enregistrée(s)',

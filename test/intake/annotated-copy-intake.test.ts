@@ -78,6 +78,9 @@ describe('the annotated copy of a refused grade file', () => {
     expect(receipt.summary).toContain(
       'Pas de copie annotée : le refus porte sur le fichier entier et non sur des lignes',
     );
+    // No row is listed: the summary must not send the person looking for one.
+    expect(receipt.summary).toContain("Corrigez le fichier comme l'indique l'erreur listée");
+    expect(receipt.summary).not.toContain('lignes listées');
   });
 
   it('says where the identity is when the copy would show a student under anonymity', async () => {
