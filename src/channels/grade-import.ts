@@ -3,7 +3,7 @@
 // table; duplicates across the whole file, the counts and the final upsert are one SQL statement
 // each. A workbook goes through the same code as a CSV stream (its rows are already in memory).
 import { AppError } from '../domain/errors.js';
-import { cellText, findHeader, type ColumnSpec, type HeaderMatch } from '../readers/columns.js';
+import { findHeader, type ColumnSpec, type HeaderMatch } from '../readers/columns.js';
 import type { Row, Workbook } from '../readers/table.js';
 import { GradeStage } from './grade-stage.js';
 import { replacedSummary } from './grade-store.js';
@@ -11,7 +11,7 @@ import { boundAssessment, gradeColumn, keyColumns, settle, visibleOnly } from '.
 import { normaliseNumber, type TemplateCache } from './numbers.js';
 import { resolveByIdentity, resolveByNumber, type Resolution } from './resolve.js';
 import { reportMissingRows, type SentWorkbook } from './returned-workbook.js';
-import { ErrorList, keyed, refuseHiddenColumns, type KeyedRow } from './rows.js';
+import { ErrorList, extraCellsOf, keyed, refuseHiddenColumns, type KeyedRow } from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
 
 /** Rows resolved, parsed and staged per round trip. */
@@ -101,28 +101,6 @@ class OneInFlight {
 function pacer(rows: number): () => Promise<void> | undefined {
   let count = 0;
   return () => (++count % rows === 0 ? new Promise((resolve) => setImmediate(resolve)) : undefined);
-}
-
-/**
- * For a CSV, the cells of a row from the header's last column on (`14 | 5`) when it holds more
- * than the header has columns, or undefined: a separator typed for the decimal comma (« 14;5 » for
- * 14,5) splits a grade in two, and the cell beyond the header would be dropped unseen, storing 14.
- */
-function extraCellsOf(
-  format: Workbook['format'],
-  match: HeaderMatch,
-): (row: Row) => string | undefined {
-  const width = match.sheet.rows[match.headerRowIndex]?.cells.length ?? 0;
-  if (format !== 'csv') {
-    return () => undefined;
-  }
-  return (row) =>
-    row.cells.length > width && row.cells.slice(width).some((cell) => cellText(cell).trim() !== '')
-      ? row.cells
-          .slice(Math.max(0, width - 1))
-          .map((cell) => cellText(cell))
-          .join(' | ')
-      : undefined;
 }
 
 /**

@@ -28,6 +28,7 @@ export function keyedRows(
   }
 
   const rows: KeyedRow[] = [];
+  const extraCells = extraCellsOf(workbook.format, match);
   for (const row of match.sheet.rows.slice(match.headerRowIndex + 1)) {
     const read = keyed(row, match);
     if (!specs.some((s) => read.text(s.key) !== '')) {
@@ -37,9 +38,37 @@ export function keyedRows(
       errors.add(row.number, null, 'ROW_HIDDEN');
       continue;
     }
+    // « 9;5 » typed for 9,5 in a CSV: the cell beyond the header would be dropped, storing 9.
+    const extra = errors ? extraCells(row) : undefined;
+    if (extra !== undefined) {
+      errors?.add(row.number, null, 'ROW_EXTRA_CELLS', extra);
+      continue;
+    }
     rows.push(read);
   }
   return { match, rows };
+}
+
+/**
+ * For a CSV, the cells of a row from the header's last column on (`14 | 5`) when it holds more
+ * than the header has columns, or undefined: a separator typed for the decimal comma (« 14;5 » for
+ * 14,5) splits a grade in two, and the cell beyond the header would be dropped unseen, storing 14.
+ */
+export function extraCellsOf(
+  format: Workbook['format'],
+  match: HeaderMatch,
+): (row: Row) => string | undefined {
+  const width = match.sheet.rows[match.headerRowIndex]?.cells.length ?? 0;
+  if (format !== 'csv') {
+    return () => undefined;
+  }
+  return (row) =>
+    row.cells.length > width && row.cells.slice(width).some((cell) => cellText(cell).trim() !== '')
+      ? row.cells
+          .slice(Math.max(0, width - 1))
+          .map((cell) => cellText(cell))
+          .join(' | ')
+      : undefined;
 }
 
 /** A column the person cannot see must not feed the import unseen. */

@@ -35,6 +35,38 @@ describe.each(DATABASE_TARGETS)('a grade split by the separator, on $name', (tar
     expect(grades.has(b?.student ?? '')).toBe(false);
   });
 
+  it.each([
+    ['générique', (n: string, m: string) => ['N° anonyme;Note', `${n};9;5`, `${m};13`]],
+    [
+      'Auto Multiple Choice',
+      (n: string, m: string) => [
+        '"Copie";"A:numero";"Nom";"Note"',
+        `"1";"${n}";"?";"9";"5"`,
+        `"2";"${m}";"?";"13"`,
+      ],
+    ],
+  ])(
+    'refuses the split row of an optical-reader CSV (%s), keeps the others',
+    async (name, lines) => {
+      const [a, b] = world.numbers.mat101.slice(24 + (name === 'générique' ? 0 : 2));
+      const file = `lecteur-${name === 'générique' ? 'generique' : 'amc'}-MAT101.csv`;
+      await drop(
+        world.ctx,
+        'A',
+        'lecteur-optique',
+        file,
+        `${lines(a?.number ?? '', b?.number ?? '').join('\r\n')}\r\n`,
+      );
+
+      const receipt = await intake(world.ctx, 'A', file);
+
+      expect(receipt.errors.map((e) => [e.row, e.code])).toEqual([[2, 'ROW_EXTRA_CELLS']]);
+      const grades = await gradesOf(world.ctx, world.assessments.mat101);
+      expect(grades.has(a?.student ?? '')).toBe(false);
+      expect(grades.get(b?.student ?? '')).toBe('13.00');
+    },
+  );
+
   it('accepts the empty cells a spreadsheet leaves after the last column', async () => {
     const [a] = world.numbers.mat101.slice(22, 23);
     const lines = ['N° anonyme;Note;;', `${a?.number};15,5;;`];
