@@ -130,6 +130,32 @@ interface AssessmentState {
   state: AnonymityState | null;
 }
 
+/**
+ * `assessment|student` for each student among `numbers` who belongs to one of the assessments: an
+ * IP on its object (an IA for a VET) in its year, or an anonymous number for it. A student number
+ * mistyped into another existing student's must not put a grade on a stranger.
+ */
+async function belonging(
+  input: ChannelInput,
+  assessmentIds: number[],
+  numbers: string[],
+): Promise<Set<string>> {
+  const found = (await input.trx.raw(
+    `select a.id as assessment_id, e.student_number from assessment a
+       join pedagogic_enrolment e on e.object_id = a.object_id and e.year = a.year
+       where a.id = any(?::int[]) and e.student_number = any(?::text[])
+     union
+     select a.id, e.student_number from assessment a
+       join admin_enrolment e on e.vet_id = a.object_id and e.year = a.year
+       where a.id = any(?::int[]) and e.student_number = any(?::text[])
+     union
+     select n.assessment_id, n.student_number from anonymous_number n
+       where n.assessment_id = any(?::int[]) and n.student_number = any(?::text[])`,
+    [assessmentIds, numbers, assessmentIds, numbers, assessmentIds, numbers],
+  )) as { rows: Array<{ assessment_id: number; student_number: string }> };
+  return new Set(found.rows.map((r) => `${r.assessment_id}|${r.student_number}`));
+}
+
 /** Resolves rows keyed by student number and object code; refused whole when an assessment is under anonymity (V). */
 export async function resolveByIdentity(
   input: ChannelInput,
@@ -150,6 +176,12 @@ export async function resolveByIdentity(
         .whereRaw('student_number = any(?::text[])', [rows.map((r) => r.text('student'))])
         .select('student_number')) as Array<{ student_number: string }>
     ).map((s) => s.student_number),
+  );
+
+  const members = await belonging(
+    input,
+    assessments.map((a) => a.id),
+    [...students],
   );
 
   const resolved: Resolved[] = [];
@@ -176,6 +208,10 @@ export async function resolveByIdentity(
     }
     if (!students.has(row.text('student'))) {
       errors.add(row.number, 'N° étudiant', 'STUDENT_UNKNOWN', row.text('student'));
+      continue;
+    }
+    if (!members.has(`${target.id}|${row.text('student')}`)) {
+      errors.add(row.number, 'N° étudiant', 'STUDENT_NOT_ENROLLED', row.text('student'));
       continue;
     }
     resolved.push({
