@@ -106,15 +106,25 @@ function compareField(
  * person. Known limit: twins share a last name and a birth date, so one twin's number given to the
  * other reads as a first-name correction; it is reported, not refused, because a first name alone
  * must stay correctable (a change of first name at the civil registry, a usage first name).
+ * A name that disagrees is a correction only when a fact the file gives vouches for the person: the
+ * birth date or the INE, known on both sides and the same. A file giving « LEROY David » and nothing
+ * else over « THOMAS David » names another David as far as anyone can tell.
  */
 export function compareIdentities(stored: StudentIdentity, file: StudentIdentity): IdentityChange {
   const compared = FIELDS.map((field) => ({ field, ...compareField(field, stored, file) }));
   const disagreeing = compared.filter((c) => c.disagrees).map((c) => c.field);
+  const vouched = (['birthDate', 'ine'] as const).some((field) => {
+    const [before, after] = [stored[field], file[field]];
+    return (
+      given(before) && given(after) && before.trim().toUpperCase() === after.trim().toUpperCase()
+    );
+  });
+  const nameDisagrees = disagreeing.some((f) => f === 'lastName' || f === 'firstName');
 
   return {
     changed: compared.filter((c) => c.changed).map((c) => c.field),
     disagreeing,
-    otherPerson: disagreeing.length >= 2,
+    otherPerson: disagreeing.length >= 2 || (nameDisagrees && !vouched),
   };
 }
 

@@ -27,6 +27,16 @@ describe('compareIdentities', () => {
     ['a compound first name', { firstName: 'Marie-Léa' }, ['firstName']],
     ['a slip in both names', { lastName: 'MATRIN', firstName: 'Lea' }, ['lastName', 'firstName']],
     ['a birth date typed wrong', { birthDate: '2002-01-10' }, ['birthDate']],
+    [
+      'a married name vouched for by the INE alone',
+      { lastName: 'DURAND', birthDate: '' },
+      ['lastName'],
+    ],
+    [
+      'the case changed, nothing to vouch for it',
+      { lastName: 'Martin', birthDate: '', ine: '' },
+      ['lastName'],
+    ],
   ])('takes %s for a correction', (_, change, changed) => {
     const result = compareIdentities(LEA, given(change));
 
@@ -39,6 +49,15 @@ describe('compareIdentities', () => {
     ['a married name with another birth date', { lastName: 'DURAND', birthDate: '2003-02-02' }],
     ['another first name and birth date', { firstName: 'Paul', birthDate: '2003-02-02' }],
     ['another first name and INE', { firstName: 'Paul', ine: '9876543210Z' }],
+    // Found by a new user's trial: a different David took over THOMAS David's grades.
+    [
+      'another last name with nothing to vouch for it',
+      { lastName: 'LEROY', birthDate: '', ine: '' },
+    ],
+    [
+      'another first name with nothing to vouch for it',
+      { firstName: 'Paul', birthDate: '', ine: '' },
+    ],
   ])('takes %s for another person', (_, change) => {
     expect(compareIdentities(LEA, given(change)).otherPerson).toBe(true);
   });
