@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import { likelyIntended, parseNumber } from '../domain/numbering.js';
 import type { ErrorCode } from '../domain/errors.js';
+import type { NumberingRule } from '../domain/types.js';
 import {
   loadTemplateById,
   type LoadedTemplate,
@@ -34,15 +35,21 @@ export class NumberBook {
     private readonly holders: Map<string, Holder>,
     readonly templates: Map<number, LoadedTemplate>,
     private readonly ctnTemplates: LoadedTemplate[],
-    private readonly intended: ReadonlySet<string>,
+    /** Misread numbers (failed check character) with the existing numbers one typo away. */
+    private readonly likely: ReadonlyMap<string, readonly string[]>,
   ) {}
 
-  /** Reads every number given in one query; templates of the CTN are loaded for check-character help. */
+  /**
+   * Reads every number given in one query; templates of the CTN are loaded for check-character help,
+   * given to the first `helped` misread numbers (as many as a receipt still lists errors: past that,
+   * a wrong file's hundred thousand misreads would cost seconds of search for help no one reads).
+   */
   static async load(
     trx: Knex.Transaction,
     ctn: string,
     numbers: string[],
     cache: TemplateCache = new Map(),
+    helped = Number.POSITIVE_INFINITY,
   ): Promise<NumberBook> {
     // One index probe per distinct number, in key order, the latest year first. As `number = any(…)`
     // the planner scanned the whole table once numbers outgrew shared buffers (a million numbers:
@@ -87,8 +94,8 @@ export class NumberBook {
     }
     const ctnTemplates = [...templates.values()].filter((t) => t.ctn === ctn);
     const missing = numbers.filter((n) => n !== '' && !holders.has(n));
-    const intended = await existingCandidates(trx, ctnTemplates, missing);
-    return new NumberBook(holders, templates, ctnTemplates, intended);
+    const likely = await likelyNumbers(trx, ctnTemplates, missing, helped);
+    return new NumberBook(holders, templates, ctnTemplates, likely);
   }
 
   /** Students holding one of `numbers` through a per-template number (valid for every assessment). */
@@ -116,48 +123,65 @@ export class NumberBook {
     if (holder && template) {
       return { holder, template };
     }
-    for (const t of this.ctnTemplates) {
-      const parsed = parseNumber(t.rule, number);
-      if (!parsed.ok && parsed.code === 'NUMBER_CHECK_FAILED') {
-        const candidates = likelyIntended(t.rule, number, (n) => this.intended.has(n));
-        const detail =
-          candidates.length > 0 ? `Numéros probables : ${candidates.join(', ')}.` : undefined;
-        return { code: 'NUMBER_CHECK_FAILED', detail };
-      }
+    if (!misreadRule(this.ctnTemplates, number)) {
+      return { code: 'NUMBER_UNKNOWN' };
     }
-    return { code: 'NUMBER_UNKNOWN' };
+    const candidates = this.likely.get(number) ?? [];
+    const detail =
+      candidates.length > 0 ? `Numéros probables : ${candidates.join(', ')}.` : undefined;
+    return { code: 'NUMBER_CHECK_FAILED', detail };
   }
 }
 
+/** The rule of the first CTN template whose check character the number fails, if any. */
+function misreadRule(templates: readonly LoadedTemplate[], number: string): NumberingRule | null {
+  for (const t of templates) {
+    const parsed = parseNumber(t.rule, number);
+    if (!parsed.ok && parsed.code === 'NUMBER_CHECK_FAILED') {
+      return t.rule;
+    }
+  }
+  return null;
+}
+
 /**
- * Of the numbers one typo away from each misread number (failed check character), those that exist
- * in the CTN's templates: one query over the candidates, never a load of every number of the CTN.
+ * For the first `helped` misread numbers (failed check character), the numbers one typo away that
+ * exist in the CTN's templates: one query over every candidate, never a load of the CTN's numbers.
  */
-async function existingCandidates(
+async function likelyNumbers(
   trx: Knex.Transaction,
   templates: readonly LoadedTemplate[],
   missing: readonly string[],
-): Promise<Set<string>> {
-  const candidates = new Set<string>();
+  helped: number,
+): Promise<Map<string, string[]>> {
+  const typos = new Map<string, string[]>();
   for (const number of new Set(missing.map(normaliseNumber))) {
-    for (const t of templates) {
-      const parsed = parseNumber(t.rule, number);
-      if (!parsed.ok && parsed.code === 'NUMBER_CHECK_FAILED') {
-        likelyIntended(t.rule, number, () => true).forEach((c) => candidates.add(c));
-      }
+    if (typos.size >= helped) {
+      break;
+    }
+    const rule = misreadRule(templates, number);
+    if (rule) {
+      typos.set(
+        number,
+        likelyIntended(rule, number, () => true),
+      );
     }
   }
-  if (candidates.size === 0) {
-    return candidates;
+  const candidates = [...new Set([...typos.values()].flat())];
+  if (candidates.length === 0) {
+    return new Map();
   }
-  const found = (await trx('anonymous_number')
-    .whereIn(
-      'template_id',
-      templates.map((t) => t.id),
-    )
-    .whereRaw('number = any(?::text[])', [[...candidates]])
-    .select('number')) as Array<{ number: string }>;
-  return new Set(found.map((r) => r.number));
+  // Probed one by one in key order, as `load` does: `number = any(…)` over tens of thousands of
+  // candidates made the planner scan the whole table for every chunk of a misread file.
+  const found = (await trx.raw(
+    `select keys.number
+       from (select distinct k from unnest(?::text[]) as k order by k) as keys (number)
+      where exists (select 1 from anonymous_number a
+                     where a.number = keys.number and a.template_id = any(?::int[]))`,
+    [candidates, templates.map((t) => t.id)],
+  )) as { rows: Array<{ number: string }> };
+  const existing = new Set(found.rows.map((r) => r.number));
+  return new Map([...typos].map(([number, near]) => [number, near.filter((n) => existing.has(n))]));
 }
 
 /** The assessment a number's grade is for, given what the file says; or why it cannot be told. */

@@ -34,6 +34,7 @@ export async function resolveByNumber(
     input.ctn,
     rows.map((r) => r.text('number').replace(/\s+/g, '').toUpperCase()),
     cache,
+    errors.listable,
   );
   const enrolled = await enrolmentsOf(
     input,

@@ -160,6 +160,11 @@ export class ErrorList {
   /** Errors and notices beyond LISTED_ERRORS, counted but not listed. */
   unlisted = 0;
 
+  /** How many more errors or notices would still be listed one by one. */
+  get listable(): number {
+    return Math.max(LISTED_ERRORS - this.items.length, 0);
+  }
+
   private push(item: ReceiptError): void {
     if (this.items.length < LISTED_ERRORS) {
       this.items.push(item);
