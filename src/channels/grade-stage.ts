@@ -3,7 +3,7 @@
 // statement each over it.
 import { gradeToStorage, parseGrade } from '../domain/grades.js';
 import { copyRows, upsertFrom, type CopyValue } from '../store/copy.js';
-import { GRADE_UPSERT, keyOf, replacedDetail } from './grade-store.js';
+import { GRADE_UPSERT, keyOf, liftedAmong, replacedDetail } from './grade-store.js';
 import { gradeCell, noteAlias } from './grades.js';
 import type { Resolution } from './resolve.js';
 import { LISTED_ERRORS, type ErrorList } from './rows.js';
@@ -18,7 +18,6 @@ const STAGE_COLUMNS = [
   'value',
   'absence',
   'blank',
-  'after_lift',
   'grade_text',
   'error_code',
   'error_detail',
@@ -59,7 +58,7 @@ export class GradeStage {
       `create temporary table ${table} (
          row_no integer not null, key_text text, key_column text not null,
          assessment_id integer not null, student_number text not null, value numeric(6, 2),
-         absence text, blank boolean not null, after_lift boolean not null, grade_text text,
+         absence text, blank boolean not null, grade_text text,
          error_code text, error_detail text, dup boolean not null default false
        ) on commit drop`,
     );
@@ -103,7 +102,6 @@ export class GradeStage {
         grade.value,
         grade.absence,
         grade.blank,
-        r.state === 'L',
         grade.text,
         grade.code,
         grade.detail,
@@ -200,14 +198,25 @@ export class GradeStage {
     return total;
   }
 
-  /** Writes the kept grades in one upsert that leaves unchanged grades untouched. */
+  /**
+   * Writes the kept grades in one upsert that leaves unchanged grades untouched; those of a lifted
+   * assessment are flagged as changed after the lift (see liftedAmong).
+   */
   async write(source: string): Promise<void> {
+    const ids = (await this.input.trx.raw(`select distinct assessment_id from ${this.table}`)) as {
+      rows: Array<{ assessment_id: number }>;
+    };
+    const lifted = await liftedAmong(
+      this.input.trx,
+      ids.rows.map((r) => r.assessment_id),
+    );
     await upsertFrom(
       this.input.trx,
       GRADE_UPSERT,
-      `select assessment_id, student_number, value, absence, ?::text, ?::bigint, 'service', after_lift
+      `select assessment_id, student_number, value, absence, ?::text, ?::bigint, 'service',
+              assessment_id = any(?::int[])
        from ${this.table} where not dup and error_code is null and not blank`,
-      [source, this.input.intakeId],
+      [source, this.input.intakeId, [...lifted]],
     );
   }
 }

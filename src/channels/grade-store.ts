@@ -1,6 +1,6 @@
 // Writes grades and jury results, set-based, keyed by (assessment, student): replaying a file
 // rewrites the same values, never adds a row. A grade entered once identities are known (state L)
-// is flagged for the after-lift report.
+// is flagged for the after-lift report: the state is read here, under a lock the lift waits for.
 import { copyUpsert, type CopyUpsert } from '../store/copy.js';
 import type { Knex } from 'knex';
 import type { AbsenceCode } from '../domain/types.js';
@@ -13,7 +13,6 @@ export interface GradeWrite {
   studentNumber: string;
   value: string | null;
   absence: AbsenceCode | null;
-  afterLift: boolean;
   /**
    * Where the grade was read, to list it when it replaces one: its row, the value the receipt shows
    * (the key typed there, or the grade cell itself where the key may not be shown) and the receipt
@@ -91,7 +90,40 @@ export interface ResultWrite {
   assessmentId: number;
   studentNumber: string;
   result: string;
-  afterLift: boolean;
+}
+
+/**
+ * Of `assessmentIds`, those whose anonymity is lifted (L), read once the rows of their templates
+ * are held `for share` until commit. A lift holds its template's row `for update` from before its
+ * checks to its commit (lockTemplate, services/anonymity.ts), so a grade written after this call is
+ * either committed before the lift reads the grades, or flagged as written after it: a state read
+ * earlier in the import, without the lock, may be the V of a lift committing meanwhile.
+ * Call it in the writing transaction, right before the write.
+ */
+export async function liftedAmong(
+  trx: Knex.Transaction,
+  assessmentIds: readonly number[],
+): Promise<Set<number>> {
+  if (assessmentIds.length === 0) {
+    return new Set();
+  }
+  const ids = [...new Set(assessmentIds)];
+  // In id order: a write covering several templates takes them in the same order as any other.
+  await trx.raw(
+    `select t.id from anonymity_template t
+      where t.id in (select template_id from template_assessment
+                      where assessment_id = any(?::int[]))
+      order by t.id
+      for share of t`,
+    [ids],
+  );
+  // A statement of its own: under read committed, a statement that waited for a lock still reads
+  // the other rows as they were when it started, before the lift committed.
+  const lifted = (await trx('template_assessment')
+    .whereRaw('assessment_id = any(?::int[])', [ids])
+    .where({ state: 'L' })
+    .select('assessment_id')) as Array<{ assessment_id: number }>;
+  return new Set(lifted.map((r) => r.assessment_id));
 }
 
 const CHANGED = `grade.changed_after_lift or (excluded.changed_after_lift and
@@ -126,7 +158,8 @@ export const GRADE_UPSERT: CopyUpsert = {
 /**
  * Upserts grades (value or absence): COPY into a staging table, then one upsert that leaves an
  * unchanged grade untouched (its earlier source and intake stay), so replaying rewrites nothing.
- * Keys must be unique within one call (channels drop duplicated numbers first).
+ * Keys must be unique within one call (channels drop duplicated numbers first). A grade of a
+ * lifted assessment is flagged as changed after the lift (see liftedAmong).
  */
 export async function writeGrades(
   trx: Knex.Transaction,
@@ -138,6 +171,10 @@ export async function writeGrades(
   if (grades.length === 0) {
     return;
   }
+  const lifted = await liftedAmong(
+    trx,
+    grades.map((g) => g.assessmentId),
+  );
   await copyUpsert(
     trx,
     GRADE_UPSERT,
@@ -149,18 +186,25 @@ export async function writeGrades(
       source,
       intakeId,
       by,
-      g.afterLift,
+      lifted.has(g.assessmentId),
     ]),
   );
 }
 
-/** Upserts jury results, leaving grades untouched. */
+/** Upserts jury results, leaving grades untouched; flagged after the lift as grades are. */
 export async function writeResults(
   trx: Knex.Transaction,
   results: ResultWrite[],
   intakeId: number | null,
   by: string,
 ): Promise<void> {
+  if (results.length === 0) {
+    return;
+  }
+  const lifted = await liftedAmong(
+    trx,
+    results.map((r) => r.assessmentId),
+  );
   const rows = results.map((r) => ({
     assessment_id: r.assessmentId,
     student_number: r.studentNumber,
@@ -168,7 +212,7 @@ export async function writeResults(
     source: 'jury',
     intake_id: intakeId,
     entered_by: by,
-    changed_after_lift: r.afterLift,
+    changed_after_lift: lifted.has(r.assessmentId),
   }));
   for (const batch of batches(rows)) {
     await trx('grade')

@@ -297,7 +297,6 @@ export async function parseGrades(
       assessmentId: r.assessmentId,
       studentNumber: r.studentNumber,
       ...gradeToStorage(parsed.grade),
-      afterLift: r.state === 'L',
       source: { row: r.row.number, ...keyOf(r.row) },
     });
   }

@@ -1,5 +1,6 @@
 // Jury decisions: one result code per anonymous number (or per student once the state allows),
 // checked against the result codes configured and those of the imported Apogée maquettes.
+import { acceptedCodesText } from '../readers/apogee-results.js';
 import { ErrorList } from './rows.js';
 import { readKeyedOrRefuse, settle } from './grades.js';
 import { dropDuplicates } from './resolve.js';
@@ -32,7 +33,7 @@ export async function importJuryTable(
 
   const known = await knownResultCodes(input);
   const allowed = new Set(known);
-  const detail = `(codes admis\u00a0: ${known.join(', ')}.)`;
+  const detail = `(${acceptedCodesText(known)}.)`;
   const writes: ResultWrite[] = [];
   for (const r of dropDuplicates(read.resolution.resolved, errors, 'N° anonyme')) {
     const code = r.row.text('result').toUpperCase();
@@ -44,7 +45,6 @@ export async function importJuryTable(
       assessmentId: r.assessmentId,
       studentNumber: r.studentNumber,
       result: code,
-      afterLift: r.state === 'L',
     });
   }
 

@@ -8,7 +8,7 @@ import { gradeToStorage, parseGrade } from '../domain/grades.js';
 import { decide } from '../domain/states.js';
 import type { AnonymityState } from '../domain/types.js';
 import type { Maquette, MaquetteColumn, MaquetteStudent } from '../readers/apogee-maquette.js';
-import { allowedCodes, isAllowedValue } from '../readers/apogee-results.js';
+import { acceptedCodesText, allowedCodes, isAllowedValue } from '../readers/apogee-results.js';
 import { listReplaced, replacedSummary, writeGrades, writeResults } from './grade-store.js';
 import type { GradeWrite, ResultWrite } from './grade-store.js';
 import { noteAlias, settle } from './grades.js';
@@ -292,7 +292,6 @@ function readGrade(
     assessmentId: a.id,
     studentNumber: student.studentNumber,
     ...gradeToStorage(parsed.grade),
-    afterLift: a.state === 'L',
     // The line's student number is not shown: the student may hold an anonymous number for
     // another assessment under validated anonymity (V), and the receipt would then be masked.
     source: { row, key: typed, column: label(column) },
@@ -317,7 +316,7 @@ function readResult(
       ? 'ne figure dans aucune liste XX-APO_TYP_RES-XX de la maquette'
       : 'ne figure pas parmi les codes résultat de l’établissement';
     const codes = listed ? allowedCodes(plan.maquette) : plan.fallbackCodes;
-    const detail = `(« ${typed} » ${where} ; codes admis\u00a0: ${codes.join(', ')}.)`;
+    const detail = `(« ${typed} » ${where} ; ${acceptedCodesText(codes)}.)`;
     errors.add(student.lineIndex + 1, label(column), 'RESULT_CODE_UNKNOWN', typed, detail);
     return null;
   }
@@ -325,7 +324,6 @@ function readResult(
     assessmentId: a.id,
     studentNumber: student.studentNumber,
     result: typed,
-    afterLift: a.state === 'L',
   };
 }
 

@@ -16,6 +16,20 @@ export function isAllowedValue(maquette: Maquette, column: MaquetteColumn, value
   return codes.includes(text);
 }
 
+/** What a receipt says in place of the list of accepted result codes when there is none. */
+const NO_ACCEPTED_CODE =
+  "aucun code résultat n'est admis pour l'instant, ni configuré (resultCodes de config/anonymat.json) " +
+  "ni lu d'une maquette Apogée\u00a0: demandez à l'administrateur du service de les configurer, ou " +
+  "déposez dans le dossier referentiel la maquette Apogée de l'épreuve, puis déposez ce fichier à nouveau";
+
+/**
+ * The accepted result codes as a receipt names them (« codes admis : ADM, AJ »), without a final
+ * full stop; with none, that none is accepted and what to do, never an empty list.
+ */
+export function acceptedCodesText(codes: readonly string[]): string {
+  return codes.length > 0 ? `codes admis\u00a0: ${codes.join(', ')}` : NO_ACCEPTED_CODE;
+}
+
 /** Every code of the file's XX-APO_TYP_RES-XX lists, once, sorted: the codes a receipt names as allowed. */
 export function allowedCodes(maquette: Maquette): string[] {
   return [...new Set(maquette.resultCodeLists.flat())].sort();

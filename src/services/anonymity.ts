@@ -60,6 +60,11 @@ async function setState(
     .update({ state, state_changed_at: trx.fn.now() });
 }
 
+/**
+ * Holds the template's row until commit, then loads it. Grade writes take the same row `for share`
+ * before they read the states they flag by (liftedAmong, channels/grade-store.ts): a lift checks
+ * its conditions on every grade committed before it, and a grade committed after it knows it.
+ */
 async function lockTemplate(trx: Knex.Transaction, ref: TemplateRef): Promise<LoadedTemplate> {
   await trx('anonymity_template')
     .where({ ctn: ref.ctn, year: ref.year, code: ref.code })

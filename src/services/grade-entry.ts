@@ -98,7 +98,6 @@ export async function enterGrade(
           assessmentId: target.info.assessmentId,
           studentNumber: found.holder.studentNumber,
           ...stored,
-          afterLift: target.state === 'L',
         },
       ],
       'saisie',

@@ -2,14 +2,19 @@
 // lift's own transaction, a second manager's confirmation, per-student reveals before the lift
 // (with a reason, audited, listed in the PV), and the report of grades changed after the lift.
 import type { Knex } from 'knex';
-import { AppError } from '../domain/errors.js';
+import { AppError, isAppError } from '../domain/errors.js';
 import { assertAllowed } from '../domain/states.js';
 import { appendAudit } from '../store/audit.js';
 import { auditRefusal, authorise } from './actors.js';
 import type { TemplateRef } from './anonymity.js';
 import type { AppContext } from './context.js';
 import { holdersQuery } from './holders.js';
-import { loadTemplate, type LoadedTemplate, type TemplateAssessment } from './lookups.js';
+import {
+  loadTemplate,
+  targetAssessments,
+  type LoadedTemplate,
+  type TemplateAssessment,
+} from './lookups.js';
 import { anonymousPvUnmet } from './pv-freshness.js';
 
 /** What a template requires before its anonymity may be lifted. */
@@ -79,26 +84,38 @@ export async function liftConditionsOf(
   };
 }
 
-/** Records a manager's request to lift; a second manager confirms it by lifting (audited). */
+/**
+ * Records a manager's request to lift; a second manager confirms it by lifting (audited). Refused,
+ * as the lift would be, while the template's lift conditions are unmet: no one is asked to
+ * confirm a lift that cannot happen.
+ */
 export async function requestLift(ctx: AppContext, actor: string, ref: TemplateRef): Promise<void> {
   const rights = await authorise(ctx, actor, ref.ctn, 'lift');
-  await ctx.db.transaction(async (trx) => {
-    const template = await loadTemplate(trx, ref.ctn, ref.year, ref.code);
-    template.assessments.forEach((a) => assertAllowed('lift', a.state, rights));
-    const open: unknown = await trx('lift_request')
-      .where({ template_id: template.id })
-      .whereNull('confirmed_by')
-      .first('id');
-    if (open === undefined) {
-      await trx('lift_request').insert({ template_id: template.id, requested_by: actor });
-    }
-    await appendAudit(trx, {
-      actor,
-      ctn: template.ctn,
-      action: 'lift_request',
-      subject: { templateId: template.id },
+  try {
+    await ctx.db.transaction(async (trx) => {
+      const template = await loadTemplate(trx, ref.ctn, ref.year, ref.code);
+      template.assessments.forEach((a) => assertAllowed('lift', a.state, rights));
+      await assertConditionsMet(trx, template, targetAssessments(template, ref.objectCode));
+      const open: unknown = await trx('lift_request')
+        .where({ template_id: template.id })
+        .whereNull('confirmed_by')
+        .first('id');
+      if (open === undefined) {
+        await trx('lift_request').insert({ template_id: template.id, requested_by: actor });
+      }
+      await appendAudit(trx, {
+        actor,
+        ctn: template.ctn,
+        action: 'lift_request',
+        subject: { templateId: template.id },
+      });
     });
-  });
+  } catch (error: unknown) {
+    if (isAppError(error)) {
+      await auditRefusal(ctx, actor, ref.ctn, 'lift_request', error.code);
+    }
+    throw error;
+  }
 }
 
 async function missingGrades(trx: Knex.Transaction, t: LoadedTemplate, a: TemplateAssessment) {
@@ -163,6 +180,20 @@ async function unmetConditions(
   return unmet;
 }
 
+/** The template's lift conditions; LIFT_CONDITIONS_UNMET, saying what is missing, if they fail. */
+async function assertConditionsMet(
+  trx: Knex.Transaction,
+  t: LoadedTemplate,
+  targets: TemplateAssessment[],
+): Promise<LiftConditions> {
+  const conditions = await liftConditionsOf(trx, t.id);
+  const unmet = await unmetConditions(trx, t, targets, conditions);
+  if (unmet.length > 0) {
+    throw new AppError('LIFT_CONDITIONS_UNMET', `(${unmet.join(' ; ')})`);
+  }
+  return conditions;
+}
+
 /** Checked by `lift` in its transaction: conditions met, and confirmation by a second manager. */
 export async function checkLiftAllowed(
   trx: Knex.Transaction,
@@ -170,11 +201,7 @@ export async function checkLiftAllowed(
   t: LoadedTemplate,
   targets: TemplateAssessment[],
 ): Promise<void> {
-  const conditions = await liftConditionsOf(trx, t.id);
-  const unmet = await unmetConditions(trx, t, targets, conditions);
-  if (unmet.length > 0) {
-    throw new AppError('LIFT_CONDITIONS_UNMET', `(${unmet.join(' ; ')})`);
-  }
+  const conditions = await assertConditionsMet(trx, t, targets);
   if (!conditions.secondConfirmation) {
     return;
   }
