@@ -1,9 +1,7 @@
 // Scores as optical-reader tools write them, made into grades as the profile says: OMRChecker
 // writes floats it never rounds (`70.66666666666667`) and a sum of points that need not be out of
 // the barème. Conversion is exact decimal arithmetic; each grade rounded is a receipt notice.
-import { frenchMessage } from '../domain/errors.js';
 import { convertScore, formatGradeFrench } from '../domain/grades.js';
-import type { ReceiptError } from '../outputs/receipt.js';
 import { cellText } from '../readers/columns.js';
 import type { ColumnProfile } from '../readers/profiles.js';
 import type { Cell } from '../readers/table.js';
@@ -85,29 +83,40 @@ export async function convertScores(
   return { kept, rounded };
 }
 
-/** One notice per grade rounded and imported (rows refused later for another reason get none). */
-export function roundingNotices(
+/**
+ * Lists one notice per grade rounded and imported (rows refused for another reason get none), after
+ * the file is settled: notices never make it partial nor refuse it, and a refused file lists none.
+ * They go through the file's list like every notice, listed up to its limit and counted beyond.
+ * Returns what the summary says of them ('' when none).
+ */
+export function noteRoundings(
   rounded: Rounded[],
   profile: ColumnProfile,
-  refused: ReadonlySet<number>,
-): ReceiptError[] {
+  errors: ErrorList,
+): string {
   const outOf = (scale: number): string =>
     profile.scoreScale === undefined ? '' : ` sur ${scale}`;
+  const unlistedBefore = errors.unlisted;
 
-  return rounded
-    .filter((r) => !refused.has(r.row))
-    .map((r) => {
-      const stored = formatGradeFrench({ kind: 'value', value: Number(r.stored) });
-      const read = `${r.read}${outOf(profile.scoreScale ?? r.scale)}`;
-      const detail = `Lu : ${read} ; enregistré : ${stored}${outOf(r.scale)}.`;
-      // TODO: ErrorList.note with a detail once rows.ts takes one (asked of its owner); notices
-      // are added after settling so that they neither make the file partial nor refuse it.
-      return {
-        row: r.row,
-        column: 'Note',
-        value: r.read,
-        code: 'GRADE_ROUNDED',
-        message: frenchMessage('GRADE_ROUNDED', detail),
-      };
-    });
+  let noted = 0;
+  for (const r of rounded.filter((x) => !errors.rows.has(x.row))) {
+    const stored = formatGradeFrench({ kind: 'value', value: Number(r.stored) });
+    const read = `${r.read}${outOf(profile.scoreScale ?? r.scale)}`;
+    errors.note(
+      r.row,
+      'Note',
+      'GRADE_ROUNDED',
+      r.read,
+      `Lu : ${read} ; enregistré : ${stored}${outOf(r.scale)}.`,
+    );
+    noted += 1;
+  }
+
+  if (noted === 0) {
+    return '';
+  }
+  const unlisted = errors.unlisted - unlistedBefore;
+  return unlisted === 0
+    ? `${noted} note(s) arrondie(s), listée(s) en avis.`
+    : `${noted} note(s) arrondie(s) : ${noted - unlisted} listée(s) en avis, ${unlisted} non détaillée(s) ici.`;
 }

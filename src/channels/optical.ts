@@ -17,7 +17,7 @@ import type { Cell, Workbook } from '../readers/table.js';
 import { loadTemplateById } from '../services/lookups.js';
 import { keyColumns, parseGrades, readKeyed, settle, storeGrades, visibleOnly } from './grades.js';
 import { normaliseNumber } from './numbers.js';
-import { convertScores, roundingNotices } from './optical-scores.js';
+import { convertScores, noteRoundings } from './optical-scores.js';
 import { resolveByNumber, type Resolved } from './resolve.js';
 import { ErrorList, type KeyedRow } from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
@@ -275,10 +275,10 @@ export async function importOpticalTable(
   if (!bound && profile.scoreScale !== undefined) {
     result.summary += ` Scores lus sur ${profile.scoreScale} ramenés au barème de l'épreuve.`;
   }
-  const notices = roundingNotices(scores.rounded, profile, errors.rows);
-  if (notices.length > 0) {
-    result.errors = [...result.errors, ...notices];
-    result.summary += ` ${notices.length} note(s) arrondie(s), listée(s) en avis.`;
+  const rounding = noteRoundings(scores.rounded, profile, errors);
+  if (rounding !== '') {
+    result.errors = errors.items;
+    result.summary += ` ${rounding}`;
   }
   return result;
 }

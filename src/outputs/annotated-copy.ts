@@ -10,6 +10,7 @@ import { describeHits, type Outbox, type Roster } from './gateway.js';
 import { DEFAULT_COLUMN_PROFILES } from '../readers/profiles.js';
 import { cellText, normaliseHeader } from '../readers/columns.js';
 import { readWorkbook } from '../readers/index.js';
+import { sniffFormat } from '../readers/sniff.js';
 import type { Cell, Sheet, Workbook } from '../readers/table.js';
 import type { Receipt, ReceiptError } from './receipt.js';
 import { splitMessage } from './receipt-xlsx.js';
@@ -63,18 +64,44 @@ function headingMatches(text: string, label: string): boolean {
   );
 }
 
-/** The 1-based column of a receipt label in the data sheet's header rows; 1 when not found. */
-export function columnOf(sheet: Sheet, label: string | null): number {
-  if (label === null) {
-    return 1;
-  }
+/** The 1-based column of a receipt label in the data sheet's header rows; null when not found. */
+function findColumn(sheet: Sheet, label: string): number | null {
   for (const row of sheet.rows.slice(0, HEADER_SCAN_ROWS)) {
     const index = row.cells.findIndex((cell) => headingMatches(cellText(cell), label));
     if (index >= 0) {
       return index + 1;
     }
   }
-  return 1;
+  return null;
+}
+
+/** The 1-based column of a receipt label in the data sheet's header rows; 1 when not found. */
+export function columnOf(sheet: Sheet, label: string | null): number {
+  return label === null ? 1 : (findColumn(sheet, label) ?? 1);
+}
+
+/**
+ * Whether the file holds students' identities by design: a referential (student lists, IA, IP),
+ * or a grade or jury file keyed by student number (as the state allows before validation and after
+ * the lift). A file keyed by anonymous number holds none: an identity there was typed by mistake.
+ */
+function holdsIdentities(channel: string, sheet: Sheet): boolean {
+  return (
+    channel === 'referentiel' ||
+    (findColumn(sheet, 'N° étudiant') !== null && findColumn(sheet, 'N° anonyme') === null)
+  );
+}
+
+/** Whether the bytes are an Apogée maquette (a text file, never copied). */
+function isMaquette(bytes: Buffer): boolean {
+  try {
+    return sniffFormat(bytes) === 'apogee_maquette';
+  } catch (error: unknown) {
+    if (isAppError(error)) {
+      return false;
+    }
+    throw error;
+  }
 }
 
 /** The sheet the channels read: the first visible one with rows. */
@@ -180,6 +207,14 @@ export async function buildAnnotatedCopy(
   bytes: Buffer,
   receipt: Pick<Receipt, 'status' | 'errors'>,
 ): Promise<Buffer | null> {
+  return (await annotate(bytes, receipt))?.copy ?? null;
+}
+
+/** The annotated copy and the sheet it marks; null when there is no row to point at. */
+async function annotate(
+  bytes: Buffer,
+  receipt: Pick<Receipt, 'status' | 'errors'>,
+): Promise<{ copy: Buffer; sheet: Sheet } | null> {
   const rowErrors = receipt.errors.filter((e) => e.row !== null);
   if (receipt.status === 'imported' || receipt.status === 'duplicate' || rowErrors.length === 0) {
     return null;
@@ -205,7 +240,7 @@ export async function buildAnnotatedCopy(
     markFaults(ws, sheet, rowErrors);
   }
   addErrorSheet(wb, receipt.errors);
-  return workbookBytes(wb);
+  return { copy: await workbookBytes(wb), sheet };
 }
 
 /**
@@ -248,36 +283,54 @@ export function annotatedCopyAbsence(receipt: Pick<Receipt, 'status' | 'rows' | 
 /**
  * Writes the annotated copy of `bytes` (the imported file) beside its receipt, through the
  * anonymity guard. Returns what the receipt must add when no copy could be written although one
- * was due: the copy would carry a student's identity under anonymity (where, never what), or the
- * file could not be read again to make it; '' when written or not due.
+ * was due: the copy would carry a student's identity under anonymity (where, never what, and that
+ * it must be removed; or, for a file holding identities by design, only that no copy is made), the
+ * file is an Apogée maquette, or it could not be read again to make it; '' when written or not due.
  */
 export async function writeAnnotatedCopy(
   outbox: Outbox,
   base: string,
   bytes: Buffer,
-  receipt: Pick<Receipt, 'status' | 'errors' | 'rows'>,
+  receipt: Pick<Receipt, 'channel' | 'status' | 'errors' | 'rows'>,
   roster: Roster,
 ): Promise<string> {
   if (!annotatedCopyWanted(receipt)) {
     return '';
   }
-  const copy = await buildAnnotatedCopy(bytes, receipt);
-  if (!copy) {
+  if (isMaquette(bytes)) {
+    return `Pas de copie annotée pour une maquette Apogée : ${LISTED_HERE}`;
+  }
+  const annotated = await annotate(bytes, receipt);
+  if (!annotated) {
     return `Pas de copie annotée : le fichier n'a pas pu être relu pour la produire ; ${LISTED_HERE}`;
   }
 
   const relative = `${base}.annote.xlsx`;
   try {
-    await outbox.writeAnonymous(relative, copy, roster);
+    await outbox.writeAnonymous(relative, annotated.copy, roster);
   } catch (error: unknown) {
     if (!isAppError(error, 'OUTPUT_IDENTITY_LEAK')) {
       throw error;
     }
-    const where = describeHits(outbox.blocked.findLast((b) => b.relative === relative)?.hits ?? []);
-    return (
-      `Pas de copie annotée : elle contiendrait un identifiant d'un étudiant d'une épreuve sous anonymat (${where}). ` +
-      `Retirez-le du fichier avant de le déposer à nouveau ; ${LISTED_HERE}`
-    );
+    return identityAbsence(outbox, relative, holdsIdentities(receipt.channel, annotated.sheet));
   }
   return '';
+}
+
+/**
+ * Why a copy the identity guard refused is missing. A file holding identities by design (a student
+ * list) must keep them: its receipt says no copy is made, never to remove them nor where they are.
+ */
+function identityAbsence(outbox: Outbox, relative: string, byDesign: boolean): string {
+  if (byDesign) {
+    return (
+      "Pas de copie annotée : ce fichier porte par nature des identités d'étudiants, dont " +
+      `certains ont une épreuve sous anonymat, et aucune copie n'en est faite ; ${LISTED_HERE}`
+    );
+  }
+  const where = describeHits(outbox.blocked.findLast((b) => b.relative === relative)?.hits ?? []);
+  return (
+    `Pas de copie annotée : elle contiendrait un identifiant d'un étudiant d'une épreuve sous anonymat (${where}). ` +
+    `Retirez-le du fichier avant de le déposer à nouveau ; ${LISTED_HERE}`
+  );
 }

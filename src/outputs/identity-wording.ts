@@ -172,6 +172,7 @@ const OUTPUT_WORDING = [
   'copie(s) lue(s) deux fois avec la même note, enregistrée(s) une fois',
   'Scores lus sur ramenés au barème de l’épreuve',
   'note(s) arrondie(s), listée(s) en avis',
+  'listée(s) en avis, non détaillée(s) ici',
   'Maquette refusée : rien n’a été enregistré. Corrigez les lignes listées puis déposez-la à nouveau.',
   'Maquette refusée : elle porte des notes ou des résultats d’une épreuve sous anonymat validé',
   'Saisissez ces notes par numéro anonyme',
@@ -179,14 +180,19 @@ const OUTPUT_WORDING = [
   'Fichier refusé : aucune ligne importée. Corrigez les erreurs listées puis déposez-le à nouveau.',
   'étudiants, enseignements, inscriptions administratives et inscriptions pédagogiques importés',
   'note(s) et résultat(s) lus ; les cellules vides sont laissées telles quelles',
-  // Error details of the channels (numbers.ts), and what a receipt says of its annotated copy
-  // (annotated-copy.ts), with the places of an identity it would have carried (gateway.ts).
+  // Error details of the channels (numbers.ts, readers/apogee-results.ts), and what a receipt
+  // says of its annotated copy (annotated-copy.ts), with the places of an identity it would have
+  // carried (gateway.ts).
   'Numéros probables',
+  "aucun code résultat n'est admis pour l'instant, ni configuré (resultCodes de config/anonymat.json) ni lu d'une maquette Apogée",
+  "demandez à l'administrateur du service de les configurer, ou déposez dans le dossier referentiel la maquette Apogée de l'épreuve, puis déposez ce fichier à nouveau",
   'Pas de copie annotée : le refus porte sur le fichier entier et non sur des lignes, il n’y a donc aucune cellule à marquer.',
   'Fichier de plus de lignes : pas de copie annotée, les lignes en erreur sont listées dans cet accusé.',
   'Pas de copie annotée : le fichier n’a pas pu être relu pour la produire',
   'Pas de copie annotée : elle contiendrait un identifiant d’un étudiant d’une épreuve sous anonymat',
   'Retirez-le du fichier avant de le déposer à nouveau',
+  'Pas de copie annotée : ce fichier porte par nature des identités d’étudiants, dont certains ont une épreuve sous anonymat, et aucune copie n’en est faite',
+  'Pas de copie annotée pour une maquette Apogée',
   'nom de famille numéro d’étudiant date de naissance feuille cellule en-tête nom du fichier',
   // Receipt JSON keys and values (outputs/receipt.ts), outbox folders and file kinds.
   'file sha256 ctn channel status receivedAt processedAt rows read imported rejected errors row',

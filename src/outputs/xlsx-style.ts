@@ -9,6 +9,7 @@
 import ExcelJS from 'exceljs';
 
 import { safeText } from './safe-text.js';
+import { withNoteAuthor } from './xlsx-note-author.js';
 import { SHEET_FONT, fitsWidth, linesHeight, widestWord, wrappedLines } from './text-fit.js';
 
 /** Author written in every workbook's properties: the service, never a person. */
@@ -89,7 +90,9 @@ export async function workbookBytes(wb: ExcelJS.Workbook): Promise<Buffer> {
   });
 
   // exceljs types its result as a bare ArrayBuffer; under Node it is already a Buffer.
-  return Buffer.isBuffer(data) ? data : Buffer.from(data);
+  const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data);
+  // Cell notes name the service too, not exceljs's « Author ».
+  return withNoteAuthor(bytes, OUTPUT_AUTHOR);
 }
 
 /** The value a cell receives: text neutralised so it can never start a formula. */
