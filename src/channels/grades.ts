@@ -202,7 +202,8 @@ export function settle(
     };
   }
   return {
-    status: failed ? 'partial' : 'imported',
+    // A file of which no row could be imported is refused, whatever channel it came by.
+    status: !failed ? 'imported' : kept > 0 ? 'partial' : 'rejected',
     rows: { read, imported: kept, rejected: errors.rows.size },
     errors: errors.items,
     summary: `${kept} ${what}(s) enregistrée(s) sur ${read} ligne(s) lue(s).${unlisted}`,
