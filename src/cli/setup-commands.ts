@@ -12,6 +12,8 @@ import {
   grant,
   type AssessmentRef,
 } from '../services/setup.js';
+import { listTemplates } from '../services/template-list.js';
+import { academicYearLabel, sessionLabel, stageLabel, stateLabel } from '../outputs/french.js';
 import { integer, overridesOf, withActor, type ActorOptions } from './options.js';
 import { say, withContext } from './runtime.js';
 
@@ -178,14 +180,46 @@ function registerRuleCommands(program: Command): void {
     );
 }
 
+const ATTRIBUTION_LABELS: Record<Attribution, string> = {
+  per_template: 'un numéro par étudiant pour toute la maquette',
+  per_assessment: 'un numéro par épreuve',
+};
+
+function registerTemplateList(template: Command): void {
+  template
+    .command('list')
+    .description("lister les maquettes d'anonymat d'un CTN et l'état de leurs épreuves")
+    .requiredOption('--as <login>', 'utilisateur habilité sur le CTN')
+    .requiredOption('--ctn <code>', 'CTN concerné')
+    .option('--year <année>', 'année universitaire (2026 pour 2026/2027) ; toutes sinon', integer)
+    .action((o: { as: string; ctn: string; year?: number }, cmd: Command) =>
+      withContext(async (c) => {
+        const templates = await listTemplates(c, o.as, o.ctn, o.year);
+        if (templates.length === 0) {
+          const when = o.year === undefined ? '' : ` pour ${academicYearLabel(o.year)}`;
+          say(`Aucune maquette d'anonymat sur le CTN ${o.ctn}${when} (anonymat template add).`);
+          return;
+        }
+        for (const t of templates) {
+          say(
+            `${t.code} — ${t.info.templateLabel} · ${academicYearLabel(t.year)} · période ` +
+              `${t.info.periodLabel} · ${ATTRIBUTION_LABELS[t.attribution]}`,
+          );
+          for (const a of t.assessments) {
+            say(
+              `  ${a.info.objectCode} — ${a.info.objectLabel} · ${sessionLabel(a.info.session)} · ` +
+                `${stageLabel(a.info.stage)} : ${stateLabel(a.state)}`,
+            );
+          }
+        }
+      }, overridesOf(cmd)),
+    );
+}
+
 function registerTemplateCommands(program: Command): void {
-  withActor(
-    program
-      .command('template')
-      .description("maquettes d'anonymat")
-      .command('add')
-      .description("définir une maquette d'anonymat"),
-  )
+  const template = program.command('template').description("maquettes d'anonymat");
+  registerTemplateList(template);
+  withActor(template.command('add').description("définir une maquette d'anonymat"))
     .requiredOption('--code <code>')
     .requiredOption('--label <libellé>')
     .requiredOption('--period <code>')

@@ -72,7 +72,8 @@ export const ERROR_MESSAGES = {
     "La colonne du numéro étudiant est absente, aucune ligne n'a été lue : ajoutez une colonne COD_ETU (ou « Numéro étudiant ») donnant le numéro étudiant de chaque ligne, ou déposez l'extraction Apogée des étudiants et de leurs inscriptions ; une liste de noms seule, comme la liste d'étudiants d'Auto Multiple Choice (nom, prenom, numero), ne peut pas servir de référentiel.",
   STUDENT_UNKNOWN:
     'Étudiant inconnu du référentiel : vérifiez le numéro étudiant, ou déposez la liste des étudiants à jour dans le dossier referentiel.',
-  OBJECT_UNKNOWN: 'Enseignement inconnu du référentiel.',
+  OBJECT_UNKNOWN:
+    "Enseignement inconnu du référentiel : vérifiez son code (celui d'Apogée) ; s'il est nouveau, déposez l'extraction Apogée qui le contient dans le dossier referentiel/ du CTN.",
   OBJECT_OTHER_CTN:
     'Cet enseignement appartient à un autre CTN : déposez le fichier dans le dossier de son CTN.',
   OBJECT_KIND_INVALID: "Type d'objet invalide : attendu VDI, VET, ELP ou EP.",
@@ -125,12 +126,16 @@ export const ERROR_MESSAGES = {
   NOT_HABILITATED:
     "Vous n'êtes pas habilité sur ce CTN pour cette opération : demandez à l'administrateur du service de vous y habiliter.",
   NOT_MANAGER: "Seul le gestionnaire de l'anonymat du CTN peut réaliser cette opération.",
-  USER_UNKNOWN: 'Utilisateur inconnu.',
+  USER_UNKNOWN:
+    "Utilisateur inconnu : vérifiez l'identifiant donné à --as ; un nouvel utilisateur est déclaré par un administrateur (anonymat user add).",
   CTN_UNKNOWN: 'CTN inconnu : vérifiez son code (anonymat ctn add pour le déclarer).',
   NOT_ADMIN: 'Opération réservée aux administrateurs.',
-  TEMPLATE_UNKNOWN: "Maquette d'anonymat inconnue.",
-  PERIOD_UNKNOWN: "Période d'anonymat inconnue.",
-  RULE_UNKNOWN: 'Règle de numérotation inconnue.',
+  TEMPLATE_UNKNOWN:
+    "Maquette d'anonymat inconnue : vérifiez son code, le CTN et l'année universitaire (--year) ; anonymat template list --ctn <CTN> --as <identifiant> affiche les maquettes du CTN.",
+  PERIOD_UNKNOWN:
+    "Période d'anonymat inconnue : vérifiez son code ; une période est déclarée par anonymat period add.",
+  RULE_UNKNOWN:
+    'Règle de numérotation inconnue : vérifiez son code ; une règle est déclarée par anonymat rule add.',
   ASSESSMENT_UNKNOWN:
     "Aucune épreuve (résultat à gérer sous anonymat) ne correspond, ou plusieurs correspondent : vérifiez le code de l'enseignement et la session ; si l'épreuve n'est pas encore déclarée, demandez au gestionnaire de l'anonymat de la déclarer (anonymat modality add).",
   ASSESSMENT_NOT_IN_PERIOD:

@@ -174,6 +174,18 @@ describe('the anonymity cycle from the command line', () => {
     expect((await anonymat(home, 'lift', 'T', ...as('gest'))).out).toContain('(L)');
     expect((await anonymat(home, 'lift', 'T', ...as('gest'))).err).toContain('[STATE_FORBIDS]');
     expect((await anonymat(home, 'pv', 'T', ...as('gest'))).out).toContain('PV nominatif');
+    // What the CTN has defined, and where each assessment stands, without opening a spreadsheet.
+    expect((await anonymat(home, 'template', 'list', ...as('scol'))).out.split('\n')).toEqual([
+      'T — Janvier · 2026/2027 · période Janvier · un numéro par étudiant pour toute la maquette',
+      '  ECO101 — Économie · Session 1 · Admission : Levé',
+      '',
+    ]);
+    const unknownTemplate = await anonymat(home, 'progress', 'T2', ...as('gest'));
+    expect([unknownTemplate.code, unknownTemplate.err]).toEqual([
+      2,
+      expect.stringContaining('[TEMPLATE_UNKNOWN]'),
+    ]);
+    expect(unknownTemplate.err).toContain('anonymat template list --ctn <CTN>');
     // No Apogée maquette was dropped for ECO: the export says why nothing was written and what to do.
     const exported = await anonymat(home, 'export-apogee', ...as('gest'));
     expect([exported.code, exported.out.trim()]).toEqual([
