@@ -174,14 +174,45 @@ export function findHeader(
 
   const required = specs.filter((spec) => spec.required);
   if (!closest || closest.required === 0) {
+    const firstRows = visible.flatMap((sheet) => sheet.rows.slice(0, scanRows));
+    const garbled = garbledText(firstRows.flatMap((row) => row.cells.map(cellText)));
     throw new AppError(
       'HEADER_NOT_FOUND',
-      `(colonnes attendues : ${required.map(frenchName).join(', ')})`,
+      `(colonnes attendues : ${required.map(frenchName).join(', ')}${garbled})`,
     );
   }
 
   const missing = required.filter((spec) => !closest.found.has(spec.key)).map(frenchName);
-  throw new AppError('COLUMN_MISSING', `(colonnes absentes : ${missing.join(', ')})`);
+  const row = closest.sheet.rows[closest.rowIndex];
+  const headings = (row?.cells ?? []).map((cell) => cellText(cell).trim()).filter(Boolean);
+  const shown = headings
+    .slice(0, SHOWN_HEADINGS)
+    .map((h) => `« ${h.length > SHOWN_HEADING ? `${h.slice(0, SHOWN_HEADING)}…` : h} »`);
+  const more = headings.length > SHOWN_HEADINGS ? '…' : '';
+  throw new AppError(
+    'COLUMN_MISSING',
+    `(colonnes absentes : ${missing.join(', ')} ; en-têtes lus ligne ${row?.number ?? closest.rowIndex + 1} : ` +
+      `${shown.join(', ')}${more}${garbledText(headings)})`,
+  );
+}
+
+/** Headings of the closest header row shown in a COLUMN_MISSING refusal, and their length. */
+const SHOWN_HEADINGS = 12;
+const SHOWN_HEADING = 40;
+
+/**
+ * UTF-8 text read as Windows-1252 (« NÂ° », « Ã© »): the bytes of a file mixing both encodings
+ * (a UTF-8 header over rows saved in Windows-1252) are read as Windows-1252 as a whole.
+ */
+const UTF8_READ_AS_1252 = /[ÂÃ][\u00a0-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]/;
+
+/** What a refusal adds when headings look garbled by a mixed encoding; '' otherwise. */
+function garbledText(texts: readonly string[]): string {
+  const garbled = texts.find((t) => UTF8_READ_AS_1252.test(t));
+  return garbled === undefined
+    ? ''
+    : ` ; « ${garbled.slice(0, SHOWN_HEADING)} » semble mal décodé : le fichier mêle deux encodages ` +
+        '(UTF-8 et Windows-1252), enregistrez-le à nouveau depuis le tableur au format « CSV UTF-8 »';
 }
 
 /** Identity columns of student lists and Apogée extracts. */

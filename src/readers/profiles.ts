@@ -44,11 +44,13 @@ const ANONYMOUS_NUMBER = ['N° anonyme', 'Numéro anonyme', 'NUM_ANONYMAT', "num
 export const DEFAULT_COLUMN_PROFILES: ColumnProfiles = {
   profiles: {
     // AMC: `A:<key>` is the identifier associated with the copy; the code grid keeps its own name.
+    // The `A:` heading alone tells AMC: its exports do not all carry `Copie` (one with `Nom`,
+    // `Note`, `Total`, `Max` and no copy column was refused as a generic scanner's).
     amc: {
       number: ['A:*'],
       grade: ['Note'],
       grid: ['numero', 'etu', 'anonymat', 'code'],
-      signature: ['Copie', 'A:*'],
+      signature: ['A:*'],
     },
     // OMRChecker: quoted fields, `Roll` holds the identifier read, `score` the grade. It writes
     // the score as a float (`70.66666666666667`) and never rounds it, so the profile does. The

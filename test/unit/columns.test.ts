@@ -142,8 +142,34 @@ describe('findHeader', () => {
 
     expect(failureOf(() => findHeader(bookOf(sheet), STUDENT_COLUMNS))).toEqual({
       code: 'COLUMN_MISSING',
-      detail: '(colonnes absentes : Numéro étudiant)',
+      detail:
+        '(colonnes absentes : Numéro étudiant ; en-têtes lus ligne 1 : « Nom », « Prénom », « Observations »)',
     });
+  });
+
+  it('says a header garbled by a file mixing UTF-8 and Windows-1252 is one, and how to save it', () => {
+    // A UTF-8 header over Windows-1252 rows: the whole file is read as Windows-1252.
+    const bytes = Buffer.concat([
+      Buffer.from('N° anonyme;Note\r\n', 'utf8'),
+      Buffer.from('D4697390;Très bien\r\n', 'latin1'),
+    ]);
+    const failure = failureOf(() => findHeader(readCsv(bytes), GRADE_COLUMNS));
+
+    expect(failure.code).toBe('COLUMN_MISSING');
+    expect(failure.detail).toContain('en-têtes lus ligne 1 : « NÂ° anonyme », « Note »');
+    expect(failure.detail).toContain('« NÂ° anonyme » semble mal décodé');
+    expect(failure.detail).toContain('« CSV UTF-8 »');
+  });
+
+  it('names no encoding when the headings read are only other columns', () => {
+    const failure = failureOf(() =>
+      findHeader(
+        bookOf(sheetOf([['Numéro', 'Note', 'Réservé à l’administration']])),
+        GRADE_COLUMNS,
+      ),
+    );
+
+    expect(failure.detail).not.toContain('encodages');
   });
 
   it('refuses two columns answering to one name', () => {

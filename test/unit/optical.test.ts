@@ -80,6 +80,22 @@ describe('optical profiles', () => {
     ]);
   });
 
+  it('recognises an AMC export without a copy column by its `A:` heading alone', () => {
+    const ctx = contextWith({});
+    const bare = readCsv(
+      Buffer.from('"A:num","Nom","Note","Total","Max"\n"D4697390","","0.25","0","30"\n'),
+    );
+    const profile = chooseProfile({ ctx, ctn: 'A' }, bare);
+
+    expect(profile).toBe('amc');
+    expect(
+      findHeader(bare, opticalSpecs(ctx.config.columnProfiles.profiles[profile], bare)).columns,
+    ).toEqual({
+      number: 0,
+      grade: 2,
+    });
+  });
+
   it('reads the real OMRChecker sample through its profile: Roll is the identifier, score the grade', () => {
     const sample = readCsv(
       readFileSync(new URL('../fixtures/omrchecker-results.csv', import.meta.url)),
