@@ -155,10 +155,10 @@ describe('findHeader', () => {
     ]);
     const failure = failureOf(() => findHeader(readCsv(bytes), GRADE_COLUMNS));
 
-    expect(failure.code).toBe('COLUMN_MISSING');
-    expect(failure.detail).toContain('en-têtes lus ligne 1 : « NÂ° anonyme », « Note »');
-    expect(failure.detail).toContain('« NÂ° anonyme » semble mal décodé');
-    expect(failure.detail).toContain('« CSV UTF-8 »');
+    expect(failure?.code).toBe('COLUMN_MISSING');
+    expect(failure?.detail).toContain('en-têtes lus ligne 1 : « NÂ° anonyme », « Note »');
+    expect(failure?.detail).toContain('« NÂ° anonyme » semble mal décodé');
+    expect(failure?.detail).toContain('« CSV UTF-8 »');
   });
 
   it('names no encoding when the headings read are only other columns', () => {
@@ -169,7 +169,7 @@ describe('findHeader', () => {
       ),
     );
 
-    expect(failure.detail).not.toContain('encodages');
+    expect(failure?.detail).not.toContain('encodages');
   });
 
   it('refuses two columns answering to one name', () => {
