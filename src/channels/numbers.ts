@@ -204,7 +204,19 @@ export function assessmentFor(
     return bound;
   }
   if (holder.assessmentId !== null) {
-    return byId(holder.assessmentId) ?? { code: 'ASSESSMENT_UNKNOWN' };
+    const own = byId(holder.assessmentId);
+    if (!own) {
+      return { code: 'ASSESSMENT_UNKNOWN' };
+    }
+    // A number valid for one assessment, said to be for another (a « Code épreuve » cell, the
+    // command line's --object): one of the two is wrong, and the grade must not go either way.
+    if (hint.objectCode && own.info.objectCode.toUpperCase() !== hint.objectCode.toUpperCase()) {
+      return {
+        code: 'NUMBER_OTHER_ASSESSMENT',
+        detail: `(numéro de l'épreuve ${own.info.objectCode}, donné pour ${hint.objectCode})`,
+      };
+    }
+    return own;
   }
 
   let candidates = template.assessments;

@@ -1,0 +1,59 @@
+// A number valid for one assessment, said to be for another (the command line's --object, a « Code
+// épreuve » cell): one of the two is wrong, so the grade goes nowhere and the refusal says which.
+import { describe, expect, it } from 'vitest';
+import { isAppError } from '../../src/domain/errors.js';
+import { enterGrade } from '../../src/services/grade-entry.js';
+import { drop, gradesOf, intake, worldFor } from './channels-world.js';
+import { DATABASE_TARGETS } from '../support/postgres.js';
+
+describe.each(DATABASE_TARGETS)('a number given for another assessment, on $name', (target) => {
+  const world = worldFor(target, 'object_contradiction');
+
+  it('refuses a typed grade whose --object names another assessment than the number’s', async () => {
+    const { number, student } = world().numbers.mat101[0]!;
+    const failure = await enterGrade(world().ctx, 'gest-A', {
+      ctn: 'A',
+      number,
+      grade: '8,5',
+      objectCode: 'MAT102',
+    }).catch((error: unknown) => error);
+
+    expect(isAppError(failure) ? [failure.code, failure.detail] : failure).toEqual([
+      'NUMBER_OTHER_ASSESSMENT',
+      "(numéro de l'épreuve MAT101, donné pour MAT102)",
+    ]);
+    expect((await gradesOf(world().ctx, world().assessments.mat101)).get(student)).toBeUndefined();
+    expect((await gradesOf(world().ctx, world().assessments.mat102)).get(student)).toBeUndefined();
+  });
+
+  it('still takes the grade when --object names the number’s own assessment', async () => {
+    const { number, student } = world().numbers.mat101[1]!;
+    await enterGrade(world().ctx, 'gest-A', {
+      ctn: 'A',
+      number,
+      grade: '8,5',
+      objectCode: 'mat101',
+    });
+
+    expect((await gradesOf(world().ctx, world().assessments.mat101)).get(student)).toBe('8.50');
+  });
+
+  it('refuses the row of a file whose « Code épreuve » contradicts its number', async () => {
+    const [a, b] = world().numbers.mat101.slice(2, 4);
+    const lines = [
+      'N° anonyme;Code épreuve;Note',
+      `${a?.number};MAT102;12`,
+      `${b?.number};MAT101;13`,
+    ];
+    await drop(world().ctx, 'A', 'lecteur-optique', 'lot-epreuves.csv', lines.join('\r\n'));
+
+    const receipt = await intake(world().ctx, 'A', 'lot-epreuves.csv');
+
+    expect(receipt.errors.map((e) => [e.row, e.code])).toEqual([[2, 'NUMBER_OTHER_ASSESSMENT']]);
+    const grades = await gradesOf(world().ctx, world().assessments.mat101);
+    expect([grades.get(a?.student ?? ''), grades.get(b?.student ?? '')]).toEqual([
+      undefined,
+      '13.00',
+    ]);
+  });
+});
