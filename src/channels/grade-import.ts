@@ -9,7 +9,13 @@ import { GradeStage } from './grade-stage.js';
 import { replacedSummary } from './grade-store.js';
 import { boundAssessment, gradeColumn, keyColumns, settle, visibleOnly } from './grades.js';
 import { normaliseNumber, type TemplateCache } from './numbers.js';
-import { resolveByIdentity, resolveByNumber, type Resolution } from './resolve.js';
+import {
+  recheckStates,
+  resolveByIdentity,
+  resolveByNumber,
+  type ImportOperation,
+  type Resolution,
+} from './resolve.js';
 import { reportMissingRows, type SentWorkbook } from './returned-workbook.js';
 import { ErrorList, extraCellsOf, keyed, refuseHiddenColumns, type KeyedRow } from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
@@ -242,17 +248,30 @@ export async function importGradeSource(
   }
   await reportMissingRows(input, returned, bound, errors);
 
-  return finish(input, stage, errors, read, stateRefusal !== null);
+  const operation = byNumber ? 'import_by_number' : 'import_by_identity';
+  return finish(input, stage, errors, read, { operation, refused: stateRefusal !== null });
 }
 
-/** Settles the receipt, lists the grades the file replaces, then writes the kept grades. */
+/**
+ * Decides the file again on the states at write time (a state change committed while it was read
+ * refuses it as one seen up front would), settles the receipt, lists the grades the file replaces,
+ * then writes the kept grades.
+ */
 async function finish(
   input: ChannelInput,
   stage: GradeStage,
   errors: ErrorList,
   read: number,
-  stateRefusal: boolean,
+  decided: { operation: ImportOperation; refused: boolean },
 ): Promise<ChannelResult> {
+  const check = await recheckStates(
+    input,
+    decided.operation,
+    await stage.assessmentIds(),
+    (ids) => stage.take(ids),
+    errors,
+  );
+  const stateRefusal = decided.refused || check.stateRefusal !== null;
   const { kept, blanks } = await stage.settleRows(errors);
   // Whether the file is refused does not depend on notices: the grades it replaces are listed only
   // when it is written, and the receipt is settled again so that its counts include them.
@@ -265,7 +284,8 @@ async function finish(
   }
   if (!refused) {
     result.summary += replacedSummary(replaced);
-    await stage.write(input.channel === 'lecteur-optique' ? 'lecteur-optique' : 'fichier');
+    const source = input.channel === 'lecteur-optique' ? 'lecteur-optique' : 'fichier';
+    await stage.write(source, check.states);
     if (blanks > 0) {
       result.summary += ` ${blanks} ligne(s) sans note laissée(s) vide(s).`;
     }

@@ -3,9 +3,15 @@
 // statement each over it.
 import { gradeToStorage, parseGrade } from '../domain/grades.js';
 import { copyRows, upsertFrom, type CopyValue } from '../store/copy.js';
-import { GRADE_UPSERT, keyOf, liftedAmong, replacedDetail } from './grade-store.js';
+import {
+  GRADE_UPSERT,
+  keyOf,
+  liftedIn,
+  replacedDetail,
+  type StatesAtWrite,
+} from './grade-store.js';
 import { gradeCell, noteAlias } from './grades.js';
-import type { Resolution } from './resolve.js';
+import type { Resolution, RowKey } from './resolve.js';
 import { LISTED_ERRORS, type ErrorList } from './rows.js';
 import type { ChannelInput } from './types.js';
 
@@ -198,25 +204,44 @@ export class GradeStage {
     return total;
   }
 
-  /**
-   * Writes the kept grades in one upsert that leaves unchanged grades untouched; those of a lifted
-   * assessment are flagged as changed after the lift (see liftedAmong).
-   */
-  async write(source: string): Promise<void> {
+  /** The assessments the staged rows were resolved to. */
+  async assessmentIds(): Promise<number[]> {
     const ids = (await this.input.trx.raw(`select distinct assessment_id from ${this.table}`)) as {
       rows: Array<{ assessment_id: number }>;
     };
-    const lifted = await liftedAmong(
-      this.input.trx,
-      ids.rows.map((r) => r.assessment_id),
-    );
+    return ids.rows.map((r) => r.assessment_id);
+  }
+
+  /**
+   * Takes the rows of `assessmentIds` out of the stage and returns them, to be listed as refused
+   * for their state: the file is then settled as if the resolution had refused them up front.
+   */
+  async take(assessmentIds: number[]): Promise<RowKey[]> {
+    const taken = (await this.input.trx.raw(
+      `delete from ${this.table} where assessment_id = any(?::int[])
+       returning row_no, key_text, assessment_id`,
+      [assessmentIds],
+    )) as { rows: Array<{ row_no: number; key_text: string | null; assessment_id: number }> };
+    return taken.rows.map((r) => ({
+      row: r.row_no,
+      key: r.key_text ?? '',
+      assessmentId: r.assessment_id,
+    }));
+  }
+
+  /**
+   * Writes the kept grades in one upsert that leaves unchanged grades untouched; those of an
+   * assessment lifted in `states` (statesAtWrite, read for every staged assessment) are flagged
+   * as changed after the lift.
+   */
+  async write(source: string, states: StatesAtWrite): Promise<void> {
     await upsertFrom(
       this.input.trx,
       GRADE_UPSERT,
       `select assessment_id, student_number, value, absence, ?::text, ?::bigint, 'service',
               assessment_id = any(?::int[])
        from ${this.table} where not dup and error_code is null and not blank`,
-      [source, this.input.intakeId, [...lifted]],
+      [source, this.input.intakeId, liftedIn(states)],
     );
   }
 }

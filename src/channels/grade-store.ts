@@ -1,9 +1,10 @@
 // Writes grades and jury results, set-based, keyed by (assessment, student): replaying a file
 // rewrites the same values, never adds a row. A grade entered once identities are known (state L)
-// is flagged for the after-lift report: the state is read here, under a lock the lift waits for.
+// is flagged for the after-lift report: the state is read here, under a lock that every state
+// change waits for.
 import { copyUpsert, type CopyUpsert } from '../store/copy.js';
 import type { Knex } from 'knex';
-import type { AbsenceCode } from '../domain/types.js';
+import type { AbsenceCode, AnonymityState } from '../domain/types.js';
 import { batches } from '../store/bulk.js';
 import type { ErrorList, KeyedRow } from './rows.js';
 
@@ -92,22 +93,26 @@ export interface ResultWrite {
   result: string;
 }
 
+/** The state of each assessment a write covers, read under its lock (null: in no template). */
+export type StatesAtWrite = ReadonlyMap<number, AnonymityState | null>;
+
 /**
- * Of `assessmentIds`, those whose anonymity is lifted (L), read once the rows of their templates
- * are held `for share` until commit. A lift holds its template's row `for update` from before its
- * checks to its commit (lockTemplate, services/anonymity.ts), so a grade written after this call is
- * either committed before the lift reads the grades, or flagged as written after it: a state read
- * earlier in the import, without the lock, may be the V of a lift committing meanwhile.
- * Call it in the writing transaction, right before the write.
+ * The state of each of `assessmentIds`, read once the rows of their templates are held `for share`
+ * until commit. Every state change holds its template's row `for update` from before its checks to
+ * its commit (lockTemplate, services/anonymity.ts), so these states hold until the write commits:
+ * a lift either sees the grades written or they are flagged as written after it, and a validate
+ * (P → V) committed while a file was being resolved is seen here (recheckStates, resolve.ts). A
+ * state read earlier in the import, without the lock, may be the one a change committing meanwhile
+ * replaces. Call it in the writing transaction, before deciding to write.
  */
-export async function liftedAmong(
+export async function statesAtWrite(
   trx: Knex.Transaction,
-  assessmentIds: readonly number[],
-): Promise<Set<number>> {
-  if (assessmentIds.length === 0) {
-    return new Set();
-  }
+  assessmentIds: Iterable<number>,
+): Promise<StatesAtWrite> {
   const ids = [...new Set(assessmentIds)];
+  if (ids.length === 0) {
+    return new Map();
+  }
   // In id order: a write covering several templates takes them in the same order as any other.
   await trx.raw(
     `select t.id from anonymity_template t
@@ -118,12 +123,18 @@ export async function liftedAmong(
     [ids],
   );
   // A statement of its own: under read committed, a statement that waited for a lock still reads
-  // the other rows as they were when it started, before the lift committed.
-  const lifted = (await trx('template_assessment')
+  // the other rows as they were when it started, before the state change committed.
+  const found = (await trx('template_assessment')
     .whereRaw('assessment_id = any(?::int[])', [ids])
-    .where({ state: 'L' })
-    .select('assessment_id')) as Array<{ assessment_id: number }>;
-  return new Set(lifted.map((r) => r.assessment_id));
+    .select('assessment_id', 'state')) as Array<{ assessment_id: number; state: AnonymityState }>;
+  const states = new Map<number, AnonymityState | null>(ids.map((id) => [id, null]));
+  found.forEach((r) => states.set(r.assessment_id, r.state));
+  return states;
+}
+
+/** The assessments lifted (L) among `states`: what they receive is flagged as changed after it. */
+export function liftedIn(states: StatesAtWrite): number[] {
+  return [...states].filter(([, state]) => state === 'L').map(([id]) => id);
 }
 
 const CHANGED = `grade.changed_after_lift or (excluded.changed_after_lift and
@@ -159,7 +170,8 @@ export const GRADE_UPSERT: CopyUpsert = {
  * Upserts grades (value or absence): COPY into a staging table, then one upsert that leaves an
  * unchanged grade untouched (its earlier source and intake stay), so replaying rewrites nothing.
  * Keys must be unique within one call (channels drop duplicated numbers first). A grade of a
- * lifted assessment is flagged as changed after the lift (see liftedAmong).
+ * lifted assessment is flagged as changed after the lift; `states`, when the caller already read
+ * them to decide on the write, are those of statesAtWrite, else they are read here.
  */
 export async function writeGrades(
   trx: Knex.Transaction,
@@ -167,14 +179,13 @@ export async function writeGrades(
   source: string,
   intakeId: number | null,
   by: string,
+  states?: StatesAtWrite,
 ): Promise<void> {
   if (grades.length === 0) {
     return;
   }
-  const lifted = await liftedAmong(
-    trx,
-    grades.map((g) => g.assessmentId),
-  );
+  const ids = grades.map((g) => g.assessmentId);
+  const lifted = new Set(liftedIn(states ?? (await statesAtWrite(trx, ids))));
   await copyUpsert(
     trx,
     GRADE_UPSERT,
@@ -197,14 +208,13 @@ export async function writeResults(
   results: ResultWrite[],
   intakeId: number | null,
   by: string,
+  states?: StatesAtWrite,
 ): Promise<void> {
   if (results.length === 0) {
     return;
   }
-  const lifted = await liftedAmong(
-    trx,
-    results.map((r) => r.assessmentId),
-  );
+  const ids = results.map((r) => r.assessmentId);
+  const lifted = new Set(liftedIn(states ?? (await statesAtWrite(trx, ids))));
   const rows = results.map((r) => ({
     assessment_id: r.assessmentId,
     student_number: r.studentNumber,

@@ -22,7 +22,12 @@ import {
   type GradeWrite,
 } from './grade-store.js';
 import { normaliseNumber } from './numbers.js';
-import { resolveByIdentity, resolveByNumber, type Resolution } from './resolve.js';
+import {
+  recheckResolution,
+  resolveByIdentity,
+  resolveByNumber,
+  type Resolution,
+} from './resolve.js';
 import { reportMissingRows, type SentWorkbook } from './returned-workbook.js';
 import { ErrorList, keyedRows, type KeyedRow } from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
@@ -332,21 +337,26 @@ export function gradeColumn(workbook: Workbook): ColumnSpec {
   };
 }
 
-/** Settles the file's status and, unless it is rejected, writes its grades. */
+/**
+ * Decides the file again on the states at write time (recheckResolution), settles its status and,
+ * unless it is rejected, writes its grades.
+ */
 export async function storeGrades(
   input: ChannelInput,
   read: number,
   writes: GradeWrite[],
   blanks: number,
   errors: ErrorList,
-  stateRefusal: Resolution['stateRefusal'],
+  resolution: Resolution,
 ): Promise<ChannelResult> {
+  const check = await recheckResolution(input, resolution, errors);
+  const stateRefusal = resolution.stateRefusal !== null || check.stateRefusal !== null;
   // As for long files (grade-import.ts): the grades a written file replaces are listed, then the
   // receipt is settled with them.
   const refused =
-    settle(input, read, writes.length, errors, stateRefusal !== null, 'note').status === 'rejected';
+    settle(input, read, writes.length, errors, stateRefusal, 'note').status === 'rejected';
   const replaced = refused ? 0 : await listReplaced(input.trx, writes, errors);
-  const result = settle(input, read, writes.length, errors, stateRefusal !== null, 'note');
+  const result = settle(input, read, writes.length, errors, stateRefusal, 'note');
   result.summary += replacedSummary(replaced);
   if (result.status !== 'rejected') {
     await writeGrades(
@@ -355,6 +365,7 @@ export async function storeGrades(
       input.channel === 'lecteur-optique' ? 'lecteur-optique' : 'fichier',
       input.intakeId,
       'service',
+      check.states,
     );
     if (blanks > 0) {
       result.summary += ` ${blanks} ligne(s) sans note laissée(s) vide(s).`;

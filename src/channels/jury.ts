@@ -3,7 +3,7 @@
 import { acceptedCodesText } from '../readers/apogee-results.js';
 import { ErrorList } from './rows.js';
 import { readKeyedOrRefuse, settle } from './grades.js';
-import { dropDuplicates } from './resolve.js';
+import { dropDuplicates, recheckResolution } from './resolve.js';
 import { writeResults, type ResultWrite } from './grade-store.js';
 import type { Workbook } from '../readers/table.js';
 import type { ChannelInput, ChannelResult } from './types.js';
@@ -48,16 +48,19 @@ export async function importJuryTable(
     });
   }
 
+  // Decided again on the states at write time: a state changed since the file was read may
+  // forbid it.
+  const check = await recheckResolution(input, read.resolution, errors);
   const result = settle(
     input,
     read.rows.length,
     writes.length,
     errors,
-    read.resolution.stateRefusal !== null,
+    read.resolution.stateRefusal !== null || check.stateRefusal !== null,
     'décision',
   );
   if (result.status !== 'rejected') {
-    await writeResults(input.trx, writes, input.intakeId, 'service');
+    await writeResults(input.trx, writes, input.intakeId, 'service', check.states);
   }
   return result;
 }

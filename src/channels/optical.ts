@@ -257,14 +257,7 @@ export async function importOpticalTable(
   const { unique, repeats } = settleRepeats(scores.kept, errors);
   const { writes, blanks } = await parseGrades(input, unique, errors);
 
-  const result = await storeGrades(
-    input,
-    rows.length,
-    writes,
-    blanks,
-    errors,
-    resolution.stateRefusal,
-  );
+  const result = await storeGrades(input, rows.length, writes, blanks, errors, resolution);
   if (result.status === 'rejected') {
     return result;
   }

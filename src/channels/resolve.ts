@@ -1,8 +1,10 @@
 // Row → (assessment, student) for grade and jury files, keyed by anonymous number or, where the
-// state allows it, by student number. Enforces the state table for imports (design.md §3).
-import { decide } from '../domain/states.js';
+// state allows it, by student number. Enforces the state table for imports (design.md §3), when
+// the rows are resolved and again on the states at write time.
+import { decide, type Operation } from '../domain/states.js';
 import type { ErrorCode } from '../domain/errors.js';
 import type { AnonymityState } from '../domain/types.js';
+import { statesAtWrite, type StatesAtWrite } from './grade-store.js';
 import { assessmentFor, NumberBook, type TemplateCache } from './numbers.js';
 import type { ErrorList, KeyedRow } from './rows.js';
 import type { ChannelInput } from './types.js';
@@ -15,10 +17,42 @@ export interface Resolved {
   state: AnonymityState | null;
 }
 
+/** The row of the state table an import is decided by: the key its rows are matched by. */
+export type ImportOperation = Extract<Operation, 'import_by_number' | 'import_by_identity'>;
+
 /** Rows resolved, and whether a state refusal makes the whole file void. */
 export interface Resolution {
   resolved: Resolved[];
   stateRefusal: ErrorCode | null;
+  /** What the states were decided for; decided again at write time (recheckStates). */
+  operation: ImportOperation;
+}
+
+/** A row refused for the state of the assessment it was resolved to. */
+interface StateRefused {
+  row: number;
+  /** The key as typed (the anonymous number; a student number is never shown). */
+  key: string;
+  objectCode: string;
+  state: AnonymityState;
+  code: ErrorCode;
+}
+
+/** The code the state table refuses `operation` with in `state`; null when allowed. */
+function refusalIn(operation: ImportOperation, state: AnonymityState | null): ErrorCode | null {
+  const verdict = state ? decide(operation, state, { isManager: false }) : null;
+  return verdict && !verdict.allowed ? verdict.code : null;
+}
+
+/** Lists a row refused for its assessment's state, seen up front or at write time alike. */
+function listStateRefusal(errors: ErrorList, operation: ImportOperation, r: StateRefused): void {
+  if (operation === 'import_by_number') {
+    const detail = `(épreuve ${r.objectCode} dans l'état ${r.state})`;
+    errors.add(r.row, 'N° anonyme', r.code, r.key, detail);
+  } else {
+    // No value: the student number must not stand beside an assessment under anonymity.
+    errors.add(r.row, 'N° étudiant', r.code, undefined, `(épreuve ${r.objectCode})`);
+  }
 }
 
 /** Resolves rows keyed by anonymous number. `bound` is the assessment a returned workbook was made for. */
@@ -69,16 +103,16 @@ export async function resolveByNumber(
       errors.add(row.number, 'N° anonyme', target.code, row.text('number'), target.detail);
       continue;
     }
-    const verdict = decide('import_by_number', target.state, { isManager: false });
-    if (!verdict.allowed) {
-      stateRefusal = verdict.code;
-      errors.add(
-        row.number,
-        'N° anonyme',
-        verdict.code,
-        row.text('number'),
-        `(épreuve ${target.info.objectCode} dans l'état ${target.state})`,
-      );
+    const refusal = refusalIn('import_by_number', target.state);
+    if (refusal) {
+      stateRefusal = refusal;
+      listStateRefusal(errors, 'import_by_number', {
+        row: row.number,
+        key: row.text('number'),
+        objectCode: target.info.objectCode,
+        state: target.state,
+        code: refusal,
+      });
       continue;
     }
     if (
@@ -101,7 +135,7 @@ export async function resolveByNumber(
       state: target.state,
     });
   }
-  return { resolved, stateRefusal };
+  return { resolved, stateRefusal, operation: 'import_by_number' };
 }
 
 /**
@@ -199,12 +233,16 @@ export async function resolveByIdentity(
       errors.add(row.number, 'Code épreuve', 'ASSESSMENT_UNKNOWN', row.text('object'), detail);
       continue;
     }
-    const verdict = target.state
-      ? decide('import_by_identity', target.state, { isManager: false })
-      : null;
-    if (verdict && !verdict.allowed) {
-      stateRefusal = verdict.code;
-      errors.add(row.number, 'N° étudiant', verdict.code, undefined, `(épreuve ${target.code})`);
+    const refusal = refusalIn('import_by_identity', target.state);
+    if (refusal && target.state) {
+      stateRefusal = refusal;
+      listStateRefusal(errors, 'import_by_identity', {
+        row: row.number,
+        key: '',
+        objectCode: target.code,
+        state: target.state,
+        code: refusal,
+      });
       continue;
     }
     if (!students.has(row.text('student'))) {
@@ -222,7 +260,84 @@ export async function resolveByIdentity(
       state: target.state,
     });
   }
-  return { resolved, stateRefusal };
+  return { resolved, stateRefusal, operation: 'import_by_identity' };
+}
+
+/** A row as the write re-check lists it: its number in the file, its key, its assessment. */
+export interface RowKey {
+  row: number;
+  key: string;
+  assessmentId: number;
+}
+
+/** What the write re-check found: the states to write by, and the refusal a changed state makes. */
+export interface WriteCheck {
+  states: StatesAtWrite;
+  stateRefusal: ErrorCode | null;
+}
+
+/**
+ * Decides the import again on the states its assessments are in at write time, read under the lock
+ * every state change waits for (statesAtWrite): the rows were resolved on states read without it,
+ * and a validate (P → V) committed meanwhile must not let grades keyed by student number in under
+ * anonymity. Each row of an assessment now refused is listed as the resolution lists it up front;
+ * `refusedRows` gives those rows for the assessments named. Call it before settling the file.
+ */
+export async function recheckStates(
+  input: ChannelInput,
+  operation: ImportOperation,
+  assessmentIds: Iterable<number>,
+  refusedRows: (assessmentIds: number[]) => Promise<RowKey[]>,
+  errors: ErrorList,
+): Promise<WriteCheck> {
+  const states = await statesAtWrite(input.trx, assessmentIds);
+  const refused = new Map<number, { code: ErrorCode; state: AnonymityState }>();
+  for (const [id, state] of states) {
+    const code = refusalIn(operation, state);
+    if (code && state) {
+      refused.set(id, { code, state });
+    }
+  }
+  if (refused.size === 0) {
+    return { states, stateRefusal: null };
+  }
+
+  const ids = [...refused.keys()];
+  const codes = (await input
+    .trx('assessment as a')
+    .join('teaching_object as o', 'o.id', 'a.object_id')
+    .whereIn('a.id', ids)
+    .select('a.id', 'o.code')) as Array<{ id: number; code: string }>;
+  const objectCode = new Map(codes.map((a) => [a.id, a.code]));
+  const rows = (await refusedRows(ids)).sort((a, b) => a.row - b.row);
+  for (const { row, key, assessmentId } of rows) {
+    const why = refused.get(assessmentId);
+    if (why) {
+      const objectCodeOf = objectCode.get(assessmentId) ?? '';
+      listStateRefusal(errors, operation, { row, key, objectCode: objectCodeOf, ...why });
+    }
+  }
+  return { states, stateRefusal: refused.values().next().value?.code ?? null };
+}
+
+/** recheckStates over rows resolved in memory: the rows listed are those of the resolution. */
+export function recheckResolution(
+  input: ChannelInput,
+  resolution: Resolution,
+  errors: ErrorList,
+): Promise<WriteCheck> {
+  const rows = resolution.resolved.map((r) => ({
+    row: r.row.number,
+    key: r.row.text('number'),
+    assessmentId: r.assessmentId,
+  }));
+  return recheckStates(
+    input,
+    resolution.operation,
+    rows.map((r) => r.assessmentId),
+    (ids) => Promise.resolve(rows.filter((r) => ids.includes(r.assessmentId))),
+    errors,
+  );
 }
 
 /** Rows whose (assessment, student) appears more than once: each gets NUMBER_DUPLICATED and none is kept. */

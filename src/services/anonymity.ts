@@ -62,8 +62,9 @@ async function setState(
 
 /**
  * Holds the template's row until commit, then loads it. Grade writes take the same row `for share`
- * before they read the states they flag by (liftedAmong, channels/grade-store.ts): a lift checks
- * its conditions on every grade committed before it, and a grade committed after it knows it.
+ * before they read the states they decide and flag by (statesAtWrite, channels/grade-store.ts): a
+ * lift checks its conditions on every grade committed before it, a grade committed after it knows
+ * it, and a file decided on P learns of a validation committed before it is written.
  */
 async function lockTemplate(trx: Knex.Transaction, ref: TemplateRef): Promise<LoadedTemplate> {
   await trx('anonymity_template')

@@ -1,17 +1,16 @@
 // A lift and a grade import running at the same time are serialised: a grade committed after the
 // lift is flagged as changed after it and listed in the after-lift report, and a lift started while
 // an import is being committed judges its conditions on the grades that import wrote. Each race is
-// staged by holding the audit chain's head row, which both transactions update last, just before
-// they commit. Postgres only: PGlite has a single connection, where transactions never overlap.
+// staged by holding the audit chain's head row (test/support/lock-race.ts).
 import { rm } from 'node:fs/promises';
-import knexFactory, { type Knex } from 'knex';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOnce } from '../../src/intake/runner.js';
 import { InProcessQueue } from '../../src/jobs/queue.js';
 import { lift } from '../../src/services/anonymity.js';
 import { closeContext } from '../../src/services/context.js';
 import { changedAfterLift, setLiftConditions } from '../../src/services/reveal.js';
+import { auditOrder, RaceStage } from '../support/lock-race.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { buildAnonWorld, dropFile, type AnonWorld } from './world.js';
 
@@ -23,53 +22,20 @@ if (!enabled) {
 describe.skipIf(!enabled)('a lift racing a grade import on Postgres', () => {
   let world: AnonWorld;
   let database: TestDatabase;
-  // The test's own session, as the connecting user: it sees every session's wait and holds locks.
-  let probe: Knex;
+  let race: RaceStage;
 
   const csv = (lines: string[]) => `\ufeff${['N° anonyme;Note', ...lines].join('\r\n')}\r\n`;
   const importAll = () => runOnce(world.ctx, new InProcessQueue(world.ctx));
-  /** Sessions of the test database waiting for a lock. */
-  const waiting = async (): Promise<number> => {
-    const found = (await probe.raw(
-      `select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock'`,
-    )) as { rows: Array<{ n: number }> };
-    return found.rows[0]?.n ?? 0;
-  };
-  const untilWaiting = (count: number) =>
-    vi.waitFor(
-      async () => {
-        if ((await waiting()) < count) {
-          throw new Error(`fewer than ${count} session(s) waiting`);
-        }
-      },
-      { timeout: 10_000, interval: 20 },
-    );
-  /** Holds the audit chain's head: every audited transaction then stops just before its commit. */
-  const holdAuditHead = async (): Promise<Knex.Transaction> => {
-    const holder = await probe.transaction();
-    await holder.raw('select seq from audit_head where id = 1 for update');
-    return holder;
-  };
   const gradeOf = async (student: string | undefined) =>
     (await world.ctx
       .db('grade')
       .where({ student_number: student ?? '' })
       .first('value', 'changed_after_lift')) as { value: string; changed_after_lift: boolean };
-  /** Audit sequence numbers of the lifts and imports of the test, in commit order. */
-  const auditOrder = async (): Promise<string[]> =>
-    (
-      (await world.ctx
-        .db('audit_log')
-        .whereIn('action', ['lift', 'import'])
-        .orderBy('seq')
-        .select('action')) as Array<{ action: string }>
-    ).map((r) => r.action);
 
   beforeAll(async () => {
     database = await createTestDatabase('liftrace');
     world = await buildAnonWorld(pino({ level: 'silent' }), database.url, 12);
-    probe = knexFactory({ client: 'pg', connection: database.url, pool: { min: 0, max: 2 } });
+    race = new RaceStage(database.url);
     await dropFile(
       world.ctx,
       'A',
@@ -94,7 +60,7 @@ describe.skipIf(!enabled)('a lift racing a grade import on Postgres', () => {
   });
 
   afterAll(async () => {
-    await probe.destroy();
+    await race.destroy();
     await closeContext(world.ctx);
     await database.drop();
     await rm(world.home, { recursive: true, force: true });
@@ -102,14 +68,14 @@ describe.skipIf(!enabled)('a lift racing a grade import on Postgres', () => {
 
   it('flags a grade committed after the lift it raced, and lists it after the lift', async () => {
     const changed = world.numbersA[3];
-    const holder = await holdAuditHead();
+    const holder = await race.holdAuditHead();
     // The lift has moved MAT101 to L and waits to commit.
     const lifting = lift(world.ctx, 'gest-A', world.refA);
-    await untilWaiting(1);
+    await race.untilWaiting(1);
     // The import reads MAT101 still in V, the lift being uncommitted.
     await dropFile(world.ctx, 'A', 'notes', 'notes-A-corrige.csv', csv([`${changed?.number};15`]));
     const importing = importAll();
-    await untilWaiting(2);
+    await race.untilWaiting(2);
 
     await holder.commit();
     const [lifted] = await Promise.all([lifting, importing]);
@@ -117,7 +83,10 @@ describe.skipIf(!enabled)('a lift racing a grade import on Postgres', () => {
     const report = await changedAfterLift(world.ctx, 'gest-A', world.refA);
     expect(lifted).toBe(1);
     // The import committed after the lift (the last import of the audit log follows the lift).
-    expect((await auditOrder()).slice(-2)).toEqual(['lift', 'import']);
+    expect((await auditOrder(world.ctx.db, ['lift', 'import'])).slice(-2)).toEqual([
+      'lift',
+      'import',
+    ]);
     expect(await gradeOf(changed?.student)).toEqual({ value: '15.00', changed_after_lift: true });
     expect(report.map((r) => [r.number, r.studentNumber, r.value])).toEqual([
       [changed?.number, changed?.student, '15.00'],
@@ -126,20 +95,23 @@ describe.skipIf(!enabled)('a lift racing a grade import on Postgres', () => {
 
   it('makes a lift started while an import commits wait for it, and count its grades', async () => {
     const last = world.numbersB[3];
-    const holder = await holdAuditHead();
+    const holder = await race.holdAuditHead();
     // The import has written the last missing grade of BIO101 and waits to commit.
     await dropFile(world.ctx, 'B', 'notes', 'notes-B-fin.csv', csv([`${last?.number};14`]));
     const importing = importAll();
-    await untilWaiting(1);
+    await race.untilWaiting(1);
     // The lift requires every grade: one is still uncommitted.
     const lifting = lift(world.ctx, 'gest-B', world.refB).catch((error: unknown) => error);
-    await untilWaiting(2);
+    await race.untilWaiting(2);
 
     await holder.commit();
     const [lifted] = await Promise.all([lifting, importing]);
 
     expect(lifted).toBe(1);
-    expect((await auditOrder()).slice(-2)).toEqual(['import', 'lift']);
+    expect((await auditOrder(world.ctx.db, ['lift', 'import'])).slice(-2)).toEqual([
+      'import',
+      'lift',
+    ]);
     expect(await gradeOf(last?.student)).toEqual({ value: '14.00', changed_after_lift: false });
     expect(await changedAfterLift(world.ctx, 'gest-B', world.refB)).toEqual([]);
   });

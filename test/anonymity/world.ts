@@ -1,6 +1,7 @@
 // A small world for the anonymity tests, on PGlite or on a throw-away Postgres database: CTN A
 // (students with canary identities, template A-JANV validated on MAT101) and CTN B (template
-// B-JANV validated on BIO101), built through the real services and the real intake.
+// B-JANV validated on BIO101), built through the real services and the real intake. A test may
+// leave either template posed only (P).
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -109,7 +110,12 @@ async function declare(ctx: AppContext): Promise<void> {
   }
 }
 
-async function template(ctx: AppContext, ctn: string, objectCode: string): Promise<TemplateRef> {
+async function template(
+  ctx: AppContext,
+  ctn: string,
+  objectCode: string,
+  validated: boolean,
+): Promise<TemplateRef> {
   const actor = `gest-${ctn}`;
   const code = `${ctn}-JANV`;
   await addPeriod(ctx, actor, { ctn, year: YEAR, code: 'JANV', label: 'Examens de janvier' });
@@ -144,7 +150,9 @@ async function template(ctx: AppContext, ctn: string, objectCode: string): Promi
   });
   const ref = { ctn, year: YEAR, code };
   await pose(ctx, actor, ref);
-  await validate(ctx, actor, ref);
+  if (validated) {
+    await validate(ctx, actor, ref);
+  }
   return ref;
 }
 
@@ -158,12 +166,16 @@ async function numbersOf(ctx: AppContext, code: string): Promise<AnonWorld['numb
   return rows.map((r) => ({ number: r.number, student: r.student_number }));
 }
 
-/** Builds the world on PGlite (`databaseUrl` null) or on the Postgres database given. */
+/**
+ * Builds the world on PGlite (`databaseUrl` null) or on the Postgres database given; the templates
+ * of the CTNs in `posedOnly` are left in P (numbers posed, anonymity not validated).
+ */
 export async function buildAnonWorld(
   log: Logger,
   databaseUrl: string | null,
   size = 24,
   overrides: Partial<Config> = {},
+  posedOnly: readonly string[] = [],
 ): Promise<AnonWorld> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'anonymat-anon-'));
   const config = loadConfig(process.env, {
@@ -194,8 +206,8 @@ export async function buildAnonWorld(
   );
   await runOnce(ctx, new InProcessQueue(ctx));
 
-  const refA = await template(ctx, 'A', 'MAT101');
-  const refB = await template(ctx, 'B', 'BIO101');
+  const refA = await template(ctx, 'A', 'MAT101', !posedOnly.includes('A'));
+  const refB = await template(ctx, 'B', 'BIO101', !posedOnly.includes('B'));
   return {
     home,
     ctx,
