@@ -5,13 +5,13 @@ import { lift, pose, validate, withdraw, type TemplateRef } from '../services/an
 import { exportApogee } from '../services/apogee-export.js';
 import type { AppContext } from '../services/context.js';
 import { enterGrade } from '../services/grade-entry.js';
+import { writePv } from '../services/pv-report.js';
 import {
   writeCorrespondence,
   writeGradeWorkbooks,
   writeLabels,
   writeModalities,
   writeProgress,
-  writePv,
 } from '../services/reports.js';
 import { overridesOf, withActor, type ActorOptions } from './options.js';
 import { say, withContext } from './runtime.js';

@@ -7,7 +7,7 @@ import { writeAttendance } from '../services/attendance.js';
 import type { AppContext } from '../services/context.js';
 import { loadTemplate, targetAssessments } from '../services/lookups.js';
 import { writeLabelsPdf, writePvPdf } from '../services/pdf-reports.js';
-import { writePv } from '../services/reports.js';
+import { writePv } from '../services/pv-report.js';
 import { bindSpare, createSpares, unboundSpares } from '../services/spare-labels.js';
 
 /** Exam date printed on the demo's labels and attendance sheets. */

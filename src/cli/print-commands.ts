@@ -7,7 +7,7 @@ import type { TemplateRef } from '../services/anonymity.js';
 import { writeAttendance, type Room } from '../services/attendance.js';
 import type { AppContext } from '../services/context.js';
 import { writeLabelsPdf, writePvPdf } from '../services/pdf-reports.js';
-import { writePv } from '../services/reports.js';
+import { writePv } from '../services/pv-report.js';
 import { bindSpare, createSpares } from '../services/spare-labels.js';
 import { integer, overridesOf, withActor, type ActorOptions } from './options.js';
 import { say, withContext } from './runtime.js';

@@ -13,18 +13,13 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, ERROR_MESSAGES, type ErrorCode } from '../domain/errors.js';
 import type { AnonymityState } from '../domain/types.js';
-import { FILE_NAME_PART, scanFile, type Roster, type ScanHit } from './identity-scan.js';
+import type { Roster } from './identity-roster.js';
+import { FILE_NAME_PART, scanFile, type ScanHit } from './identity-scan.js';
 import { buildReceiptWorkbook } from './receipt-xlsx.js';
 import { receiptJson, type Receipt } from './receipt.js';
 
-export {
-  scanFile,
-  scanForIdentities,
-  type Roster,
-  type RosterEntry,
-  type RosterLookup,
-  type ScanHit,
-} from './identity-scan.js';
+export type { Roster, RosterEntry, RosterLookup } from './identity-roster.js';
+export { scanFile, scanForIdentities, type ScanHit } from './identity-scan.js';
 
 /** A file the gateway refused to release. */
 export interface BlockedFile {
@@ -270,4 +265,9 @@ export function slug(text: string): string {
       .replace(/^-+|-+$/g, '')
       .slice(0, 60) || 'x'
   );
+}
+
+/** Where a file of a CTN goes in the outbox: `<CTN slug>/<folder>/<file>`. */
+export function ctnPath(ctn: string, folder: string, file: string): string {
+  return `${slug(ctn)}/${folder}/${file}`;
 }

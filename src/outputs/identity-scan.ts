@@ -3,9 +3,10 @@
 // messages, document properties, PDF text and metadata, the file name; see identity-parts.ts),
 // compared with the roster of the students the file concerns.
 //
-// The roster is never loaded whole: the file's words are sent to the roster (services/roster.ts
-// asks Postgres; a list given by a caller answers from memory), which returns the few students
-// whose identifiers appear; whole-word and phrase checks are then done here on those few.
+// The roster is never loaded whole: the file's words are sent to the roster (identity-roster.ts;
+// services/roster.ts asks Postgres, a list given by a caller answers from memory), which returns
+// the few students whose identifiers appear; whole-word and phrase checks are then done here on
+// those few.
 //
 // Hard hits: a student number, an INE, a birth date, a full name (last and first name side by side,
 // either order). A last name alone is a hit unless it only appears inside text the service writes
@@ -20,53 +21,19 @@ import {
   words,
   type FileText,
 } from './identity-parts.js';
+import { pairsOf, queryOf, type Reading } from './identity-query.js';
+import {
+  isList,
+  ListRoster,
+  type Answer,
+  type Question,
+  type Roster,
+  type RosterEntry,
+  type RosterMatch,
+} from './identity-roster.js';
 import { KnownText, serviceWording } from './identity-wording.js';
 
 export { FILE_NAME_PART } from './identity-parts.js';
-
-/** One student whose identity must not appear in an anonymous file. */
-export interface RosterEntry {
-  studentNumber: string;
-  ine?: string | null;
-  lastName: string;
-  firstName?: string;
-  /** ISO `yyyy-mm-dd`, or null when unknown. */
-  birthDate: string | null;
-}
-
-/** The words of a file, as the roster is asked about them (all in `words` form, unpadded). */
-export interface RosterQuery {
-  /** Distinct words (student numbers and INE are one word each). */
-  words: string[];
-  /** Runs of 1 to MAX_NAME_WORDS consecutive words with letters: the last names that may be there. */
-  names: string[];
-  /** ISO dates written in the file (separated, or as one 8-digit word). */
-  dates: string[];
-}
-
-/** What the roster recognised in a query. */
-export interface RosterMatch {
-  /** Students of the roster whose number or INE shares a word with the file. */
-  identifiers: Array<{ studentNumber: string; ine: string | null }>;
-  /** Last names (`words` form, unpadded) of students of the roster among the query's names. */
-  lastNames: string[];
-  /** Birth dates of students of the roster among the query's dates. */
-  births: string[];
-}
-
-/** A roster asked about the words of one file at a time (services/roster.ts: in Postgres). */
-export interface RosterLookup {
-  /** True when no student is concerned: nothing to search. */
-  isEmpty(): Promise<boolean>;
-  match(query: RosterQuery): Promise<RosterMatch>;
-  /** The [last name, first name] pairs (`words` form) that are those of a student of the roster. */
-  fullNames(pairs: Array<[string, string]>): Promise<Array<[string, string]>>;
-  /** Referential texts (labels and codes the service writes) containing one of `words`. */
-  referential(words: string[]): Promise<string[]>;
-}
-
-/** The students a file concerns: a list in memory, or a lookup (services/roster.ts). */
-export type Roster = readonly RosterEntry[] | RosterLookup;
 
 export type ScanKind = 'student_number' | 'ine' | 'last_name' | 'birth_date';
 
@@ -76,25 +43,6 @@ export interface ScanHit {
   kind: ScanKind;
   /** Where a person finds it, in French (« feuille 1 « Notes », cellule C4 »); never the value. */
   places: string[];
-}
-
-/** Longest last name searched alone, in words (« DE LA TOUR D AUVERGNE » is 5). */
-export const MAX_NAME_WORDS = 8;
-/** Longest first name searched next to a last name, in words. */
-const MAX_FIRST_WORDS = 4;
-
-/** A question the scan asks its roster, and the answer it expects. */
-type Question =
-  | { ask: 'match'; query: RosterQuery }
-  | { ask: 'fullNames'; pairs: Array<[string, string]> }
-  | { ask: 'referential'; words: string[] };
-type Answer = RosterMatch | Array<[string, string]> | string[];
-
-/** One text of a part in `words` form, with its raw text (for dates) and its words. */
-interface Reading {
-  part: string;
-  raw: string;
-  flat: string;
 }
 
 /** Something to find: a whole-word needle, or separated dates; `soft` for a last name alone. */
@@ -110,94 +58,6 @@ function found(needle: Needle, reading: { raw: string; flat: string }): boolean 
     return reading.flat.includes(needle.flat);
   }
   return [...datesIn(reading.raw)].some((d) => needle.dates?.has(d));
-}
-
-const hasLetter = (word: string): boolean => /[A-Z]/.test(word);
-
-/** ISO date of a compact 8-digit word (yyyymmdd or ddmmyyyy), when it is a calendar date. */
-function compactDates(word: string): string[] {
-  const forms = [
-    `${word.slice(0, 4)}-${word.slice(4, 6)}-${word.slice(6)}`,
-    `${word.slice(4)}-${word.slice(2, 4)}-${word.slice(0, 2)}`,
-  ];
-  return forms.filter(isCalendarDay);
-}
-
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** Whether `yyyy-mm-dd` is a day of the calendar (what Postgres accepts as a date). */
-export function isCalendarDay(iso: string): boolean {
-  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
-  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-  const days = m === 2 && !leap ? 28 : (DAYS_IN_MONTH[m - 1] ?? 0);
-  return y >= 1 && d >= 1 && d <= days;
-}
-
-/** The question about a file: its distinct words, name-shaped runs and dates. */
-function queryOf(readings: Reading[]): RosterQuery {
-  const all = new Set<string>();
-  const names = new Set<string>();
-  const dates = new Set<string>();
-  // The UTF-8 and Latin-1 readings of an ASCII text are the same: each text is read once.
-  // Runs of words with letters, each distinct run once (a receipt repeats the same message).
-  const runs = new Set<string>();
-  for (const flat of new Set(readings.map((r) => r.flat))) {
-    let run: string[] = [];
-    for (const word of flat.trim().split(' ')) {
-      all.add(word);
-      if (word.length === 8 && /^\d{8}$/.test(word)) {
-        compactDates(word).forEach((d) => dates.add(d));
-      }
-      if (hasLetter(word)) {
-        run.push(word);
-      } else if (run.length > 0) {
-        runs.add(run.join(' '));
-        run = [];
-      }
-    }
-    runs.add(run.join(' '));
-  }
-  for (const run of runs) {
-    const list = run.split(' ');
-    list.forEach((_w, i) => {
-      for (let n = 1; n <= MAX_NAME_WORDS && i + n <= list.length; n += 1) {
-        names.add(list.slice(i, i + n).join(' '));
-      }
-    });
-  }
-  names.delete('');
-  for (const raw of new Set(readings.map((r) => r.raw))) {
-    datesIn(raw).forEach((d) => isCalendarDay(d) && dates.add(d));
-  }
-  all.delete('');
-  return { words: [...all], names: [...names], dates: [...dates] };
-}
-
-/** The [last, first] pairs worth asking about: name-shaped runs right before or after a last name. */
-function pairsOf(readings: Reading[], lastNames: string[]): Array<[string, string]> {
-  const pairs = new Map<string, [string, string]>();
-  for (const reading of readings) {
-    const list = reading.flat.trim().split(' ');
-    for (const last of lastNames) {
-      if (!reading.flat.includes(` ${last} `)) {
-        continue;
-      }
-      const size = last.split(' ').length;
-      list.forEach((_w, i) => {
-        if (list.slice(i, i + size).join(' ') !== last) {
-          return;
-        }
-        for (let n = 1; n <= MAX_FIRST_WORDS; n += 1) {
-          for (const first of [list.slice(i - n, i), list.slice(i + size, i + size + n)]) {
-            if (first.length === n && first.every(hasLetter)) {
-              pairs.set(`${last}|${first.join(' ')}`, [last, first.join(' ')]);
-            }
-          }
-        }
-      });
-    }
-  }
-  return [...pairs.values()];
 }
 
 /** The needles of what the roster recognised. */
@@ -415,78 +275,4 @@ export async function scanFile(
     step = steps.next(answer);
   }
   return step.value;
-}
-
-function isList(roster: Roster): roster is readonly RosterEntry[] {
-  return Array.isArray(roster);
-}
-
-/** A list of students answering the scan's questions from memory, indexed once per list. */
-class ListRoster {
-  private static readonly indexed = new WeakMap<readonly RosterEntry[], ListRoster>();
-  private readonly byWord = new Map<string, RosterEntry[]>();
-  private readonly lastNames = new Set<string>();
-  private readonly pairs = new Set<string>();
-  private readonly births = new Set<string>();
-
-  /** The index of a list (a roster is never changed once given: it is readonly). */
-  static of(entries: readonly RosterEntry[]): ListRoster {
-    let list = ListRoster.indexed.get(entries);
-    if (!list) {
-      list = new ListRoster(entries);
-      ListRoster.indexed.set(entries, list);
-    }
-    return list;
-  }
-
-  private constructor(entries: readonly RosterEntry[]) {
-    for (const entry of entries) {
-      const identifiers = `${words(entry.studentNumber)} ${words(entry.ine ?? '')}`;
-      for (const word of new Set(identifiers.trim().split(/ +/))) {
-        const same = this.byWord.get(word);
-        if (same) {
-          same.push(entry);
-        } else if (word) {
-          this.byWord.set(word, [entry]);
-        }
-      }
-      const last = words(entry.lastName).trim();
-      const first = words(entry.firstName ?? '').trim();
-      this.lastNames.add(last);
-      if (first) {
-        this.pairs.add(`${last}|${first}`);
-      }
-      if (entry.birthDate) {
-        this.births.add(entry.birthDate.slice(0, 10));
-      }
-    }
-  }
-
-  answer(question: Question, referential: readonly string[]): Answer {
-    switch (question.ask) {
-      case 'match': {
-        const { words: list, names, dates } = question.query;
-        const students = new Set(list.flatMap((w) => this.byWord.get(w) ?? []));
-        return {
-          identifiers: [...students].map((s) => ({
-            studentNumber: s.studentNumber,
-            ine: s.ine ?? null,
-          })),
-          lastNames: names.filter((n) => this.lastNames.has(n)),
-          births: dates.filter((d) => this.births.has(d)),
-        };
-      }
-      case 'fullNames':
-        return question.pairs.filter(([last, first]) => this.pairs.has(`${last}|${first}`));
-      case 'referential': {
-        const asked = new Set(question.words);
-        return referential.filter((t) =>
-          words(t)
-            .trim()
-            .split(' ')
-            .some((w) => asked.has(w)),
-        );
-      }
-    }
-  }
 }

@@ -1,8 +1,8 @@
 // PDF outputs of the cycle: label sheets for sticker sheets (with spare labels), the PV de
 // délibération and the PV individuel. Same state checks as the spreadsheet versions
-// (services/reports.ts); anonymous files go through the gateway's identity scan, named ones are
-// refused under V, and every PV's fingerprint goes to the audit log so a printed copy can be
-// checked against what was recorded.
+// (services/reports.ts, services/pv-report.ts); anonymous files go through the gateway's identity
+// scan, named ones are refused under V, and every PV's fingerprint goes to the audit log so a
+// printed copy can be checked against what was recorded.
 import type { Config } from '../config/config.js';
 import { assertAllowed } from '../domain/states.js';
 import { slug } from '../outputs/gateway.js';
@@ -22,7 +22,7 @@ import {
   type TemplateAssessment,
 } from './lookups.js';
 import { shownGrades, type ShownGrades } from './pv-freshness.js';
-import { anonymousSections, namedSections, type PvKind } from './reports.js';
+import { anonymousSections, namedSections, type PvKind } from './pv-report.js';
 import { revealsOf } from './reveal.js';
 import { unboundSpares } from './spare-labels.js';
 

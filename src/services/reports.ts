@@ -1,22 +1,14 @@
 // Outbox files of the cycle: labels, grade-entry workbooks, correspondence list, progress report,
-// modalities listing, PV de délibération. Each checks the state table before it writes.
+// modalities listing (the PV de délibération: pv-report.ts). Each checks the state table before it
+// writes.
 import { numbersDigest, signFingerprint, type WorkbookFingerprint } from '../domain/fingerprint.js';
 import { buildCorrespondenceList } from '../outputs/correspondence.js';
-import { slug } from '../outputs/gateway.js';
+import { ctnPath, slug } from '../outputs/gateway.js';
 import { buildGradeEntryWorkbook } from '../outputs/grade-entry-workbook.js';
 import { buildLabelSheet } from '../outputs/labels-xlsx.js';
 import { buildModalitiesReport } from '../outputs/modalities-report.js';
 import { buildProgressReport } from '../outputs/progress-report.js';
-import { buildIndividualPv } from '../outputs/pv-individual.js';
-import { buildAnonymousPv, buildNamedPv } from '../outputs/pv.js';
-import { ANONYMOUS_ROWS, NAMED_ROWS, pvFingerprint } from '../outputs/pv-rows.js';
-import type {
-  AnonymousGradeRow,
-  LabelInput,
-  NamedGradeRow,
-  ProgressRow,
-  PvSection,
-} from '../outputs/types.js';
+import type { LabelInput, ProgressRow } from '../outputs/types.js';
 import { appendAudit } from '../store/audit.js';
 import { authorise } from './actors.js';
 import {
@@ -26,18 +18,9 @@ import {
   type TemplateRef,
 } from './anonymity.js';
 import type { AppContext } from './context.js';
-import { anonymousRows, gradeOf, holdersQuery, namedGrades, numbersOf } from './holders.js';
-import {
-  loadTemplate,
-  targetAssessments,
-  type LoadedTemplate,
-  type TemplateAssessment,
-} from './lookups.js';
+import { holdersQuery, numbersOf } from './holders.js';
+import { loadTemplate, targetAssessments } from './lookups.js';
 import { assessmentPopulation } from './population.js';
-import { shownGrades, type ShownGrades } from './pv-freshness.js';
-import { revealsOf } from './reveal.js';
-
-const dir = (ctn: string, folder: string, file: string): string => `${slug(ctn)}/${folder}/${file}`;
 
 /** Label sheet (xlsx) of a template: one label per student and assessment, in number order. */
 export async function writeLabels(
@@ -63,7 +46,7 @@ export async function writeLabels(
     );
   }
   const path = await ctx.outbox.writeAnonymous(
-    dir(template.ctn, 'etiquettes', `etiquettes-${slug(template.code)}.xlsx`),
+    ctnPath(template.ctn, 'etiquettes', `etiquettes-${slug(template.code)}.xlsx`),
     await buildLabelSheet(template.info, labels),
     await rosterOfTemplate(ctx.db, template.id),
   );
@@ -114,7 +97,11 @@ export async function writeGradeWorkbooks(
     });
     const name = `bordereau-${slug(template.code)}-${slug(a.info.objectCode)}-s${a.info.session}.xlsx`;
     written.push({
-      path: await ctx.outbox.writeAnonymous(dir(template.ctn, 'bordereaux', name), bytes, roster),
+      path: await ctx.outbox.writeAnonymous(
+        ctnPath(template.ctn, 'bordereaux', name),
+        bytes,
+        roster,
+      ),
       rows: numbers.length,
     });
   }
@@ -166,7 +153,7 @@ export async function writeCorrespondence(
     generatedAt: new Date().toISOString(),
   });
   const path = await ctx.outbox.writeConfidential(
-    dir(template.ctn, 'confidentiel', `correspondance-${slug(template.code)}.xlsx`),
+    ctnPath(template.ctn, 'confidentiel', `correspondance-${slug(template.code)}.xlsx`),
     bytes,
   );
   await ctx.db.transaction((trx) =>
@@ -234,7 +221,7 @@ export async function writeProgress(
     });
   }
   const path = await ctx.outbox.writeAnonymous(
-    dir(template.ctn, 'controle', `avancement-${slug(template.code)}.xlsx`),
+    ctnPath(template.ctn, 'controle', `avancement-${slug(template.code)}.xlsx`),
     await buildProgressReport(template.info, rows),
     await rosterOfTemplate(ctx.db, template.id),
   );
@@ -295,119 +282,9 @@ export async function writeModalities(
     },
   }));
   const path = await ctx.outbox.writeAnonymous(
-    dir(ctn, 'controle', `modalites-${year}.xlsx`),
+    ctnPath(ctn, 'controle', `modalites-${year}.xlsx`),
     await buildModalitiesReport(ctn, year, list),
     await rosterUnderAnonymity(ctx.db, ctn),
   );
   return { path, rows: list.length };
-}
-
-/** Anonymous PV sections: numbers, grades and results only (no identity selected). */
-export async function anonymousSections(
-  ctx: AppContext,
-  template: LoadedTemplate,
-  targets: TemplateAssessment[],
-): Promise<Array<PvSection<AnonymousGradeRow>>> {
-  const sections: Array<PvSection<AnonymousGradeRow>> = [];
-  for (const a of targets) {
-    const rows = await anonymousRows(ctx.db, template, a);
-    sections.push({ assessment: a.info, state: a.state, rows });
-  }
-  return sections;
-}
-
-/** Named PV sections, for the PV after the lift (or before validation). */
-export async function namedSections(
-  ctx: AppContext,
-  template: LoadedTemplate,
-  targets: TemplateAssessment[],
-): Promise<Array<PvSection<NamedGradeRow>>> {
-  const sections: Array<PvSection<NamedGradeRow>> = [];
-  for (const a of targets) {
-    const rows = (await namedGrades(ctx.db, template, a)).map((r) => ({
-      number: r.number,
-      studentNumber: r.student_number,
-      lastName: r.last_name,
-      firstName: r.first_name,
-      grade: gradeOf(r.value, r.absence),
-      result: r.result,
-    }));
-    sections.push({ assessment: a.info, state: a.state, rows });
-  }
-  return sections;
-}
-
-/** Which PV: the collective PV de délibération or the PV individuel. */
-export type PvKind = 'collective' | 'individual';
-
-/** PV de délibération or PV individuel: anonymous while any assessment shown is in V, named otherwise. */
-export async function writePv(
-  ctx: AppContext,
-  actor: string,
-  ref: TemplateRef,
-  kind: PvKind = 'collective',
-): Promise<{ path: string; anonymous: boolean; rows: number; fingerprint: string }> {
-  const rights = await authorise(ctx, actor, ref.ctn, 'grade_report');
-  const template = await loadTemplate(ctx.db, ref.ctn, ref.year, ref.code);
-  const targets = targetAssessments(template, ref.objectCode);
-  const verdicts = await allowedIn(
-    ctx,
-    actor,
-    ref.ctn,
-    'grade_report',
-    targets.map((a) => a.state),
-    rights,
-  );
-  const anonymous = verdicts.some((v) => v.view === 'anonymous');
-  // Per-student reveals before the lift are listed in the PV (issue 5 §6), by number only.
-  const options = {
-    passingResults: ctx.config.passingResultCodes,
-    threshold: ctx.config.print.statisticsThreshold,
-    reveals: await revealsOf(ctx.db, template.id),
-  };
-
-  let bytes: Buffer;
-  let count: number;
-  let fingerprint: string;
-  // The lift compares these with the grades stored then (services/pv-freshness.ts).
-  let shown: { shownGrades?: ShownGrades } = {};
-  if (anonymous) {
-    const sections = await anonymousSections(ctx, template, targets);
-    shown = { shownGrades: shownGrades(sections) };
-    bytes =
-      kind === 'collective'
-        ? await buildAnonymousPv(template.info, sections, options)
-        : await buildIndividualPv(template.info, sections, ANONYMOUS_ROWS, options);
-    fingerprint = pvFingerprint(template.info, sections, ANONYMOUS_ROWS, options.reveals);
-    count = sections.reduce((n, s) => n + s.rows.length, 0);
-  } else {
-    const sections = await namedSections(ctx, template, targets);
-    bytes =
-      kind === 'collective'
-        ? await buildNamedPv(template.info, sections, options)
-        : await buildIndividualPv(template.info, sections, NAMED_ROWS, options);
-    fingerprint = pvFingerprint(template.info, sections, NAMED_ROWS, options.reveals);
-    count = sections.reduce((n, s) => n + s.rows.length, 0);
-  }
-  const name = dir(
-    template.ctn,
-    'deliberation',
-    `${kind === 'collective' ? 'pv' : 'pv-individuels'}-${anonymous ? 'anonyme' : 'nominatif'}-${slug(template.code)}.xlsx`,
-  );
-  const path = anonymous
-    ? await ctx.outbox.writeAnonymous(name, bytes, await rosterOfTemplate(ctx.db, template.id))
-    : await ctx.outbox.writeNamed(
-        name,
-        bytes,
-        targets.map((a) => a.state),
-      );
-  await ctx.db.transaction((trx) =>
-    appendAudit(trx, {
-      actor,
-      ctn: template.ctn,
-      action: 'pv',
-      subject: { templateId: template.id, kind, anonymous, rows: count, fingerprint, ...shown },
-    }),
-  );
-  return { path, anonymous, rows: count, fingerprint };
 }

@@ -6,7 +6,7 @@
 // roster whose student number, INE, last name, full name or birth date is among them, through the
 // scan columns and indexes of migration 008. Every list goes as one array parameter.
 import type { Knex } from 'knex';
-import type { RosterLookup, RosterMatch, RosterQuery } from '../outputs/identity-scan.js';
+import type { RosterLookup, RosterMatch, RosterQuery } from '../outputs/identity-roster.js';
 
 type Db = Knex | Knex.Transaction;
 

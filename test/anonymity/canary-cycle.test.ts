@@ -11,7 +11,8 @@ import { runOnce } from '../../src/intake/runner.js';
 import { BullQueue, redisConnection, startWorker } from '../../src/jobs/queue.js';
 import { scanForIdentities, type RosterEntry } from '../../src/outputs/gateway.js';
 import { closeContext } from '../../src/services/context.js';
-import { writeGradeWorkbooks, writeLabels, writePv } from '../../src/services/reports.js';
+import { writePv } from '../../src/services/pv-report.js';
+import { writeGradeWorkbooks, writeLabels } from '../../src/services/reports.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { buildAnonWorld, dropFile, type AnonWorld } from './world.js';
 

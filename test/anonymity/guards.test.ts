@@ -11,7 +11,8 @@ import { InProcessQueue } from '../../src/jobs/queue.js';
 import { lift } from '../../src/services/anonymity.js';
 import { closeContext } from '../../src/services/context.js';
 import { enterGrade } from '../../src/services/grade-entry.js';
-import { writeGradeWorkbooks, writePv } from '../../src/services/reports.js';
+import { writePv } from '../../src/services/pv-report.js';
+import { writeGradeWorkbooks } from '../../src/services/reports.js';
 import {
   changedAfterLift,
   requestLift,

@@ -11,7 +11,7 @@ import { lift, type TemplateRef } from '../../src/services/anonymity.js';
 import { closeContext } from '../../src/services/context.js';
 import { enterGrade } from '../../src/services/grade-entry.js';
 import { writePvPdf } from '../../src/services/pdf-reports.js';
-import { writePv } from '../../src/services/reports.js';
+import { writePv } from '../../src/services/pv-report.js';
 import { setLiftConditions } from '../../src/services/reveal.js';
 import { appendAudit } from '../../src/store/audit.js';
 import { DATABASE_TARGETS, createTestDatabase, type TestDatabase } from '../support/postgres.js';

@@ -10,7 +10,7 @@ import type { TemplateRef } from '../../src/services/anonymity.js';
 import { writeAttendance } from '../../src/services/attendance.js';
 import { closeContext } from '../../src/services/context.js';
 import { writeLabelsPdf, writePvPdf } from '../../src/services/pdf-reports.js';
-import { writePv } from '../../src/services/reports.js';
+import { writePv } from '../../src/services/pv-report.js';
 import { revealStudent } from '../../src/services/reveal.js';
 import { bindSpare, createSpares } from '../../src/services/spare-labels.js';
 import { YEAR, buildWorld, type World } from '../db/channels-world.js';

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
-import { parseMaquette, writeMaquette } from '../../src/readers/apogee-maquette.js';
+import { writeMaquette } from '../../src/outputs/filled-maquette.js';
+import { parseMaquette } from '../../src/readers/apogee-maquette.js';
 import { sniffFormat } from '../../src/readers/sniff.js';
 
 const SAMPLE = readFileSync(new URL('../fixtures/apogee-maquette-7W29.txt', import.meta.url));

@@ -3,11 +3,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import { AppError } from '../../src/domain/errors.js';
-import {
-  maquetteObjects,
-  parseMaquette,
-  writeMaquette,
-} from '../../src/readers/apogee-maquette.js';
+import { writeMaquette } from '../../src/outputs/filled-maquette.js';
+import { maquetteObjects, parseMaquette } from '../../src/readers/apogee-maquette.js';
 
 const SAMPLE = readFileSync(new URL('../fixtures/apogee-maquette-7W29.txt', import.meta.url));
 const SAMPLE_UTF8 = Buffer.from(SAMPLE.toString('latin1'), 'utf8');
