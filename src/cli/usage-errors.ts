@@ -1,5 +1,5 @@
 // Commander's usage errors, said in French with exit code 2 (refused), like every other refusal.
-import { CommanderError, type Command } from 'commander';
+import { CommanderError, type Command, type Option } from 'commander';
 
 const FRENCH: Record<string, (quoted: string) => string> = {
   'commander.missingMandatoryOptionValue': (q) => `Option obligatoire manquante : ${q}.`,
@@ -12,12 +12,48 @@ const FRENCH: Record<string, (quoted: string) => string> = {
   'commander.conflictingOption': (q) => `Options incompatibles : ${q}.`,
 };
 
-/** Makes commander throw instead of exiting, and keeps its English error text off the terminal. */
+/** Commander's help headings, as the person at the terminal reads them. */
+const HELP_TITLES: Record<string, string> = {
+  'Usage:': 'Utilisation :',
+  'Options:': 'Options :',
+  'Commands:': 'Commandes :',
+  'Arguments:': 'Arguments :',
+  'Global Options:': 'Options générales :',
+};
+
+/** An option's help line: its description, then its values, default and variable in French. */
+function optionDescription(option: Option): string {
+  const extra: string[] = [];
+  if (option.argChoices) {
+    extra.push(`valeurs : ${option.argChoices.join(', ')}`);
+  }
+  // A flag off by default says nothing more; a value taken when the option is absent is shown.
+  if (option.defaultValue !== undefined && option.defaultValue !== false) {
+    const value = option.defaultValue === true ? 'oui' : String(option.defaultValue);
+    extra.push(`par défaut : ${option.defaultValueDescription ?? value}`);
+  }
+  if (option.envVar !== undefined) {
+    extra.push(`variable d'environnement : ${option.envVar}`);
+  }
+  return [option.description, extra.length > 0 ? `(${extra.join(' ; ')})` : '']
+    .filter(Boolean)
+    .join(' ');
+}
+
+/**
+ * Makes commander throw instead of exiting, keeps its English error text off the terminal and
+ * writes its help in French. Call before registering commands: they inherit these settings.
+ */
 export function frenchUsageErrors(program: Command): void {
   program.exitOverride();
   program.helpOption('-h, --help', "afficher l'aide");
   program.helpCommand('help [commande]', "afficher l'aide d'une commande");
   program.configureOutput({ outputError: () => undefined });
+  program.configureHelp({
+    styleTitle: (title) => HELP_TITLES[title] ?? title,
+    optionDescription,
+  });
+  program.usage('[options] [commande]');
 }
 
 /** Prints a commander error in French and sets the exit code; help and version exit 0. */
