@@ -6,8 +6,15 @@ import { AppError } from '../domain/errors.js';
 import { findHeader, type ColumnSpec, type HeaderMatch } from '../readers/columns.js';
 import type { Row, Workbook } from '../readers/table.js';
 import { GradeStage } from './grade-stage.js';
-import { replacedSummary } from './grade-store.js';
-import { boundAssessment, gradeColumn, keyColumns, settle, visibleOnly } from './grades.js';
+import { replacedSummary, writtenSummary } from './grade-store.js';
+import {
+  blanksSummary,
+  boundAssessment,
+  gradeColumn,
+  keyColumns,
+  settle,
+  visibleOnly,
+} from './grades.js';
 import { normaliseNumber, type TemplateCache } from './numbers.js';
 import {
   recheckStates,
@@ -285,10 +292,14 @@ async function finish(
   if (!refused) {
     result.summary += replacedSummary(replaced);
     const source = input.channel === 'lecteur-optique' ? 'lecteur-optique' : 'fichier';
-    await stage.write(source, check.states);
-    if (blanks > 0) {
-      result.summary += ` ${blanks} ligne(s) sans note laissée(s) vide(s).`;
-    }
+    const written = await stage.write(source, check.states);
+    result.summary += await writtenSummary(
+      input.trx,
+      { kept, written },
+      input.intakeId,
+      check.states,
+    );
+    result.summary += blanksSummary(blanks);
   }
   return result;
 }

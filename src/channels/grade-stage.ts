@@ -234,8 +234,8 @@ export class GradeStage {
    * assessment lifted in `states` (statesAtWrite, read for every staged assessment) are flagged
    * as changed after the lift.
    */
-  async write(source: string, states: StatesAtWrite): Promise<void> {
-    await upsertFrom(
+  async write(source: string, states: StatesAtWrite): Promise<number> {
+    return upsertFrom(
       this.input.trx,
       GRADE_UPSERT,
       `select assessment_id, student_number, value, absence, ?::text, ?::bigint, 'service',

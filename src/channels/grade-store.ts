@@ -45,6 +45,39 @@ export function replacedSummary(count: number): string {
 }
 
 /**
+ * What a receipt adds once a file's grades are written: how many of the kept grades were already
+ * recorded as they are (left untouched: a file dropped again changes nothing), and how many were
+ * written after the lift of anonymity (flagged for the manager's list of late changes).
+ */
+export async function writtenSummary(
+  trx: Knex.Transaction,
+  counts: { kept: number; written: number },
+  intakeId: number | null,
+  states: StatesAtWrite,
+): Promise<string> {
+  const unchanged = counts.kept - counts.written;
+  let text =
+    unchanged > 0
+      ? ` ${unchanged} note(s) identique(s) à celle(s) déjà enregistrée(s) : rien n'a changé pour elle(s).`
+      : '';
+  const lifted = liftedIn(states);
+  if (counts.written > 0 && intakeId !== null && lifted.length > 0) {
+    // Rows this file wrote carry its intake; those it left untouched keep the one before.
+    const late = (await trx('grade')
+      .where({ intake_id: intakeId })
+      .whereRaw('assessment_id = any(?::int[])', [lifted])
+      .count<Array<{ n: string | number }>>({ n: '*' })) as Array<{ n: string | number }>;
+    const n = Number(late[0]?.n ?? 0);
+    if (n > 0) {
+      text +=
+        ` ${n} note(s) enregistrée(s) après la levée de l'anonymat : elles sont signalées au ` +
+        'gestionnaire dans la liste des notes modifiées après la levée.';
+    }
+  }
+  return text;
+}
+
+/**
  * Lists, as receipt notices, the grades among `grades` that would replace a different grade
  * already recorded (rows without a source are not listed); returns how many there are.
  */
@@ -180,13 +213,13 @@ export async function writeGrades(
   intakeId: number | null,
   by: string,
   states?: StatesAtWrite,
-): Promise<void> {
+): Promise<number> {
   if (grades.length === 0) {
-    return;
+    return 0;
   }
   const ids = grades.map((g) => g.assessmentId);
   const lifted = new Set(liftedIn(states ?? (await statesAtWrite(trx, ids))));
-  await copyUpsert(
+  return copyUpsert(
     trx,
     GRADE_UPSERT,
     grades.map((g) => [

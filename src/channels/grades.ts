@@ -19,6 +19,7 @@ import {
   listReplaced,
   replacedSummary,
   writeGrades,
+  writtenSummary,
   type GradeWrite,
 } from './grade-store.js';
 import { normaliseNumber } from './numbers.js';
@@ -359,7 +360,7 @@ export async function storeGrades(
   const result = settle(input, read, writes.length, errors, stateRefusal, 'note');
   result.summary += replacedSummary(replaced);
   if (result.status !== 'rejected') {
-    await writeGrades(
+    const written = await writeGrades(
       input.trx,
       writes,
       input.channel === 'lecteur-optique' ? 'lecteur-optique' : 'fichier',
@@ -367,9 +368,20 @@ export async function storeGrades(
       'service',
       check.states,
     );
-    if (blanks > 0) {
-      result.summary += ` ${blanks} ligne(s) sans note laissée(s) vide(s).`;
-    }
+    result.summary += await writtenSummary(
+      input.trx,
+      { kept: writes.length, written },
+      input.intakeId,
+      check.states,
+    );
+    result.summary += blanksSummary(blanks);
   }
   return result;
+}
+
+/** What a receipt says of rows without a grade: nothing written, a grade already there kept. */
+export function blanksSummary(blanks: number): string {
+  return blanks > 0
+    ? ` ${blanks} ligne(s) sans note : rien n'est enregistré pour elle(s), une note déjà enregistrée reste inchangée.`
+    : '';
 }
