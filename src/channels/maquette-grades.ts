@@ -7,7 +7,14 @@ import { gradeToStorage, parseGrade } from '../domain/grades.js';
 import { decide } from '../domain/states.js';
 import type { Maquette, MaquetteColumn, MaquetteStudent } from '../readers/apogee-maquette.js';
 import { acceptedCodesText, allowedCodes, isAllowedValue } from '../readers/apogee-results.js';
-import { listReplaced, replacedSummary, writeGrades, writeResults } from './grade-store.js';
+import {
+  listReplaced,
+  replacedSummary,
+  statesAtWrite,
+  writeGrades,
+  writeResults,
+  type StatesAtWrite,
+} from './grade-store.js';
 import type { GradeWrite, ResultWrite } from './grade-store.js';
 import { noteAlias, settle } from './grades.js';
 import { knownResultCodes } from './jury.js';
@@ -49,11 +56,22 @@ interface Writes {
   results: ResultWrite[];
 }
 
-/** Lists each element the state table closes to identities (V) that the file fills; true if any. */
-function refuseUnderAnonymity(m: Maquette, planned: PlannedElement[], errors: ErrorList): boolean {
+/**
+ * Lists each element the state table closes to identities (V) that the file fills; true if any.
+ * `states` are the states at write time (statesAtWrite) where read; otherwise those planned on.
+ */
+function refuseUnderAnonymity(
+  m: Maquette,
+  planned: PlannedElement[],
+  errors: ErrorList,
+  states?: StatesAtWrite,
+): boolean {
   let refused = false;
   for (const { element, target } of planned) {
-    const state = 'assessment' in target ? target.assessment.state : null;
+    const state =
+      'assessment' in target
+        ? (states?.get(target.assessment.id) ?? target.assessment.state)
+        : null;
     const verdict = state ? decide('import_by_identity', state, { isManager: false }) : null;
     const filled = m.students.flatMap((s) => filledCells(s, element))[0];
     if (!verdict || verdict.allowed || !filled) {
@@ -272,6 +290,20 @@ async function changedResults(input: ChannelInput, results: ResultWrite[]): Prom
   return results.filter((r) => !same.has(`${r.assessmentId}|${r.studentNumber}|${r.result}`));
 }
 
+/** The refusal of a maquette filling an element under validated anonymity: nothing written. */
+function refusedUnderAnonymity(
+  input: ChannelInput,
+  read: number,
+  errors: ErrorList,
+): ChannelResult {
+  return {
+    ...settle(input, read, 0, errors, true, 'note'),
+    summary:
+      'Maquette refusée : elle porte des notes ou des résultats d’une épreuve sous anonymat ' +
+      'validé ; rien n’a été enregistré. Saisissez ces notes par numéro anonyme.',
+  };
+}
+
 /** Imports the grades and jury results typed into an Apogée maquette dropped in notes/. */
 export async function importMaquetteGrades(
   input: ChannelInput,
@@ -282,12 +314,7 @@ export async function importMaquetteGrades(
   const elements = elementsOf(maquette, maquetteYear(maquette, input.ctx.config.defaultYear));
   const planned = targetsOf(elements, await assessmentsOf(input, elements));
   if (refuseUnderAnonymity(maquette, planned, errors)) {
-    return {
-      ...settle(input, read, 0, errors, true, 'note'),
-      summary:
-        'Maquette refusée : elle porte des notes ou des résultats d’une épreuve sous anonymat ' +
-        'validé ; rien n’a été enregistré. Saisissez ces notes par numéro anonyme.',
-    };
+    return refusedUnderAnonymity(input, read, errors);
   }
 
   const plan = await planOf(input, maquette, planned);
@@ -317,17 +344,27 @@ export async function importMaquetteGrades(
   // As for grade files (grades.ts): the grades a written maquette replaces are listed, then the
   // receipt is settled again so that its counts include them.
   const refused = settle(input, read, kept, errors, false, 'ligne').status === 'rejected';
-  const replaced = refused ? 0 : await listReplaced(input.trx, writes.grades, errors);
-  const result = settle(input, read, kept, errors, false, 'ligne');
   if (refused) {
-    return result;
+    return settle(input, read, kept, errors, false, 'ligne');
   }
-  await writeGrades(input.trx, writes.grades, 'fichier', input.intakeId, 'service');
+  // Decided again on the states at write time: a validation (P → V) committed while the file was
+  // read closes its elements to identities as one seen up front does.
+  const states = await statesAtWrite(
+    input.trx,
+    planned.flatMap(({ target }) => ('assessment' in target ? [target.assessment.id] : [])),
+  );
+  if (refuseUnderAnonymity(maquette, planned, errors, states)) {
+    return refusedUnderAnonymity(input, read, errors);
+  }
+  const replaced = await listReplaced(input.trx, writes.grades, errors);
+  const result = settle(input, read, kept, errors, false, 'ligne');
+  await writeGrades(input.trx, writes.grades, 'fichier', input.intakeId, 'service', states);
   await writeResults(
     input.trx,
     await changedResults(input, writes.results),
     input.intakeId,
     'service',
+    states,
   );
   result.summary +=
     ` ${writes.grades.length} note(s) et ${writes.results.length} résultat(s) lus ;` +

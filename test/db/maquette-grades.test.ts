@@ -26,6 +26,7 @@ import {
   addUser,
   grant,
 } from '../../src/services/setup.js';
+import { RaceStage } from '../support/lock-race.js';
 import { createTestDatabase, DATABASE_TARGETS, type TestDatabase } from '../support/postgres.js';
 import { drop, intake } from './channels-world.js';
 
@@ -520,5 +521,38 @@ describe.each(DATABASE_TARGETS)(
       ]);
       expect(result.errors[0]?.message).toContain('déposez-la dans le dossier referentiel');
     });
+
+    // Last: it validates T-7WGC4, which the tests above use while it is only posed (P).
+    it.runIf(target.postgres)(
+      'refuses whole a maquette read while 7WGC4 was posed, once its validation committed first',
+      async () => {
+        const race = new RaceStage(database?.url ?? '');
+        const before = await grades();
+        try {
+          // The validation waits to commit on the audit chain's head; the maquette, read while
+          // 7WGC4 is still P, waits at write time for the template the validation holds.
+          const holder = await race.holdAuditHead();
+          const validating = validate(ctx, 'gest-IUT', { ctn: 'IUT', year: YEAR, code: 'T-7WGC4' });
+          await race.untilWaiting(1);
+          const applying = apply(typed({ '58310472': { apoL_c0009: '13' } }));
+          await race.untilWaiting(2);
+          await holder.commit();
+          const [, result] = await Promise.all([validating, applying]);
+
+          expect(result.status).toBe('rejected');
+          expect(listed(result)).toEqual([
+            {
+              row: null,
+              column: 'Note 7WGC4 (apoL_c0009)',
+              value: undefined,
+              code: 'IDENTITY_UNDER_ANONYMITY',
+            },
+          ]);
+          expect(await grades()).toEqual(before);
+        } finally {
+          await race.destroy();
+        }
+      },
+    );
   },
 );
