@@ -42,6 +42,14 @@ const DECIMAL = /^([+-]?)(\d*)(?:[.,](\d*))?$/;
 // What looks like an attempt at a code rather than a number: letters, maybe a final dot.
 const CODE_LIKE = /^\p{L}+\.?$/u;
 
+// A grade written out in words (« douze »): a number, not an absence code, in the wrong form.
+const NUMBER_WORDS = new Set(
+  (
+    'zero zéro un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze ' +
+    'quinze seize vingt'
+  ).split(' '),
+);
+
 // Spreadsheets store 12.5 as 12.499999999999998 after some arithmetic; anything closer than
 // this to a two-decimal value is that value.
 const BINARY_NOISE = 1e-9;
@@ -101,6 +109,13 @@ function parseText(raw: string, rules: GradeRules): ParsedGrade {
   if (absence) {
     const grade: GradeValue = { kind: 'absence', code: absence.code };
     return absence.alias ? { ok: true, grade, alias: text } : { ok: true, grade };
+  }
+  if (NUMBER_WORDS.has(text.replace(/\.$/, '').toLowerCase())) {
+    return {
+      ok: false,
+      code: 'GRADE_INVALID',
+      detail: `Lu : ${text} (écrivez la note en chiffres).`,
+    };
   }
   if (CODE_LIKE.test(text)) {
     return { ok: false, code: 'ABSENCE_CODE_UNKNOWN', detail: `Lu : ${text}.` };

@@ -168,6 +168,7 @@ const OUTPUT_WORDING = [
   'note(s) enregistrée(s) sur ligne(s) lue(s)',
   'décision(s) enregistrée(s)',
   'Épreuve(s)',
+  'écrivez la note en chiffres',
   "ligne(s) sans note : rien n'est enregistré pour elle(s), une note déjà enregistrée reste inchangée",
   "note(s) identique(s) à celle(s) déjà enregistrée(s) : rien n'a changé pour elle(s)",
   "note(s) enregistrée(s) après la levée de l'anonymat : elles sont signalées au gestionnaire dans la liste des notes modifiées après la levée",

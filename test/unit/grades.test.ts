@@ -87,6 +87,13 @@ describe('parseGrade, absence codes', () => {
   it('reports unknown letters as an unknown absence code', () => {
     expect(text('ABX')).toEqual({ ok: false, code: 'ABSENCE_CODE_UNKNOWN', detail: 'Lu : ABX.' });
     expect(text('Malade')).toMatchObject({ ok: false, code: 'ABSENCE_CODE_UNKNOWN' });
+    // A grade written out in words is an unreadable grade, not an unknown absence code.
+    expect(text('douze')).toEqual({
+      ok: false,
+      code: 'GRADE_INVALID',
+      detail: 'Lu : douze (écrivez la note en chiffres).',
+    });
+    expect(text('Vingt.')).toMatchObject({ ok: false, code: 'GRADE_INVALID' });
   });
 
   it('takes the aliases of the institution instead of the defaults', () => {
