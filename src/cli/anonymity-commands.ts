@@ -2,15 +2,24 @@
 // a second manager, the per-student reveal (with its reason) and the after-lift report.
 import type { Command } from 'commander';
 import { lift, type TemplateRef } from '../services/anonymity.js';
+import { frenchDateTime } from '../outputs/french.js';
 import type { AppContext } from '../services/context.js';
 import {
   changedAfterLift,
+  type ChangedAfterLift,
   requestLift,
   revealStudent,
   setLiftConditions,
 } from '../services/reveal.js';
 import { overridesOf, withActor, type ActorOptions } from './options.js';
 import { say, withContext } from './runtime.js';
+
+/** « MAT101 00042 DUPONT Léa (00012345) : 11,00 ADM, le 05/12/2026 à 07:46 », in French. */
+function changedLine(r: ChangedAfterLift): string {
+  const shown = [r.value?.replace('.', ',') ?? r.absence, r.result].filter(Boolean).join(' ');
+  const who = `${r.lastName} ${r.firstName} (${r.studentNumber})`;
+  return `${r.objectCode} ${r.number} ${who} : ${shown || '(vide)'}, le ${frenchDateTime(r.updatedAt)}`;
+}
 
 function refOf(ctx: AppContext, code: string, o: ActorOptions): TemplateRef {
   return { ctn: o.ctn, year: o.year ?? ctx.config.defaultYear, code };
@@ -32,7 +41,11 @@ function registerConditions(program: Command): void {
       ),
   )
     .option('--all-grades', 'toutes les notes saisies', false)
-    .option('--clean-imports', 'aucun fichier de notes refusé ou partiel non corrigé', false)
+    .option(
+      '--clean-imports',
+      'aucun fichier de notes ou de résultats refusé ou partiel non corrigé',
+      false,
+    )
     .option(
       '--anonymous-pv',
       'PV anonyme de délibération édité, à jour des dernières notes et décisions du jury',
@@ -97,11 +110,7 @@ export function registerAnonymityCommands(program: Command): void {
   ).action((code: string, o: ActorOptions, cmd: Command) =>
     withContext(async (ctx) => {
       const rows = await changedAfterLift(ctx, o.as, refOf(ctx, code, o));
-      rows.forEach((r) =>
-        say(
-          `${r.objectCode} ${r.number} ${r.lastName} ${r.firstName} (${r.studentNumber}) : ${r.value ?? r.absence ?? ''} ${r.result ?? ''} le ${r.updatedAt}`,
-        ),
-      );
+      rows.forEach((r) => say(changedLine(r)));
       say(`${rows.length} note(s) modifiée(s) après la levée.`);
     }, overridesOf(cmd)),
   );

@@ -117,6 +117,8 @@ export const ERROR_MESSAGES = {
   // States and rights
   STATE_FORBIDS:
     "L'état d'anonymat de l'épreuve interdit cette opération : l'anonymat suit l'ordre pose des numéros, validation, saisie des notes, levée ; faites d'abord l'étape qui manque.",
+  STATE_FINAL:
+    "L'anonymat de l'épreuve est levé, et la levée est définitive : les numéros anonymes ne peuvent plus être retirés ni attribués, et l'épreuve reste à l'état levé.",
   STATE_FORBIDS_IMPORT:
     "L'état d'anonymat de l'épreuve interdit ce type de fichier : les notes par numéro anonyme ne sont acceptées qu'une fois les numéros posés et validés ; faites valider l'anonymat puis déposez le fichier à nouveau.",
   IDENTITY_UNDER_ANONYMITY:

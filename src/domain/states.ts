@@ -15,6 +15,7 @@ export type Operation =
   | 'import_by_number'
   | 'import_by_identity'
   | 'correspondence'
+  | 'reveal'
   | 'grade_report';
 
 /** Who asks, plus the facts a cell needs beyond the state. */
@@ -52,6 +53,7 @@ export const ALL_OPERATIONS: readonly Operation[] = [
   'import_by_number',
   'import_by_identity',
   'correspondence',
+  'reveal',
   'grade_report',
 ];
 
@@ -66,6 +68,7 @@ export const OPERATION_LABELS: Readonly<Record<Operation, string>> = {
   import_by_number: 'import de notes par numéro anonyme',
   import_by_identity: 'import de notes par numéro étudiant ou par nom',
   correspondence: 'liste de correspondance',
+  reveal: "levée de l'anonymat d'une copie",
   grade_report: 'édition des notes',
 };
 
@@ -100,6 +103,9 @@ type Cell =
 
 const NO: Cell = { refuse: 'STATE_FORBIDS' };
 const YES: Cell = {};
+// L is final: an operation that would number, withdraw or move the state says so, rather than
+// asking for a missing step.
+const FINAL: Cell = { refuse: 'STATE_FINAL' };
 
 // Audited cells follow design.md §7: every state change, every number generation (newcomers
 // included) and every correspondence export goes to the audit log.
@@ -108,16 +114,16 @@ const TABLE: Record<Operation, Record<AnonymityState, Cell>> = {
     I: { next: 'P', managerOnly: true, audited: true },
     P: { managerOnly: true, audited: true, newcomersOnly: true },
     V: { managerOnly: true, audited: true, newcomersOnly: true },
-    L: NO,
+    L: FINAL,
   },
   withdraw: {
     I: NO,
     P: { next: 'I', managerOnly: true, audited: true, needsNoGrades: true },
     V: NO,
-    L: NO,
+    L: FINAL,
   },
-  validate: { I: NO, P: { next: 'V', managerOnly: true, audited: true }, V: NO, L: NO },
-  lift: { I: NO, P: NO, V: { next: 'L', managerOnly: true, audited: true }, L: NO },
+  validate: { I: NO, P: { next: 'V', managerOnly: true, audited: true }, V: NO, L: FINAL },
+  lift: { I: NO, P: NO, V: { next: 'L', managerOnly: true, audited: true }, L: FINAL },
   labels: { I: NO, P: { managerOnly: true }, V: { managerOnly: true }, L: YES },
   grade_workbook: { I: NO, P: NO, V: YES, L: NO },
   import_by_number: {
@@ -128,6 +134,13 @@ const TABLE: Record<Operation, Record<AnonymityState, Cell>> = {
   },
   import_by_identity: { I: YES, P: YES, V: { refuse: 'IDENTITY_UNDER_ANONYMITY' }, L: YES },
   correspondence: {
+    I: NO,
+    P: { managerOnly: true, audited: true },
+    V: { managerOnly: true, audited: true },
+    L: { audited: true },
+  },
+  // One copy's identity before the lift (appeal, mix-up): as the correspondence list, one number.
+  reveal: {
     I: NO,
     P: { managerOnly: true, audited: true },
     V: { managerOnly: true, audited: true },

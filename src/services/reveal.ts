@@ -15,6 +15,7 @@ import {
   type LoadedTemplate,
   type TemplateAssessment,
 } from './lookups.js';
+import { openImportErrors, openImportsText } from './open-imports.js';
 import { anonymousPvUnmet } from './pv-freshness.js';
 
 /** What a template requires before its anonymity may be lifted. */
@@ -24,8 +25,6 @@ export interface LiftConditions {
   anonymousPv: boolean;
   secondConfirmation: boolean;
 }
-
-const GRADE_CHANNELS = ['notes', 'lecteur-optique', 'jury'];
 
 /** Sets the lift conditions of a template (manager only, audited). */
 export async function setLiftConditions(
@@ -129,25 +128,6 @@ async function missingGrades(trx: Knex.Transaction, t: LoadedTemplate, a: Templa
   return Number(rows[0]?.n ?? 0);
 }
 
-async function openImportErrors(trx: Knex.Transaction, t: LoadedTemplate, since: Date) {
-  // The latest file under each name counts: a corrected file dropped under the same name closes
-  // the error of the one before.
-  const rows = (await trx
-    .select('status')
-    .from(
-      trx('intake_file')
-        .where({ ctn: t.ctn })
-        .whereIn('channel', GRADE_CHANNELS)
-        .where('received_at', '>=', since)
-        .distinctOn('file_name')
-        .orderBy([{ column: 'file_name' }, { column: 'received_at', order: 'desc' }])
-        .select('file_name', 'status')
-        .as('latest'),
-    )
-    .whereIn('status', ['rejected', 'partial'])) as unknown[];
-  return rows.length;
-}
-
 /** Unmet lift conditions in French, empty when the lift may go ahead. */
 async function unmetConditions(
   trx: Knex.Transaction,
@@ -169,9 +149,9 @@ async function unmetConditions(
       .where({ template_id: t.id })
       .min<{ since: Date | string }>({ since: 'state_changed_at' })
       .first()) as { since: Date | string } | undefined;
-    const open = await openImportErrors(trx, t, new Date(times?.since ?? 0));
-    if (open > 0) {
-      unmet.push(`${open} fichier(s) de notes refusé(s) ou partiel(s) non corrigé(s)`);
+    const open = await openImportErrors(trx, t, targets, new Date(times?.since ?? 0));
+    if (open.length > 0) {
+      unmet.push(openImportsText(t.ctn, open));
     }
   }
   if (conditions.anonymousPv) {
@@ -240,11 +220,11 @@ export async function revealStudent(
   if (reason.trim().length < 10) {
     throw new AppError('REVEAL_REASON_REQUIRED');
   }
-  const rights = await authorise(ctx, actor, ref.ctn, 'correspondence');
+  const rights = await authorise(ctx, actor, ref.ctn, 'reveal');
 
   return ctx.db.transaction(async (trx) => {
     const template = await loadTemplate(trx, ref.ctn, ref.year, ref.code);
-    template.assessments.forEach((a) => assertAllowed('correspondence', a.state, rights));
+    template.assessments.forEach((a) => assertAllowed('reveal', a.state, rights));
     const row = (await trx('anonymous_number as n')
       .join('student as s', 's.student_number', 'n.student_number')
       .where({ 'n.template_id': template.id, 'n.number': number })

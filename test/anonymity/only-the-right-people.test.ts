@@ -18,6 +18,7 @@ const OPS: Operation[] = [
   'import_by_number',
   'import_by_identity',
   'correspondence',
+  'reveal',
   'grade_report',
 ];
 const CTNS = ['IUT', 'SCIENCES'];
@@ -69,6 +70,7 @@ function oracle(roles: Set<Role>, op: Operation, s: AnonymityState, graded: bool
     case 'import_by_identity':
       return stay(s !== 'V');
     case 'correspondence':
+    case 'reveal':
       return stay(manager && s !== 'I');
     case 'grade_report':
       return stay(true);

@@ -172,7 +172,7 @@ describe('the anonymity cycle from the command line', () => {
 
     expect((await anonymat(home, 'pv', 'T', ...as('gest'))).out).toContain('PV anonyme');
     expect((await anonymat(home, 'lift', 'T', ...as('gest'))).out).toContain('(L)');
-    expect((await anonymat(home, 'lift', 'T', ...as('gest'))).err).toContain('[STATE_FORBIDS]');
+    expect((await anonymat(home, 'lift', 'T', ...as('gest'))).err).toContain('[STATE_FINAL]');
     expect((await anonymat(home, 'pv', 'T', ...as('gest'))).out).toContain('PV nominatif');
     // What the CTN has defined, and where each assessment stands, without opening a spreadsheet.
     expect((await anonymat(home, 'template', 'list', ...as('scol'))).out.split('\n')).toEqual([

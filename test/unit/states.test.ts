@@ -52,7 +52,7 @@ describe('generate', () => {
     expect(decide('generate', 'V', staff)).toEqual({ allowed: false, code: 'NOT_MANAGER' });
   });
   it('in L, is refused even to the manager', () => {
-    expect(decide('generate', 'L', manager)).toEqual({ allowed: false, code: 'STATE_FORBIDS' });
+    expect(decide('generate', 'L', manager)).toEqual({ allowed: false, code: 'STATE_FINAL' });
   });
   it('in L, a non-manager is refused as a non-manager', () => {
     expect(decide('generate', 'L', staff)).toEqual({ allowed: false, code: 'NOT_MANAGER' });
@@ -92,10 +92,10 @@ describe('withdraw', () => {
       code: 'STATE_FORBIDS',
     });
   });
-  it('in L, is refused', () => {
+  it('in L, is refused because the lift is final', () => {
     expect(decide('withdraw', 'L', { isManager: true, gradesUnderNumbers: false })).toEqual({
       allowed: false,
-      code: 'STATE_FORBIDS',
+      code: 'STATE_FINAL',
     });
   });
 });
@@ -114,7 +114,7 @@ describe('validate', () => {
     expect(decide('validate', 'V', manager)).toEqual({ allowed: false, code: 'STATE_FORBIDS' });
   });
   it('in L, is refused', () => {
-    expect(decide('validate', 'L', manager)).toEqual({ allowed: false, code: 'STATE_FORBIDS' });
+    expect(decide('validate', 'L', manager)).toEqual({ allowed: false, code: 'STATE_FINAL' });
   });
 });
 
@@ -132,7 +132,7 @@ describe('lift', () => {
     expect(decide('lift', 'V', staff)).toEqual({ allowed: false, code: 'NOT_MANAGER' });
   });
   it('in L, is refused because L is final', () => {
-    expect(decide('lift', 'L', manager)).toEqual({ allowed: false, code: 'STATE_FORBIDS' });
+    expect(decide('lift', 'L', manager)).toEqual({ allowed: false, code: 'STATE_FINAL' });
   });
 });
 
@@ -266,7 +266,7 @@ describe('grade_report', () => {
 describe('the table as a whole', () => {
   it('pins the persisted state letters and the list of operations', () => {
     expect(ALL_STATES).toEqual(['I', 'P', 'V', 'L']);
-    expect(ALL_OPERATIONS).toHaveLength(10);
+    expect(ALL_OPERATIONS).toHaveLength(11);
   });
 
   it('never lets anything out of L', () => {

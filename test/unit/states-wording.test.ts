@@ -1,0 +1,80 @@
+// What a refusal tells the person: a lifted assessment is final (no « missing step » to do), and a
+// refused reveal names the reveal, not the correspondence list.
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../src/domain/errors.js';
+import { requireHabilitation, type Habilitation } from '../../src/domain/permissions.js';
+import { assertAllowed, type Operation } from '../../src/domain/states.js';
+
+/** The French message `run` is refused with. */
+function refusalOf(run: () => unknown): { code: string; message: string } {
+  try {
+    run();
+  } catch (error: unknown) {
+    if (error instanceof AppError) {
+      return { code: error.code, message: error.message };
+    }
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('an operation refused once anonymity is lifted', () => {
+  it('says the lift is final and the numbers cannot be withdrawn', () => {
+    const refused = refusalOf(() =>
+      assertAllowed('withdraw', 'L', { isManager: true, gradesUnderNumbers: false }),
+    );
+
+    expect(refused.code).toBe('STATE_FINAL');
+    expect(refused.message).toContain('la levée est définitive');
+    expect(refused.message).toContain('les numéros anonymes ne peuvent plus être retirés');
+    expect(refused.message).toContain('Opération : retrait des numéros anonymes ; état : levé.');
+    expect(refused.message).not.toContain("faites d'abord l'étape qui manque");
+  });
+
+  it.each<Operation>(['generate', 'validate', 'lift'])(
+    'does not ask for a missing step for %s either',
+    (op) => {
+      const refused = refusalOf(() => assertAllowed(op, 'L', { isManager: true }));
+
+      expect(refused.code).toBe('STATE_FINAL');
+      expect(refused.message).not.toContain("faites d'abord");
+    },
+  );
+
+  it('still asks for the missing step before the lift', () => {
+    const refused = refusalOf(() => assertAllowed('withdraw', 'V', { isManager: true }));
+
+    expect(refused.code).toBe('STATE_FORBIDS');
+    expect(refused.message).toContain("faites d'abord l'étape qui manque");
+  });
+});
+
+describe('a reveal refused', () => {
+  const habs: Habilitation[] = [
+    { login: 'scol', ctn: 'SCI', role: 'grade_office' },
+    { login: 'gest', ctn: 'SCI', role: 'manager' },
+  ];
+
+  it('names the reveal for the grade office', () => {
+    const refused = refusalOf(() => requireHabilitation(habs, 'scol', 'SCI', 'reveal'));
+
+    expect(refused.message).toContain("Opération : levée de l'anonymat d'une copie ; CTN : SCI.");
+    expect(refused.message).not.toContain('liste de correspondance');
+  });
+
+  it('names the reveal when the state forbids it', () => {
+    const refused = refusalOf(() => assertAllowed('reveal', 'I', { isManager: true }));
+
+    expect(refused.message).toContain(
+      "Opération : levée de l'anonymat d'une copie ; état : initial.",
+    );
+  });
+
+  it('is the manager’s, audited, before the lift', () => {
+    expect(requireHabilitation(habs, 'gest', 'SCI', 'reveal')).toEqual({ isManager: true });
+    expect(assertAllowed('reveal', 'V', { isManager: true })).toMatchObject({ audited: true });
+    expect(refusalOf(() => assertAllowed('reveal', 'V', { isManager: false })).code).toBe(
+      'NOT_MANAGER',
+    );
+  });
+});
