@@ -117,6 +117,8 @@ export const ERROR_MESSAGES = {
   // States and rights
   STATE_FORBIDS:
     "L'état d'anonymat de l'épreuve interdit cette opération : l'anonymat suit l'ordre pose des numéros, validation, saisie des notes, levée ; faites d'abord l'étape qui manque.",
+  WORKBOOK_AFTER_LIFT:
+    "L'anonymat de l'épreuve est levé : les bordereaux de saisie anonymes ne sont plus produits ; saisissez les notes restantes par numéro étudiant (fichier avec la colonne COD_ETU) ou une à une par numéro anonyme (anonymat grade).",
   STATE_FINAL:
     "L'anonymat de l'épreuve est levé, et la levée est définitive : les numéros anonymes ne peuvent plus être retirés ni attribués, et l'épreuve reste à l'état levé.",
   STATE_FORBIDS_IMPORT:

@@ -125,7 +125,8 @@ const TABLE: Record<Operation, Record<AnonymityState, Cell>> = {
   validate: { I: NO, P: { next: 'V', managerOnly: true, audited: true }, V: NO, L: FINAL },
   lift: { I: NO, P: NO, V: { next: 'L', managerOnly: true, audited: true }, L: FINAL },
   labels: { I: NO, P: { managerOnly: true }, V: { managerOnly: true }, L: YES },
-  grade_workbook: { I: NO, P: NO, V: YES, L: NO },
+  // Once identities are known, grades are typed against names: no anonymous workbook to send.
+  grade_workbook: { I: NO, P: NO, V: YES, L: { refuse: 'WORKBOOK_AFTER_LIFT' } },
   import_by_number: {
     I: { refuse: 'STATE_FORBIDS_IMPORT' },
     P: { refuse: 'STATE_FORBIDS_IMPORT' },

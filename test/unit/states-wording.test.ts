@@ -31,6 +31,14 @@ describe('an operation refused once anonymity is lifted', () => {
     expect(refused.message).not.toContain("faites d'abord l'étape qui manque");
   });
 
+  it('says what to do instead of an anonymous workbook once the lift is done', () => {
+    const refused = refusalOf(() => assertAllowed('grade_workbook', 'L', { isManager: true }));
+
+    expect(refused.code).toBe('WORKBOOK_AFTER_LIFT');
+    expect(refused.message).toContain('par numéro étudiant (fichier avec la colonne COD_ETU)');
+    expect(refused.message).not.toContain("faites d'abord l'étape qui manque");
+  });
+
   it.each<Operation>(['generate', 'validate', 'lift'])(
     'does not ask for a missing step for %s either',
     (op) => {

@@ -173,10 +173,10 @@ describe('grade_workbook', () => {
   it('in V, anyone gets an anonymous workbook', () => {
     expect(decide('grade_workbook', 'V', staff)).toEqual(allowed('V', 'anonymous'));
   });
-  it('in L, is refused', () => {
+  it('in L, is refused, with what to do instead', () => {
     expect(decide('grade_workbook', 'L', manager)).toEqual({
       allowed: false,
-      code: 'STATE_FORBIDS',
+      code: 'WORKBOOK_AFTER_LIFT',
     });
   });
 });
