@@ -250,16 +250,25 @@ function storedReceipt(receipt: Receipt | string | null): Receipt {
   return typeof receipt === 'string' ? (JSON.parse(receipt) as Receipt) : (receipt as Receipt);
 }
 
-/** The file is gone: a committed outcome is released once more, an uncommitted drop is closed. */
-async function closeMissing(ctx: AppContext, drop: DropRow): Promise<DropOutcome> {
+/**
+ * The inbox no longer holds the drop's bytes (gone, or given other content). A committed outcome
+ * is released once more: its receipt written, its bytes kept if a run still can, other content
+ * left in the inbox for a drop of its own. An uncommitted drop is closed: nothing was imported.
+ */
+async function closeUnread(
+  ctx: AppContext,
+  drop: DropRow,
+  why: 'missing' | 'changed',
+): Promise<DropOutcome> {
   if (drop.outcome) {
     const receipt = storedReceipt(drop.receipt);
-    await release(ctx, drop, receipt);
+    await release(ctx, drop, receipt, { replaced: why === 'changed' });
     return { receipt };
   }
-  // Taken away by a person, or registered twice in a race with its own release: nothing to import.
+  // Gone: taken away by a person, or registered twice in a race with its own release. Changed:
+  // rewritten since it was registered, the scan registers the new content as a new file.
   await ctx.db('intake_drop').where({ id: drop.id }).update({ done: true });
-  return { skipped: 'missing' };
+  return { skipped: why };
 }
 
 /** Runs one import-file job. Safe to run twice: a finished drop is skipped, a committed one only released. */
@@ -271,13 +280,8 @@ export async function processDrop(ctx: AppContext, job: DropJob): Promise<DropOu
   const channel = channelOf(drop.channel);
 
   const file = await readRegularFile(inboxPath(ctx, drop), ctx.config.maxFileBytes);
-  if (!file) {
-    return closeMissing(ctx, drop);
-  }
-  if (file.sha256 !== drop.sha256 || !channel) {
-    // Rewritten since it was registered: the scan will register the new content as a new file.
-    await ctx.db('intake_drop').where({ id: drop.id }).update({ done: true });
-    return { skipped: 'changed' };
+  if (!file || file.sha256 !== drop.sha256 || !channel) {
+    return closeUnread(ctx, drop, file ? 'changed' : 'missing');
   }
 
   const log = ctx.log.child({
@@ -290,7 +294,7 @@ export async function processDrop(ctx: AppContext, job: DropJob): Promise<DropOu
   const receipt = drop.outcome
     ? storedReceipt(drop.receipt)
     : await decide(ctx, drop, file, channel);
-  await release(ctx, drop, receipt, file.bytes);
+  await release(ctx, drop, receipt, { bytes: file.bytes });
   log.info({ status: receipt.status, rows: receipt.rows }, 'file processed');
   return { receipt };
 }

@@ -1,7 +1,12 @@
 // The last step of the import-file job, once the outcome is committed: the annotated copy and the
 // receipt are written, then the input leaves the inbox for archive/ or error/ under a name of its
-// own. Run again after a crash at any point, it writes the same files and overwrites no input.
-import { link, mkdir, open, rename, unlink } from 'node:fs/promises';
+// own. When the inbox path no longer holds the imported bytes (the person replaced the file, in
+// place or by a `mv`, after it was read), those bytes are written there from the job's memory and
+// the replacement goes back to the inbox for a drop of its own. Every step leaves names the next
+// run recognises (a temporary copy of the bytes, a replacement under this drop's name): run again
+// after a crash at any point, it finishes the work, overwrites no file and archives nothing twice.
+import { randomBytes } from 'node:crypto';
+import { link, lstat, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { annotatedCopyWanted, writeAnnotatedCopy } from '../outputs/annotated-copy.js';
 import { slug, writeReceipt } from '../outputs/gateway.js';
@@ -20,6 +25,17 @@ export interface ReleasedDrop {
   sha256: string;
 }
 
+/** What the job knows of the inbox file when it releases the drop. */
+export interface InboxKnowledge {
+  /** The imported bytes, as the job read them (null: too large to be held). */
+  bytes?: Buffer | null;
+  /** The job saw other content at the inbox path: it belongs to a drop of its own, left there. */
+  replaced?: boolean;
+}
+
+/** Gives the `n`th name a processed input may take in archive/ or error/. */
+type NameAt = (n: number) => string;
+
 /** Where a dropped file sits in the inbox. */
 export function inboxPath(ctx: AppContext, drop: ReleasedDrop): string {
   return path.join(ctx.config.inbox, drop.ctn, drop.channel, drop.file_name);
@@ -37,8 +53,17 @@ function releaseTarget(
 ): string {
   const root = status === 'rejected' ? ctx.config.errorDir : ctx.config.archive;
   const name = isSafeName(drop.file_name) ? drop.file_name : slug(drop.file_name);
-  const ids = [drop.id, drop.sha256.slice(0, 8), ...(n > 1 ? [n] : [])].join('-');
-  return path.join(root, drop.ctn, drop.channel, `${ids}-${name}`);
+  return path.join(
+    root,
+    drop.ctn,
+    drop.channel,
+    `${ownPrefix(drop)}${n > 1 ? `${n}-` : ''}${name}`,
+  );
+}
+
+/** The start of every name this drop's files take in archive/ or error/ (never another drop's). */
+function ownPrefix(drop: ReleasedDrop): string {
+  return `${drop.id}-${drop.sha256.slice(0, 8)}-`;
 }
 
 /** Keeps one receipt per drop: a duplicate, or a later drop of bytes once refused, gets its own name. */
@@ -58,16 +83,41 @@ async function receiptSuffix(
   return Number(first?.id) === Number(drop.id) ? '' : `-depot-${drop.id}`;
 }
 
+/** This drop's files in `dir`: the names it was moved or archived under, and temporary copies. */
+async function ownFiles(
+  dir: string,
+  drop: ReleasedDrop,
+): Promise<{ named: string[]; temps: string[] }> {
+  const prefix = ownPrefix(drop);
+  const names = await readdir(dir).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return [] as string[];
+    }
+    throw error;
+  });
+  return {
+    named: names.filter((n) => n.startsWith(prefix)).map((n) => path.join(dir, n)),
+    temps: names.filter((n) => n.startsWith(`.${prefix}`)).map((n) => path.join(dir, n)),
+  };
+}
+
+/** True when `file` holds the drop's bytes; a limit of 0 hashes it a slice at a time. */
+async function holdsImported(file: string, drop: ReleasedDrop): Promise<boolean> {
+  return (await readRegularFile(file, 0))?.sha256 === drop.sha256;
+}
+
 /**
  * The bytes that were imported, when the job did not read them itself (a run after a crash): from
- * the inbox if they are still there, else from the first archive name; null when neither holds them.
+ * the inbox if they are still there, else from this drop's files in archive/ or error/; null when
+ * none holds them.
  */
 async function importedBytes(
   ctx: AppContext,
   drop: ReleasedDrop,
-  status: Receipt['status'],
+  nameAt: NameAt,
 ): Promise<Buffer | null> {
-  for (const place of [inboxPath(ctx, drop), releaseTarget(ctx, drop, status)]) {
+  const { named, temps } = await ownFiles(path.dirname(nameAt(1)), drop);
+  for (const place of [inboxPath(ctx, drop), ...named, ...temps]) {
     const file = await readRegularFile(place, ctx.config.maxFileBytes);
     if (file?.bytes && file.sha256 === drop.sha256) {
       return file.bytes;
@@ -79,15 +129,16 @@ async function importedBytes(
 /**
  * Writes the annotated copy, then the receipt (saying why there is no copy when one was due and
  * could not be written), then moves the input out of the inbox and checks the moved file is the
- * one imported. `bytes` are the imported bytes when the job read them; the copy is made from them,
- * never from what the inbox path holds by then.
+ * one imported; if it is not, keeps the imported bytes and puts the replacement back. The copy is
+ * made from the imported bytes, never from what the inbox path holds by then.
  */
 export async function release(
   ctx: AppContext,
   drop: ReleasedDrop,
   receipt: Receipt,
-  bytes?: Buffer | null,
+  known: InboxKnowledge = {},
 ): Promise<void> {
+  const nameAt: NameAt = (n) => releaseTarget(ctx, drop, receipt.status, n);
   const stem = `${slug(path.parse(drop.file_name).name)}-${drop.sha256.slice(0, 8)}`;
   const suffix = await receiptSuffix(ctx, drop, receipt.status);
   // One folder per channel: two channels' drops with the same name and bytes keep a receipt each.
@@ -96,42 +147,126 @@ export async function release(
   const roster = await rosterUnderAnonymity(ctx.db, drop.ctn);
 
   const source = annotatedCopyWanted(receipt)
-    ? (bytes ?? (await importedBytes(ctx, drop, receipt.status)))
+    ? (known.bytes ?? (await importedBytes(ctx, drop, nameAt)))
     : null;
   const absence = source ? await writeAnnotatedCopy(ctx.outbox, base, source, receipt, roster) : '';
   const told = absence ? { ...receipt, summary: `${receipt.summary} ${absence}` } : receipt;
   await writeReceipt(ctx.outbox, base, told, roster);
 
-  const moved = await moveOut(inboxPath(ctx, drop), (n) =>
-    releaseTarget(ctx, drop, receipt.status, n),
-  );
-  // The inbox path may have been given new content after the file was read (a `mv` over it): what
-  // was moved is then not what was imported. Hashed after the move, so nothing can swap it later;
-  // a limit of 0 hashes it a slice at a time without holding it.
-  if (moved && (await readRegularFile(moved, 0))?.sha256 !== drop.sha256) {
-    await putBack(ctx, drop, moved);
+  const moved = known.replaced ? null : await moveOut(inboxPath(ctx, drop), nameAt);
+  // The inbox path may have been given new content after the file was read (a `mv` over it, or
+  // rewritten in place): what was moved is then not what was imported. Hashed after the move, so
+  // nothing can swap it later.
+  if (!moved || !(await holdsImported(moved, drop))) {
+    await keepImported(ctx, drop, nameAt, moved, known.bytes ?? null);
   }
   await ctx.db('intake_drop').where({ id: drop.id }).update({ done: true });
 }
 
 /**
- * Moves `source` to its first name, or to the next free one: never over a file already there
- * (an input archived by a run that crashed before marking its drop done, then a new file dropped
- * under the same name). Each name is reserved first (created exclusively), so two runs of the same
- * drop never pick the same one. Returns where the file went, or null when it was already gone.
+ * The inbox path did not give back the imported bytes. Writes them (when the job holds them) to a
+ * temporary file first, so a crash from here on loses nothing; returns the file moved out in their
+ * place to the inbox; then settles this drop's files, as a run after a crash does too.
  */
-async function moveOut(source: string, nameAt: (n: number) => string): Promise<string | null> {
-  await mkdir(path.dirname(nameAt(1)), { recursive: true });
-  for (let n = 1; ; n += 1) {
-    const target = nameAt(n);
-    try {
-      await (await open(target, 'wx')).close();
-    } catch (error: unknown) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-        continue;
-      }
-      throw error;
+async function keepImported(
+  ctx: AppContext,
+  drop: ReleasedDrop,
+  nameAt: NameAt,
+  moved: string | null,
+  bytes: Buffer | null,
+): Promise<void> {
+  const dir = path.dirname(nameAt(1));
+  await mkdir(dir, { recursive: true });
+  if (bytes) {
+    await writeTemporary(dir, drop, bytes);
+  }
+  if (moved) {
+    await putBack(ctx, drop, moved);
+  }
+
+  const { named, temps } = await ownFiles(dir, drop);
+  let kept = false;
+  for (const file of named) {
+    if (await holdsImported(file, drop)) {
+      kept = true;
+    } else if (file !== moved) {
+      await returnStray(ctx, drop, file);
     }
+  }
+  for (const temp of temps) {
+    // Another run's copy still being written is not the drop's bytes yet: left to that run.
+    if (!(await holdsImported(temp, drop))) {
+      continue;
+    }
+    if (!kept) {
+      await atFreeName(nameAt, (target) => link(temp, target)).catch(ignoreCode('ENOENT'));
+      kept = true;
+    }
+    await unlink(temp).catch(ignoreCode('ENOENT'));
+  }
+  if (!kept) {
+    ctx.log.warn(
+      { dropId: drop.id },
+      'imported bytes not kept: replaced before they were archived',
+    );
+  }
+}
+
+/** Writes the imported bytes, synced, under a hidden temporary name of this drop. */
+async function writeTemporary(dir: string, drop: ReleasedDrop, bytes: Buffer): Promise<void> {
+  const temp = path.join(dir, `.${ownPrefix(drop)}${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temp, 'wx');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * A file under this drop's name that is not its bytes: a replacement moved out by a run that
+ * stopped before putting it back. Still linked elsewhere (the inbox, or its own archive name once
+ * imported), only this name goes; an empty one is a name reserved by a run that stopped, kept.
+ */
+async function returnStray(ctx: AppContext, drop: ReleasedDrop, file: string): Promise<void> {
+  const stats = await lstat(file).catch(ignoreCode('ENOENT'));
+  if (!stats?.isFile() || stats.size === 0) {
+    return;
+  }
+  if (stats.nlink > 1) {
+    await unlink(file).catch(ignoreCode('ENOENT'));
+    return;
+  }
+  await putBack(ctx, drop, file);
+}
+
+/**
+ * Calls `place` with the first name it can take: never a name already there (an input archived by
+ * a run that crashed before marking its drop done, then a new file dropped under the same name).
+ * `place` creates the name exclusively and throws EEXIST when it is taken.
+ */
+async function atFreeName<T>(nameAt: NameAt, place: (target: string) => Promise<T>): Promise<T> {
+  for (let n = 1; ; n += 1) {
+    try {
+      return await place(nameAt(n));
+    } catch (error: unknown) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw error;
+      }
+    }
+  }
+}
+
+/**
+ * Moves `source` to its first free name. Each name is reserved first (created exclusively), so two
+ * runs of the same drop never pick the same one. Returns where the file went, or null when it was
+ * already gone.
+ */
+async function moveOut(source: string, nameAt: NameAt): Promise<string | null> {
+  await mkdir(path.dirname(nameAt(1)), { recursive: true });
+  return atFreeName(nameAt, async (target) => {
+    await (await open(target, 'wx')).close();
     try {
       await rename(source, target);
       return target;
@@ -143,7 +278,7 @@ async function moveOut(source: string, nameAt: (n: number) => string): Promise<s
       }
       throw error;
     }
-  }
+  });
 }
 
 /**
@@ -154,7 +289,12 @@ async function putBack(ctx: AppContext, drop: ReleasedDrop, target: string): Pro
   try {
     await link(target, inboxPath(ctx, drop));
   } catch (error: unknown) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+    const code = (error as NodeJS.ErrnoException).code;
+    // ENOENT: another run of the drop put it back first.
+    if (code === 'ENOENT') {
+      return;
+    }
+    if (code !== 'EEXIST') {
       throw error;
     }
     ctx.log.warn(
@@ -163,6 +303,16 @@ async function putBack(ctx: AppContext, drop: ReleasedDrop, target: string): Pro
     );
     return;
   }
-  await unlink(target);
+  await unlink(target).catch(ignoreCode('ENOENT'));
   ctx.log.warn({ dropId: drop.id }, 'file replaced while imported: put back in the inbox');
+}
+
+/** A catch handler that turns the error `code` into undefined and rethrows any other. */
+function ignoreCode(code: string): (error: unknown) => undefined {
+  return (error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== code) {
+      throw error;
+    }
+    return undefined;
+  };
 }

@@ -86,7 +86,9 @@ export async function runOnce(ctx: AppContext, queue: JobQueue): Promise<number>
     const { submitted, unstable, failed } = await scanInbox(ctx, queue);
     await queue.drain();
     total += submitted;
-    if (unstable === 0 && failed === 0) {
+    // After a round that processed files, one more look: a file replaced while it was imported
+    // is back in the inbox by now, to be processed as a drop of its own.
+    if (submitted === 0 && unstable === 0 && failed === 0) {
       break;
     }
     if (failed > 0) {
