@@ -125,7 +125,7 @@ describe.each(DATABASE_TARGETS)('a grade workbook streamed into notes/ on $name'
     const errors = 'errors' in outcome.result ? outcome.result.errors : [];
     expect(errors.map((e) => [e.row, e.code])).toEqual([
       [10, 'GRADE_OUT_OF_RANGE'],
-      [14, 'ABSENCE_CODE_UNKNOWN'],
+      [14, 'GRADE_INVALID'],
     ]);
     expect(outcome.grades.filter((g) => g.value !== null)).toHaveLength(0);
   });
