@@ -3,7 +3,7 @@
 // table; duplicates across the whole file, the counts and the final upsert are one SQL statement
 // each. A workbook goes through the same code as a CSV stream (its rows are already in memory).
 import { AppError } from '../domain/errors.js';
-import { findHeader, type ColumnSpec, type HeaderMatch } from '../readers/columns.js';
+import { findHeader, headingsRead, type ColumnSpec, type HeaderMatch } from '../readers/columns.js';
 import type { Row, Workbook } from '../readers/table.js';
 import { GradeStage } from './grade-stage.js';
 import { replacedSummary, writtenSummary } from './grade-store.js';
@@ -139,6 +139,12 @@ function place(
   return 'kept';
 }
 
+/** The refusal of a file with grades but no key column, with the headings it read. */
+function keyMissing(match: HeaderMatch): AppError {
+  const read = headingsRead(match.sheet, match.headerRowIndex);
+  return new AppError('COLUMN_MISSING', `(« N° anonyme » ou « COD_ETU »${read})`);
+}
+
 /** Where the header is and which key the rows are resolved by; throws when the file cannot be read as grades. */
 function plan(
   input: ChannelInput,
@@ -244,13 +250,7 @@ export async function importGradeSource(
   await behind.done();
 
   if (read === 0 || !keyFound) {
-    errors.addError(
-      null,
-      null,
-      read === 0
-        ? new AppError('FILE_NO_DATA')
-        : new AppError('COLUMN_MISSING', '(« N° anonyme » ou « COD_ETU »)'),
-    );
+    errors.addError(null, null, read === 0 ? new AppError('FILE_NO_DATA') : keyMissing(match));
     return settle(input, 0, 0, errors, true, 'note');
   }
   await reportMissingRows(input, returned, bound, errors);

@@ -11,7 +11,7 @@ import {
   type ParsedGrade,
 } from '../domain/grades.js';
 import { FINGERPRINT_SHEET_NAME, readFingerprintSheet } from '../outputs/grade-entry-workbook.js';
-import { cellText, type ColumnSpec } from '../readers/columns.js';
+import { cellText, headingsRead, type ColumnSpec } from '../readers/columns.js';
 import type { Cell, Workbook } from '../readers/table.js';
 import { withoutThousandsSeparators } from '../readers/values.js';
 import {
@@ -139,12 +139,14 @@ export function readKeyed(
 ): { rows: KeyedRow[]; bound: ReturnType<typeof boundAssessment> } {
   const bound = boundAssessment(input, workbook);
   const data = visibleOnly(workbook);
-  const { rows } = keyedRows(data, specs(data), errors);
+  const { match, rows } = keyedRows(data, specs(data), errors);
   const first = rows[0];
   if (!first || (!first.has('number') && !first.has('student'))) {
     throw new AppError(
       first ? 'COLUMN_MISSING' : 'FILE_NO_DATA',
-      first ? '(« N° anonyme » ou « COD_ETU »)' : undefined,
+      first
+        ? `(« N° anonyme » ou « COD_ETU »${headingsRead(match.sheet, match.headerRowIndex)})`
+        : undefined,
     );
   }
   return { rows, bound };

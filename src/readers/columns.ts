@@ -183,16 +183,26 @@ export function findHeader(
   }
 
   const missing = required.filter((spec) => !closest.found.has(spec.key)).map(frenchName);
-  const row = closest.sheet.rows[closest.rowIndex];
+  throw new AppError(
+    'COLUMN_MISSING',
+    `(colonnes absentes : ${missing.join(', ')}${headingsRead(closest.sheet, closest.rowIndex)})`,
+  );
+}
+
+/**
+ * What a missing-column refusal adds about the header row it read: « ; en-têtes lus ligne N : « A »,
+ * « B » », and a word on mixed encodings when a heading looks garbled by one.
+ */
+export function headingsRead(sheet: Sheet, rowIndex: number): string {
+  const row = sheet.rows[rowIndex];
   const headings = (row?.cells ?? []).map((cell) => cellText(cell).trim()).filter(Boolean);
   const shown = headings
     .slice(0, SHOWN_HEADINGS)
     .map((h) => `« ${h.length > SHOWN_HEADING ? `${h.slice(0, SHOWN_HEADING)}…` : h} »`);
   const more = headings.length > SHOWN_HEADINGS ? '…' : '';
-  throw new AppError(
-    'COLUMN_MISSING',
-    `(colonnes absentes : ${missing.join(', ')} ; en-têtes lus ligne ${row?.number ?? closest.rowIndex + 1} : ` +
-      `${shown.join(', ')}${more}${garbledText(headings)})`,
+  return (
+    ` ; en-têtes lus ligne ${row?.number ?? rowIndex + 1} : ${shown.join(', ')}${more}` +
+    garbledText(headings)
   );
 }
 
