@@ -12,6 +12,7 @@ import {
   boundAssessment,
   gradeColumn,
   keyColumns,
+  refuseSeveralTables,
   settle,
   visibleOnly,
 } from './grades.js';
@@ -155,6 +156,7 @@ function plan(
   const specs = keyColumns(data, gradeColumn(data));
   const match = findHeader(data, specs);
   refuseHiddenColumns(match);
+  refuseSeveralTables(data, specs, match.sheet);
   return { match, specs, bound };
 }
 

@@ -11,8 +11,8 @@ import {
   type ParsedGrade,
 } from '../domain/grades.js';
 import { FINGERPRINT_SHEET_NAME, readFingerprintSheet } from '../outputs/grade-entry-workbook.js';
-import { cellText, headingsRead, type ColumnSpec } from '../readers/columns.js';
-import type { Cell, Workbook } from '../readers/table.js';
+import { cellText, findHeader, headingsRead, type ColumnSpec } from '../readers/columns.js';
+import type { Cell, Sheet, Workbook } from '../readers/table.js';
 import { withoutThousandsSeparators } from '../readers/values.js';
 import {
   keyOf,
@@ -81,6 +81,29 @@ export function visibleOnly(workbook: Workbook): Workbook {
   return { ...workbook, sheets: workbook.sheets.filter((s) => s.state === 'visible') };
 }
 
+/**
+ * Refuses a workbook where another visible sheet than the one read holds a table of the same
+ * columns (« Groupe A », « Groupe B »): only one is read, and the other's grades would be left out
+ * without a word. A sheet of instructions or totals, without that header, is no table of grades.
+ */
+export function refuseSeveralTables(data: Workbook, specs: ColumnSpec[], read: Sheet): void {
+  const others = data.sheets.filter((sheet) => {
+    if (sheet === read || sheet.rows.length === 0) {
+      return false;
+    }
+    try {
+      findHeader({ ...data, sheets: [sheet] }, specs);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (others.length > 0) {
+    const names = [read, ...others].map((s) => `« ${s.name} »`).join(', ');
+    throw new AppError('WORKBOOK_SEVERAL_TABLES', `(feuilles ${names})`);
+  }
+}
+
 /** The assessment a returned grade-entry workbook was made for; throws when its fingerprint is forged. */
 export function boundAssessment(input: ChannelInput, workbook: Workbook): SentWorkbook | undefined {
   const sheet = workbook.sheets.find((s) => s.name === FINGERPRINT_SHEET_NAME);
@@ -139,7 +162,9 @@ export function readKeyed(
 ): { rows: KeyedRow[]; bound: ReturnType<typeof boundAssessment> } {
   const bound = boundAssessment(input, workbook);
   const data = visibleOnly(workbook);
-  const { match, rows } = keyedRows(data, specs(data), errors);
+  const wanted = specs(data);
+  const { match, rows } = keyedRows(data, wanted, errors);
+  refuseSeveralTables(data, wanted, match.sheet);
   const first = rows[0];
   if (!first || (!first.has('number') && !first.has('student'))) {
     throw new AppError(

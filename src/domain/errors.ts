@@ -112,6 +112,8 @@ export const ERROR_MESSAGES = {
     "Ce numéro n'est pas concerné par cette épreuve : vérifiez le numéro sur la copie et l'épreuve du fichier.",
   WORKBOOK_UNRECOGNISED:
     "Ce classeur n'est pas un bordereau de saisie anonyme produit par le service : utilisez le bordereau fourni.",
+  WORKBOOK_SEVERAL_TABLES:
+    'Le classeur contient plusieurs feuilles visibles portant un tableau de notes, et une seule est lue par fichier : les notes des autres seraient perdues sans que rien ne le dise ; enregistrez chaque feuille dans un fichier à part puis déposez-les.',
   WORKBOOK_TAMPERED:
     "L'empreinte cachée du bordereau est invalide (partie cachée modifiée, ou bordereau produit par une autre installation du service) : reprenez le bordereau tel que le service l'a produit (dossier « bordereaux » du CTN, ou demandez-le au gestionnaire de l'anonymat), saisissez les notes dans les seules colonnes Note et Observations, puis déposez-le ; si c'était déjà le cas, prévenez l'administrateur du service.",
   // States and rights
