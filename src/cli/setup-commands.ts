@@ -208,7 +208,7 @@ function registerTemplateList(template: Command): void {
           for (const a of t.assessments) {
             say(
               `  ${a.info.objectCode} — ${a.info.objectLabel} · ${sessionLabel(a.info.session)} · ` +
-                `${stageLabel(a.info.stage)} : ${stateLabel(a.state)}`,
+                `${stageLabel(a.info.stage)} — état : ${stateLabel(a.state).toLowerCase()}`,
             );
           }
         }

@@ -177,7 +177,7 @@ describe('the anonymity cycle from the command line', () => {
     // What the CTN has defined, and where each assessment stands, without opening a spreadsheet.
     expect((await anonymat(home, 'template', 'list', ...as('scol'))).out.split('\n')).toEqual([
       'T — Janvier · 2026/2027 · période Janvier · un numéro par étudiant pour toute la maquette',
-      '  ECO101 — Économie · Session 1 · Admission : Levé',
+      '  ECO101 — Économie · Session 1 · Admission — état : levé',
       '',
     ]);
     const unknownTemplate = await anonymat(home, 'progress', 'T2', ...as('gest'));
