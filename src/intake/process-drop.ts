@@ -158,6 +158,18 @@ async function lockDrop(
   return IMPORTED_STATUSES.has(intake.status) ? 'duplicate' : null;
 }
 
+/**
+ * Holds the drop's inbox path until commit. A file replaced while it was imported gets a drop of its
+ * own, which a worker may take up at once: without this, the newer file (short) could commit first
+ * and the older one (long, still importing) overwrite its corrections when it commits after it. The
+ * newer drop now waits, then reads the grades the older one wrote and lists those it replaces.
+ */
+async function lockInboxPath(trx: Knex.Transaction, drop: DropRow): Promise<void> {
+  await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [
+    `inbox:${drop.ctn}/${drop.channel}/${drop.file_name}`,
+  ]);
+}
+
 /** Applies the file through its channel, or records why it is refused; one transaction. */
 async function decide(
   ctx: AppContext,
@@ -176,6 +188,7 @@ async function decide(
       if (known) {
         return known;
       }
+      await lockInboxPath(trx, drop);
       const result =
         'refusal' in read
           ? read.refusal
