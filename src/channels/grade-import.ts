@@ -6,16 +6,8 @@ import { AppError } from '../domain/errors.js';
 import { findHeader, headingsRead, type ColumnSpec, type HeaderMatch } from '../readers/columns.js';
 import type { Row, Workbook } from '../readers/table.js';
 import { GradeStage } from './grade-stage.js';
-import { replacedSummary, writtenSummary } from './grade-store.js';
-import {
-  blanksSummary,
-  boundAssessment,
-  gradeColumn,
-  keyColumns,
-  refuseSeveralTables,
-  settle,
-  visibleOnly,
-} from './grades.js';
+import { blanksSummary, replacedSummary, writtenSummary } from './grade-store.js';
+import { boundAssessment, gradeColumn, keyColumns, settle, visibleOnly } from './grades.js';
 import { normaliseNumber, type TemplateCache } from './numbers.js';
 import {
   recheckStates,
@@ -25,7 +17,14 @@ import {
   type Resolution,
 } from './resolve.js';
 import { reportMissingRows, type SentWorkbook } from './returned-workbook.js';
-import { ErrorList, extraCellsOf, keyed, refuseHiddenColumns, type KeyedRow } from './rows.js';
+import {
+  ErrorList,
+  extraCellsOf,
+  keyed,
+  refuseHiddenColumns,
+  refuseSeveralTables,
+  type KeyedRow,
+} from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
 
 /** Rows resolved, parsed and staged per round trip. */

@@ -77,6 +77,13 @@ export async function writtenSummary(
   return text;
 }
 
+/** What a receipt says of rows without a grade: nothing written, a grade already there kept. */
+export function blanksSummary(blanks: number): string {
+  return blanks > 0
+    ? ` ${blanks} ligne(s) sans note : rien n'est enregistré pour elle(s), une note déjà enregistrée reste inchangée.`
+    : '';
+}
+
 /**
  * Lists, as receipt notices, the grades among `grades` that would replace a different grade
  * already recorded (rows without a source are not listed); returns how many there are.

@@ -11,13 +11,14 @@ import {
   type ParsedGrade,
 } from '../domain/grades.js';
 import { FINGERPRINT_SHEET_NAME, readFingerprintSheet } from '../outputs/grade-entry-workbook.js';
-import { cellText, findHeader, headingsRead, type ColumnSpec } from '../readers/columns.js';
-import type { Cell, Sheet, Workbook } from '../readers/table.js';
+import { cellText, headingsRead, type ColumnSpec } from '../readers/columns.js';
+import type { Cell, Workbook } from '../readers/table.js';
 import { withoutThousandsSeparators } from '../readers/values.js';
 import {
   keyOf,
   listReplaced,
   replacedSummary,
+  blanksSummary,
   writeGrades,
   writtenSummary,
   type GradeWrite,
@@ -30,7 +31,7 @@ import {
   type Resolution,
 } from './resolve.js';
 import { reportMissingRows, type SentWorkbook } from './returned-workbook.js';
-import { ErrorList, keyedRows, type KeyedRow } from './rows.js';
+import { ErrorList, keyedRows, refuseSeveralTables, type KeyedRow } from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
 
 /** Column meanings shared by grade and jury files; `extra` adds the value column. */
@@ -79,29 +80,6 @@ export function headerStarting(workbook: Workbook, prefix: string): string[] {
 /** The visible sheets only: hidden ones are never read as data. */
 export function visibleOnly(workbook: Workbook): Workbook {
   return { ...workbook, sheets: workbook.sheets.filter((s) => s.state === 'visible') };
-}
-
-/**
- * Refuses a workbook where another visible sheet than the one read holds a table of the same
- * columns (« Groupe A », « Groupe B »): only one is read, and the other's grades would be left out
- * without a word. A sheet of instructions or totals, without that header, is no table of grades.
- */
-export function refuseSeveralTables(data: Workbook, specs: ColumnSpec[], read: Sheet): void {
-  const others = data.sheets.filter((sheet) => {
-    if (sheet === read || sheet.rows.length === 0) {
-      return false;
-    }
-    try {
-      findHeader({ ...data, sheets: [sheet] }, specs);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  if (others.length > 0) {
-    const names = [read, ...others].map((s) => `« ${s.name} »`).join(', ');
-    throw new AppError('WORKBOOK_SEVERAL_TABLES', `(feuilles ${names})`);
-  }
 }
 
 /** The assessment a returned grade-entry workbook was made for; throws when its fingerprint is forged. */
@@ -404,11 +382,4 @@ export async function storeGrades(
     result.summary += blanksSummary(blanks);
   }
   return result;
-}
-
-/** What a receipt says of rows without a grade: nothing written, a grade already there kept. */
-export function blanksSummary(blanks: number): string {
-  return blanks > 0
-    ? ` ${blanks} ligne(s) sans note : rien n'est enregistré pour elle(s), une note déjà enregistrée reste inchangée.`
-    : '';
 }

@@ -3,7 +3,7 @@
 import { AppError, frenchMessage, type ErrorCode } from '../domain/errors.js';
 import type { ReceiptError } from '../outputs/receipt.js';
 import { cellText, findHeader, type ColumnSpec, type HeaderMatch } from '../readers/columns.js';
-import type { Cell, Row, Workbook } from '../readers/table.js';
+import type { Cell, Row, Sheet, Workbook } from '../readers/table.js';
 
 /** A data row with its cells by column key. */
 export interface KeyedRow {
@@ -253,4 +253,27 @@ export function birthDateOf(cell: Cell | undefined): string | null {
     date.getUTCMonth() === Number(m) - 1 &&
     date.getUTCDate() === Number(d);
   return ok ? `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}` : 'invalid';
+}
+
+/**
+ * Refuses a workbook where another visible sheet than the one read holds a table of the same
+ * columns (« Groupe A », « Groupe B »): only one is read, and the other's grades would be left out
+ * without a word. A sheet of instructions or totals, without that header, is no table of grades.
+ */
+export function refuseSeveralTables(data: Workbook, specs: ColumnSpec[], read: Sheet): void {
+  const others = data.sheets.filter((sheet) => {
+    if (sheet === read || sheet.rows.length === 0) {
+      return false;
+    }
+    try {
+      findHeader({ ...data, sheets: [sheet] }, specs);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (others.length > 0) {
+    const names = [read, ...others].map((s) => `« ${s.name} »`).join(', ');
+    throw new AppError('WORKBOOK_SEVERAL_TABLES', `(feuilles ${names})`);
+  }
 }

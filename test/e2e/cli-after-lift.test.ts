@@ -1,28 +1,12 @@
 // What the command line says around a lift, as the office reads it: a refused reveal names the
 // reveal, grades changed after the lift in French (11,00, local date and time), and a withdrawal
 // after the lift told that the lift is final.
-import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeContext } from '../../src/services/context.js';
 import { buildAnonWorld, type AnonWorld } from '../anonymity/world.js';
-
-const run = promisify(execFile);
-const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
-const tsx = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
-
-async function anonymat(home: string, ...args: string[]): Promise<{ code: number; out: string }> {
-  const env = { ...process.env, ANONYMAT_HOME: home, DATABASE_URL: '', REDIS_URL: '' };
-  try {
-    const { stdout, stderr } = await run(tsx, [main, ...args], { env });
-    return { code: 0, out: stdout + stderr };
-  } catch (error: unknown) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, out: e.stdout + e.stderr };
-  }
-}
+import { anonymat } from '../support/cli.js';
 
 // Each command starts a process and the embedded database: seconds each, minutes under CI load.
 describe('the command line around a lift', { timeout: 240_000 }, () => {
