@@ -12,7 +12,7 @@ import {
 } from './grade-store.js';
 import { gradeCell, noteAlias } from './grades.js';
 import type { Resolution, RowKey } from './resolve.js';
-import { LISTED_ERRORS, type ErrorList } from './rows.js';
+import type { ErrorList } from './rows.js';
 import type { ChannelInput } from './types.js';
 
 const STAGE_COLUMNS = [
@@ -178,6 +178,9 @@ export class GradeStage {
    * is how grades are corrected), but never unseen. Returns how many there are.
    */
   async replaced(errors: ErrorList): Promise<number> {
+    // As many rows as the list still takes of GRADE_REPLACED, which has a limit of its own: a file
+    // with more row errors than a receipt lists still lists the grades it replaces. At least one
+    // row comes back whenever there is one, since it carries the total.
     const changed = (await this.input.trx.raw(
       `select s.row_no, s.key_text, s.key_column, g.value::text as old_value, g.absence as old_absence,
               s.value::text as new_value, s.absence as new_absence, count(*) over ()::int as total
@@ -186,7 +189,8 @@ export class GradeStage {
        where not s.dup and s.error_code is null and not s.blank
          and (g.value, g.absence) is distinct from (s.value, s.absence)
        order by s.row_no
-       limit ${LISTED_ERRORS}`,
+       limit greatest(?::int, 1)`,
+      [errors.noticesListable('GRADE_REPLACED')],
     )) as { rows: Replaced[] };
     for (const r of changed.rows) {
       const before = r.old_value ?? r.old_absence;

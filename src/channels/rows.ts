@@ -119,6 +119,9 @@ export function keyed(row: Row, match: HeaderMatch): KeyedRow {
 /** Errors listed one by one on a receipt; beyond, they are counted (a million bad rows make no useful list). */
 export const LISTED_ERRORS = 10_000;
 
+/** Notices of one kind (one code) listed one by one on a receipt; beyond, they are counted. */
+export const LISTED_NOTICES = 10_000;
+
 /** Characters of a value read from a file shown on a receipt before it is cut. */
 const SHOWN_VALUE = 120;
 /** Characters of a detail (which may quote the value, or list what is allowed) before it is cut. */
@@ -180,26 +183,32 @@ export class RowSet {
   }
 }
 
-/** Collects receipt errors for a file; notices are listed but do not count as errors. */
+/**
+ * Collects receipt errors for a file; notices are listed but do not count as errors. Errors and
+ * each kind of notice are listed up to their own limit: a file with thousands of bad rows still
+ * lists the grades it replaced (GRADE_REPLACED), which a person must be able to check one by one,
+ * and a maquette with thousands of ignored cells does not hide them either.
+ */
 export class ErrorList {
   readonly items: ReceiptError[] = [];
   readonly rows = new RowSet();
   /** Errors (not notices) added, listed or not. */
   errorCount = 0;
-  /** Errors and notices beyond LISTED_ERRORS, counted but not listed. */
+  /** Errors and notices beyond their limits, counted but not listed. */
   unlisted = 0;
+  /** Errors listed so far. */
+  private listedErrors = 0;
+  /** Notices listed so far, by code. */
+  private readonly listedNotices = new Map<ErrorCode, number>();
 
-  /** How many more errors or notices would still be listed one by one. */
+  /** How many more errors would still be listed one by one. */
   get listable(): number {
-    return Math.max(LISTED_ERRORS - this.items.length, 0);
+    return Math.max(LISTED_ERRORS - this.listedErrors, 0);
   }
 
-  private push(item: ReceiptError): void {
-    if (this.items.length < LISTED_ERRORS) {
-      this.items.push(item);
-    } else {
-      this.unlisted += 1;
-    }
+  /** How many more notices of `code` would still be listed one by one. */
+  noticesListable(code: ErrorCode): number {
+    return Math.max(LISTED_NOTICES - (this.listedNotices.get(code) ?? 0), 0);
   }
 
   /** Adds an error on a row and column. */
@@ -210,7 +219,12 @@ export class ErrorList {
     value?: string,
     detail?: string,
   ): void {
-    this.push(item(row, column, code, value, detail));
+    if (this.listedErrors < LISTED_ERRORS) {
+      this.items.push(item(row, column, code, value, detail));
+      this.listedErrors += 1;
+    } else {
+      this.unlisted += 1;
+    }
     this.errorCount += 1;
     if (row !== null) {
       this.rows.add(row);
@@ -219,7 +233,13 @@ export class ErrorList {
 
   /** Adds a notice on a row that is still imported (listed on the receipt, row not rejected). */
   note(row: number, column: string | null, code: ErrorCode, value?: string, detail?: string): void {
-    this.push(item(row, column, code, value, detail));
+    const listed = this.listedNotices.get(code) ?? 0;
+    if (listed < LISTED_NOTICES) {
+      this.items.push(item(row, column, code, value, detail));
+      this.listedNotices.set(code, listed + 1);
+    } else {
+      this.unlisted += 1;
+    }
   }
 
   /** Adds the error an AppError carries. */
