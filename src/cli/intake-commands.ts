@@ -1,5 +1,7 @@
-// Commands about the intake's health: the reconciliation run by hand (the nightly job runs the same).
+// Commands about the intake's health: the reconciliation run by hand (the nightly job runs the same),
+// and the manager's dismissal of a grade file dropped by mistake.
 import type { Command } from 'commander';
+import { dismissFile } from '../services/dismiss.js';
 import { reconcile, type ReconcileOutcome } from '../services/reconcile.js';
 import type { AppContext } from '../services/context.js';
 import { overridesOf } from './options.js';
@@ -26,8 +28,40 @@ async function reconcileByHand(c: AppContext, ctn: string | undefined): Promise<
   }
 }
 
+interface DismissOptions {
+  ctn: string;
+  reason: string;
+  as: string;
+}
+
+function registerDismiss(program: Command): void {
+  program
+    .command('intake')
+    .description('boîte de dépôt')
+    .command('dismiss <fichier>')
+    .description(
+      "classer sans suite un fichier de notes ou de résultats déposé par erreur, refusé ou importé partiellement : il ne retient plus la levée de l'anonymat (gestionnaire de l'anonymat, motif obligatoire, journalisé)",
+    )
+    .requiredOption('--ctn <code>', 'CTN concerné')
+    .requiredOption('--reason <motif>', 'motif (fichier d’une autre épreuve, fichier illisible …)')
+    .requiredOption('--as <login>', 'utilisateur qui agit (gestionnaire de l’anonymat du CTN)')
+    .action((file: string, o: DismissOptions, cmd: Command) =>
+      withContext(async (c) => {
+        const done = await dismissFile(c, o.as, o.ctn, file, o.reason);
+        say(
+          done.already
+            ? `Déjà classé sans suite : ${done.line}.`
+            : `Classé sans suite : ${done.line}. Il ne retient plus la levée de l'anonymat ; ` +
+                'un nouveau dépôt sous le même nom comptera de nouveau. Classement journalisé.',
+        );
+      }, overridesOf(cmd)),
+    );
+}
+
 /** Registers the intake commands. */
 export function registerIntakeCommands(program: Command): void {
+  registerDismiss(program);
+
   program
     .command('reconcile')
     .description(

@@ -155,6 +155,10 @@ export const ERROR_MESSAGES = {
   // Anonymity guards (issue 5)
   OUTPUT_IDENTITY_LEAK:
     "Le fichier n'a pas été écrit : il contient un identifiant d'un étudiant d'une épreuve sous anonymat (numéro d'étudiant, INE, nom ou date de naissance). Seul l'endroit est indiqué, jamais la valeur : retirez la donnée à cet endroit (libellé, commentaire, nom de fichier…) puis relancez la commande.",
+  DISMISS_IMPOSSIBLE:
+    "Ce fichier ne peut pas être classé sans suite : donnez son nom tel que le refus de levée l'affiche (la raison est indiquée entre parenthèses).",
+  DISMISS_REASON_REQUIRED:
+    'Classer un fichier sans suite exige un motif (--reason), d’au moins 10 caractères : il est gardé dans le journal d’audit.',
   OUTPUT_NAMED_UNDER_ANONYMITY:
     'Un document nominatif ne peut pas être produit pour une épreuve sous anonymat validé.',
   LIFT_CONDITIONS_LOCKED:

@@ -42,9 +42,16 @@ export function inboxPath(ctx: AppContext, drop: ReleasedDrop): string {
 }
 
 /**
- * The `n`th name a processed input may get in archive/ or error/, under ids and a name that cannot
- * escape: `12-ab12cd34-notes.csv`, then `12-ab12cd34-2-notes.csv`, …
+ * The `n`th name a processed input may get under archive/ or error/, under ids and a name that
+ * cannot escape: `<ctn>/<channel>/12-ab12cd34-notes.csv`, then `…/12-ab12cd34-2-notes.csv`, …
+ * Exported so that a message naming where a file went gives the name it was moved under.
  */
+export function releasedName(drop: ReleasedDrop, n = 1): string {
+  const name = isSafeName(drop.file_name) ? drop.file_name : slug(drop.file_name);
+  return path.join(drop.ctn, drop.channel, `${ownPrefix(drop)}${n > 1 ? `${n}-` : ''}${name}`);
+}
+
+/** The `n`th path a processed input may take: error/ when refused, archive/ otherwise. */
 function releaseTarget(
   ctx: AppContext,
   drop: ReleasedDrop,
@@ -52,13 +59,7 @@ function releaseTarget(
   n = 1,
 ): string {
   const root = status === 'rejected' ? ctx.config.errorDir : ctx.config.archive;
-  const name = isSafeName(drop.file_name) ? drop.file_name : slug(drop.file_name);
-  return path.join(
-    root,
-    drop.ctn,
-    drop.channel,
-    `${ownPrefix(drop)}${n > 1 ? `${n}-` : ''}${name}`,
-  );
+  return path.join(root, releasedName(drop, n));
 }
 
 /** The start of every name this drop's files take in archive/ or error/ (never another drop's). */
