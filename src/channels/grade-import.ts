@@ -6,7 +6,7 @@ import { AppError } from '../domain/errors.js';
 import { findHeader, headingsRead, type ColumnSpec, type HeaderMatch } from '../readers/columns.js';
 import type { Row, Workbook } from '../readers/table.js';
 import { GradeStage } from './grade-stage.js';
-import { blanksSummary, replacedSummary, writtenSummary } from './grade-store.js';
+import { blanksSummary, newerKeptSummary, replacedSummary, writtenSummary } from './grade-store.js';
 import { boundAssessment, gradeColumn, keyColumns, settle, visibleOnly } from './grades.js';
 import { normaliseNumber, type TemplateCache } from './numbers.js';
 import {
@@ -284,6 +284,7 @@ async function finish(
   // Whether the file is refused does not depend on notices: the grades it replaces are listed only
   // when it is written, and the receipt is settled again so that its counts include them.
   const refused = settle(input, read, kept, errors, stateRefusal, 'note').status === 'rejected';
+  const newerKept = refused ? 0 : await stage.newerKept(errors);
   const replaced = refused ? 0 : await stage.replaced(errors);
   const result = settle(input, read, kept, errors, stateRefusal, 'note');
   const assessments = await stage.assessments();
@@ -291,12 +292,12 @@ async function finish(
     result.summary += ` Épreuve(s) : ${assessments.join(', ')}.`;
   }
   if (!refused) {
-    result.summary += replacedSummary(replaced);
+    result.summary += replacedSummary(replaced) + newerKeptSummary(newerKept);
     const source = input.channel === 'lecteur-optique' ? 'lecteur-optique' : 'fichier';
     const written = await stage.write(source, check.states);
     result.summary += await writtenSummary(
       input.trx,
-      { kept, written },
+      { kept: kept - newerKept, written },
       input.intakeId,
       check.states,
     );

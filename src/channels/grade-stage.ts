@@ -5,8 +5,10 @@ import { gradeToStorage, parseGrade } from '../domain/grades.js';
 import { copyRows, upsertFrom, type CopyValue } from '../store/copy.js';
 import {
   GRADE_UPSERT,
+  keptDetail,
   keyOf,
   liftedIn,
+  NEWER,
   replacedDetail,
   type StatesAtWrite,
 } from './grade-store.js';
@@ -208,6 +210,49 @@ export class GradeStage {
     return total;
   }
 
+  /**
+   * Lists as notices, then takes out of the stage, the grades that will not be written because a
+   * different grade handed in after this file was dropped is recorded (a later file, committed
+   * first, or a typed entry): the write would keep it anyway (GRADE_UPSERT), and the receipt says
+   * so row by row. Call it under the locks of statesAtWrite, before `replaced`. Returns how many.
+   */
+  async newerKept(errors: ErrorList): Promise<number> {
+    // Almost always none: a look at the assessments' grades alone spares every import the join of
+    // the file's rows with them, which a re-import of a long file would otherwise pay in full.
+    const any = (await this.input.trx.raw(
+      `select exists (select 1 from grade
+                       where assessment_id in (select distinct assessment_id from ${this.table})
+                         and received_at > ?::timestamptz) as found`,
+      [this.input.receivedAt],
+    )) as { rows: Array<{ found: boolean }> };
+    if (!any.rows[0]?.found) {
+      return 0;
+    }
+    const kept = (await this.input.trx.raw(
+      `with gone as (
+         delete from ${this.table} s using grade g
+          where g.assessment_id = s.assessment_id and g.student_number = s.student_number
+            and not s.dup and s.error_code is null and not s.blank and ${NEWER}
+            and (g.value, g.absence) is distinct from (s.value, s.absence)
+          returning s.row_no, s.key_text, s.key_column, g.value::text as old_value,
+                    g.absence as old_absence, s.value::text as new_value, s.absence as new_absence)
+       select *, count(*) over ()::int as total from gone order by row_no limit greatest(?::int, 1)`,
+      [this.input.receivedAt, errors.noticesListable('GRADE_NEWER_KEPT')],
+    )) as { rows: Replaced[] };
+    for (const r of kept.rows) {
+      errors.note(
+        r.row_no,
+        r.key_column,
+        'GRADE_NEWER_KEPT',
+        r.key_text ?? undefined,
+        keptDetail(r.old_value ?? r.old_absence, r.new_value ?? r.new_absence),
+      );
+    }
+    const total = kept.rows[0]?.total ?? 0;
+    errors.unlisted += Math.max(0, total - kept.rows.length);
+    return total;
+  }
+
   /** The assessments the staged rows were resolved to. */
   async assessmentIds(): Promise<number[]> {
     const ids = (await this.input.trx.raw(`select distinct assessment_id from ${this.table}`)) as {
@@ -243,9 +288,9 @@ export class GradeStage {
       this.input.trx,
       GRADE_UPSERT,
       `select assessment_id, student_number, value, absence, ?::text, ?::bigint, 'service',
-              assessment_id = any(?::int[])
+              assessment_id = any(?::int[]), ?::timestamptz
        from ${this.table} where not dup and error_code is null and not blank`,
-      [source, this.input.intakeId, liftedIn(states)],
+      [source, this.input.intakeId, liftedIn(states), this.input.receivedAt],
     );
   }
 }

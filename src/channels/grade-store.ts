@@ -7,6 +7,32 @@ import type { Knex } from 'knex';
 import type { AbsenceCode, AnonymityState } from '../domain/types.js';
 import { batches } from '../store/bulk.js';
 import type { ErrorList, KeyedRow } from './rows.js';
+import type { ChannelInput } from './types.js';
+
+/**
+ * Who hands grades in and when: the source (`fichier`, `lecteur-optique`, `saisie`), the file's
+ * intake (null for a typed grade), the person or `service`, and when they were handed in (the
+ * drop's registration for a file, the transaction's start for a typed grade). A grade handed in
+ * earlier never replaces one handed in later (GRADE_UPSERT).
+ */
+export interface GradeOrigin {
+  source: string;
+  intakeId: number | null;
+  by: string;
+  receivedAt: Date;
+}
+
+/** Where a file's grades come from: its channel, its intake, the service, its drop time. */
+export function fileOrigin(
+  input: Pick<ChannelInput, 'channel' | 'intakeId' | 'receivedAt'>,
+): GradeOrigin {
+  return {
+    source: input.channel === 'lecteur-optique' ? 'lecteur-optique' : 'fichier',
+    intakeId: input.intakeId,
+    by: 'service',
+    receivedAt: input.receivedAt,
+  };
+}
 
 /** One grade to write. */
 export interface GradeWrite {
@@ -33,10 +59,14 @@ export function keyOf(row: KeyedRow): { key: string; column: string } {
     : { key: row.text('student'), column: 'N° étudiant' };
 }
 
+/** A stored grade as a receipt shows it: a decimal comma, an absence code as it is. */
+function shown(grade: string | null): string {
+  return (grade ?? '').replace('.', ',');
+}
+
 /** « Avant : ABI ; maintenant : 7,50. »: a replaced grade as a receipt notice shows it. */
 export function replacedDetail(before: string | null, after: string | null): string {
-  const french = (g: string | null): string => (g ?? '').replace('.', ',');
-  return `Avant : ${french(before)} ; maintenant : ${french(after)}.`;
+  return `Avant : ${shown(before)} ; maintenant : ${shown(after)}.`;
 }
 
 /** The receipt summary's sentence on the grades a file replaced (none when it replaced none). */
@@ -86,44 +116,70 @@ export function blanksSummary(blanks: number): string {
 
 /**
  * Lists, as receipt notices, the grades among `grades` that would replace a different grade
- * already recorded (rows without a source are not listed); returns how many there are.
+ * already recorded, and those that will not, a grade handed in later than `receivedAt` being
+ * recorded (rows without a source are not listed). Call it under the locks of statesAtWrite, so
+ * that no other write to these assessments commits between this look and the write.
  */
 export async function listReplaced(
   trx: Knex.Transaction,
   grades: GradeWrite[],
+  receivedAt: Date,
   errors: ErrorList,
-): Promise<number> {
+): Promise<{ replaced: number; newerKept: number }> {
   const traced = grades.filter((g) => g.source !== undefined);
   if (traced.length === 0) {
-    return 0;
+    return { replaced: 0, newerKept: 0 };
   }
   const changed = (await trx.raw(
-    `select w.i, coalesce(g.value::text, g.absence) as before
+    `select w.i, coalesce(g.value::text, g.absence) as before, ${NEWER} as newer
        from unnest(?::int[], ?::int[], ?::text[], ?::numeric[], ?::text[]) as w(i, a, s, v, x)
        join grade g on g.assessment_id = w.a and g.student_number = w.s
       where (g.value, g.absence) is distinct from (w.v, w.x)
       order by w.i`,
     [
+      receivedAt,
       traced.map((_, i) => i),
       traced.map((g) => g.assessmentId),
       traced.map((g) => g.studentNumber),
       traced.map((g) => g.value),
       traced.map((g) => g.absence),
     ] as unknown as Knex.RawBinding[],
-  )) as { rows: Array<{ i: number; before: string | null }> };
-  for (const { i, before } of changed.rows) {
+  )) as { rows: Array<{ i: number; before: string | null; newer: boolean }> };
+  let newerKept = 0;
+  for (const { i, before, newer } of changed.rows) {
     const g = traced[i];
     if (g?.source) {
+      newerKept += newer ? 1 : 0;
       errors.note(
         g.source.row,
         g.source.column,
-        'GRADE_REPLACED',
+        newer ? 'GRADE_NEWER_KEPT' : 'GRADE_REPLACED',
         g.source.key,
-        replacedDetail(before, g.value ?? g.absence),
+        newer
+          ? keptDetail(before, g.value ?? g.absence)
+          : replacedDetail(before, g.value ?? g.absence),
       );
     }
   }
-  return changed.rows.length;
+  return { replaced: changed.rows.length - newerKept, newerKept };
+}
+
+/**
+ * Whether the grade recorded (`g`) was handed in after the incoming one, whose time is the
+ * statement's first binding: then it stays (GRADE_UPSERT).
+ */
+export const NEWER = 'coalesce(g.received_at > ?::timestamptz, false)';
+
+/** « Gardée : 14,00 ; ce fichier : 12,00. »: a grade kept over the file's, as a notice shows it. */
+export function keptDetail(kept: string | null, file: string | null): string {
+  return `Gardée : ${shown(kept)} ; ce fichier : ${shown(file)}.`;
+}
+
+/** The receipt summary's sentence on grades not written, a later one being recorded. */
+export function newerKeptSummary(count: number): string {
+  return count > 0
+    ? ` ${count} note(s) non enregistrée(s) : une note plus récente, déposée ou saisie après ce fichier, est gardée (voir les avis).`
+    : '';
 }
 
 /** One jury result to write. */
@@ -132,6 +188,9 @@ export interface ResultWrite {
   studentNumber: string;
   result: string;
 }
+
+/** The first key of the advisory locks that order writes to one assessment (`grad` in ASCII). */
+const GRADE_WRITE_LOCKS = 0x67726164;
 
 /** The state of each assessment a write covers, read under its lock (null: in no template). */
 export type StatesAtWrite = ReadonlyMap<number, AnonymityState | null>;
@@ -162,6 +221,14 @@ export async function statesAtWrite(
       for share of t`,
     [ids],
   );
+  // Writes to one assessment take turns from here to their commit (in id order, as above): two
+  // files for one exam imported at once would otherwise each list the grades recorded before both,
+  // and the one committing second replace the other's grades with no notice on either receipt.
+  await trx.raw(
+    `select count(pg_advisory_xact_lock(${GRADE_WRITE_LOCKS}, id))
+       from (select distinct unnest(?::int[]) as id order by 1) as ordered`,
+    [ids],
+  );
   // A statement of its own: under read committed, a statement that waited for a lock still reads
   // the other rows as they were when it started, before the state change committed.
   const found = (await trx('template_assessment')
@@ -180,7 +247,11 @@ export function liftedIn(states: StatesAtWrite): number[] {
 const CHANGED = `grade.changed_after_lift or (excluded.changed_after_lift and
   (grade.value is distinct from excluded.value or grade.absence is distinct from excluded.absence))`;
 
-/** How a grade row is written: keyed by (assessment, student), an unchanged grade left untouched. */
+/**
+ * How a grade row is written: keyed by (assessment, student), an unchanged grade left untouched, and
+ * a grade handed in later than the incoming one kept (a long file dropped before its correction but
+ * committing after it leaves the correction standing; its receipt lists the rows, listReplaced).
+ */
 export const GRADE_UPSERT: CopyUpsert = {
   table: 'grade',
   columns: [
@@ -192,6 +263,7 @@ export const GRADE_UPSERT: CopyUpsert = {
     'intake_id',
     'entered_by',
     'changed_after_lift',
+    'received_at',
   ],
   conflict: ['assessment_id', 'student_number'],
   set: [
@@ -201,9 +273,11 @@ export const GRADE_UPSERT: CopyUpsert = {
     'intake_id = excluded.intake_id',
     'entered_by = excluded.entered_by',
     `changed_after_lift = ${CHANGED}`,
+    'received_at = excluded.received_at',
     'updated_at = now()',
   ],
-  changedWhen: '(grade.value, grade.absence) is distinct from (excluded.value, excluded.absence)',
+  changedWhen: `(grade.value, grade.absence) is distinct from (excluded.value, excluded.absence)
+    and (grade.received_at is null or grade.received_at <= excluded.received_at)`,
 };
 
 /**
@@ -216,9 +290,7 @@ export const GRADE_UPSERT: CopyUpsert = {
 export async function writeGrades(
   trx: Knex.Transaction,
   grades: GradeWrite[],
-  source: string,
-  intakeId: number | null,
-  by: string,
+  origin: GradeOrigin,
   states?: StatesAtWrite,
 ): Promise<number> {
   if (grades.length === 0) {
@@ -234,10 +306,11 @@ export async function writeGrades(
       g.studentNumber,
       g.value,
       g.absence,
-      source,
-      intakeId,
-      by,
+      origin.source,
+      origin.intakeId,
+      origin.by,
       lifted.has(g.assessmentId),
+      origin.receivedAt.toISOString(),
     ]),
   );
 }

@@ -15,10 +15,12 @@ import { cellText, headingsRead, type ColumnSpec } from '../readers/columns.js';
 import type { Cell, Workbook } from '../readers/table.js';
 import { withoutThousandsSeparators } from '../readers/values.js';
 import {
+  blanksSummary,
+  fileOrigin,
   keyOf,
   listReplaced,
+  newerKeptSummary,
   replacedSummary,
-  blanksSummary,
   writeGrades,
   writtenSummary,
   type GradeWrite,
@@ -361,21 +363,16 @@ export async function storeGrades(
   // receipt is settled with them.
   const refused =
     settle(input, read, writes.length, errors, stateRefusal, 'note').status === 'rejected';
-  const replaced = refused ? 0 : await listReplaced(input.trx, writes, errors);
+  const listed = refused
+    ? { replaced: 0, newerKept: 0 }
+    : await listReplaced(input.trx, writes, input.receivedAt, errors);
   const result = settle(input, read, writes.length, errors, stateRefusal, 'note');
-  result.summary += replacedSummary(replaced);
+  result.summary += replacedSummary(listed.replaced) + newerKeptSummary(listed.newerKept);
   if (result.status !== 'rejected') {
-    const written = await writeGrades(
-      input.trx,
-      writes,
-      input.channel === 'lecteur-optique' ? 'lecteur-optique' : 'fichier',
-      input.intakeId,
-      'service',
-      check.states,
-    );
+    const written = await writeGrades(input.trx, writes, fileOrigin(input), check.states);
     result.summary += await writtenSummary(
       input.trx,
-      { kept: writes.length, written },
+      { kept: writes.length - listed.newerKept, written },
       input.intakeId,
       check.states,
     );

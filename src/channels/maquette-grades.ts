@@ -8,7 +8,9 @@ import { decide } from '../domain/states.js';
 import type { Maquette, MaquetteColumn, MaquetteStudent } from '../readers/apogee-maquette.js';
 import { acceptedCodesText, allowedCodes, isAllowedValue } from '../readers/apogee-results.js';
 import {
+  fileOrigin,
   listReplaced,
+  newerKeptSummary,
   replacedSummary,
   statesAtWrite,
   writeGrades,
@@ -356,9 +358,9 @@ export async function importMaquetteGrades(
   if (refuseUnderAnonymity(maquette, planned, errors, states)) {
     return refusedUnderAnonymity(input, read, errors);
   }
-  const replaced = await listReplaced(input.trx, writes.grades, errors);
+  const listed = await listReplaced(input.trx, writes.grades, input.receivedAt, errors);
   const result = settle(input, read, kept, errors, false, 'ligne');
-  await writeGrades(input.trx, writes.grades, 'fichier', input.intakeId, 'service', states);
+  await writeGrades(input.trx, writes.grades, fileOrigin(input), states);
   await writeResults(
     input.trx,
     await changedResults(input, writes.results),
@@ -369,6 +371,7 @@ export async function importMaquetteGrades(
   result.summary +=
     ` ${writes.grades.length} note(s) et ${writes.results.length} résultat(s) lus ;` +
     ' les cellules vides sont laissées telles quelles.' +
-    replacedSummary(replaced);
+    replacedSummary(listed.replaced) +
+    newerKeptSummary(listed.newerKept);
   return result;
 }

@@ -29,6 +29,8 @@ export interface ChannelInput {
   bytes: Buffer;
   input: ReadInput;
   intakeId: number;
+  /** When the file was dropped (its drop's registration): a grade handed in later is kept over its. */
+  receivedAt: Date;
 }
 
 /** What a channel did with a file. `rejected` rolls back every write of the file. */

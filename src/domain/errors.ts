@@ -93,6 +93,8 @@ export const ERROR_MESSAGES = {
     'La note lue a été arrondie au plus proche (la moitié vers le haut), comme le prévoit le profil du lecteur optique : rien à corriger, la ligne est importée.',
   GRADE_REPLACED:
     'Une autre note était déjà enregistrée pour ce numéro ; elle est remplacée par celle du fichier : vérifiez que ce fichier est bien la correction attendue.',
+  GRADE_NEWER_KEPT:
+    "Une note plus récente est déjà enregistrée pour ce numéro (d'un fichier déposé ou d'une saisie faite après le dépôt de ce fichier) : elle est gardée, la note de ce fichier n'est pas enregistrée. Si c'est la note de ce fichier qui compte, déposez un nouveau fichier qui la porte ou saisissez-la : le dépôt le plus récent l'emporte.",
   GRADE_ALIAS_READ:
     "Code d'absence écrit autrement que les codes officiels (ABI, ABJ, DEF, DEM, DIS) : il est lu comme le code indiqué ; vérifiez que c'est bien l'absence voulue.",
   // Anonymous numbers

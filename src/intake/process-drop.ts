@@ -202,6 +202,7 @@ async function decide(
               bytes: read.bytes,
               input: read.input,
               intakeId: drop.intake_id,
+              receivedAt: new Date(drop.dropped_at),
             }).catch((error: unknown) => {
               // A coded error from a channel is bad input: refused, never retried.
               if (isAppError(error)) {

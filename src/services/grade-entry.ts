@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { AppError } from '../domain/errors.js';
 import { aliasOf, gradeToStorage, parseGrade } from '../domain/grades.js';
 import { assertAllowed } from '../domain/states.js';
-import { writeGrades } from '../channels/grade-store.js';
+import { statesAtWrite, writeGrades } from '../channels/grade-store.js';
 import { assessmentFor, NumberBook, normaliseNumber } from '../channels/numbers.js';
 import { appendAudit } from '../store/audit.js';
 
@@ -26,6 +26,15 @@ async function previousGrade(
     .where({ assessment_id: assessmentId, student_number: studentNumber })
     .first('value', 'absence')) as { value: string | null; absence: string | null } | undefined;
   return row ? (row.value ?? row.absence) : null;
+}
+
+/**
+ * When a typed grade is handed in: now, on the database's clock, read once the assessment's write
+ * lock is held (statesAtWrite), so that it is later than every file drop committed before it.
+ */
+async function handedInNow(trx: Knex.Transaction): Promise<Date> {
+  const found = (await trx.raw('select clock_timestamp() as at')) as { rows: Array<{ at: Date }> };
+  return new Date(found.rows[0]?.at ?? Date.now());
 }
 
 /** What one entry did: the assessment, the grade stored, and the grade it replaced, if any. */
@@ -67,7 +76,11 @@ export async function enterGrade(
     if ('code' in target) {
       throw new AppError(target.code, target.detail);
     }
-    assertAllowed('import_by_number', target.state, { isManager: false });
+    // Read again under the lock every state change and every write to the assessment wait for:
+    // the grade found below is then the one this entry replaces, whatever commits meanwhile.
+    const states = await statesAtWrite(trx, [target.info.assessmentId]);
+    const state = states.get(target.info.assessmentId) ?? target.state;
+    assertAllowed('import_by_number', state, { isManager: false });
     const parsed = parseGrade({ raw: e.grade }, { scale: target.info.scale });
     if (!parsed.ok) {
       throw new AppError(parsed.code, parsed.detail);
@@ -100,9 +113,8 @@ export async function enterGrade(
           ...stored,
         },
       ],
-      'saisie',
-      null,
-      actor,
+      { source: 'saisie', intakeId: null, by: actor, receivedAt: await handedInNow(trx) },
+      states,
     );
     await appendAudit(trx, {
       actor,

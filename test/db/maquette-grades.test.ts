@@ -125,6 +125,7 @@ describe.each(DATABASE_TARGETS)(
             bytes,
             input: { kind: 'maquette', maquette },
             intakeId: Number(row?.id),
+            receivedAt: new Date(),
           },
           maquette,
         );

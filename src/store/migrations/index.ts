@@ -9,6 +9,7 @@ import * as m007 from './007-statement-references.js';
 import * as m008 from './008-roster-words.js';
 import * as m009 from './009-number-key-order.js';
 import * as m010 from './010-number-collation.js';
+import * as m012 from './012-grade-received.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '008-roster-words': m008,
   '009-number-key-order': m009,
   '010-number-collation': m010,
+  '012-grade-received': m012,
 };
 
 /** knex migration source over the in-code list above. */

@@ -1,0 +1,157 @@
+// A grade handed in earlier never replaces one handed in later. Several workers import at once, and
+// a long file dropped first can reach its write after a short correction dropped later (a trial:
+// the correction, under another name, was overwritten by the file it corrected). The older file's
+// receipt lists, row by row, the grades it did not write and the grade kept. Runs on PGlite, and on
+// Postgres too when DATABASE_URL is set.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { processDrop } from '../../src/intake/process-drop.js';
+import { registerDrop, type DropJob } from '../../src/intake/register.js';
+import type { Receipt } from '../../src/outputs/receipt.js';
+import { enterGrade } from '../../src/services/grade-entry.js';
+import type { AppContext } from '../../src/services/context.js';
+import { drop, gradesOf, worldFor } from '../db/channels-world.js';
+import { DATABASE_TARGETS } from '../support/postgres.js';
+
+const csv = (lines: string[]): string => `\ufeff${lines.join('\r\n')}\r\n`;
+
+/** Drops a file in A's `channel` folder and registers it, as the watcher does once it is stable. */
+async function dropped(
+  ctx: AppContext,
+  channel: 'notes' | 'lecteur-optique',
+  name: string,
+  text: string,
+): Promise<DropJob> {
+  await drop(ctx, 'A', channel, name, text);
+  const job = await registerDrop(ctx, {
+    absolute: path.join(ctx.config.inbox, 'A', channel, name),
+    ctn: 'A',
+    channel,
+    name,
+  });
+  if (!job) {
+    throw new Error(`${name} was not registered`);
+  }
+  return job;
+}
+
+async function receiptOf(ctx: AppContext, job: DropJob): Promise<Receipt> {
+  const outcome = await processDrop(ctx, job);
+  if (!('receipt' in outcome)) {
+    throw new Error(`drop ${job.dropId} gave no receipt`);
+  }
+  return outcome.receipt;
+}
+
+/** A drop registered one tick after the previous one, as two drops a moment apart are. */
+const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
+
+describe.each(DATABASE_TARGETS)('the order grades were handed in, on $name', (target) => {
+  const world = worldFor(target, 'droporder');
+
+  it('keeps a correction dropped after a long file that commits after it, and says so on that file', async () => {
+    const { ctx, numbers, assessments } = world();
+    const n = numbers.mat101.slice(0, 6);
+    const first = await dropped(
+      ctx,
+      'notes',
+      'notes-MAT101.csv',
+      csv(['N° anonyme;Note', ...n.map((x) => `${x.number};8`)]),
+    );
+    await tick();
+    // The correction changes the grades of the first two copies only.
+    const correction = await dropped(
+      ctx,
+      'notes',
+      'correction-MAT101.csv',
+      csv(['N° anonyme;Note', `${n[0]?.number};15`, `${n[1]?.number};ABJ`]),
+    );
+
+    const corrected = await receiptOf(ctx, correction);
+    const late = await receiptOf(ctx, first);
+
+    expect(corrected.status).toBe('imported');
+    expect(late.status).toBe('imported');
+    const grades = await gradesOf(ctx, assessments.mat101);
+    expect(n.map((x) => grades.get(x.student))).toEqual(['15.00', 'ABJ', ...Array(4).fill('8.00')]);
+    expect(
+      late.errors.map((e) => [e.row, e.column, e.code, e.value, e.message.split(' : ')[0]]),
+    ).toEqual([
+      [
+        2,
+        'N° anonyme',
+        'GRADE_NEWER_KEPT',
+        n[0]?.number,
+        "Une note plus récente est déjà enregistrée pour ce numéro (d'un fichier déposé ou d'une saisie faite après le dépôt de ce fichier)",
+      ],
+      [
+        3,
+        'N° anonyme',
+        'GRADE_NEWER_KEPT',
+        n[1]?.number,
+        "Une note plus récente est déjà enregistrée pour ce numéro (d'un fichier déposé ou d'une saisie faite après le dépôt de ce fichier)",
+      ],
+    ]);
+    expect(late.errors.map((e) => e.message.slice(e.message.lastIndexOf('Gardée')))).toEqual([
+      'Gardée : 15,00 ; ce fichier : 8,00.',
+      'Gardée : ABJ ; ce fichier : 8,00.',
+    ]);
+    expect(late.summary).toContain(
+      '2 note(s) non enregistrée(s) : une note plus récente, déposée ou saisie après ce fichier, est gardée (voir les avis).',
+    );
+    expect(late.summary).not.toContain('remplacée');
+  });
+
+  it('keeps a grade typed after an optical-reader file was dropped, when the file is imported later', async () => {
+    const { ctx, numbers, assessments } = world();
+    const n = numbers.mat102.slice(0, 3);
+    const lines = [
+      '"Copie";"A:numero";"Nom";"Note"',
+      ...n.map((x, i) => `"${i + 1}";"${x.number}";"?";"11"`),
+    ];
+    const optical = await dropped(
+      ctx,
+      'lecteur-optique',
+      'amc-MAT102.csv',
+      `${lines.join('\n')}\n`,
+    );
+    await tick();
+    await enterGrade(ctx, 'gest-A', { ctn: 'A', number: n[2]?.number ?? '', grade: '17,5' });
+
+    const receipt = await receiptOf(ctx, optical);
+
+    expect(receipt.status).toBe('imported');
+    const grades = await gradesOf(ctx, assessments.mat102);
+    expect(n.map((x) => grades.get(x.student))).toEqual(['11.00', '11.00', '17.50']);
+    expect(receipt.errors.map((e) => [e.row, e.code, e.value])).toEqual([
+      [4, 'GRADE_NEWER_KEPT', n[2]?.number],
+    ]);
+    expect(receipt.errors[0]?.message).toContain('Gardée : 17,50 ; ce fichier : 11,00.');
+  });
+
+  it('still lets a file dropped later replace the grades of one dropped earlier', async () => {
+    const { ctx, numbers, assessments } = world();
+    const n = numbers.mat101.slice(10, 13);
+    const older = await dropped(
+      ctx,
+      'notes',
+      'avant-MAT101.csv',
+      csv(['N° anonyme;Note', ...n.map((x) => `${x.number};9`)]),
+    );
+    await tick();
+    const newer = await dropped(
+      ctx,
+      'notes',
+      'apres-MAT101.csv',
+      csv(['N° anonyme;Note', ...n.map((x) => `${x.number};13`)]),
+    );
+
+    await receiptOf(ctx, older);
+    const receipt = await receiptOf(ctx, newer);
+
+    const grades = await gradesOf(ctx, assessments.mat101);
+    expect(n.map((x) => grades.get(x.student))).toEqual(['13.00', '13.00', '13.00']);
+    expect(receipt.errors.map((e) => e.code)).toEqual(Array(3).fill('GRADE_REPLACED'));
+    expect(receipt.summary).toContain('3 note(s) déjà enregistrée(s) remplacée(s)');
+  });
+});
