@@ -7,8 +7,11 @@ import { registerCycleCommands } from './cycle-commands.js';
 import { registerIntakeCommands } from './intake-commands.js';
 import { registerPrintCommands } from './print-commands.js';
 import { registerServiceCommands } from './service-commands.js';
+import { tolerateClosedOutput } from './runtime.js';
 import { registerSetupCommands } from './setup-commands.js';
 import { CommanderError, frenchUsageErrors, reportUsageError } from './usage-errors.js';
+
+tolerateClosedOutput();
 
 const program = new Command();
 program

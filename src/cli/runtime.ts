@@ -52,6 +52,23 @@ export async function openQueue(
   return { queue: new BullQueue(redis, ctx.config.queuePrefix, ctx.log), redis };
 }
 
+/**
+ * Lets the reader of the output go away early (`anonymat … | head -1`) without a stack trace.
+ * Node reports a closed pipe as an 'error' event on the stream, which kills the process when no
+ * one listens. Here the printing stops and the command runs to its end, exit code unchanged: a
+ * pose or a lift must not stop halfway because `head` had read enough. Later writes to the
+ * destroyed stream are dropped silently by Node.
+ */
+export function tolerateClosedOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') {
+        throw error;
+      }
+    });
+  }
+}
+
 /** Prints a line for the person at the terminal. */
 export function say(line: string): void {
   process.stdout.write(`${line}\n`);

@@ -1,6 +1,7 @@
 // Commands that declare CTNs, users, habilitations, periods, modalities, rules and templates.
 import type { Command } from 'commander';
 import { AppError } from '../domain/errors.js';
+import { ROLE_LABELS } from '../domain/permissions.js';
 import type { Attribution, CheckKind, NumberingKind, Role, Stage } from '../domain/types.js';
 import {
   addCtn,
@@ -16,8 +17,6 @@ import { listTemplates } from '../services/template-list.js';
 import { academicYearLabel, sessionLabel, stageLabel, stateLabel } from '../outputs/french.js';
 import { integer, overridesOf, withActor, type ActorOptions } from './options.js';
 import { say, withContext } from './runtime.js';
-
-const ROLES: Role[] = ['manager', 'grade_office', 'jury', 'reader'];
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
   if (!(allowed as readonly string[]).includes(value)) {
@@ -66,14 +65,36 @@ export function registerSetupCommands(program: Command): void {
       }, overridesOf(cmd)),
     );
 
+  registerGrant(program);
+}
+
+const ROLES = Object.keys(ROLE_LABELS) as Role[];
+
+/** The roles as the grant command's help and refusals list them: the code to type, then its sense. */
+const ROLE_CHOICES = ROLES.map((role) => `${role} — ${ROLE_LABELS[role]}`).join(' ; ');
+
+function registerGrant(program: Command): void {
   program
-    .command('grant <login> <ctn> <rôle>')
-    .description(`habiliter un utilisateur sur un CTN (${ROLES.join(', ')})`)
+    .command('grant')
+    .summary('habiliter un utilisateur sur un CTN dans un rôle (les rôles : anonymat help grant)')
+    .description(
+      "habiliter un utilisateur sur un CTN dans un rôle ; l'habilitation vaut pour ce CTN seul",
+    )
+    .argument('<login>', "identifiant de l'utilisateur")
+    .argument('<ctn>', 'code du CTN')
+    .argument('<rôle>', ROLE_CHOICES)
     .requiredOption('--as <login>', 'administrateur')
-    .action((login: string, code: string, role: string, o: { as: string }, cmd: Command) =>
+    .action((login: string, code: string, typed: string, o: { as: string }, cmd: Command) =>
       withContext(async (c) => {
-        await grant(c, o.as, login, code, oneOf(role, ROLES, 'rôle'));
-        say(`${login} habilité ${role} sur ${code}.`);
+        const role = ROLES.find((r) => r === typed);
+        if (role === undefined) {
+          throw new AppError(
+            'INVALID_ARGUMENT',
+            `Rôle « ${typed} » inconnu ; rôles : ${ROLE_CHOICES}.`,
+          );
+        }
+        await grant(c, o.as, login, code, role);
+        say(`${login} habilité sur le CTN ${code} ; rôle : ${ROLE_LABELS[role]}.`);
       }, overridesOf(cmd)),
     );
 }
@@ -86,8 +107,8 @@ function registerPeriodCommands(program: Command): void {
       .command('add')
       .description("définir une période d'anonymat"),
   )
-    .requiredOption('--code <code>')
-    .requiredOption('--label <libellé>')
+    .requiredOption('--code <code>', 'code de la période (par exemple JANV)')
+    .requiredOption('--label <libellé>', 'libellé de la période (par exemple « janvier »)')
     .action((o: ActorOptions & { code: string; label: string }, cmd: Command) =>
       withContext(async (c) => {
         await addPeriod(c, o.as, {
@@ -107,7 +128,7 @@ function registerPeriodCommands(program: Command): void {
       .command('add')
       .description('gérer une épreuve sous anonymat dans une période'),
   )
-    .requiredOption('--period <code>')
+    .requiredOption('--period <code>', "code de la période d'anonymat")
     .requiredOption('--object <code>', "code de l'enseignement")
     .option('--session <1|2>', 'session', '1')
     .option('--stage <admission|admissibility>', 'étape', 'admission')
@@ -145,7 +166,7 @@ function registerRuleCommands(program: Command): void {
       .command('add')
       .description('définir une règle de numérotation'),
   )
-    .requiredOption('--code <code>')
+    .requiredOption('--code <code>', 'code de la règle')
     .option('--kind <sequential|random>', 'type', 'random')
     .option('--width <chiffres>', 'nombre de chiffres', integer, 6)
     .option('--prefix <texte>', 'préfixe', '')
@@ -220,10 +241,10 @@ function registerTemplateCommands(program: Command): void {
   const template = program.command('template').description("maquettes d'anonymat");
   registerTemplateList(template);
   withActor(template.command('add').description("définir une maquette d'anonymat"))
-    .requiredOption('--code <code>')
-    .requiredOption('--label <libellé>')
-    .requiredOption('--period <code>')
-    .requiredOption('--rule <code>')
+    .requiredOption('--code <code>', 'code de la maquette')
+    .requiredOption('--label <libellé>', 'libellé de la maquette')
+    .requiredOption('--period <code>', "code de la période d'anonymat")
+    .requiredOption('--rule <code>', 'code de la règle de numérotation')
     .option(
       '--attribution <per_template|per_assessment>',
       'un numéro par maquette ou par épreuve',

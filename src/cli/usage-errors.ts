@@ -1,5 +1,5 @@
 // Commander's usage errors, said in French with exit code 2 (refused), like every other refusal.
-import { CommanderError, type Command, type Option } from 'commander';
+import { CommanderError, type Command } from 'commander';
 
 const FRENCH: Record<string, (quoted: string) => string> = {
   'commander.missingMandatoryOptionValue': (q) => `Option obligatoire manquante : ${q}.`,
@@ -21,22 +21,42 @@ const HELP_TITLES: Record<string, string> = {
   'Global Options:': 'Options générales :',
 };
 
-/** An option's help line: its description, then its values, default and variable in French. */
-function optionDescription(option: Option): string {
+/** What commander knows of an option's or an argument's values, to be said after its description. */
+interface Described {
+  description: string;
+  argChoices?: string[];
+  defaultValue?: string | number | boolean;
+  defaultValueDescription?: string;
+  envVar?: string;
+}
+
+/** A help line: the description, then the values, default and variable in French. */
+function describedInFrench(item: Described): string {
   const extra: string[] = [];
-  if (option.argChoices) {
-    extra.push(`valeurs : ${option.argChoices.join(', ')}`);
+  if (item.argChoices) {
+    extra.push(`valeurs : ${item.argChoices.join(', ')}`);
   }
-  // A flag off by default says nothing more; a value taken when the option is absent is shown.
-  if (option.defaultValue !== undefined && option.defaultValue !== false) {
-    const value = option.defaultValue === true ? 'oui' : String(option.defaultValue);
-    extra.push(`par défaut : ${option.defaultValueDescription ?? value}`);
+  // A flag off by default says nothing more; a value taken when the item is absent is shown.
+  if (item.defaultValue !== undefined && item.defaultValue !== false) {
+    const value = item.defaultValue === true ? 'oui' : String(item.defaultValue) || 'aucun';
+    extra.push(`par défaut : ${item.defaultValueDescription ?? value}`);
   }
-  if (option.envVar !== undefined) {
-    extra.push(`variable d'environnement : ${option.envVar}`);
+  if (item.envVar !== undefined) {
+    extra.push(`variable d'environnement : ${item.envVar}`);
   }
-  return [option.description, extra.length > 0 ? `(${extra.join(' ; ')})` : '']
+  return [item.description, extra.length > 0 ? `(${extra.join(' ; ')})` : '']
     .filter(Boolean)
+    .join(' ');
+}
+
+/**
+ * The usage line in French. Commander builds it itself for every command that has subcommands
+ * (« [options] [command] »), so the placeholder is translated here, once for all of them.
+ */
+function usageInFrench(usage: string): string {
+  return usage
+    .split(' ')
+    .map((word) => (word === '[command]' ? '[commande]' : word))
     .join(' ');
 }
 
@@ -51,9 +71,10 @@ export function frenchUsageErrors(program: Command): void {
   program.configureOutput({ outputError: () => undefined });
   program.configureHelp({
     styleTitle: (title) => HELP_TITLES[title] ?? title,
-    optionDescription,
+    styleUsage: usageInFrench,
+    optionDescription: describedInFrench,
+    argumentDescription: describedInFrench,
   });
-  program.usage('[options] [commande]');
 }
 
 /** Prints a commander error in French and sets the exit code; help and version exit 0. */

@@ -125,6 +125,10 @@ export const ERROR_MESSAGES = {
     "L'anonymat de l'épreuve est levé : les bordereaux de saisie anonymes ne sont plus produits ; saisissez les notes restantes par numéro étudiant (fichier avec la colonne COD_ETU) ou une à une par numéro anonyme (anonymat grade).",
   STATE_FINAL:
     "L'anonymat de l'épreuve est levé, et la levée est définitive : les numéros anonymes ne peuvent plus être retirés ni attribués, et l'épreuve reste à l'état levé.",
+  WITHDRAW_UNDER_ANONYMITY:
+    "L'anonymat de l'épreuve est validé : les numéros anonymes ne peuvent plus être retirés, car les copies portent ces numéros et les notes sont recueillies sous eux ; ils restent attribués jusqu'à la levée de l'anonymat. Un étudiant inscrit depuis la pose reçoit son numéro par anonymat pose.",
+  STATE_ALREADY_VALIDATED:
+    "L'anonymat de l'épreuve est déjà validé : rien n'a changé. Les étapes suivantes sont la saisie des notes par numéro anonyme, puis la levée de l'anonymat (anonymat lift-request).",
   STATE_FORBIDS_IMPORT:
     "L'état d'anonymat de l'épreuve interdit ce type de fichier : les notes par numéro anonyme ne sont acceptées qu'une fois les numéros posés et validés ; faites valider l'anonymat puis déposez le fichier à nouveau.",
   IDENTITY_UNDER_ANONYMITY:
@@ -153,14 +157,14 @@ export const ERROR_MESSAGES = {
     "La règle de numérotation n'offre pas assez de numéros libres pour cette population.",
   ALREADY_EXISTS: 'Cet élément existe déjà.',
   INVALID_ARGUMENT: 'Paramètre invalide.',
-  AUDIT_CHAIN_BROKEN: "Le journal d'audit a été altéré.",
-  // Anonymity guards (issue 5)
-  OUTPUT_IDENTITY_LEAK:
-    "Le fichier n'a pas été écrit : il contient un identifiant d'un étudiant d'une épreuve sous anonymat (numéro d'étudiant, INE, nom ou date de naissance). Seul l'endroit est indiqué, jamais la valeur : retirez la donnée à cet endroit (libellé, commentaire, nom de fichier…) puis relancez la commande.",
   DISMISS_IMPOSSIBLE:
     "Ce fichier ne peut pas être classé sans suite : donnez son nom tel que le refus de levée l'affiche (la raison est indiquée entre parenthèses).",
   DISMISS_REASON_REQUIRED:
     'Classer un fichier sans suite exige un motif (--reason), d’au moins 10 caractères : il est gardé dans le journal d’audit.',
+  AUDIT_CHAIN_BROKEN: "Le journal d'audit a été altéré.",
+  // Anonymity guards (issue 5)
+  OUTPUT_IDENTITY_LEAK:
+    "Le fichier n'a pas été écrit : il contient un identifiant d'un étudiant d'une épreuve sous anonymat (numéro d'étudiant, INE, nom ou date de naissance). Seul l'endroit est indiqué, jamais la valeur : retirez la donnée à cet endroit (libellé, commentaire, nom de fichier…) puis relancez la commande.",
   OUTPUT_NAMED_UNDER_ANONYMITY:
     'Un document nominatif ne peut pas être produit pour une épreuve sous anonymat validé.',
   LIFT_CONDITIONS_LOCKED:

@@ -25,6 +25,17 @@ const OPERATIONS_BY_ROLE: Readonly<Record<Exclude<Role, 'manager'>, ReadonlySet<
   reader: new Set<Operation>(['grade_report']),
 };
 
+/**
+ * Each role as the person at the terminal reads it; the codes stay what commands take. The scope
+ * in brackets follows OPERATIONS_BY_ROLE above.
+ */
+export const ROLE_LABELS: Readonly<Record<Role, string>> = {
+  manager: "gestionnaire de l'anonymat",
+  grade_office: 'scolarité (étiquettes, bordereaux et saisie des notes)',
+  jury: 'jury (saisie des notes et des résultats de délibération)',
+  reader: 'consultation seule (PV et états des notes)',
+};
+
 /** The roles `login` holds on `ctn`. */
 export function rolesOn(habs: readonly Habilitation[], login: string, ctn: string): Set<Role> {
   const roles = new Set<Role>();

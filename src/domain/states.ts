@@ -116,13 +116,20 @@ const TABLE: Record<Operation, Record<AnonymityState, Cell>> = {
     V: { managerOnly: true, audited: true, newcomersOnly: true },
     L: FINAL,
   },
+  // Under V the step is passed, not missing: the copies carry the numbers, grades are collected
+  // under them. Each says so rather than asking for a step to do first.
   withdraw: {
     I: NO,
     P: { next: 'I', managerOnly: true, audited: true, needsNoGrades: true },
-    V: NO,
+    V: { refuse: 'WITHDRAW_UNDER_ANONYMITY' },
     L: FINAL,
   },
-  validate: { I: NO, P: { next: 'V', managerOnly: true, audited: true }, V: NO, L: FINAL },
+  validate: {
+    I: NO,
+    P: { next: 'V', managerOnly: true, audited: true },
+    V: { refuse: 'STATE_ALREADY_VALIDATED' },
+    L: FINAL,
+  },
   lift: { I: NO, P: NO, V: { next: 'L', managerOnly: true, audited: true }, L: FINAL },
   labels: { I: NO, P: { managerOnly: true }, V: { managerOnly: true }, L: YES },
   // Once identities are known, grades are typed against names: no anonymous workbook to send.

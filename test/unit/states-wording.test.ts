@@ -50,10 +50,28 @@ describe('an operation refused once anonymity is lifted', () => {
   );
 
   it('still asks for the missing step before the lift', () => {
-    const refused = refusalOf(() => assertAllowed('withdraw', 'V', { isManager: true }));
+    const refused = refusalOf(() => assertAllowed('lift', 'P', { isManager: true }));
 
     expect(refused.code).toBe('STATE_FORBIDS');
     expect(refused.message).toContain("faites d'abord l'étape qui manque");
+  });
+
+  it('says the step is passed, not missing, for a withdrawal or a validation under V', () => {
+    const withdrawn = refusalOf(() => assertAllowed('withdraw', 'V', { isManager: true }));
+    const validated = refusalOf(() => assertAllowed('validate', 'V', { isManager: true }));
+
+    expect(withdrawn.message).toContain(
+      'les numéros anonymes ne peuvent plus être retirés, car les copies portent ces numéros et les notes sont recueillies sous eux',
+    );
+    expect(withdrawn.message).toContain(
+      'Opération : retrait des numéros anonymes ; état : validé.',
+    );
+    expect(validated.message).toContain(
+      "L'anonymat de l'épreuve est déjà validé : rien n'a changé.",
+    );
+    for (const refused of [withdrawn, validated]) {
+      expect(refused.message).not.toContain("faites d'abord");
+    }
   });
 });
 

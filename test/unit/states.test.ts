@@ -89,7 +89,7 @@ describe('withdraw', () => {
   it('in V, is refused', () => {
     expect(decide('withdraw', 'V', { isManager: true, gradesUnderNumbers: false })).toEqual({
       allowed: false,
-      code: 'STATE_FORBIDS',
+      code: 'WITHDRAW_UNDER_ANONYMITY',
     });
   });
   it('in L, is refused because the lift is final', () => {
@@ -111,7 +111,10 @@ describe('validate', () => {
     expect(decide('validate', 'P', staff)).toEqual({ allowed: false, code: 'NOT_MANAGER' });
   });
   it('in V, is refused', () => {
-    expect(decide('validate', 'V', manager)).toEqual({ allowed: false, code: 'STATE_FORBIDS' });
+    expect(decide('validate', 'V', manager)).toEqual({
+      allowed: false,
+      code: 'STATE_ALREADY_VALIDATED',
+    });
   });
   it('in L, is refused', () => {
     expect(decide('validate', 'L', manager)).toEqual({ allowed: false, code: 'STATE_FINAL' });
