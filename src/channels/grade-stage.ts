@@ -4,12 +4,14 @@
 import { gradeToStorage, parseGrade } from '../domain/grades.js';
 import { copyRows, upsertFrom, type CopyValue } from '../store/copy.js';
 import {
+  advanceClock,
   GRADE_UPSERT,
   keptDetail,
   keyOf,
   liftedIn,
   NEWER,
   replacedDetail,
+  writtenSince,
   type StatesAtWrite,
 } from './grade-store.js';
 import { gradeCell, noteAlias } from './grades.js';
@@ -217,15 +219,9 @@ export class GradeStage {
    * so row by row. Call it under the locks of statesAtWrite, before `replaced`. Returns how many.
    */
   async newerKept(errors: ErrorList): Promise<number> {
-    // Almost always none: a look at the assessments' grades alone spares every import the join of
-    // the file's rows with them, which a re-import of a long file would otherwise pay in full.
-    const any = (await this.input.trx.raw(
-      `select exists (select 1 from grade
-                       where assessment_id in (select distinct assessment_id from ${this.table})
-                         and received_at > ?::timestamptz) as found`,
-      [this.input.receivedAt],
-    )) as { rows: Array<{ found: boolean }> };
-    if (!any.rows[0]?.found) {
+    // Almost always none: the assessments' clocks tell, sparing every import the join of the
+    // file's rows with the grades, which a re-import of a long file would otherwise pay in full.
+    if (!(await writtenSince(this.input.trx, await this.assessmentIds(), this.input.receivedAt))) {
       return 0;
     }
     const kept = (await this.input.trx.raw(
@@ -284,7 +280,7 @@ export class GradeStage {
    * as changed after the lift.
    */
   async write(source: string, states: StatesAtWrite): Promise<number> {
-    return upsertFrom(
+    const written = await upsertFrom(
       this.input.trx,
       GRADE_UPSERT,
       `select assessment_id, student_number, value, absence, ?::text, ?::bigint, 'service',
@@ -292,6 +288,12 @@ export class GradeStage {
        from ${this.table} where not dup and error_code is null and not blank`,
       [source, this.input.intakeId, liftedIn(states), this.input.receivedAt],
     );
+    await advanceClock(
+      this.input.trx,
+      written > 0 ? await this.assessmentIds() : [],
+      this.input.receivedAt,
+    );
+    return written;
   }
 }
 

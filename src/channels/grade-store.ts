@@ -298,7 +298,7 @@ export async function writeGrades(
   }
   const ids = grades.map((g) => g.assessmentId);
   const lifted = new Set(liftedIn(states ?? (await statesAtWrite(trx, ids))));
-  return copyUpsert(
+  const written = await copyUpsert(
     trx,
     GRADE_UPSERT,
     grades.map((g) => [
@@ -313,6 +313,45 @@ export async function writeGrades(
       origin.receivedAt.toISOString(),
     ]),
   );
+  await advanceClock(trx, written > 0 ? ids : [], origin.receivedAt);
+  return written;
+}
+
+/**
+ * Records that grades handed in at `receivedAt` were written to `assessmentIds` (grade_clock, the
+ * latest per assessment). Call it after every GRADE_UPSERT that wrote rows, under the locks of
+ * statesAtWrite.
+ */
+export async function advanceClock(
+  trx: Knex.Transaction,
+  assessmentIds: Iterable<number>,
+  receivedAt: Date,
+): Promise<void> {
+  const ids = [...new Set(assessmentIds)];
+  if (ids.length === 0) {
+    return;
+  }
+  await trx.raw(
+    `insert into grade_clock (assessment_id, received_at)
+     select id, ?::timestamptz from unnest(?::int[]) as id
+     on conflict (assessment_id)
+     do update set received_at = greatest(grade_clock.received_at, excluded.received_at)`,
+    [receivedAt, ids],
+  );
+}
+
+/** Whether a grade handed in after `receivedAt` was written to any of `assessmentIds`. */
+export async function writtenSince(
+  trx: Knex.Transaction,
+  assessmentIds: number[],
+  receivedAt: Date,
+): Promise<boolean> {
+  const found = (await trx.raw(
+    `select exists (select 1 from grade_clock
+                     where assessment_id = any(?::int[]) and received_at > ?::timestamptz) as found`,
+    [assessmentIds, receivedAt],
+  )) as { rows: Array<{ found: boolean }> };
+  return found.rows[0]?.found ?? false;
 }
 
 /** Upserts jury results, leaving grades untouched; flagged after the lift as grades are. */

@@ -4,14 +4,41 @@
 // short correction dropped later: the upsert never lets a grade handed in earlier replace one handed
 // in later (GRADE_UPSERT, channels/grade-store.ts). Rows written before this column are null: any
 // newer grade replaces them.
+//
+// `grade_clock` keeps, per assessment, the latest time a grade written to it was handed in: an
+// import asks it whether anything later than its file was written (almost never), instead of
+// looking through every grade of the assessment.
 import type { Knex } from 'knex';
 
-/** Adds the column; no default, so that every writer says when its grade was handed in. */
+import { SERVICE_ROLE } from './002-anonymity-guards.js';
+
+const STATEMENTS = [
+  // No default, so that every writer says when its grade was handed in.
+  'alter table grade add column received_at timestamptz',
+  `create table grade_clock (
+     assessment_id integer primary key references assessment (id) on delete cascade,
+     received_at timestamptz not null
+   )`,
+  `do $$
+   begin
+     if exists (select 1 from pg_roles where rolname = '${SERVICE_ROLE}') then
+       grant select, insert, update on grade_clock to ${SERVICE_ROLE};
+     end if;
+   exception when insufficient_privilege then
+     raise notice 'grade_clock not granted to %: no privilege', '${SERVICE_ROLE}';
+   end
+   $$`,
+];
+
+/** Adds the column and the clock. */
 export async function up(db: Knex): Promise<void> {
-  await db.raw('alter table grade add column received_at timestamptz');
+  for (const sql of STATEMENTS) {
+    await db.raw(sql);
+  }
 }
 
-/** Drops the column. */
+/** Drops them. */
 export async function down(db: Knex): Promise<void> {
+  await db.raw('drop table if exists grade_clock');
   await db.raw('alter table grade drop column received_at');
 }
