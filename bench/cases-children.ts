@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runOnce } from '../src/intake/runner.js';
-import { BullQueue, redisConnection } from '../src/jobs/queue.js';
+import { BullQueue, redisConnection } from '../src/jobs/bull-queue.js';
 import { gradeCsv, gradeLines, gradeXlsx } from './data.js';
 import { median, resetGrades, result, timed, type CaseResult } from './measure.js';
 import { CTN, REDIS_URL, type World } from './world.js';

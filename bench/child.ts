@@ -54,7 +54,7 @@ async function importOne(url: string, home: string, file: string): Promise<void>
 }
 
 async function work(url: string, home: string, prefix: string): Promise<void> {
-  const { redisConnection, startWorker } = await import('../src/jobs/queue.js');
+  const { redisConnection, startWorker } = await import('../src/jobs/bull-queue.js');
   const { closeContext } = await import('../src/services/context.js');
   const { contextOn, REDIS_URL } = await import('./world.js');
 

@@ -1,13 +1,10 @@
 // Process plumbing shared by the commands: context set-up, French error reporting, queue choice.
 import { loadConfig, type Config } from '../config/config.js';
 import { isAppError } from '../domain/errors.js';
-import {
-  BullQueue,
-  InProcessQueue,
-  checkEvictionPolicy,
-  redisConnection,
-  type JobQueue,
-} from '../jobs/queue.js';
+import type { Redis } from 'ioredis';
+import type * as BullModule from '../jobs/bull-queue.js';
+import type { BullQueue } from '../jobs/bull-queue.js';
+import { InProcessQueue, type JobQueue } from '../jobs/queue.js';
 import { log } from '../log.js';
 import { closeContext, createContext, type AppContext } from '../services/context.js';
 
@@ -40,16 +37,27 @@ export async function withContext(
   }
 }
 
-/** The job queue the configuration asks for: BullMQ with REDIS_URL, in-process otherwise. */
-export async function openQueue(
-  ctx: AppContext,
-): Promise<{ queue: JobQueue; redis: ReturnType<typeof redisConnection> | null }> {
+/** A job queue opened for the configuration; `bull` is set with REDIS_URL only. */
+export interface OpenedQueue {
+  queue: JobQueue;
+  redis: Redis | null;
+  /** The BullMQ queue and the module that runs workers and schedules, loaded only with Redis. */
+  bull: { queue: BullQueue; module: typeof BullModule } | null;
+}
+
+/**
+ * The job queue the configuration asks for: BullMQ with REDIS_URL, in-process otherwise. BullMQ
+ * is loaded only in the first case: a process without Redis does not carry it.
+ */
+export async function openQueue(ctx: AppContext): Promise<OpenedQueue> {
   if (!ctx.config.redisUrl) {
-    return { queue: new InProcessQueue(ctx), redis: null };
+    return { queue: new InProcessQueue(ctx), redis: null, bull: null };
   }
-  const redis = redisConnection(ctx.config.redisUrl);
-  await checkEvictionPolicy(redis, ctx);
-  return { queue: new BullQueue(redis, ctx.config.queuePrefix, ctx.log), redis };
+  const module = await import('../jobs/bull-queue.js');
+  const redis = module.redisConnection(ctx.config.redisUrl);
+  await module.checkEvictionPolicy(redis, ctx);
+  const queue = new module.BullQueue(redis, ctx.config.queuePrefix, ctx.log);
+  return { queue, redis, bull: { queue, module } };
 }
 
 /**

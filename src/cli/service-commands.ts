@@ -6,12 +6,12 @@ import type { Command } from 'commander';
 import { CHANNELS } from '../intake/inbox.js';
 import { runOnce, watchInbox } from '../intake/runner.js';
 import { everyDay } from '../jobs/in-process-schedule.js';
-import { BullQueue, scheduleReconcile, startWorker, type JobQueue } from '../jobs/queue.js';
+import type { JobQueue } from '../jobs/queue.js';
 import type { AppContext } from '../services/context.js';
 import { reconcile } from '../services/reconcile.js';
 import { verifyAudit } from '../store/audit.js';
 import { integer, overridesOf } from './options.js';
-import { openQueue, say, withContext } from './runtime.js';
+import { openQueue, say, withContext, type OpenedQueue } from './runtime.js';
 
 function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
@@ -45,10 +45,10 @@ function inProcessReconcile(ctx: AppContext, queue: JobQueue): { stop(): void } 
   return timer;
 }
 
-async function watchUntilSignal(c: AppContext, queue: JobQueue): Promise<void> {
-  const nightly = queue instanceof BullQueue ? null : inProcessReconcile(c, queue);
-  if (queue instanceof BullQueue) {
-    await scheduleReconcile(queue, c.config.reconcileCron);
+async function watchUntilSignal(c: AppContext, { queue, bull }: OpenedQueue): Promise<void> {
+  const nightly = bull ? null : inProcessReconcile(c, queue);
+  if (bull) {
+    await bull.module.scheduleReconcile(bull.queue, c.config.reconcileCron);
   }
   const watcher = watchInbox(c, queue);
   say(`Surveillance de ${c.config.inbox} (Ctrl+C pour arrêter).`);
@@ -90,11 +90,10 @@ async function outcomesSince(c: AppContext, since: Date): Promise<string> {
 }
 
 async function runService(c: AppContext, once: boolean): Promise<void> {
-  const { queue, redis } = await openQueue(c);
+  const opened = await openQueue(c);
+  const { queue, redis, bull } = opened;
   const worker =
-    redis && queue instanceof BullQueue
-      ? startWorker(c, redis, 1, reconcileHandler(c, queue))
-      : null;
+    redis && bull ? bull.module.startWorker(c, redis, 1, reconcileHandler(c, queue)) : null;
   try {
     if (once) {
       const since = await dbNow(c);
@@ -103,7 +102,7 @@ async function runService(c: AppContext, once: boolean): Promise<void> {
         `${processed} fichier(s) traité(s)${await outcomesSince(c, since)}. Accusés de réception dans ${c.config.outbox}.`,
       );
     } else {
-      await watchUntilSignal(c, queue);
+      await watchUntilSignal(c, opened);
     }
   } finally {
     await worker?.close();
@@ -113,12 +112,12 @@ async function runService(c: AppContext, once: boolean): Promise<void> {
 }
 
 async function runWorker(c: AppContext, concurrency: number): Promise<void> {
-  const { queue, redis } = await openQueue(c);
-  if (!redis || !(queue instanceof BullQueue)) {
+  const { queue, redis, bull } = await openQueue(c);
+  if (!redis || !bull) {
     throw new Error('REDIS_URL is required for a worker');
   }
-  await scheduleReconcile(queue, c.config.reconcileCron);
-  const worker = startWorker(c, redis, concurrency, reconcileHandler(c, queue));
+  await bull.module.scheduleReconcile(bull.queue, c.config.reconcileCron);
+  const worker = bull.module.startWorker(c, redis, concurrency, reconcileHandler(c, queue));
   say('Travailleur démarré (SIGTERM pour arrêter après les travaux en cours).');
 
   const signal = await untilSignal();

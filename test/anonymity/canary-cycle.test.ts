@@ -8,7 +8,7 @@ import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo, type DemoOutcome } from '../../src/cli/demo-run.js';
 import { runOnce } from '../../src/intake/runner.js';
-import { BullQueue, redisConnection, startWorker } from '../../src/jobs/queue.js';
+import { BullQueue, redisConnection, startWorker } from '../../src/jobs/bull-queue.js';
 import { scanForIdentities, type RosterEntry } from '../../src/outputs/gateway.js';
 import { closeContext } from '../../src/services/context.js';
 import { writePv } from '../../src/services/pv-report.js';

@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { runOnce } from '../../src/intake/runner.js';
-import { BullQueue, redisConnection, startWorker } from '../../src/jobs/queue.js';
+import { BullQueue, redisConnection, startWorker } from '../../src/jobs/bull-queue.js';
 import { closeContext, createContext, type AppContext } from '../../src/services/context.js';
 import { addCtn, addUser } from '../../src/services/setup.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';

@@ -9,11 +9,11 @@ import { scanInbox } from '../../src/intake/runner.js';
 import {
   BullQueue,
   checkEvictionPolicy,
-  RECONCILE_JOB,
   redisConnection,
   scheduleReconcile,
   startWorker,
-} from '../../src/jobs/queue.js';
+} from '../../src/jobs/bull-queue.js';
+import { RECONCILE_JOB } from '../../src/jobs/queue.js';
 import { reconcile } from '../../src/services/reconcile.js';
 import { closeContext, type AppContext } from '../../src/services/context.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
