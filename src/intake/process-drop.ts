@@ -7,6 +7,7 @@ import { dispatchChannel, gradeWorkbookSource } from '../channels/dispatch.js';
 import { rejectWhole, type ChannelResult, type ReadInput } from '../channels/types.js';
 import { AppError, frenchMessage, isAppError, type ErrorCode } from '../domain/errors.js';
 import { annotatedCopyAbsence } from '../outputs/annotated-copy.js';
+import { frenchDateTime } from '../outputs/french.js';
 import { receiptJson, type Receipt } from '../outputs/receipt.js';
 import { parseMaquette } from '../readers/apogee-maquette.js';
 import { csvBatches } from '../readers/csv-stream.js';
@@ -38,6 +39,8 @@ interface DropRow {
   status: string;
   received_at: string | Date;
   dropped_at: string | Date;
+  /** The name the same bytes were first received under. */
+  first_name: string;
 }
 
 /** Outcome of a job: the receipt, or nothing when the drop was already finished or its file is gone. */
@@ -51,8 +54,15 @@ async function loadDrop(ctx: AppContext, dropId: number): Promise<DropRow | unde
     .db('intake_drop as d')
     .join('intake_file as f', 'f.id', 'd.intake_id')
     .where('d.id', dropId)
-    .first('d.*', 'f.ctn', 'f.channel', 'f.sha256', 'f.status', 'f.received_at')) as
-    DropRow | undefined;
+    .first(
+      'd.*',
+      'f.ctn',
+      'f.channel',
+      'f.sha256',
+      'f.status',
+      'f.received_at',
+      'f.file_name as first_name',
+    )) as DropRow | undefined;
 }
 
 /** A size as a person reads it: Kio under 1 Mio, Mio above, one decimal at most. */
@@ -113,8 +123,19 @@ function buildReceipt(
     errors: [...(result?.errors ?? [])].sort((a, b) => (a.row ?? 0) - (b.row ?? 0)),
     summary: result
       ? [result.summary, annotatedCopyAbsence({ ...result, status })].filter(Boolean).join(' ')
-      : 'Ce fichier a déjà été reçu et importé : rien n’a été importé une seconde fois.',
+      : duplicateSummary(drop),
   };
+}
+
+/** What a duplicate's receipt says: when and under which name the same bytes came first. */
+function duplicateSummary(drop: DropRow): string {
+  const first = new Date(drop.received_at).toISOString();
+  const how = drop.status === 'partial' ? 'importé en partie' : 'importé';
+  return (
+    `Ce fichier a déjà été reçu le ${frenchDateTime(first)} sous le nom « ${printableName(drop.first_name)} » ` +
+    `et ${how} : rien n’a été importé une seconde fois. Pour corriger des notes, déposez un ` +
+    'fichier modifié (le même fichier déposé de nouveau ne change rien).'
+  );
 }
 
 /** Reads the file, or the whole-file rejection saying why it cannot be read (never retried). */

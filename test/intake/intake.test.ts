@@ -166,6 +166,13 @@ describe('the intake in one process', () => {
     expect(Date.parse(again?.receivedAt ?? '')).toBeGreaterThanOrEqual(
       Date.parse(first?.processedAt ?? ''),
     );
+    // It names the first copy, so that the person finds its receipt.
+    expect(again?.summary).toMatch(
+      /^Ce fichier a déjà été reçu le \d{2}\/\d{2}\/\d{4} à \d{2}:\d{2} /,
+    );
+    expect(again?.summary).toContain(
+      'sous le nom « date-1.csv » et importé : rien n’a été importé une seconde fois.',
+    );
   });
 
   it('rejects a truncated workbook with a receipt and takes it again only when dropped again', async () => {
