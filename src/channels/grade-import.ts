@@ -272,6 +272,8 @@ async function finish(
   read: number,
   decided: { operation: ImportOperation; refused: boolean },
 ): Promise<ChannelResult> {
+  // Before the re-check takes out the rows of an assessment now refused: they were matched too.
+  const matched = await stage.assessmentIds();
   const check = await recheckStates(
     input,
     decided.operation,
@@ -287,6 +289,7 @@ async function finish(
   const newerKept = refused ? 0 : await stage.newerKept(errors);
   const replaced = refused ? 0 : await stage.replaced(errors);
   const result = settle(input, read, kept, errors, stateRefusal, 'note');
+  result.assessmentIds = matched;
   const assessments = await stage.assessments();
   if (assessments.length > 0) {
     result.summary += ` Épreuve(s) : ${assessments.join(', ')}.`;

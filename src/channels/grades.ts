@@ -367,6 +367,7 @@ export async function storeGrades(
     ? { replaced: 0, newerKept: 0 }
     : await listReplaced(input.trx, writes, input.receivedAt, errors);
   const result = settle(input, read, writes.length, errors, stateRefusal, 'note');
+  result.assessmentIds = [...new Set(resolution.resolved.map((r) => r.assessmentId))];
   result.summary += replacedSummary(listed.replaced) + newerKeptSummary(listed.newerKept);
   if (result.status !== 'rejected') {
     const written = await writeGrades(input.trx, writes, fileOrigin(input), check.states);

@@ -40,6 +40,11 @@ export interface ChannelResult {
   errors: ReceiptError[];
   /** One French sentence for the receipt. */
   summary: string;
+  /**
+   * The assessments the file's rows were matched to, also when it is refused: a file refused
+   * for its grades then holds back the lift of those assessments only (services/open-imports.ts).
+   */
+  assessmentIds?: number[];
 }
 
 /** Builds a whole-file rejection with one error. */

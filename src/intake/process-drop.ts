@@ -234,7 +234,7 @@ async function decide(
       if (result.status === 'rejected') {
         throw new Rejected(result);
       }
-      return finish(trx, drop, buildReceipt(drop, result, result.status));
+      return finish(trx, drop, buildReceipt(drop, result, result.status), result.assessmentIds);
     });
   } catch (error: unknown) {
     if (error instanceof Rejected) {
@@ -252,11 +252,20 @@ function commitRejection(ctx: AppContext, drop: DropRow, result: ChannelResult):
       // The same bytes were imported meanwhile through another drop: that import stands.
       return finish(trx, drop, buildReceipt(drop, null, 'duplicate'));
     }
-    return known ?? finish(trx, drop, buildReceipt(drop, result, 'rejected'));
+    return known ?? finish(trx, drop, buildReceipt(drop, result, 'rejected'), result.assessmentIds);
   });
 }
 
-async function finish(trx: Knex.Transaction, drop: DropRow, receipt: Receipt): Promise<Receipt> {
+/**
+ * Records the drop's outcome and receipt, and audits the import; `assessmentIds` (those the file's
+ * rows were matched to, when its channel tells them) go in the audit entry.
+ */
+async function finish(
+  trx: Knex.Transaction,
+  drop: DropRow,
+  receipt: Receipt,
+  assessmentIds?: number[],
+): Promise<Receipt> {
   const json = JSON.parse(receiptJson(receipt)) as Receipt;
   if (receipt.status !== 'duplicate') {
     await trx('intake_file')
@@ -276,6 +285,7 @@ async function finish(trx: Knex.Transaction, drop: DropRow, receipt: Receipt): P
       channel: drop.channel,
       status: receipt.status,
       rows: receipt.rows,
+      ...(assessmentIds && assessmentIds.length > 0 ? { assessmentIds } : {}),
     },
   });
   return receipt;

@@ -5,8 +5,10 @@
 // file dropped by mistake (another exam's file, a stray PDF) is closed instead by the manager's
 // audited dismissal (« classer sans suite », services/dismiss.ts): the latest drop then no longer
 // counts, and a later drop under the name counts again. Only files about the assessments being
-// lifted count; a file whose assessment cannot be told (refused whole, nothing written) counts for
-// every template of the CTN, and the message says so.
+// lifted count: those it wrote to, or those its rows were matched to when it was refused for its
+// grades (its import's audit entry names them). A file whose assessment cannot be told (refused
+// before any row was matched: unreadable, no key column, only unknown numbers) counts for every
+// template of the CTN, and the message says so.
 import type { Knex } from 'knex';
 import { printableName } from '../intake/inbox.js';
 import { releasedName } from '../intake/release.js';
@@ -160,6 +162,37 @@ async function assessmentsWritten(
   return written;
 }
 
+/**
+ * The assessments each drop's rows were matched to, as its import's audit entry records them (a
+ * file refused for its grades writes nothing, yet its channel knew which assessments it was about).
+ */
+async function assessmentsNamed(
+  trx: Knex.Transaction,
+  ctn: string,
+  dropIds: number[],
+): Promise<Map<number, number[]>> {
+  const named = new Map<number, number[]>();
+  if (dropIds.length === 0) {
+    return named;
+  }
+  const rows = (await trx('audit_log')
+    .where({ ctn, action: 'import' })
+    .whereRaw("(subject->>'dropId')::bigint = any(?::bigint[])", [dropIds])
+    .whereRaw("subject->'assessmentIds' is not null")
+    .select(
+      trx.raw("subject->>'dropId' as drop_id"),
+      trx.raw("subject->'assessmentIds' as ids"),
+    )) as Array<{
+    drop_id: string;
+    ids: number[] | string;
+  }>;
+  for (const r of rows) {
+    const ids = typeof r.ids === 'string' ? (JSON.parse(r.ids) as number[]) : r.ids;
+    named.set(Number(r.drop_id), ids.map(Number));
+  }
+  return named;
+}
+
 /** The grade files of the CTN still refused or partial since `since`, that concern `targets`. */
 export async function openImportErrors(
   trx: Knex.Transaction,
@@ -172,11 +205,16 @@ export async function openImportErrors(
     trx,
     drops.map((d) => d.intakeId),
   );
+  const named = await assessmentsNamed(
+    trx,
+    t.ctn,
+    drops.map((d) => d.dropId),
+  );
   const lifted = new Set(targets.map((a) => a.info.assessmentId));
 
   return drops
     .map((drop) => {
-      const touched = [...(written.get(drop.intakeId) ?? [])];
+      const touched = [...(written.get(drop.intakeId) ?? []), ...(named.get(drop.dropId) ?? [])];
       const concerned = touched.length === 0 ? null : touched.some((id) => lifted.has(id));
       return { ...drop, concerned };
     })
