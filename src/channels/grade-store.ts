@@ -5,7 +5,6 @@
 import { copyUpsert, type CopyUpsert } from '../store/copy.js';
 import type { Knex } from 'knex';
 import type { AbsenceCode, AnonymityState } from '../domain/types.js';
-import { batches } from '../store/bulk.js';
 import type { ErrorList, KeyedRow } from './rows.js';
 import type { ChannelInput } from './types.js';
 
@@ -182,13 +181,6 @@ export function newerKeptSummary(count: number): string {
     : '';
 }
 
-/** One jury result to write. */
-export interface ResultWrite {
-  assessmentId: number;
-  studentNumber: string;
-  result: string;
-}
-
 /** The first key of the advisory locks that order writes to one assessment (`grad` in ASCII). */
 const GRADE_WRITE_LOCKS = 0x67726164;
 
@@ -352,40 +344,4 @@ export async function writtenSince(
     [assessmentIds, receivedAt],
   )) as { rows: Array<{ found: boolean }> };
   return found.rows[0]?.found ?? false;
-}
-
-/** Upserts jury results, leaving grades untouched; flagged after the lift as grades are. */
-export async function writeResults(
-  trx: Knex.Transaction,
-  results: ResultWrite[],
-  intakeId: number | null,
-  by: string,
-  states?: StatesAtWrite,
-): Promise<void> {
-  if (results.length === 0) {
-    return;
-  }
-  const ids = results.map((r) => r.assessmentId);
-  const lifted = new Set(liftedIn(states ?? (await statesAtWrite(trx, ids))));
-  const rows = results.map((r) => ({
-    assessment_id: r.assessmentId,
-    student_number: r.studentNumber,
-    result: r.result,
-    source: 'jury',
-    intake_id: intakeId,
-    entered_by: by,
-    changed_after_lift: lifted.has(r.assessmentId),
-  }));
-  for (const batch of batches(rows)) {
-    await trx('grade')
-      .insert(batch)
-      .onConflict(['assessment_id', 'student_number'])
-      .merge({
-        result: trx.raw('excluded.result'),
-        changed_after_lift: trx.raw(
-          'grade.changed_after_lift or (excluded.changed_after_lift and grade.result is distinct from excluded.result)',
-        ),
-        updated_at: trx.fn.now(),
-      });
-  }
 }

@@ -4,7 +4,7 @@ import { acceptedCodesText } from '../readers/apogee-results.js';
 import { ErrorList } from './rows.js';
 import { readKeyedOrRefuse, settle } from './grades.js';
 import { dropDuplicates, recheckResolution } from './resolve.js';
-import { writeResults, type ResultWrite } from './grade-store.js';
+import { newerResultsSummary, writeResults, type ResultWrite } from './result-store.js';
 import type { Workbook } from '../readers/table.js';
 import type { ChannelInput, ChannelResult } from './types.js';
 
@@ -60,7 +60,9 @@ export async function importJuryTable(
     'décision',
   );
   if (result.status !== 'rejected') {
-    await writeResults(input.trx, writes, input.intakeId, 'service', check.states);
+    const origin = { intakeId: input.intakeId, by: 'service', receivedAt: input.receivedAt };
+    const written = await writeResults(input.trx, writes, origin, check.states);
+    result.summary += newerResultsSummary(written.newerKept);
   }
   return result;
 }

@@ -14,10 +14,10 @@ import {
   replacedSummary,
   statesAtWrite,
   writeGrades,
-  writeResults,
   type StatesAtWrite,
 } from './grade-store.js';
-import type { GradeWrite, ResultWrite } from './grade-store.js';
+import type { GradeWrite } from './grade-store.js';
+import { newerResultsSummary, writeResults, type ResultWrite } from './result-store.js';
 import { noteAlias, settle } from './grades.js';
 import { knownResultCodes } from './jury.js';
 import {
@@ -361,17 +361,17 @@ export async function importMaquetteGrades(
   const listed = await listReplaced(input.trx, writes.grades, input.receivedAt, errors);
   const result = settle(input, read, kept, errors, false, 'ligne');
   await writeGrades(input.trx, writes.grades, fileOrigin(input), states);
-  await writeResults(
+  const results = await writeResults(
     input.trx,
     await changedResults(input, writes.results),
-    input.intakeId,
-    'service',
+    { intakeId: input.intakeId, by: 'service', receivedAt: input.receivedAt },
     states,
   );
   result.summary +=
     ` ${writes.grades.length} note(s) et ${writes.results.length} résultat(s) lus ;` +
     ' les cellules vides sont laissées telles quelles.' +
     replacedSummary(listed.replaced) +
-    newerKeptSummary(listed.newerKept);
+    newerKeptSummary(listed.newerKept) +
+    newerResultsSummary(results.newerKept);
   return result;
 }

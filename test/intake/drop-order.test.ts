@@ -18,7 +18,7 @@ const csv = (lines: string[]): string => `\ufeff${lines.join('\r\n')}\r\n`;
 /** Drops a file in A's `channel` folder and registers it, as the watcher does once it is stable. */
 async function dropped(
   ctx: AppContext,
-  channel: 'notes' | 'lecteur-optique',
+  channel: 'notes' | 'lecteur-optique' | 'jury',
   name: string,
   text: string,
 ): Promise<DropJob> {
@@ -153,5 +153,41 @@ describe.each(DATABASE_TARGETS)('the order grades were handed in, on $name', (ta
     expect(n.map((x) => grades.get(x.student))).toEqual(['13.00', '13.00', '13.00']);
     expect(receipt.errors.map((e) => e.code)).toEqual(Array(3).fill('GRADE_REPLACED'));
     expect(receipt.summary).toContain('3 note(s) déjà enregistrée(s) remplacée(s)');
+  });
+
+  it('keeps a jury decision dropped later when an older jury file is imported after it', async () => {
+    const { ctx, numbers, assessments } = world();
+    const n = numbers.mat101.slice(20, 22);
+    const older = await dropped(
+      ctx,
+      'jury',
+      'jury-1.csv',
+      csv(['N° anonyme;Résultat', ...n.map((x) => `${x.number};AJ`)]),
+    );
+    await tick();
+    const newer = await dropped(
+      ctx,
+      'jury',
+      'jury-2.csv',
+      csv(['N° anonyme;Résultat', `${n[0]?.number};ADM`]),
+    );
+
+    await receiptOf(ctx, newer);
+    const late = await receiptOf(ctx, older);
+
+    const results = (await ctx
+      .db('grade')
+      .where({ assessment_id: assessments.mat101 })
+      .whereIn(
+        'student_number',
+        n.map((x) => x.student),
+      )
+      .select('student_number', 'result')) as Array<{ student_number: string; result: string }>;
+    const byStudent = new Map(results.map((r) => [r.student_number, r.result]));
+    expect(n.map((x) => byStudent.get(x.student))).toEqual(['ADM', 'AJ']);
+    expect(late.status).toBe('imported');
+    expect(late.summary).toContain(
+      '1 résultat(s) non enregistré(s) : un résultat plus récent, déposé après ce fichier, est gardé.',
+    );
   });
 });
