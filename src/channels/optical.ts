@@ -161,7 +161,14 @@ async function fileTemplate(
   return { lengths, free: [...new Set(free)].sort() };
 }
 
-/** Refuses misread identifiers with their candidates, notes disagreeing code grids; returns the rows to look up. */
+/** Rows from which a file whose numbers all have the wrong length is taken for another exam's. */
+const OTHER_EXAM_ROWS = 5;
+
+/**
+ * Refuses misread identifiers with their candidates, notes disagreeing code grids; returns the rows
+ * to look up. A file none of whose numbers has the length of the CTN's numbers is also refused as a
+ * whole, once, as probably another exam's.
+ */
 async function screen(
   input: ChannelInput,
   rows: KeyedRow[],
@@ -170,10 +177,12 @@ async function screen(
   const read = new Set(rows.map((row) => normaliseNumber(row.text('number'))));
   const template = await fileTemplate(input, read);
   const kept: KeyedRow[] = [];
+  let wrongLength = 0;
 
   for (const row of rows) {
     const text = cellText(row.get('number'));
     const kind = misreadOf(text, template.lengths);
+    wrongLength += kind === 'NUMBER_LENGTH' ? 1 : 0;
     if (kind) {
       const detail = candidateDetail(candidatesFor(text, kind, template.free));
       errors.add(row.number, NUMBER_COLUMN, kind, text.trim(), detail);
@@ -185,6 +194,15 @@ async function screen(
       errors.note(row.number, 'Grille de codage', 'OPTICAL_GRID_MISMATCH', row.text('grid'));
     }
     kept.push(row);
+  }
+  if (kept.length === 0 && rows.length >= OTHER_EXAM_ROWS && wrongLength >= 0.9 * rows.length) {
+    // Hundreds of row errors then say one thing: the file is not about these numbers at all.
+    const lengths = [...template.lengths].sort((a, b) => a - b).join(' ou ');
+    errors.addError(
+      null,
+      NUMBER_COLUMN,
+      new AppError('OPTICAL_OTHER_NUMBERING', `(longueur attendue : ${lengths} caractères)`),
+    );
   }
   return kept;
 }

@@ -41,6 +41,8 @@ export const ERROR_MESSAGES = {
     "Cette colonne est masquée dans le classeur : le fichier n'a pas été lu ; affichez-la (ou supprimez-la) puis déposez-le à nouveau.",
   NUMBER_LENGTH:
     "Le numéro anonyme lu n'a pas la longueur attendue (case cochée en trop ou oubliée) : vérifiez la copie et saisissez le bon numéro.",
+  OPTICAL_OTHER_NUMBERING:
+    "Aucun numéro lu dans ce fichier n'a la longueur des numéros anonymes de ce CTN : c'est sans doute le fichier d'un autre examen, ou une grille de codage qui n'est pas celle des numéros de l'épreuve. Vérifiez le fichier avant de corriger les lignes une à une.",
   OPTICAL_MARKS_UNREADABLE:
     'Le numéro anonyme a été mal lu par le lecteur optique (case vide ou plusieurs cases cochées) : vérifiez la copie et saisissez le bon numéro.',
   OPTICAL_GRID_MISMATCH:

@@ -176,4 +176,25 @@ describe('optical-reader files through the real intake', () => {
     const grades = await gradesOf(world.ctx, world.assessments.mat101);
     expect([22, 23].map((i) => grades.get(n[i]?.student ?? ''))).toEqual(['16.25', '0.00']);
   });
+
+  it('refuses once, as another exam’s, a file none of whose numbers has the CTN’s length', async () => {
+    const length = world.numbers.mat101[0]?.number.length ?? 0;
+    // Another exam's numbering: every number two characters longer, 40 copies.
+    const lines = [quoted(['Copie', 'A:numero', 'Nom', 'Note'], ';')];
+    for (let i = 1; i <= 40; i += 1) {
+      lines.push(quoted([String(i), String(10 ** (length + 1) + i), '?', '12'], ';'));
+    }
+    await drop(world.ctx, 'A', 'lecteur-optique', 'amc-autre-examen.csv', `${lines.join('\n')}\n`);
+
+    const receipt = await intake(world.ctx, 'A', 'amc-autre-examen.csv');
+
+    expect(receipt.status).toBe('rejected');
+    // The file-level refusal comes first, then the rows it explains.
+    expect(receipt.errors[0]).toMatchObject({ row: null, code: 'OPTICAL_OTHER_NUMBERING' });
+    expect(receipt.errors[0]?.message).toContain("c'est sans doute le fichier d'un autre examen");
+    expect(receipt.errors[0]?.message).toMatch(
+      new RegExp(`\\(longueur attendue : ${length} caractères\\)$`),
+    );
+    expect(receipt.errors.filter((e) => e.code === 'NUMBER_LENGTH')).toHaveLength(40);
+  });
 });
