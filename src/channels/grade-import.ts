@@ -288,7 +288,8 @@ async function finish(
   const refused = settle(input, read, kept, errors, stateRefusal, 'note').status === 'rejected';
   const newerKept = refused ? 0 : await stage.newerKept(errors);
   const replaced = refused ? 0 : await stage.replaced(errors);
-  const result = settle(input, read, kept, errors, stateRefusal, 'note');
+  // Rows whose grade stays the later one's are not recorded: the counts say so.
+  const result = settle(input, read, kept - newerKept, errors, stateRefusal, 'note');
   result.assessmentIds = matched;
   const assessments = await stage.assessments();
   if (assessments.length > 0) {

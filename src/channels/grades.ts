@@ -366,7 +366,15 @@ export async function storeGrades(
   const listed = refused
     ? { replaced: 0, newerKept: 0 }
     : await listReplaced(input.trx, writes, input.receivedAt, errors);
-  const result = settle(input, read, writes.length, errors, stateRefusal, 'note');
+  // Rows whose grade stays the later one's are not recorded: the counts say so.
+  const result = settle(
+    input,
+    read,
+    writes.length - listed.newerKept,
+    errors,
+    stateRefusal,
+    'note',
+  );
   result.assessmentIds = [...new Set(resolution.resolved.map((r) => r.assessmentId))];
   result.summary += replacedSummary(listed.replaced) + newerKeptSummary(listed.newerKept);
   if (result.status !== 'rejected') {

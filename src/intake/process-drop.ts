@@ -39,8 +39,9 @@ interface DropRow {
   status: string;
   received_at: string | Date;
   dropped_at: string | Date;
-  /** The name the same bytes were first received under. */
+  /** The name the same bytes were first received under, and the receipt of that import. */
   first_name: string;
+  first_receipt: Receipt | string | null;
 }
 
 /** Outcome of a job: the receipt, or nothing when the drop was already finished or its file is gone. */
@@ -62,6 +63,7 @@ async function loadDrop(ctx: AppContext, dropId: number): Promise<DropRow | unde
       'f.status',
       'f.received_at',
       'f.file_name as first_name',
+      'f.receipt as first_receipt',
     )) as DropRow | undefined;
 }
 
@@ -131,9 +133,18 @@ function buildReceipt(
 function duplicateSummary(drop: DropRow): string {
   const first = new Date(drop.received_at).toISOString();
   const how = drop.status === 'partial' ? 'importé en partie' : 'importé';
+  // Grades that import left to later ones stay so: dropping the same bytes is no new hand-in.
+  const notWritten = drop.first_receipt
+    ? storedReceipt(drop.first_receipt).errors.filter((e) => e.code === 'GRADE_NEWER_KEPT').length
+    : 0;
+  const left =
+    notWritten > 0
+      ? ` Attention : ${notWritten} de ses notes n’avaient pas été enregistrées, une note plus ` +
+        'récente étant gardée (voir son accusé de réception) ; ce nouveau dépôt n’y change rien.'
+      : '';
   return (
     `Ce fichier a déjà été reçu le ${frenchDateTime(first)} sous le nom « ${printableName(drop.first_name)} » ` +
-    `et ${how} : rien n’a été importé une seconde fois. Pour corriger des notes, déposez un ` +
+    `et ${how} : rien n’a été importé une seconde fois.${left} Pour corriger des notes, déposez un ` +
     'fichier modifié (le même fichier déposé de nouveau ne change rien).'
   );
 }

@@ -52,12 +52,8 @@ describe.each(DATABASE_TARGETS)('the order grades were handed in, on $name', (ta
   it('keeps a correction dropped after a long file that commits after it, and says so on that file', async () => {
     const { ctx, numbers, assessments } = world();
     const n = numbers.mat101.slice(0, 6);
-    const first = await dropped(
-      ctx,
-      'notes',
-      'notes-MAT101.csv',
-      csv(['N° anonyme;Note', ...n.map((x) => `${x.number};8`)]),
-    );
+    const long = csv(['N° anonyme;Note', ...n.map((x) => `${x.number};8`)]);
+    const first = await dropped(ctx, 'notes', 'notes-MAT101.csv', long);
     await tick();
     // The correction changes the grades of the first two copies only.
     const correction = await dropped(
@@ -100,6 +96,18 @@ describe.each(DATABASE_TARGETS)('the order grades were handed in, on $name', (ta
       '2 note(s) non enregistrée(s) : une note plus récente, déposée ou saisie après ce fichier, est gardée (voir les avis).',
     );
     expect(late.summary).not.toContain('remplacée');
+    // Only the grades recorded count as imported, in the receipt as in its summary.
+    expect(late.rows).toEqual({ read: 6, imported: 4, rejected: 0 });
+    expect(late.summary).toMatch(/^4 note\(s\) enregistrée\(s\) sur 6 ligne\(s\) lue\(s\)\./);
+
+    // Dropped again as it was, the file is a duplicate: its receipt says the kept grades stay.
+    const again = await receiptOf(ctx, await dropped(ctx, 'notes', 'notes-MAT101-bis.csv', long));
+    expect(again.status).toBe('duplicate');
+    expect(again.summary).toContain(
+      'Attention : 2 de ses notes n’avaient pas été enregistrées, une note plus récente étant gardée',
+    );
+    const after = await gradesOf(ctx, assessments.mat101);
+    expect(n.slice(0, 2).map((x) => after.get(x.student))).toEqual(['15.00', 'ABJ']);
   });
 
   it('keeps a grade typed after an optical-reader file was dropped, when the file is imported later', async () => {
@@ -127,6 +135,7 @@ describe.each(DATABASE_TARGETS)('the order grades were handed in, on $name', (ta
       [4, 'GRADE_NEWER_KEPT', n[2]?.number],
     ]);
     expect(receipt.errors[0]?.message).toContain('Gardée : 17,50 ; ce fichier : 11,00.');
+    expect(receipt.rows).toEqual({ read: 3, imported: 2, rejected: 0 });
   });
 
   it('still lets a file dropped later replace the grades of one dropped earlier', async () => {
