@@ -54,6 +54,14 @@ function registerDismiss(program: Command): void {
             : `Classé sans suite : ${done.line}. Il ne retient plus la levée de l'anonymat ; ` +
                 'un nouveau dépôt sous le même nom comptera de nouveau. Classement journalisé.',
         );
+        if (done.stillRecorded > 0) {
+          say(
+            `Attention : ${done.stillRecorded} note(s) ou résultat(s) importé(s) de ce fichier ` +
+              'restent enregistrés : classer sans suite ne les retire pas. Si le fichier a été ' +
+              'déposé par erreur, corrigez-les (fichier corrigé ou anonymat grade … --replace) ' +
+              'avant la levée.',
+          );
+        }
       }, overridesOf(cmd)),
     );
 }

@@ -160,7 +160,7 @@ export const ERROR_MESSAGES = {
   ALREADY_EXISTS: 'Cet élément existe déjà.',
   INVALID_ARGUMENT: 'Paramètre invalide.',
   DISMISS_IMPOSSIBLE:
-    "Ce fichier ne peut pas être classé sans suite : donnez son nom tel que le refus de levée l'affiche (la raison est indiquée entre parenthèses).",
+    'Ce fichier ne peut pas être classé sans suite ; la raison suit entre parenthèses.',
   DISMISS_REASON_REQUIRED:
     'Classer un fichier sans suite exige un motif (--reason), d’au moins 10 caractères : il est gardé dans le journal d’audit.',
   AUDIT_CHAIN_BROKEN: "Le journal d'audit a été altéré.",

@@ -24,10 +24,22 @@ import {
 /** A reason shorter than this says nothing an auditor could check (the same bar as a reveal's). */
 const MIN_REASON = 10;
 
-/** What a dismissal did: the file as the lift refusal names it, and whether it was done before. */
+/**
+ * What a dismissal did: the file as the lift refusal names it, whether it was done before, and how
+ * many grades or results the file (partly imported) still has recorded: a dismissal removes none.
+ */
 export interface Dismissal {
   line: string;
   already: boolean;
+  stillRecorded: number;
+}
+
+/** Grades and results still carrying the intake of the file (those it wrote and no later one replaced). */
+async function stillRecorded(trx: Knex.Transaction, intakeId: number): Promise<number> {
+  const found = (await trx('grade')
+    .where({ intake_id: intakeId })
+    .count<Array<{ n: string | number }>>({ n: '*' })) as Array<{ n: string | number }>;
+  return Number(found[0]?.n ?? 0);
 }
 
 /** The file the manager named: a name in an inbox folder, or one drop's name in error/ or archive/. */
@@ -164,10 +176,11 @@ export async function dismissFile(
   given: string,
   reason: string,
 ): Promise<Dismissal> {
+  // Who may comes first: someone else learns nothing of what a dismissal needs.
+  await requireManager(ctx, actor, ctn);
   if (reason.trim().length < MIN_REASON) {
     throw new AppError('DISMISS_REASON_REQUIRED');
   }
-  await requireManager(ctx, actor, ctn);
 
   return ctx.db.transaction(async (trx) => {
     const name = await named(trx, ctn, given);
@@ -175,8 +188,9 @@ export async function dismissFile(
     await lockInboxPath(trx, ctn, seen);
     const file = await openFile(trx, ctn, { ...name, channel: seen.channel });
     const line = fileLine(ctn, file);
+    const recorded = file.status === 'partial' ? await stillRecorded(trx, file.intakeId) : 0;
     if (file.dismissed) {
-      return { line, already: true };
+      return { line, already: true, stillRecorded: recorded };
     }
 
     await appendAudit(trx, {
@@ -191,6 +205,6 @@ export async function dismissFile(
         reason: reason.trim(),
       },
     });
-    return { line, already: false };
+    return { line, already: false, stillRecorded: recorded };
   });
 }

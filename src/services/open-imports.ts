@@ -263,8 +263,11 @@ export function openImportsText(ctn: string, files: OpenImport[]): string {
   const scope =
     unknown === 0
       ? ''
-      : ` ; ${unknown} de ces fichiers ne disent pas quelle épreuve ils concernent (rien n'en a ` +
-        'été importé) : ils comptent pour toutes les maquettes du CTN';
+      : unknown === 1
+        ? " ; 1 de ces fichiers ne dit pas quelle épreuve il concerne (rien n'en a été importé) : " +
+          'il compte pour toutes les maquettes du CTN'
+        : ` ; ${unknown} de ces fichiers ne disent pas quelle épreuve ils concernent (rien n'en a ` +
+          'été importé) : ils comptent pour toutes les maquettes du CTN';
   return (
     `${files.length} fichier(s) de notes ou de résultats refusé(s) ou partiel(s) non corrigé(s) : ` +
     `${listed.join(', ')} ; pour en corriger un, déposez le fichier corrigé sous exactement ` +

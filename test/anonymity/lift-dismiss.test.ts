@@ -91,7 +91,9 @@ describe.each(DATABASE_TARGETS)('dismissing a stray grade file on $name', (targe
     const stillBlocked = await refusal(requestLift(ctx, 'gest-A', admi));
 
     expect(janvBlocked.message).toContain('scan-copies.pdf');
-    expect(admiBlocked.message).toContain('ne disent pas quelle épreuve ils concernent');
+    expect(admiBlocked.message).toContain(
+      "1 de ces fichiers ne dit pas quelle épreuve il concerne (rien n'en a été importé) : il compte pour toutes les maquettes du CTN",
+    );
     expect(admiBlocked.message).toContain(
       'pour classer sans suite un fichier déposé par erreur, le gestionnaire de l\'anonymat lance anonymat intake dismiss <fichier> --ctn A --reason "<motif>" --as <identifiant>',
     );
@@ -120,7 +122,11 @@ describe.each(DATABASE_TARGETS)('dismissing a stray grade file on $name', (targe
     await requestLift(ctx, 'gest-A', janv);
     const dismissals = await auditOf('intake_dismiss');
 
-    expect(done).toEqual({ line: expect.stringContaining(where) as string, already: false });
+    expect(done).toEqual({
+      line: expect.stringContaining(where) as string,
+      already: false,
+      stillRecorded: 0,
+    });
     expect(again.already).toBe(true);
     expect(dismissals).toHaveLength(1);
     expect(dismissals[0]?.actor).toBe('gest-A');
@@ -180,5 +186,23 @@ describe.each(DATABASE_TARGETS)('dismissing a stray grade file on $name', (targe
     expect(jury.line).toMatch(/^inbox\/A\/jury\/lot\.csv .* déplacé vers error\/A\/jury\//);
     expect(stillOpen.message).toContain('inbox/A/lecteur-optique/lot.csv');
     expect(stillOpen.message).not.toContain('inbox/A/jury/lot.csv');
+  });
+
+  it('says how many grades a partly imported file dismissed still has recorded', async () => {
+    const { ctx, numbers } = world();
+    const lines = [
+      '"Copie";"A:numero";"Nom";"Note"',
+      `"1";"${numbers.mat101[5]?.number}";"?";"14"`,
+      `"2";"${numbers.mat101[6]?.number}";"?";"25"`,
+    ];
+    await drop(ctx, 'A', 'lecteur-optique', 'lot-partiel.csv', `${lines.join('\n')}\n`);
+    await runIntake();
+    expect(await outcomes('lot-partiel.csv')).toEqual(['partial']);
+
+    const done = await dismissFile(ctx, 'gest-A', 'A', 'lot-partiel.csv', REASON);
+
+    // The grade it wrote stays: dismissing closes the file for the lift, it removes nothing.
+    expect(done.stillRecorded).toBe(1);
+    expect(done.line).toContain('importé partiellement');
   });
 });
