@@ -54,7 +54,15 @@ export function keyColumns(workbook: Workbook, extra: ColumnSpec): ColumnSpec[] 
     { key: 'student', synonyms: ['COD_ETU', 'numéro étudiant', 'n° étudiant'], required: false },
     {
       key: 'object',
-      synonyms: ['code épreuve', 'COD_ELP', 'COD_EPR', 'code enseignement', 'épreuve'],
+      synonyms: [
+        'code épreuve',
+        'COD_ELP',
+        'COD_EPR',
+        'code élément',
+        'code ELP',
+        'code enseignement',
+        'épreuve',
+      ],
       required: false,
     },
     { key: 'session', synonyms: ['session', 'COD_SES'], required: false },

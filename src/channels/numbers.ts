@@ -184,11 +184,14 @@ async function likelyNumbers(
   return new Map([...typos].map(([number, near]) => [number, near.filter((n) => existing.has(n))]));
 }
 
-/** The assessment a number's grade is for, given what the file says; or why it cannot be told. */
+/**
+ * The assessment a number's grade is for, given what the file (or the command line, `fileName`
+ * null) says; or why it cannot be told.
+ */
 export function assessmentFor(
   template: LoadedTemplate,
   holder: Holder,
-  hint: { assessmentId?: number; objectCode?: string; session?: number; fileName: string },
+  hint: { assessmentId?: number; objectCode?: string; session?: number; fileName: string | null },
 ): TemplateAssessment | { code: ErrorCode; detail?: string } {
   const byId = (id: number): TemplateAssessment | undefined =>
     template.assessments.find((a) => a.info.assessmentId === id);
@@ -224,7 +227,7 @@ export function assessmentFor(
     candidates = candidates.filter(
       (a) => a.info.objectCode.toUpperCase() === hint.objectCode?.toUpperCase(),
     );
-  } else if (candidates.length > 1) {
+  } else if (candidates.length > 1 && hint.fileName !== null) {
     const upperName = hint.fileName.toUpperCase();
     candidates = candidates.filter((a) => upperName.includes(a.info.objectCode.toUpperCase()));
   }
@@ -235,8 +238,12 @@ export function assessmentFor(
     return candidates[0];
   }
   const codes = template.assessments.map((a) => a.info.objectCode).join(', ');
+  const how =
+    hint.fileName === null
+      ? 'option --object <code>'
+      : 'colonne « Code épreuve » ou code dans le nom du fichier';
   return {
     code: 'ASSESSMENT_UNKNOWN',
-    detail: `(précisez l'épreuve : colonne « Code épreuve » ou code dans le nom du fichier, parmi ${codes})`,
+    detail: `(précisez l'épreuve : ${how}, parmi ${codes})`,
   };
 }

@@ -49,7 +49,7 @@ const COLUMN_HEADINGS: Record<string, string[]> = {
   ],
   'Grille de codage': Object.values(DEFAULT_COLUMN_PROFILES.profiles).flatMap((p) => p.grid),
   'N° étudiant': ['COD_ETU', 'numéro étudiant', 'n° étudiant'],
-  'Code épreuve': ['code épreuve', 'COD_ELP', 'COD_EPR', 'épreuve'],
+  'Code épreuve': ['code épreuve', 'COD_ELP', 'COD_EPR', 'code élément', 'code ELP', 'épreuve'],
   Résultat: ['Résultat', 'COD_TRE'],
 };
 

@@ -71,7 +71,7 @@ export async function enterGrade(
     }
     const target = assessmentFor(found.template, found.holder, {
       objectCode: e.objectCode,
-      fileName: '',
+      fileName: null,
     });
     if ('code' in target) {
       throw new AppError(target.code, target.detail);

@@ -56,4 +56,20 @@ describe.each(DATABASE_TARGETS)('a number given for another assessment, on $name
       '13.00',
     ]);
   });
+
+  it('reads a « Code élément » column as the assessment too, as the referential does', async () => {
+    const [a, b] = world().numbers.mat101.slice(4, 6);
+    const lines = [
+      'N° anonyme;Code élément;Note',
+      `${a?.number};MAT102;12`,
+      `${b?.number};MAT101;13`,
+    ];
+    await drop(world().ctx, 'A', 'notes', 'notes-elements.csv', lines.join('\r\n'));
+
+    const receipt = await intake(world().ctx, 'A', 'notes-elements.csv');
+
+    // Read, the column contradicts the first number: the file (whole-file channel) is refused.
+    expect(receipt.status).toBe('rejected');
+    expect(receipt.errors.map((e) => [e.row, e.code])).toEqual([[2, 'NUMBER_OTHER_ASSESSMENT']]);
+  });
 });

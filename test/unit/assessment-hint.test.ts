@@ -1,0 +1,49 @@
+// Which assessment a number's grade is for, when its template gives one number per student for
+// several assessments: the refusal says how to name it where the grade came from, a file (a
+// « Code épreuve » column, the code in its name) or the command line (--object).
+import { describe, expect, it } from 'vitest';
+import { assessmentFor } from '../../src/channels/numbers.js';
+import type { LoadedTemplate } from '../../src/services/lookups.js';
+
+function assessment(assessmentId: number, objectCode: string) {
+  return {
+    info: { assessmentId, objectCode, session: 1 },
+    objectId: assessmentId,
+    state: 'V',
+  };
+}
+
+const template = {
+  id: 1,
+  assessments: [assessment(11, 'MAT101'), assessment(12, 'MAT102')],
+} as unknown as LoadedTemplate;
+const holder = { number: '123456', studentNumber: '00000001', templateId: 1, assessmentId: null };
+
+describe('an assessment not told by the number', () => {
+  it('asks a file for a « Code épreuve » column or the code in its name', () => {
+    const found = assessmentFor(template, holder, { fileName: 'notes.csv' });
+
+    expect(found).toEqual({
+      code: 'ASSESSMENT_UNKNOWN',
+      detail:
+        "(précisez l'épreuve : colonne « Code épreuve » ou code dans le nom du fichier, parmi MAT101, MAT102)",
+    });
+  });
+
+  it('asks the command line for --object, and takes the file name for nothing there', () => {
+    const typed = assessmentFor(template, holder, { fileName: null });
+    const named = assessmentFor(template, holder, { fileName: null, objectCode: 'mat102' });
+
+    expect(typed).toEqual({
+      code: 'ASSESSMENT_UNKNOWN',
+      detail: "(précisez l'épreuve : option --object <code>, parmi MAT101, MAT102)",
+    });
+    expect(named).toMatchObject({ info: { objectCode: 'MAT102' } });
+  });
+
+  it('still finds the assessment a file names in its name', () => {
+    expect(assessmentFor(template, holder, { fileName: 'notes-MAT101.csv' })).toMatchObject({
+      info: { assessmentId: 11 },
+    });
+  });
+});
