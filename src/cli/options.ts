@@ -11,6 +11,15 @@ export function integer(value: string): number {
   return n;
 }
 
+/** Parses a count of at least one (a worker with no job slot would take nothing). */
+export function positiveInteger(value: string): number {
+  const n = integer(value);
+  if (n < 1) {
+    throw new InvalidArgumentError("nombre entier d'au moins 1 attendu.");
+  }
+  return n;
+}
+
 /** Adds the options every cycle command takes: CTN, year, acting user. */
 export function withActor(command: Command): Command {
   return command

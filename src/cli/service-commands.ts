@@ -10,7 +10,7 @@ import type { JobQueue } from '../jobs/queue.js';
 import type { AppContext } from '../services/context.js';
 import { reconcile } from '../services/reconcile.js';
 import { verifyAudit } from '../store/audit.js';
-import { integer, overridesOf } from './options.js';
+import { overridesOf, positiveInteger } from './options.js';
 import { openQueue, say, withContext, type OpenedQueue } from './runtime.js';
 
 function untilSignal(): Promise<string> {
@@ -160,9 +160,9 @@ export function registerServiceCommands(program: Command): void {
   program
     .command('worker')
     .description('exécuter les travaux de la file Redis (REDIS_URL requis)')
-    .option('--concurrency <n>', 'travaux simultanés', integer, 1)
+    .option('--concurrency <n>', 'travaux simultanés (au moins 1)', positiveInteger, 1)
     .action((o: { concurrency: number }, cmd: Command) =>
-      withContext((c) => runWorker(c, Math.max(1, o.concurrency)), overridesOf(cmd)),
+      withContext((c) => runWorker(c, o.concurrency), overridesOf(cmd)),
     );
 
   program

@@ -7,7 +7,6 @@ const FRENCH: Record<string, (quoted: string) => string> = {
   'commander.unknownCommand': (q) => `Commande inconnue : ${q}.`,
   'commander.unknownOption': (q) => `Option inconnue : ${q}.`,
   'commander.optionMissingArgument': (q) => `L'option ${q} attend une valeur.`,
-  'commander.invalidArgument': (q) => `Valeur invalide ${q}.`,
   'commander.excessArguments': () => "Trop d'arguments pour cette commande.",
   'commander.conflictingOption': (q) => `Options incompatibles : ${q}.`,
 };
@@ -77,6 +76,16 @@ export function frenchUsageErrors(program: Command): void {
   });
 }
 
+/**
+ * « Valeur « 0 » refusée pour --concurrency <n> : nombre entier d'au moins 1 attendu. »: commander
+ * says `option '--x <n>' argument '0' is invalid. <the parser's reason>`.
+ */
+function invalidValue(parts: string[], message: string): string {
+  const [what, value] = parts;
+  const reason = /is invalid\.\s*(.*)$/s.exec(message)?.[1]?.trim() ?? '';
+  return `Valeur « ${value ?? ''} » refusée pour ${what ?? 'cet argument'}${reason ? ` : ${reason}` : '.'}`;
+}
+
 /** Prints a commander error in French and sets the exit code; help and version exit 0. */
 export function reportUsageError(error: CommanderError): void {
   if (
@@ -87,10 +96,13 @@ export function reportUsageError(error: CommanderError): void {
     process.exitCode = 0;
     return;
   }
-  const quoted = [...error.message.matchAll(/'([^']+)'/g)].map((m) => m[1]).join(', ');
+  const parts = [...error.message.matchAll(/'([^']+)'/g)].map((m) => m[1] ?? '');
   const say =
-    FRENCH[error.code] ?? (() => `Commande invalide (${error.message.replace(/^error: /, '')}).`);
-  process.stderr.write(`Refusé [USAGE] : ${say(quoted)} (anonymat --help pour l’aide)\n`);
+    error.code === 'commander.invalidArgument'
+      ? invalidValue(parts, error.message)
+      : (FRENCH[error.code]?.(parts.join(', ')) ??
+        `Commande invalide (${error.message.replace(/^error: /, '')}).`);
+  process.stderr.write(`Refusé [USAGE] : ${say} (anonymat --help pour l’aide)\n`);
   process.exitCode = 2;
 }
 

@@ -104,6 +104,19 @@ describe('the command line for a new user', { timeout: 240_000 }, () => {
     expect(wrong.out).not.toMatch(/habilité sur le CTN/);
   });
 
+  it('says which value of an option is refused and why', async () => {
+    const zero = await anonymat(home, 'worker', '--concurrency', '0');
+    const word = await anonymat(home, 'worker', '--concurrency', 'abc');
+
+    expect(zero.code).toBe(2);
+    expect(zero.out).toContain(
+      "Refusé [USAGE] : Valeur « 0 » refusée pour --concurrency <n> : nombre entier d'au moins 1 attendu.",
+    );
+    expect(word.out).toContain(
+      'Valeur « abc » refusée pour --concurrency <n> : nombre entier attendu.',
+    );
+  });
+
   it('stops quietly when nobody reads the help any more', async () => {
     const cut = await withOutputClosed(home, '--help');
 
