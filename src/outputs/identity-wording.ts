@@ -145,7 +145,7 @@ const OUTPUT_WORDING = [
   'dispensé',
   'Épreuve',
   'Épreuves',
-  'Étape',
+  'Stade',
   'État',
   'État d’anonymat',
   'État d’avancement de l’anonymat',

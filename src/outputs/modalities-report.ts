@@ -12,7 +12,7 @@ import {
   wrapColumns,
 } from './xlsx-style.js';
 
-const HEADERS = ['Période', 'Code', 'Enseignement', 'Session', 'Étape', 'Maquette', 'État'];
+const HEADERS = ['Période', 'Code', 'Enseignement', 'Session', 'Stade', 'Maquette', 'État'];
 const WIDTHS = [16, 12, 32, 12, 14, 14, 9];
 
 const PERIOD_ORDER = new Intl.Collator('fr-FR', { numeric: true, sensitivity: 'base' });

@@ -19,7 +19,7 @@ const HEADERS = [
   'Code',
   'Enseignement',
   'Session',
-  'Étape',
+  'Stade',
   'État',
   'Étudiants concernés',
   'Numérotés',

@@ -89,7 +89,7 @@ function addAssessments(wb: ReturnType<typeof createWorkbook>, d: ReconcileRepor
       'Code',
       'Enseignement',
       'Session',
-      'Étape',
+      'Stade',
       'État',
       'Numérotés cette nuit',
       'Sans numéro',

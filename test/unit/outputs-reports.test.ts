@@ -46,7 +46,7 @@ describe('progress report', () => {
       'Code',
       'Enseignement',
       'Session',
-      'Étape',
+      'Stade',
       'État',
       'Étudiants concernés',
       'Numérotés',
@@ -100,7 +100,7 @@ describe('modalities report', () => {
     expect(ws.getCell('A1').value).toBe("Modalités d'anonymat");
     expect(values(ws)[1]).toEqual(['CTN SCI · année universitaire 2026/2027']);
     expect(table).toEqual([
-      ['Période', 'Code', 'Enseignement', 'Session', 'Étape', 'Maquette', 'État'],
+      ['Période', 'Code', 'Enseignement', 'Session', 'Stade', 'Maquette', 'État'],
       ['janvier', 'UE101', 'Analyse 1', 'Session 1', 'Admissibilité', 'JAN-L1', 'Levé'],
       ['janvier', 'UE102', 'Algèbre 1', 'Session 1', 'Admissibilité', 'JAN-L1', 'Validé'],
       [
