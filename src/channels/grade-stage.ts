@@ -208,7 +208,7 @@ export class GradeStage {
       );
     }
     const total = changed.rows[0]?.total ?? 0;
-    errors.unlisted += Math.max(0, total - changed.rows.length);
+    errors.countUnlistedNotices(Math.max(0, total - changed.rows.length));
     return total;
   }
 
@@ -245,7 +245,7 @@ export class GradeStage {
       );
     }
     const total = kept.rows[0]?.total ?? 0;
-    errors.unlisted += Math.max(0, total - kept.rows.length);
+    errors.countUnlistedNotices(Math.max(0, total - kept.rows.length));
     return total;
   }
 

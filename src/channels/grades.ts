@@ -205,10 +205,7 @@ export function settle(
   withdrawRefusedAliases(errors);
   // Notices (a rounded score, a grid read differently) are listed but never make a file partial.
   const failed = errors.errorCount > 0;
-  const unlisted =
-    errors.unlisted > 0
-      ? ` ${errors.unlisted} erreur(s) ou avis de plus ne sont pas détaillés ici : corrigez d'abord ceux de la liste.`
-      : '';
+  const unlisted = unlistedSentences(errors);
   if (failed && !partialAllowed) {
     // A refusal of the file as a whole lists no row: it says what to change in the file.
     const fix =
@@ -229,6 +226,28 @@ export function settle(
     errors: errors.items,
     summary: `${kept} ${what}(s) enregistrée(s) sur ${read} ligne(s) lue(s).${unlisted}`,
   };
+}
+
+/**
+ * What the summary says of the errors and notices beyond the receipt's list, each in its own
+ * words: the errors are corrected in turn (those listed first, the others come back at the next
+ * drop), a notice asks for no correction.
+ */
+function unlistedSentences(errors: ErrorList): string {
+  const sentences: string[] = [];
+  if (errors.unlistedErrors > 0) {
+    sentences.push(
+      `${errors.unlistedErrors} erreur(s) de plus non détaillée(s) ici : corrigez d'abord celles ` +
+        'de la liste, les autres seront signalées au dépôt suivant.',
+    );
+  }
+  if (errors.unlistedNotices > 0) {
+    sentences.push(
+      `${errors.unlistedNotices} avis de plus non détaillé(s) ici : un avis ne demande aucune ` +
+        'correction, seulement une vérification.',
+    );
+  }
+  return sentences.map((sentence) => ` ${sentence}`).join('');
 }
 
 /** Alias notices listed per file; the others are counted among those not detailed. */
@@ -258,7 +277,7 @@ export function noteAlias(
   const listed = aliasNotices.get(errors) ?? 0;
   aliasNotices.set(errors, listed + 1);
   if (listed >= ALIAS_NOTICES_LISTED) {
-    errors.unlisted += 1;
+    errors.countUnlistedNotices(1);
     return;
   }
   const detail = `${aliasRead(alias.typed, alias.code)}${hint}`;

@@ -1,7 +1,7 @@
 // Helpers shared by the table channels: locate the header by meaning, iterate data rows, collect
 // row errors in receipt form.
 import { AppError, frenchMessage, type ErrorCode } from '../domain/errors.js';
-import type { ReceiptError } from '../outputs/receipt.js';
+import type { ReceiptError, ReceiptKind } from '../outputs/receipt.js';
 import { cellText, findHeader, type ColumnSpec, type HeaderMatch } from '../readers/columns.js';
 import type { Cell, Row, Sheet, Workbook } from '../readers/table.js';
 
@@ -139,6 +139,7 @@ export function shownText(text: string | undefined, limit = SHOWN_VALUE): string
 }
 
 function item(
+  kind: ReceiptKind,
   row: number | null,
   column: string | null,
   code: ErrorCode,
@@ -151,6 +152,7 @@ function item(
     value: shownText(value),
     code,
     message: frenchMessage(code, shownText(detail, SHOWN_DETAIL)),
+    kind,
   };
 }
 
@@ -184,22 +186,29 @@ export class RowSet {
 }
 
 /**
- * Collects receipt errors for a file; notices are listed but do not count as errors. Errors and
- * each kind of notice are listed up to their own limit: a file with thousands of bad rows still
- * lists the grades it replaced (GRADE_REPLACED), which a person must be able to check one by one,
- * and a maquette with thousands of ignored cells does not hide them either.
+ * Collects receipt errors for a file; notices are listed, marked as such, but do not count as
+ * errors. Errors and each kind of notice are listed up to their own limit: a file with thousands
+ * of bad rows still lists the grades it replaced (GRADE_REPLACED), which a person must be able to
+ * check one by one, and a maquette with thousands of ignored cells does not hide them either.
  */
 export class ErrorList {
   readonly items: ReceiptError[] = [];
   readonly rows = new RowSet();
   /** Errors (not notices) added, listed or not. */
   errorCount = 0;
-  /** Errors and notices beyond their limits, counted but not listed. */
-  unlisted = 0;
+  /** Errors beyond their limit, counted but not listed: they are found again at the next drop. */
+  unlistedErrors = 0;
+  /** Notices beyond their kind's limit, counted but not listed: nothing to correct in them. */
+  unlistedNotices = 0;
   /** Errors listed so far. */
   private listedErrors = 0;
   /** Notices listed so far, by code. */
   private readonly listedNotices = new Map<ErrorCode, number>();
+
+  /** Errors and notices beyond their limits, counted but not listed. */
+  get unlisted(): number {
+    return this.unlistedErrors + this.unlistedNotices;
+  }
 
   /** How many more errors would still be listed one by one. */
   get listable(): number {
@@ -220,10 +229,10 @@ export class ErrorList {
     detail?: string,
   ): void {
     if (this.listedErrors < LISTED_ERRORS) {
-      this.items.push(item(row, column, code, value, detail));
+      this.items.push(item('error', row, column, code, value, detail));
       this.listedErrors += 1;
     } else {
-      this.unlisted += 1;
+      this.unlistedErrors += 1;
     }
     this.errorCount += 1;
     if (row !== null) {
@@ -235,11 +244,16 @@ export class ErrorList {
   note(row: number, column: string | null, code: ErrorCode, value?: string, detail?: string): void {
     const listed = this.listedNotices.get(code) ?? 0;
     if (listed < LISTED_NOTICES) {
-      this.items.push(item(row, column, code, value, detail));
+      this.items.push(item('notice', row, column, code, value, detail));
       this.listedNotices.set(code, listed + 1);
     } else {
-      this.unlisted += 1;
+      this.unlistedNotices += 1;
     }
+  }
+
+  /** Counts notices a caller found but did not list (it lists up to `noticesListable`). */
+  countUnlistedNotices(count: number): void {
+    this.unlistedNotices += count;
   }
 
   /** Adds the error an AppError carries. */

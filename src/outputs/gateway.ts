@@ -222,6 +222,7 @@ function redactReceipt(receipt: Receipt, hits: readonly ScanHit[]): Receipt {
       column: e.column,
       code: e.code,
       message: e.code in ERROR_MESSAGES ? ERROR_MESSAGES[e.code as ErrorCode] : e.code,
+      ...(e.kind === undefined ? {} : { kind: e.kind }),
     })),
     summary:
       'Accusé masqué : le fichier mentionnait un étudiant d’une épreuve sous anonymat ' +

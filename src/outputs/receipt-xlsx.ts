@@ -1,10 +1,12 @@
 // The receipt as a French workbook a person can act on: the outcome on a first sheet, then one
-// row per error with what was read, why it was refused and, where the message says it, what to do.
+// row per error or notice (« avis ») with which it is, what was read, why and, where the message
+// says it, what to do. Errors and notices share one sheet, in the file's row order: a notice is
+// read next to the errors of the rows around it, and a filter on « Nature » sets them apart.
 //
 // A receipt lists up to ten thousand errors, and as many of each kind of notice: built as an
 // in-memory exceljs workbook, 10,000 bordered, wrapped rows cost 100 MB or more until the zip was
-// written. The workbook is streamed instead (exceljs's WorkbookWriter), each error row written
-// and let go as soon as it is laid out. The summary sheet and the errors sheet's header, a dozen
+// written. The workbook is streamed instead (exceljs's WorkbookWriter), each item's row written
+// and let go as soon as it is laid out. The summary sheet and the items sheet's header, a dozen
 // rows, are still laid out by the shared helpers of xlsx-style.ts on a small workbook in memory,
 // then copied to the writer: they look as every other outbox workbook does.
 
@@ -15,7 +17,13 @@ import ExcelJS from 'exceljs';
 
 import { ERROR_MESSAGES, type ErrorCode } from '../domain/errors.js';
 import { frenchDateTime } from './french.js';
-import { receiptStatusFrench, type Receipt, type ReceiptError } from './receipt.js';
+import {
+  receiptKind,
+  receiptStatusFrench,
+  type Receipt,
+  type ReceiptError,
+  type ReceiptKind,
+} from './receipt.js';
 import { withNoteAuthor } from './xlsx-note-author.js';
 import {
   type CellInput,
@@ -28,8 +36,21 @@ import {
   fitRowHeight,
 } from './xlsx-style.js';
 
-const ERROR_HEADERS = ['Ligne', 'Colonne', 'Valeur lue', 'Code', 'Explication', 'Que faire'];
-const ERROR_WIDTHS = [9, 16, 22, 24, 50, 50];
+/** The sheet of errors and notices, where a summary's « voir les avis » sends the person. */
+const ITEMS_SHEET = 'Erreurs et avis';
+const ERROR_HEADERS = [
+  'Nature',
+  'Ligne',
+  'Colonne',
+  'Valeur lue',
+  'Code',
+  'Explication',
+  'Que faire',
+];
+const ERROR_WIDTHS = [9, 9, 16, 22, 24, 50, 50];
+
+/** How the « Nature » column words each kind of item. */
+const KIND_FRENCH: Record<ReceiptKind, string> = { error: 'Erreur', notice: 'Avis' };
 
 // The registry's messages read "what is wrong : what to do" (French spacing around the colon).
 const HINT_SEPARATOR = ' : ';
@@ -86,7 +107,13 @@ function writeSummarySheet(wb: ExcelJS.Workbook, r: Receipt): void {
     pairs.push(['Résumé', r.summary]);
   }
   if (r.errors.length > 0) {
-    pairs.push(['Erreurs', `${r.errors.length} : détail dans la feuille « Erreurs »`]);
+    // Counted apart: a clean correction file lists a hundred notices and no error.
+    const notices = r.errors.filter((e) => receiptKind(e) === 'notice').length;
+    pairs.push(
+      ['Erreurs', r.errors.length - notices],
+      ['Avis', notices],
+      ['Détail', `feuille « ${ITEMS_SHEET} » : une ligne par erreur ou avis listé`],
+    );
   }
   addPairsSheet(
     wb,
@@ -96,11 +123,19 @@ function writeSummarySheet(wb: ExcelJS.Workbook, r: Receipt): void {
   );
 }
 
-/** One error as a row: line, column, value read, code, explanation, what to do. */
+/** One error or notice as a row: kind, line, column, value read, code, explanation, what to do. */
 function errorCells(e: ReceiptError): CellInput[] {
   const { explanation, hint } = splitMessage(e.message, e.code);
 
-  return [e.row ?? 'Fichier', e.column, e.value ?? null, e.code, explanation, hint];
+  return [
+    KIND_FRENCH[receiptKind(e)],
+    e.row ?? 'Fichier',
+    e.column,
+    e.value ?? null,
+    e.code,
+    explanation,
+    hint,
+  ];
 }
 
 /** Error rows written before the zip is given a turn to compress them (and the memory let go). */
@@ -185,11 +220,11 @@ function copySheet(
   return ws;
 }
 
-/** The receipt workbook of one file: outcome sheet, then the errors sheet. */
+/** The receipt workbook of one file: outcome sheet, then the sheet of errors and notices. */
 export async function buildReceiptWorkbook(r: Receipt): Promise<Buffer> {
   const layout = createWorkbook();
   writeSummarySheet(layout, r);
-  const errorsSheet = addTableSheet(layout, 'Erreurs', {
+  const errorsSheet = addTableSheet(layout, ITEMS_SHEET, {
     headers: ERROR_HEADERS,
     widths: ERROR_WIDTHS,
     orientation: 'landscape',
@@ -214,7 +249,7 @@ export async function buildReceiptWorkbook(r: Receipt): Promise<Buffer> {
   }
 
   if (r.errors.length === 0) {
-    addValues(ws, ['Aucune erreur.']).commit();
+    addValues(ws, ['Aucune erreur ni avis.']).commit();
   } else {
     ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: ERROR_HEADERS.length } };
   }

@@ -2,7 +2,13 @@
 // rejected and why. Its JSON form is read by machines and stored: field names and status values
 // are a contract (conventions.md habit 9) and never change meaning.
 
-/** One rejected row, cell or file-level problem. */
+/**
+ * What a receipt item is: an error, for which its row (or the file) was refused, or a notice
+ * (« avis »), on a row imported but worth checking (a grade replaced, an absence typed otherwise).
+ */
+export type ReceiptKind = 'error' | 'notice';
+
+/** One rejected row, cell or file-level problem, or one notice on a row imported. */
 export interface ReceiptError {
   /** Row number as the person sees it in the file, null for a problem with the whole file. */
   row: number | null;
@@ -14,6 +20,11 @@ export interface ReceiptError {
   code: string;
   /** French explanation for the person who dropped the file. */
   message: string;
+  /**
+   * Error or notice. ErrorList marks each item as it adds it; an item built by hand (a whole file
+   * refused before any row was read) leaves it out and is an error. The JSON always carries it.
+   */
+  kind?: ReceiptKind;
 }
 
 /** Outcome of one file taken in. */
@@ -28,6 +39,7 @@ export interface Receipt {
   /** ISO timestamp at which its outcome was committed. */
   processedAt: string;
   rows: { read: number; imported: number; rejected: number };
+  /** Errors and notices listed, each with its kind (the name is older than the notices). */
   errors: ReceiptError[];
   /** One French sentence summing the outcome up. */
   summary?: string;
@@ -50,12 +62,20 @@ export function receiptStatusFrench(status: ReceiptStatus): string {
   }
 }
 
-/** An error with its keys in the contract's order, `value` only when present. */
+/** Whether a receipt item is an error or a notice (an item without a kind is an error). */
+export function receiptKind(e: ReceiptError): ReceiptKind {
+  return e.kind ?? 'error';
+}
+
+/**
+ * An item with its keys in the contract's order, `value` only when present. `kind` came after the
+ * others were stored, so it comes last: the order pinned for them stays as it was.
+ */
 function orderedError(e: ReceiptError): ReceiptError {
   const base = { row: e.row, column: e.column };
   const value = e.value === undefined ? {} : { value: e.value };
 
-  return { ...base, ...value, code: e.code, message: e.message };
+  return { ...base, ...value, code: e.code, message: e.message, kind: receiptKind(e) };
 }
 
 /** The receipt as pretty JSON with a stable key order, whatever order the object was built in. */

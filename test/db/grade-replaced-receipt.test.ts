@@ -10,7 +10,7 @@ import { slug } from '../../src/outputs/gateway.js';
 import { DATABASE_TARGETS } from '../support/postgres.js';
 import { drop, intake, type World, worldFor } from './channels-world.js';
 
-/** The « Erreurs » sheet of a receipt workbook, one record per line, keyed by the header's cells. */
+/** The « Erreurs et avis » sheet of a receipt workbook, one record per line, keyed by the header's cells. */
 async function receiptLines(
   world: World,
   channel: string,
@@ -22,7 +22,7 @@ async function receiptLines(
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load((await readFile(path.join(dir, file ?? '-'))) as unknown as ArrayBuffer);
   const rows: string[][] = [];
-  wb.getWorksheet('Erreurs')?.eachRow({ includeEmpty: false }, (row) => {
+  wb.getWorksheet('Erreurs et avis')?.eachRow({ includeEmpty: false }, (row) => {
     rows.push(Array.from({ length: row.cellCount }, (_v, i) => row.getCell(i + 1).text));
   });
   const [header = [], ...lines] = rows;
@@ -50,6 +50,7 @@ describe.each(DATABASE_TARGETS)('a replaced grade on the receipt, on $name', (ta
 
     expect(await receiptLines(world, 'notes', 'td-MAT101-corrige.csv')).toEqual([
       {
+        Nature: 'Avis',
         Ligne: '2',
         Colonne: 'N° anonyme',
         'Valeur lue': a,

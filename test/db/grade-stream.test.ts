@@ -66,7 +66,10 @@ describe.each(DATABASE_TARGETS)('long grade files on $name', (target) => {
     });
     expect(receipt.errors).toHaveLength(LISTED_ERRORS);
     expect(receipt.errors[0]).toMatchObject({ row: 2, code: 'NUMBER_UNKNOWN', value: unknown });
-    expect(receipt.summary).toContain(`${extra} erreur(s) ou avis de plus ne sont pas détaillés`);
+    expect(receipt.summary).toContain(
+      `${extra} erreur(s) de plus non détaillée(s) ici : corrigez d'abord celles de la liste`,
+    );
+    expect(receipt.summary).not.toContain('avis de plus');
   });
 
   it('lists every grade a later file replaces, with the grade it had, and still imports the file', async () => {

@@ -51,7 +51,7 @@ describe('a result code refused when no result code is accepted at all', () => {
     );
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(new Uint8Array(await readFile(path.join(dir, file ?? '-'))).buffer);
-    const explanation = wb.getWorksheet('Erreurs')?.getRow(2).getCell(5).text ?? '';
+    const explanation = wb.getWorksheet('Erreurs et avis')?.getRow(2).getCell(6).text ?? '';
     expect(explanation).toContain("aucun code résultat n'est admis pour l'instant");
   });
 });

@@ -53,9 +53,9 @@ describe.each(DATABASE_TARGETS)('refusals say what is wrong and what to do, on $
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await readFile(path.join(dir, file ?? '-'))) as unknown as ArrayBuffer);
     let line: ReceiptLine | undefined;
-    wb.getWorksheet('Erreurs')?.eachRow((row) => {
-      if (row.getCell(4).text === code) {
-        line = { explanation: row.getCell(5).text, advice: row.getCell(6).text };
+    wb.getWorksheet('Erreurs et avis')?.eachRow((row) => {
+      if (row.getCell(5).text === code) {
+        line = { explanation: row.getCell(6).text, advice: row.getCell(7).text };
       }
     });
     return { receipt, line };

@@ -1,6 +1,7 @@
 // A file with more bad rows than a receipt lists, whose good rows replace grades already recorded
 // (a channel that imports the valid rows): the receipt still lists every grade it replaced, as
-// its summary says (« voir les avis »), in its JSON and in its workbook alike.
+// its summary says (« voir les avis »), in its JSON and in its workbook alike, each as a notice,
+// and counts the errors it does not list apart from them.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -17,25 +18,35 @@ import { drop, gradesOf, intake, type World, worldFor } from './channels-world.j
 
 const csv = (lines: string[]): Buffer => Buffer.from(lines.join('\r\n') + '\r\n', 'utf8');
 
-/** Code, value read and explanation of every line of the « Erreurs » sheet of a receipt workbook. */
-async function workbookLines(
+/** A receipt workbook's lines (« Erreurs et avis ») and the counts on its first sheet. */
+interface ReceiptWorkbook {
+  lines: Array<{ nature: string; code: string; value: string; explanation: string }>;
+  counts: { errors: unknown; notices: unknown };
+}
+
+/** Nature, code, value read and explanation of every line of a receipt workbook, and its counts. */
+async function receiptWorkbook(
   ctx: AppContext,
   channel: string,
   name: string,
-): Promise<Array<{ code: string; value: string; explanation: string }>> {
+): Promise<ReceiptWorkbook> {
   const dir = path.join(ctx.config.outbox, 'A', 'accuses', channel);
   const stem = slug(path.parse(name).name);
   const file = (await readdir(dir)).find((n) => n.startsWith(stem) && n.endsWith('.accuse.xlsx'));
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load((await readFile(path.join(dir, file ?? '-'))) as unknown as ArrayBuffer);
-  const lines: Array<{ code: string; value: string; explanation: string }> = [];
-  wb.getWorksheet('Erreurs')?.eachRow((row, number) => {
+  const lines: ReceiptWorkbook['lines'] = [];
+  wb.getWorksheet('Erreurs et avis')?.eachRow((row, number) => {
     if (number > 1) {
       const text = (column: number): string => row.getCell(column).text;
-      lines.push({ code: text(4), value: text(3), explanation: text(5) });
+      lines.push({ nature: text(1), code: text(5), value: text(4), explanation: text(6) });
     }
   });
-  return lines;
+  const pairs = new Map<unknown, unknown>();
+  wb.getWorksheet('Accusé de réception')?.eachRow((row) => {
+    pairs.set(row.getCell(1).value, row.getCell(2).value);
+  });
+  return { lines, counts: { errors: pairs.get('Erreurs'), notices: pairs.get('Avis') } };
 }
 
 /** What the person checks of each grade replaced: the number, the grade before and after. */
@@ -77,24 +88,35 @@ describe.each(DATABASE_TARGETS)(
         rejected: LISTED_ERRORS + extra,
       });
       const replaced = receipt.errors.filter((e) => e.code === 'GRADE_REPLACED');
-      expect(replaced.map((e) => [e.row, e.value])).toEqual([
-        [LISTED_ERRORS + extra + 2, a],
-        [LISTED_ERRORS + extra + 3, b],
+      expect(replaced.map((e) => [e.row, e.value, e.kind])).toEqual([
+        [LISTED_ERRORS + extra + 2, a, 'notice'],
+        [LISTED_ERRORS + extra + 3, b, 'notice'],
       ]);
       expect(replaced[0]?.message).toContain('Avant : 12,00 ; maintenant : 14,50.');
       expect(replaced[1]?.message).toContain('Avant : 8,00 ; maintenant : ABJ.');
-      expect(receipt.errors.filter((e) => e.code === 'NUMBER_UNKNOWN')).toHaveLength(LISTED_ERRORS);
+      const unknownRows = receipt.errors.filter((e) => e.code === 'NUMBER_UNKNOWN');
+      expect(unknownRows).toHaveLength(LISTED_ERRORS);
+      expect(new Set(unknownRows.map((e) => e.kind))).toEqual(new Set(['error']));
       expect(receipt.summary).toContain(
         '2 note(s) déjà enregistrée(s) remplacée(s) (voir les avis).',
       );
+      // The errors not listed are to be corrected; no notice went unlisted, none is mentioned.
       expect(receipt.summary).toContain(
-        `${extra} erreur(s) ou avis de plus ne sont pas détaillés ici`,
+        `${extra} erreur(s) de plus non détaillée(s) ici : corrigez d'abord celles de la liste, ` +
+          'les autres seront signalées au dépôt suivant.',
       );
+      expect(receipt.summary).not.toContain('avis de plus');
 
-      const lines = await workbookLines(ctx, 'notes', 'td-MAT101-corrige.csv');
+      const { lines, counts } = await receiptWorkbook(ctx, 'notes', 'td-MAT101-corrige.csv');
       expect(lines).toHaveLength(receipt.errors.length);
       expect(replacedOf(lines)).toEqual([a, b]);
+      expect(lines.filter((l) => l.code === 'GRADE_REPLACED').map((l) => l.nature)).toEqual([
+        'Avis',
+        'Avis',
+      ]);
+      expect(lines[0]?.nature).toBe('Erreur');
       expect(lines.at(-2)?.explanation).toContain('Avant : 12,00 ; maintenant : 14,50.');
+      expect(counts).toEqual({ errors: LISTED_ERRORS, notices: 2 });
       const grades = await gradesOf(ctx, world.assessments.mat101);
       expect(world.numbers.mat101.slice(0, 3).map((n) => grades.get(n.student))).toEqual([
         '14.50',
@@ -135,9 +157,14 @@ describe.each(DATABASE_TARGETS)(
         '1 note(s) déjà enregistrée(s) remplacée(s) (voir les avis).',
       );
 
-      const lines = await workbookLines(world.ctx, 'lecteur-optique', 'amc-MAT102-relu.csv');
+      const { lines, counts } = await receiptWorkbook(
+        world.ctx,
+        'lecteur-optique',
+        'amc-MAT102-relu.csv',
+      );
       expect(lines).toHaveLength(receipt.errors.length);
       expect(replacedOf(lines)).toEqual([d]);
+      expect(counts).toEqual({ errors: LISTED_ERRORS, notices: 1 });
     });
   },
 );

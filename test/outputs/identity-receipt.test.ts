@@ -40,6 +40,15 @@ function receipt(file: string, value = '123456'): Receipt {
         value,
         code: 'NUMBER_UNKNOWN',
         message: `Numéro anonyme inconnu (${value})`,
+        kind: 'error',
+      },
+      {
+        row: 2,
+        column: 'N° anonyme',
+        value: '654321',
+        code: 'GRADE_REPLACED',
+        message: 'Une autre note était déjà enregistrée pour ce numéro (Avant : 12,00)',
+        kind: 'notice',
       },
     ],
     summary: '2 note(s) enregistrée(s) sur 3 ligne(s) lue(s).',
@@ -117,8 +126,10 @@ describe('a receipt that would name a student under anonymity', () => {
       'Accusé masqué : le fichier mentionnait un étudiant d’une épreuve sous anonymat ' +
         '(numéro d’étudiant (ligne 3, valeur lue ; ligne 3, message)).',
     );
+    // Masked, each item keeps whether it is an error or a notice.
     expect(masked.errors).toEqual([
-      expect.objectContaining({ row: 3, column: 'N° anonyme', code: 'NUMBER_UNKNOWN' }),
+      expect.objectContaining({ row: 3, code: 'NUMBER_UNKNOWN', kind: 'error' }),
+      expect.objectContaining({ row: 2, code: 'GRADE_REPLACED', kind: 'notice' }),
     ]);
     expect(JSON.stringify(masked)).not.toContain('27182818');
   });

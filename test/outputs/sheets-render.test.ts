@@ -96,7 +96,7 @@ describe.skipIf(!rendering)('workbooks printed by LibreOffice', () => {
     expect(receipt?.perSheet).toEqual(
       new Map([
         ['Accusé de réception', 1],
-        ['Erreurs', 1],
+        ['Erreurs et avis', 1],
       ]),
     );
     expect(text).toContain('déposez de nouveau le fichier entier');

@@ -18,7 +18,8 @@ describe('alias notices', () => {
     expect(errors.items.filter((e) => e.code === 'GRADE_ALIAS_READ')).toHaveLength(
       ALIAS_NOTICES_LISTED,
     );
-    expect(errors.unlisted).toBe(extra);
+    expect([errors.unlistedErrors, errors.unlistedNotices]).toEqual([0, extra]);
+    expect(new Set(errors.items.slice(0, -1).map((e) => e.kind))).toEqual(new Set(['notice']));
     expect(errors.items.at(-1)).toMatchObject({ row: 9_999, code: 'GRADE_OUT_OF_RANGE' });
     expect(errors.errorCount).toBe(1);
   });

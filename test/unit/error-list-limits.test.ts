@@ -19,8 +19,14 @@ describe('ErrorList limits', () => {
     );
 
     expect(errors.items).toHaveLength(LISTED_ERRORS + 1);
-    expect(errors.items.at(-1)).toMatchObject({ row: 20_000, code: 'GRADE_REPLACED', value: 'K1' });
-    expect(errors.unlisted).toBe(10);
+    expect(errors.items.at(-1)).toMatchObject({
+      row: 20_000,
+      code: 'GRADE_REPLACED',
+      value: 'K1',
+      kind: 'notice',
+    });
+    expect(errors.items[0]).toMatchObject({ code: 'NUMBER_UNKNOWN', kind: 'error' });
+    expect([errors.unlistedErrors, errors.unlistedNotices]).toEqual([10, 0]);
     expect(errors.errorCount).toBe(LISTED_ERRORS + 10);
     expect(errors.listable).toBe(0);
     expect(errors.noticesListable('GRADE_REPLACED')).toBe(LISTED_NOTICES - 1);
@@ -37,8 +43,20 @@ describe('ErrorList limits', () => {
     const codes = errors.items.map((e) => e.code);
     expect(codes.filter((c) => c === 'GRADE_ROUNDED')).toHaveLength(LISTED_NOTICES);
     expect(codes.slice(-2)).toEqual(['GRADE_REPLACED', 'GRADE_INVALID']);
-    expect(errors.unlisted).toBe(3);
+    expect([errors.unlistedErrors, errors.unlistedNotices]).toEqual([0, 3]);
     expect(errors.noticesListable('GRADE_ROUNDED')).toBe(0);
     expect(errors.listable).toBe(LISTED_ERRORS - 1);
+  });
+
+  it('counts apart the notices a caller found beyond what it listed, and the errors', () => {
+    const errors = new ErrorList();
+    for (let row = 2; row < LISTED_ERRORS + 9; row += 1) {
+      errors.add(row, 'Note', 'GRADE_INVALID', 'x');
+    }
+    errors.countUnlistedNotices(4);
+    errors.countUnlistedNotices(2);
+
+    expect([errors.unlistedErrors, errors.unlistedNotices]).toEqual([7, 6]);
+    expect(errors.unlisted).toBe(13);
   });
 });

@@ -14,7 +14,7 @@ const RECEIPT: Receipt = {
   status: 'partial',
   receivedAt: '2027-01-12T09:30:00Z',
   processedAt: '2027-01-12T09:31:05Z',
-  rows: { read: 3, imported: 1, rejected: 2 },
+  rows: { read: 4, imported: 2, rejected: 2 },
   errors: [
     {
       row: 8,
@@ -22,6 +22,7 @@ const RECEIPT: Receipt = {
       value: '25',
       code: 'GRADE_OUT_OF_RANGE',
       message: ERROR_MESSAGES.GRADE_OUT_OF_RANGE,
+      kind: 'error',
     },
     {
       row: 9,
@@ -29,8 +30,23 @@ const RECEIPT: Receipt = {
       value: '=HYPERLINK("http://evil.example","clic")',
       code: 'ABSENCE_CODE_UNKNOWN',
       message: ERROR_MESSAGES.ABSENCE_CODE_UNKNOWN,
+      kind: 'error',
     },
-    { row: null, column: null, code: 'FILE_EMPTY', message: ERROR_MESSAGES.FILE_EMPTY },
+    {
+      row: 10,
+      column: 'N° anonyme',
+      value: 'K10',
+      code: 'GRADE_REPLACED',
+      message: frenchMessage('GRADE_REPLACED', 'Avant : 12,00 ; maintenant : 14,50.'),
+      kind: 'notice',
+    },
+    {
+      row: null,
+      column: null,
+      code: 'FILE_EMPTY',
+      message: ERROR_MESSAGES.FILE_EMPTY,
+      kind: 'error',
+    },
   ],
   summary: '1 note importée, 2 lignes refusées.',
 };
@@ -73,12 +89,30 @@ describe('receiptJson', () => {
       'value',
       'code',
       'message',
+      'kind',
     ]);
-    expect(Object.keys((parsed.errors as object[])[2]!)).toEqual([
+    expect(Object.keys((parsed.errors as object[])[3]!)).toEqual([
       'row',
       'column',
       'code',
       'message',
+      'kind',
+    ]);
+  });
+
+  it('says of every item whether it is an error or a notice (an error when unmarked)', () => {
+    // An item built by hand, as a whole-file refusal is, carries no kind.
+    const unmarked = { row: null, column: null, code: 'FILE_EMPTY', message: 'Vide.' };
+    const parsed = JSON.parse(
+      receiptJson({ ...RECEIPT, errors: [...RECEIPT.errors, unmarked] }),
+    ) as Receipt;
+
+    expect(parsed.errors.map((e) => [e.code, e.kind])).toEqual([
+      ['GRADE_OUT_OF_RANGE', 'error'],
+      ['ABSENCE_CODE_UNKNOWN', 'error'],
+      ['GRADE_REPLACED', 'notice'],
+      ['FILE_EMPTY', 'error'],
+      ['FILE_EMPTY', 'error'],
     ]);
   });
 
@@ -104,18 +138,35 @@ describe('receipt workbook', () => {
     expect(field(ws, 'Statut')).toBe('Importé partiellement');
     expect(field(ws, 'Reçu le')).toBe('12/01/2027 à 10:30');
     expect(field(ws, 'Traité le')).toBe('12/01/2027 à 10:31');
-    expect(field(ws, 'Lignes lues')).toBe(3);
-    expect(field(ws, 'Lignes importées')).toBe(1);
+    expect(field(ws, 'Lignes lues')).toBe(4);
+    expect(field(ws, 'Lignes importées')).toBe(2);
     expect(field(ws, 'Lignes refusées')).toBe(2);
     expect(field(ws, 'Résumé')).toBe('1 note importée, 2 lignes refusées.');
+    expect(field(ws, 'Erreurs')).toBe(3);
+    expect(field(ws, 'Avis')).toBe(1);
+    expect(field(ws, 'Détail')).toBe(
+      'feuille « Erreurs et avis » : une ligne par erreur ou avis listé',
+    );
   });
 
-  it('lists one row per error with what was read, the code, the explanation and what to do', async () => {
+  it('counts a correction file’s notices as notices, not as errors', async () => {
+    const replaced = RECEIPT.errors[2]!;
+    const notices = Array.from({ length: 100 }, (_v, i) => ({ ...replaced, row: i + 2 }));
+    const clean: Receipt = { ...RECEIPT, status: 'imported', errors: notices };
+    const ws = sheet(await load(await buildReceiptWorkbook(clean)), 'Accusé de réception');
+
+    expect(field(ws, 'Erreurs')).toBe(0);
+    expect(field(ws, 'Avis')).toBe(100);
+  });
+
+  it('lists one row per error or notice: its nature, what was read, the code, why, what to do', async () => {
     const wb = await load(await buildReceiptWorkbook(RECEIPT));
 
-    expect(values(sheet(wb, 'Erreurs'))).toEqual([
-      ['Ligne', 'Colonne', 'Valeur lue', 'Code', 'Explication', 'Que faire'],
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Accusé de réception', 'Erreurs et avis']);
+    expect(values(sheet(wb, 'Erreurs et avis'))).toEqual([
+      ['Nature', 'Ligne', 'Colonne', 'Valeur lue', 'Code', 'Explication', 'Que faire'],
       [
+        'Erreur',
         8,
         'Note',
         '25',
@@ -124,6 +175,7 @@ describe('receipt workbook', () => {
         "Saisissez une note entre 0 et le barème, ou un code d'absence (ABI, ABJ…).",
       ],
       [
+        'Erreur',
         9,
         'Note',
         `'=HYPERLINK("http://evil.example","clic")`,
@@ -131,7 +183,17 @@ describe('receipt workbook', () => {
         "Code d'absence inconnu.",
         'Utilisez ABI, ABJ, DEF, DEM ou DIS.',
       ],
-      ['Fichier', 'FILE_EMPTY', 'Le fichier est vide.', 'Déposez le fichier complet.'],
+      [
+        'Avis',
+        10,
+        'N° anonyme',
+        'K10',
+        'GRADE_REPLACED',
+        'Une autre note était déjà enregistrée pour ce numéro ; elle est remplacée par celle du ' +
+          'fichier. Avant : 12,00 ; maintenant : 14,50.',
+        'Vérifiez que ce fichier est bien la correction attendue.',
+      ],
+      ['Erreur', 'Fichier', 'FILE_EMPTY', 'Le fichier est vide.', 'Déposez le fichier complet.'],
     ]);
   });
 
@@ -151,12 +213,12 @@ describe('receipt workbook', () => {
     expect(wb.lastModifiedBy).toBe('anonymat');
   });
 
-  it('says so when there is no error, and words a duplicate in French', async () => {
+  it('says so when there is no error nor notice, and words a duplicate in French', async () => {
     const wb = await load(
       await buildReceiptWorkbook({ ...RECEIPT, status: 'duplicate', errors: [] }),
     );
 
-    expect(values(sheet(wb, 'Erreurs')).at(-1)).toEqual(['Aucune erreur.']);
+    expect(values(sheet(wb, 'Erreurs et avis')).at(-1)).toEqual(['Aucune erreur ni avis.']);
     expect(field(sheet(wb, 'Accusé de réception'), 'Statut')).toBe('Déjà reçu (doublon)');
   });
 });

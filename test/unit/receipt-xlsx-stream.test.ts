@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { frenchMessage } from '../../src/domain/errors.js';
 import type { Receipt, ReceiptError } from '../../src/outputs/receipt.js';
 import { buildReceiptWorkbook } from '../../src/outputs/receipt-xlsx.js';
-import { load, sheet } from './outputs-helpers.js';
+import { load, sheet, values } from './outputs-helpers.js';
 
 const ERRORS = 12_000;
 
@@ -36,7 +36,7 @@ const unknown = (row: number): ReceiptError => ({
 });
 
 describe('the streamed receipt workbook', () => {
-  it('lists every error of a long receipt in order, the replaced grade last', async () => {
+  it('lists every error of a long receipt in order, the replaced grade last as a notice', async () => {
     const errors = Array.from({ length: ERRORS }, (_v, i) => unknown(i + 2));
     errors.push({
       row: ERRORS + 2,
@@ -44,19 +44,32 @@ describe('the streamed receipt workbook', () => {
       value: 'K9',
       code: 'GRADE_REPLACED',
       message: frenchMessage('GRADE_REPLACED', 'Avant : 11,00 ; maintenant : 13,00.'),
+      kind: 'notice',
     });
-    const ws = sheet(await load(await buildReceiptWorkbook(receipt(errors))), 'Erreurs');
+    const wb = await load(await buildReceiptWorkbook(receipt(errors)));
+    const ws = sheet(wb, 'Erreurs et avis');
 
     expect(ws.rowCount).toBe(ERRORS + 2);
-    expect(ws.getRow(2).getCell(3).value).toBe('K2');
-    expect(ws.getRow(ERRORS + 1).getCell(3).value).toBe(`K${ERRORS + 1}`);
+    expect([ws.getRow(2).getCell(1).value, ws.getRow(2).getCell(4).value]).toEqual([
+      'Erreur',
+      'K2',
+    ]);
+    expect(ws.getRow(ERRORS + 1).getCell(4).value).toBe(`K${ERRORS + 1}`);
     const last = ws.getRow(ERRORS + 2);
-    expect([last.getCell(1).value, last.getCell(3).value, last.getCell(4).value]).toEqual([
+    expect([1, 2, 4, 5].map((c) => last.getCell(c).value)).toEqual([
+      'Avis',
       ERRORS + 2,
       'K9',
       'GRADE_REPLACED',
     ]);
-    expect(last.getCell(5).text).toContain('Avant : 11,00 ; maintenant : 13,00.');
+    expect(last.getCell(6).text).toContain('Avant : 11,00 ; maintenant : 13,00.');
+    const counts = values(sheet(wb, 'Accusé de réception')).filter(
+      ([label]) => label === 'Erreurs' || label === 'Avis',
+    );
+    expect(counts).toEqual([
+      ['Erreurs', ERRORS],
+      ['Avis', 1],
+    ]);
   });
 
   it('keeps the header frozen, repeated on every printed page and filtered, and rows wrapped', async () => {
@@ -68,7 +81,7 @@ describe('the streamed receipt workbook', () => {
       message: frenchMessage('GRADE_OUT_OF_RANGE', 'Lu : 25 ; barème de 0 à 20.'),
     };
     const wb = await load(await buildReceiptWorkbook(receipt([outOfRange])));
-    const ws = sheet(wb, 'Erreurs');
+    const ws = sheet(wb, 'Erreurs et avis');
 
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(ws.pageSetup).toMatchObject({
@@ -79,12 +92,12 @@ describe('the streamed receipt workbook', () => {
       fitToHeight: 0,
       printTitlesRow: '1:1',
     });
-    expect(ws.autoFilter).toBe('A1:F1');
-    expect([1, 2, 3, 4, 5, 6].map((c) => ws.getColumn(c).width ?? 9)).toEqual([
-      9, 16, 22, 24, 50, 50,
+    expect(ws.autoFilter).toBe('A1:G1');
+    expect([1, 2, 3, 4, 5, 6, 7].map((c) => ws.getColumn(c).width ?? 9)).toEqual([
+      9, 9, 16, 22, 24, 50, 50,
     ]);
     expect(ws.getRow(1).getCell(1).font?.bold).toBe(true);
-    const explanation: ExcelJS.Cell = ws.getRow(2).getCell(5);
+    const explanation: ExcelJS.Cell = ws.getRow(2).getCell(6);
     expect(explanation.alignment).toMatchObject({ vertical: 'top', wrapText: true });
     expect(explanation.border?.top?.style).toBe('thin');
     // « Que faire » takes two lines of its 50-wide column.
@@ -95,7 +108,7 @@ describe('the streamed receipt workbook', () => {
     const wb = await load(await buildReceiptWorkbook(receipt([])));
     const ws = sheet(wb, 'Accusé de réception');
 
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Accusé de réception', 'Erreurs']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Accusé de réception', 'Erreurs et avis']);
     expect(ws.model.merges).toEqual(['A1:B1']);
     expect(ws.getCell('A1').font).toMatchObject({ bold: true, size: 14 });
     expect([ws.getColumn(1).width, ws.getColumn(2).width]).toEqual([22, 72]);
