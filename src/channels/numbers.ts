@@ -241,9 +241,10 @@ export function assessmentFor(
   const how =
     hint.fileName === null
       ? 'option --object <code>'
-      : 'colonne « Code épreuve » ou code dans le nom du fichier';
+      : 'colonne « Code épreuve » (ou « Code élément »), ou code dans le nom du fichier';
+  // Named, the assessment is not one of the template's; not named, the number serves several.
   return {
-    code: 'ASSESSMENT_UNKNOWN',
-    detail: `(précisez l'épreuve : ${how}, parmi ${codes})`,
+    code: hint.objectCode ? 'ASSESSMENT_UNKNOWN' : 'ASSESSMENT_AMBIGUOUS',
+    detail: `(${how}, parmi ${codes})`,
   };
 }

@@ -13,8 +13,8 @@ export function integer(value: string): number {
 
 /** Parses a count of at least one (a worker with no job slot would take nothing). */
 export function positiveInteger(value: string): number {
-  const n = integer(value);
-  if (n < 1) {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 1) {
     throw new InvalidArgumentError("nombre entier d'au moins 1 attendu.");
   }
   return n;

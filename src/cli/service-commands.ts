@@ -3,6 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { AppError } from '../domain/errors.js';
 import { CHANNELS } from '../intake/inbox.js';
 import { runOnce, watchInbox } from '../intake/runner.js';
 import { everyDay } from '../jobs/in-process-schedule.js';
@@ -114,7 +115,7 @@ async function runService(c: AppContext, once: boolean): Promise<void> {
 async function runWorker(c: AppContext, concurrency: number): Promise<void> {
   const { queue, redis, bull } = await openQueue(c);
   if (!redis || !bull) {
-    throw new Error('REDIS_URL is required for a worker');
+    throw new AppError('WORKER_NEEDS_REDIS');
   }
   await bull.module.scheduleReconcile(bull.queue, c.config.reconcileCron);
   const worker = bull.module.startWorker(c, redis, concurrency, reconcileHandler(c, queue));

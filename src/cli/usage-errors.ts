@@ -80,10 +80,13 @@ export function frenchUsageErrors(program: Command): void {
  * « Valeur « 0 » refusée pour --concurrency <n> : nombre entier d'au moins 1 attendu. »: commander
  * says `option '--x <n>' argument '0' is invalid. <the parser's reason>`.
  */
-function invalidValue(parts: string[], message: string): string {
-  const [what, value] = parts;
-  const reason = /is invalid\.\s*(.*)$/s.exec(message)?.[1]?.trim() ?? '';
-  return `Valeur « ${value ?? ''} » refusée pour ${what ?? 'cet argument'}${reason ? ` : ${reason}` : '.'}`;
+function invalidValue(message: string): string {
+  const found = /'(.+?)' argument '(.*)' is invalid\.\s*(.*)$/s.exec(message);
+  if (!found) {
+    return `Valeur refusée (${message.replace(/^error: /, '')}).`;
+  }
+  const [, what, value, reason] = found;
+  return `Valeur « ${value ?? ''} » refusée pour ${what ?? ''}${reason ? ` : ${reason.trim()}` : '.'}`;
 }
 
 /** Prints a commander error in French and sets the exit code; help and version exit 0. */
@@ -99,7 +102,7 @@ export function reportUsageError(error: CommanderError): void {
   const parts = [...error.message.matchAll(/'([^']+)'/g)].map((m) => m[1] ?? '');
   const say =
     error.code === 'commander.invalidArgument'
-      ? invalidValue(parts, error.message)
+      ? invalidValue(error.message)
       : (FRENCH[error.code]?.(parts.join(', ')) ??
         `Commande invalide (${error.message.replace(/^error: /, '')}).`);
   process.stderr.write(`Refusé [USAGE] : ${say} (anonymat --help pour l’aide)\n`);

@@ -152,6 +152,8 @@ export const ERROR_MESSAGES = {
     'Règle de numérotation inconnue : vérifiez son code ; une règle est déclarée par anonymat rule add.',
   ASSESSMENT_UNKNOWN:
     "Aucune épreuve (résultat à gérer sous anonymat) ne correspond, ou plusieurs correspondent : vérifiez le code de l'enseignement et la session ; si l'épreuve n'est pas encore déclarée, demandez au gestionnaire de l'anonymat de la déclarer (anonymat modality add).",
+  ASSESSMENT_AMBIGUOUS:
+    "Ce numéro anonyme sert à plusieurs épreuves de sa maquette (un numéro par étudiant) : la note ne dit pas pour laquelle elle est ; précisez l'épreuve comme indiqué entre parenthèses.",
   ASSESSMENT_NOT_IN_PERIOD:
     "L'épreuve n'a pas de modalité d'anonymat dans la période de la maquette.",
   ASSESSMENT_IN_OTHER_TEMPLATE: "L'épreuve appartient déjà à une autre maquette d'anonymat.",
@@ -159,6 +161,8 @@ export const ERROR_MESSAGES = {
     "La règle de numérotation n'offre pas assez de numéros libres pour cette population.",
   ALREADY_EXISTS: 'Cet élément existe déjà.',
   INVALID_ARGUMENT: 'Paramètre invalide.',
+  WORKER_NEEDS_REDIS:
+    'Un travailleur prend ses travaux dans Redis : définissez REDIS_URL. Sans Redis, anonymat run traite lui-même les fichiers déposés.',
   DISMISS_IMPOSSIBLE:
     'Ce fichier ne peut pas être classé sans suite ; la raison suit entre parenthèses.',
   DISMISS_REASON_REQUIRED:

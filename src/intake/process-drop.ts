@@ -144,8 +144,9 @@ function duplicateSummary(drop: DropRow): string {
       : '';
   return (
     `Ce fichier a déjà été reçu le ${frenchDateTime(first)} sous le nom « ${printableName(drop.first_name)} » ` +
-    `et ${how} : rien n’a été importé une seconde fois.${left} Pour corriger des notes, déposez un ` +
-    'fichier modifié (le même fichier déposé de nouveau ne change rien).'
+    `et ${how} : rien n’a été importé une seconde fois.${left} Ce dépôt ne rétablit pas ses notes ` +
+    'si d’autres, remises depuis (fichier ou saisie), les ont remplacées : pour rétablir ou ' +
+    'corriger une note, saisissez-la (anonymat grade … --replace) ou déposez un fichier modifié.'
   );
 }
 

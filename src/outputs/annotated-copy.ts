@@ -1,8 +1,8 @@
 // The receipt a person can act on without searching: a copy of their own workbook with every faulty
-// cell highlighted and a comment on it, plus an « Erreurs » sheet listing each error (row, column,
-// value read, why, what to do). An .xlsx is copied as it is (exceljs keeps values and cached
-// results, drops macros and external links); a CSV, .ods or .xls (or an .xlsx exceljs cannot load)
-// is rebuilt from the cells read.
+// cell highlighted (red for an error, yellow for a notice) and a comment on it, plus an « Erreurs et
+// avis » sheet listing each item (nature, row, column, value read, why, what to do). An .xlsx is
+// copied as it is (exceljs keeps values and cached results, drops macros and external links); a
+// CSV, .ods or .xls (or an .xlsx exceljs cannot load) is rebuilt from the cells read.
 import ExcelJS from 'exceljs';
 
 import { isAppError } from '../domain/errors.js';
@@ -23,12 +23,20 @@ import {
   workbookBytes,
 } from './xlsx-style.js';
 
-const ERROR_HEADERS = ['Ligne', 'Colonne', 'Valeur lue', 'Code', 'Pourquoi', 'Que faire'];
-const ERROR_WIDTHS = [9, 18, 22, 26, 50, 50];
+const ERROR_HEADERS = ['Nature', 'Ligne', 'Colonne', 'Valeur lue', 'Code', 'Pourquoi', 'Que faire'];
+const ERROR_WIDTHS = [9, 9, 18, 22, 26, 50, 50];
+/** The list's sheet: errors (rows refused) and notices (rows imported, to check), as the receipt. */
+const LIST_SHEET = 'Erreurs et avis';
 const FAULT_FILL: ExcelJS.Fill = {
   type: 'pattern',
   pattern: 'solid',
   fgColor: { argb: 'FFFFC7CE' },
+};
+/** A notice's cell: imported, to be checked, never taken for a refused one. */
+const NOTICE_FILL: ExcelJS.Fill = {
+  type: 'pattern',
+  pattern: 'solid',
+  fgColor: { argb: 'FFFFEB9C' },
 };
 const HEADER_SCAN_ROWS = 20;
 
@@ -168,17 +176,26 @@ async function copyOf(
   return { wb, ws: wb.worksheets[workbook.sheets.indexOf(sheet)] };
 }
 
-/** Highlights the cell of each row error and comments it with the code and message. */
+/**
+ * Highlights the cell of each row error (red) and notice (yellow, unless an error marks it too)
+ * and comments it with the code and message.
+ */
 function markFaults(ws: ExcelJS.Worksheet, sheet: Sheet, errors: ReceiptError[]): void {
   const notes = new Map<string, string[]>();
+  const faulty = new Set<string>();
   for (const error of errors) {
     if (error.row === null) {
       continue;
     }
     const cell = ws.getCell(error.row, columnOf(sheet, error.column));
+    const notice = error.kind === 'notice';
+    if (!notice) {
+      faulty.add(cell.address);
+    }
     // A loaded workbook's cells share style objects: setting `fill` on one would colour every cell
     // of the same style (a whole returned grade sheet). The faulty cell gets a style of its own.
-    cell.style = { ...cell.style, fill: FAULT_FILL };
+    const fill = notice && !faulty.has(cell.address) ? NOTICE_FILL : FAULT_FILL;
+    cell.style = { ...cell.style, fill };
     const lines = notes.get(cell.address) ?? [];
     lines.push(`${error.code} : ${error.message}`);
     notes.set(cell.address, lines);
@@ -187,10 +204,11 @@ function markFaults(ws: ExcelJS.Worksheet, sheet: Sheet, errors: ReceiptError[])
 }
 
 function addErrorSheet(wb: ExcelJS.Workbook, errors: ReceiptError[]): void {
-  const ws = addTableSheet(wb, 'Erreurs', { headers: ERROR_HEADERS, widths: ERROR_WIDTHS });
+  const ws = addTableSheet(wb, LIST_SHEET, { headers: ERROR_HEADERS, widths: ERROR_WIDTHS });
   for (const error of errors) {
     const { explanation, hint } = splitMessage(error.message, error.code);
     const row = addTableRow(ws, [
+      error.kind === 'notice' ? 'Avis' : 'Erreur',
       error.row ?? 'Fichier',
       error.column,
       error.value ?? null,

@@ -66,7 +66,7 @@ async function requireManager(ctx: AppContext, login: string, ctn: string): Prom
     }
     const roles = rolesOn(actor.habilitations, login, ctn);
     if (!roles.has('manager')) {
-      const detail = `Opération : classement sans suite d'un fichier refusé ; CTN : ${ctn}.`;
+      const detail = `Opération : classement sans suite d'un fichier refusé ou importé en partie ; CTN : ${ctn}.`;
       throw new AppError(roles.size > 0 ? 'NOT_MANAGER' : 'NOT_HABILITATED', detail);
     }
   } catch (error: unknown) {

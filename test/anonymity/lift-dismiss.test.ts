@@ -103,7 +103,9 @@ describe.each(DATABASE_TARGETS)('dismissing a stray grade file on $name', (targe
     expect(await readFile(path.join(home, where), 'utf8')).toBe(pdf);
     expect(existsSync(path.join(home, 'inbox', 'A', 'notes', 'scan-copies.pdf'))).toBe(false);
     expect(notManager.code).toBe('NOT_MANAGER');
-    expect(notManager.message).toContain("classement sans suite d'un fichier refusé ; CTN : A");
+    expect(notManager.message).toContain(
+      "classement sans suite d'un fichier refusé ou importé en partie ; CTN : A",
+    );
     expect(otherCtn.code).toBe('NOT_HABILITATED');
     expect(noReason.code).toBe('DISMISS_REASON_REQUIRED');
     expect(noReason.message).toContain('exige un motif (--reason), d’au moins 10 caractères');

@@ -113,7 +113,18 @@ describe('the command line for a new user', { timeout: 240_000 }, () => {
       "Refusé [USAGE] : Valeur « 0 » refusée pour --concurrency <n> : nombre entier d'au moins 1 attendu.",
     );
     expect(word.out).toContain(
-      'Valeur « abc » refusée pour --concurrency <n> : nombre entier attendu.',
+      "Valeur « abc » refusée pour --concurrency <n> : nombre entier d'au moins 1 attendu.",
+    );
+    const noRedis = await anonymat(home, 'worker');
+    expect(noRedis).toEqual({
+      code: 2,
+      out: expect.stringContaining(
+        'Refusé [WORKER_NEEDS_REDIS] : Un travailleur prend ses travaux dans Redis',
+      ) as string,
+    });
+    const empty = await anonymat(home, 'worker', '--concurrency', '');
+    expect(empty.out).toContain(
+      "Refusé [USAGE] : Valeur «  » refusée pour --concurrency <n> : nombre entier d'au moins 1 attendu.",
     );
   });
 

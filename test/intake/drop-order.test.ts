@@ -106,6 +106,9 @@ describe.each(DATABASE_TARGETS)('the order grades were handed in, on $name', (ta
     expect(again.summary).toContain(
       'Attention : 2 de ses notes n’avaient pas été enregistrées, une note plus récente étant gardée',
     );
+    expect(again.summary).toContain(
+      'Ce dépôt ne rétablit pas ses notes si d’autres, remises depuis (fichier ou saisie), les ont remplacées',
+    );
     const after = await gradesOf(ctx, assessments.mat101);
     expect(n.slice(0, 2).map((x) => after.get(x.student))).toEqual(['15.00', 'ABJ']);
   });

@@ -118,9 +118,10 @@ describe('optical-reader files through the real intake', () => {
       expect(data?.getCell('B5').value).toBe(starred);
       expect(JSON.stringify(data?.getCell('B5').note)).toContain('OPTICAL_MARKS_UNREADABLE');
       expect((data?.getCell('B5').fill as ExcelJS.FillPattern).fgColor?.argb).toBe('FFFFC7CE');
-      const errors = wb.getWorksheet('Erreurs');
+      const errors = wb.getWorksheet('Erreurs et avis');
       expect(errors?.getRow(1).values).toEqual([
         undefined,
+        'Nature',
         'Ligne',
         'Colonne',
         'Valeur lue',
@@ -129,6 +130,11 @@ describe('optical-reader files through the real intake', () => {
         'Que faire',
       ]);
       expect(errors?.rowCount).toBe(1 + receipt.errors.length);
+      // The grid read apart is a notice: its row was imported, marked yellow, listed as « Avis ».
+      const listed = errors?.getSheetValues().filter((r) => Array.isArray(r)) as unknown[][];
+      expect(listed.find((r) => r[5] === 'OPTICAL_GRID_MISMATCH')?.[1]).toBe('Avis');
+      expect(listed.find((r) => r[5] === 'NUMBER_BLANK')?.[1]).toBe('Erreur');
+      expect((data?.getCell('E3').fill as ExcelJS.FillPattern).fgColor?.argb).toBe('FFFFEB9C');
     });
   });
 

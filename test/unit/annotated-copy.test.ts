@@ -46,9 +46,10 @@ describe('buildAnnotatedCopy', () => {
     );
     expect(JSON.stringify(ws?.getCell('B4').note)).toContain('OPTICAL_MARKS_UNREADABLE');
     expect(ws?.getCell('A4').note).toBeUndefined();
-    const list = wb.getWorksheet('Erreurs');
+    const list = wb.getWorksheet('Erreurs et avis');
     expect(list?.getRow(3).values).toEqual([
       undefined,
+      'Erreur',
       4,
       'N° anonyme',
       '12*456',

@@ -24,9 +24,9 @@ describe('an assessment not told by the number', () => {
     const found = assessmentFor(template, holder, { fileName: 'notes.csv' });
 
     expect(found).toEqual({
-      code: 'ASSESSMENT_UNKNOWN',
+      code: 'ASSESSMENT_AMBIGUOUS',
       detail:
-        "(précisez l'épreuve : colonne « Code épreuve » ou code dans le nom du fichier, parmi MAT101, MAT102)",
+        '(colonne « Code épreuve » (ou « Code élément »), ou code dans le nom du fichier, parmi MAT101, MAT102)',
     });
   });
 
@@ -35,10 +35,16 @@ describe('an assessment not told by the number', () => {
     const named = assessmentFor(template, holder, { fileName: null, objectCode: 'mat102' });
 
     expect(typed).toEqual({
-      code: 'ASSESSMENT_UNKNOWN',
-      detail: "(précisez l'épreuve : option --object <code>, parmi MAT101, MAT102)",
+      code: 'ASSESSMENT_AMBIGUOUS',
+      detail: '(option --object <code>, parmi MAT101, MAT102)',
     });
     expect(named).toMatchObject({ info: { objectCode: 'MAT102' } });
+  });
+
+  it('says an assessment named but not of the template is unknown', () => {
+    expect(assessmentFor(template, holder, { fileName: null, objectCode: 'BIO101' })).toMatchObject(
+      { code: 'ASSESSMENT_UNKNOWN' },
+    );
   });
 
   it('still finds the assessment a file names in its name', () => {
