@@ -18,7 +18,13 @@ export interface GradeOrigin {
   source: string;
   intakeId: number | null;
   by: string;
-  receivedAt: Date;
+  /** ISO text to the microsecond (ChannelInput.receivedAt). */
+  receivedAt: string;
+}
+
+/** SQL giving a timestamptz `expression` as ISO text in UTC, to the microsecond. */
+export function exactInstant(expression: string): string {
+  return `to_char(${expression} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }
 
 /** Where a file's grades come from: its channel, its intake, the service, its drop time. */
@@ -122,7 +128,7 @@ export function blanksSummary(blanks: number): string {
 export async function listReplaced(
   trx: Knex.Transaction,
   grades: GradeWrite[],
-  receivedAt: Date,
+  receivedAt: string,
   errors: ErrorList,
 ): Promise<{ replaced: number; newerKept: number }> {
   const traced = grades.filter((g) => g.source !== undefined);
@@ -302,7 +308,7 @@ export async function writeGrades(
       origin.intakeId,
       origin.by,
       lifted.has(g.assessmentId),
-      origin.receivedAt.toISOString(),
+      origin.receivedAt,
     ]),
   );
   await advanceClock(trx, written > 0 ? ids : [], origin.receivedAt);
@@ -317,7 +323,7 @@ export async function writeGrades(
 export async function advanceClock(
   trx: Knex.Transaction,
   assessmentIds: Iterable<number>,
-  receivedAt: Date,
+  receivedAt: string,
 ): Promise<void> {
   const ids = [...new Set(assessmentIds)];
   if (ids.length === 0) {
@@ -336,7 +342,7 @@ export async function advanceClock(
 export async function writtenSince(
   trx: Knex.Transaction,
   assessmentIds: number[],
-  receivedAt: Date,
+  receivedAt: string,
 ): Promise<boolean> {
   const found = (await trx.raw(
     `select exists (select 1 from grade_clock

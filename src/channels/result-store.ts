@@ -16,7 +16,7 @@ export interface ResultWrite {
 export interface ResultOrigin {
   intakeId: number | null;
   by: string;
-  receivedAt: Date;
+  receivedAt: string;
 }
 
 /** What a write did: results written, and results not written since a later one is recorded. */

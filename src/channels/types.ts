@@ -29,8 +29,12 @@ export interface ChannelInput {
   bytes: Buffer;
   input: ReadInput;
   intakeId: number;
-  /** When the file was dropped (its drop's registration): a grade handed in later is kept over its. */
-  receivedAt: Date;
+  /**
+   * When the file was dropped (its drop's registration), as ISO text to the microsecond: a grade
+   * handed in later is kept over its. Text, since a Date would round two drops of one millisecond
+   * to the same instant.
+   */
+  receivedAt: string;
 }
 
 /** What a channel did with a file. `rejected` rolls back every write of the file. */

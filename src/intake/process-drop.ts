@@ -4,6 +4,7 @@
 // once (a job replayed after Redis lost it) serialise on the drop's row and share one outcome.
 import type { Knex } from 'knex';
 import { dispatchChannel, gradeWorkbookSource } from '../channels/dispatch.js';
+import { exactInstant } from '../channels/grade-store.js';
 import { rejectWhole, type ChannelResult, type ReadInput } from '../channels/types.js';
 import { AppError, frenchMessage, isAppError, type ErrorCode } from '../domain/errors.js';
 import { annotatedCopyAbsence } from '../outputs/annotated-copy.js';
@@ -39,6 +40,8 @@ interface DropRow {
   status: string;
   received_at: string | Date;
   dropped_at: string | Date;
+  /** `dropped_at` as ISO text to the microsecond: the order grades are handed in (grade-store.ts). */
+  dropped_at_exact: string;
   /** The name the same bytes were first received under, and the receipt of that import. */
   first_name: string;
   first_receipt: Receipt | string | null;
@@ -64,6 +67,7 @@ async function loadDrop(ctx: AppContext, dropId: number): Promise<DropRow | unde
       'f.received_at',
       'f.file_name as first_name',
       'f.receipt as first_receipt',
+      ctx.db.raw(`${exactInstant('d.dropped_at')} as dropped_at_exact`),
     )) as DropRow | undefined;
 }
 
@@ -235,7 +239,7 @@ async function decide(
               bytes: read.bytes,
               input: read.input,
               intakeId: drop.intake_id,
-              receivedAt: new Date(drop.dropped_at),
+              receivedAt: drop.dropped_at_exact,
             }).catch((error: unknown) => {
               // A coded error from a channel is bad input: refused, never retried.
               if (isAppError(error)) {

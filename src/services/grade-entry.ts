@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { AppError } from '../domain/errors.js';
 import { aliasOf, gradeToStorage, parseGrade } from '../domain/grades.js';
 import { assertAllowed } from '../domain/states.js';
-import { statesAtWrite, writeGrades } from '../channels/grade-store.js';
+import { exactInstant, statesAtWrite, writeGrades } from '../channels/grade-store.js';
 import { assessmentFor, NumberBook, normaliseNumber } from '../channels/numbers.js';
 import { appendAudit } from '../store/audit.js';
 
@@ -32,9 +32,11 @@ async function previousGrade(
  * When a typed grade is handed in: now, on the database's clock, read once the assessment's write
  * lock is held (statesAtWrite), so that it is later than every file drop committed before it.
  */
-async function handedInNow(trx: Knex.Transaction): Promise<Date> {
-  const found = (await trx.raw('select clock_timestamp() as at')) as { rows: Array<{ at: Date }> };
-  return new Date(found.rows[0]?.at ?? Date.now());
+async function handedInNow(trx: Knex.Transaction): Promise<string> {
+  const found = (await trx.raw(`select ${exactInstant('clock_timestamp()')} as at`)) as {
+    rows: Array<{ at: string }>;
+  };
+  return found.rows[0]?.at ?? new Date().toISOString();
 }
 
 /** What one entry did: the assessment, the grade stored, and the grade it replaced, if any. */

@@ -125,7 +125,7 @@ describe.each(DATABASE_TARGETS)(
             bytes,
             input: { kind: 'maquette', maquette },
             intakeId: Number(row?.id),
-            receivedAt: new Date(),
+            receivedAt: new Date().toISOString(),
           },
           maquette,
         );

@@ -164,6 +164,14 @@ describe.each(DATABASE_TARGETS)('the order grades were handed in, on $name', (ta
     const grades = await gradesOf(ctx, assessments.mat101);
     expect(n.map((x) => grades.get(x.student))).toEqual(['13.00', '13.00', '13.00']);
     expect(receipt.errors.map((e) => e.code)).toEqual(Array(3).fill('GRADE_REPLACED'));
+    // Each grade carries its drop's time to the microsecond: two drops of one millisecond differ.
+    const exact = (await ctx.db.raw(
+      `select bool_and(g.received_at = d.dropped_at) as same, count(*)::int as n
+         from grade g join intake_drop d on d.id = ?
+        where g.assessment_id = ? and g.student_number = any(?::text[])`,
+      [newer.dropId, assessments.mat101, n.map((x) => x.student)],
+    )) as { rows: Array<{ same: boolean; n: number }> };
+    expect(exact.rows[0]).toEqual({ same: true, n: 3 });
     expect(receipt.summary).toContain('3 note(s) déjà enregistrée(s) remplacée(s)');
   });
 

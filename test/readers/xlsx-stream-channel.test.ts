@@ -70,7 +70,7 @@ describe.each(DATABASE_TARGETS)('a grade workbook streamed into notes/ on $name'
           bytes,
           input,
           intakeId,
-          receivedAt: new Date(),
+          receivedAt: new Date().toISOString(),
         }).catch((error: unknown) => {
           if (isAppError(error)) {
             return { thrown: error.code };
