@@ -1,7 +1,8 @@
-// Writes grades and jury results, set-based, keyed by (assessment, student): replaying a file
-// rewrites the same values, never adds a row. A grade entered once identities are known (state L)
-// is flagged for the after-lift report: the state is read here, under a lock that every state
-// change waits for.
+// Writes grades, set-based, keyed by (assessment, student): replaying a file rewrites the same
+// values, never adds a row. A grade entered once identities are known (state L) is flagged for the
+// after-lift report: the state is read here, under a lock that every state change waits for, and
+// writes to one assessment take turns (statesAtWrite). A grade handed in earlier never replaces one
+// handed in later (GRADE_UPSERT). Jury results are written by result-store.ts.
 import { copyUpsert, type CopyUpsert } from '../store/copy.js';
 import type { Knex } from 'knex';
 import type { AbsenceCode, AnonymityState } from '../domain/types.js';
@@ -11,8 +12,8 @@ import type { ChannelInput } from './types.js';
 /**
  * Who hands grades in and when: the source (`fichier`, `lecteur-optique`, `saisie`), the file's
  * intake (null for a typed grade), the person or `service`, and when they were handed in (the
- * drop's registration for a file, the transaction's start for a typed grade). A grade handed in
- * earlier never replaces one handed in later (GRADE_UPSERT).
+ * drop's registration for a file; for a typed grade, the moment its write lock was held). A grade
+ * handed in earlier never replaces one handed in later (GRADE_UPSERT).
  */
 export interface GradeOrigin {
   source: string;
