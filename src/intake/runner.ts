@@ -1,12 +1,11 @@
-// Drives the intake: a full scan (at start-up, on demand, periodically) and a chokidar watcher.
-// A file is registered only once its size and time hold still (and still hold at the claim);
-// registering then submitting is idempotent, so a scan and a watch event meeting on the same file,
-// or two processes scanning the same inbox, do no harm.
-import { watch, type FSWatcher } from 'chokidar';
+// Drives the intake: a full scan (at start-up, on demand, periodically; the watcher, watcher.ts,
+// adds file events). A file is registered only once its size and time hold still (and still hold
+// at the claim); registering then submitting is idempotent, so a scan and a watch event meeting on
+// the same file, or two processes scanning the same inbox, do no harm.
 import { retryDelay } from '../jobs/failures.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { AppContext } from '../services/context.js';
-import { fileSignature, listInbox, locate, type InboxFile } from './inbox.js';
+import { fileSignature, listInbox, type InboxFile } from './inbox.js';
 import { registerDrop } from './register.js';
 
 /** What one scan did: files handed to the queue, files still moving, files that failed to register. */
@@ -16,7 +15,8 @@ export interface ScanResult {
   failed: number;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Files whose size and time did not move over `stableMs` (checked for all files at once). */
 async function stableFiles(
@@ -33,7 +33,7 @@ async function stableFiles(
 }
 
 /** Registers one stable file and hands its job over; false when it moved again before the claim. */
-async function submitFile(
+export async function submitFile(
   ctx: AppContext,
   queue: JobQueue,
   file: InboxFile,
@@ -96,83 +96,4 @@ export async function runOnce(ctx: AppContext, queue: JobQueue): Promise<number>
     }
   }
   return total;
-}
-
-/** A running watcher; close it to stop watching and wait for the submitted jobs. */
-export interface InboxWatcher {
-  /** Runs one rescan now (also what the timer does); resolves when it is over. */
-  rescan(): Promise<void>;
-  close(): Promise<void>;
-}
-
-/**
- * Watches the inbox until closed: events (unless off), a start-up scan and periodic rescans.
- * Closing stops taking files; jobs already handed over are the queue's to finish (close it too).
- */
-export function watchInbox(ctx: AppContext, queue: JobQueue): InboxWatcher {
-  const waiting = new Set<string>();
-  let closed = false;
-  const onFile = (absolute: string): void => {
-    const file = locate(ctx.config.inbox, absolute);
-    if (!file || waiting.has(absolute) || closed) {
-      return;
-    }
-    waiting.add(absolute);
-    void settle(ctx, queue, file)
-      .catch((err: unknown) => ctx.log.warn({ err, ctn: file.ctn }, 'intake event failed'))
-      .finally(() => waiting.delete(absolute));
-  };
-
-  const watcher: FSWatcher | null = ctx.config.watchEvents
-    ? watch(ctx.config.inbox, {
-        ignoreInitial: true,
-        depth: 2,
-        followSymlinks: false,
-        usePolling: ctx.config.polling,
-        // Network shares: one stat per file and second is plenty next to the stability delay.
-        interval: 1000,
-        binaryInterval: 1000,
-      })
-    : null;
-  watcher?.on('add', onFile).on('change', onFile);
-
-  // One scan at a time: a slow scan (thousands of files) is never overlapped by the next tick.
-  let scanning: Promise<void> | null = null;
-  const rescan = (): Promise<void> => {
-    scanning ??= scanInbox(ctx, queue, () => closed)
-      .then(() => undefined)
-      .catch((err: unknown) => ctx.log.error({ err }, 'rescan failed'))
-      .finally(() => {
-        scanning = null;
-      });
-    return scanning;
-  };
-  void rescan();
-  const timer = setInterval(() => void rescan(), ctx.config.rescanMs);
-
-  return {
-    rescan,
-    async close() {
-      closed = true;
-      clearInterval(timer);
-      await watcher?.close();
-      await scanning;
-    },
-  };
-}
-
-/** Waits for one file to hold still, then registers it; a file still moving is left to the rescan. */
-async function settle(ctx: AppContext, queue: JobQueue, file: InboxFile): Promise<void> {
-  let before = await fileSignature(file.absolute);
-  while (before !== null) {
-    await sleep(ctx.config.stableMs);
-    const after = await fileSignature(file.absolute);
-    if (after === before) {
-      if (!(await submitFile(ctx, queue, file, after))) {
-        ctx.log.debug({ ctn: file.ctn, channel: file.channel }, 'file moved at claim');
-      }
-      return;
-    }
-    before = after;
-  }
 }

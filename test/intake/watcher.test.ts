@@ -3,7 +3,7 @@
 import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { watchInbox } from '../../src/intake/runner.js';
+import { watchInbox } from '../../src/intake/watcher.js';
 import { sha256Hex } from '../../src/intake/register.js';
 import { InProcessQueue } from '../../src/jobs/queue.js';
 import { closeContext, type AppContext } from '../../src/services/context.js';
