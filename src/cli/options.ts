@@ -5,7 +5,8 @@ import type { Config } from '../config/config.js';
 /** Parses a positive integer option, with a French error. */
 export function integer(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) {
+  // Number('') is 0: an empty value must not pass for one.
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0) {
     throw new InvalidArgumentError('nombre entier attendu.');
   }
   return n;

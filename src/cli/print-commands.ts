@@ -9,7 +9,7 @@ import type { AppContext } from '../services/context.js';
 import { writeLabelsPdf, writePvPdf } from '../services/pdf-reports.js';
 import { writePv } from '../services/pv-report.js';
 import { bindSpare, createSpares } from '../services/spare-labels.js';
-import { integer, overridesOf, withActor, type ActorOptions } from './options.js';
+import { overridesOf, positiveInteger, withActor, type ActorOptions } from './options.js';
 import { say, withContext } from './runtime.js';
 
 type TemplateOptions = ActorOptions & { object?: string };
@@ -95,7 +95,11 @@ function registerLabelCommands(program: Command): void {
     'spares <maquette>',
     'tirer des numéros de réserve (étiquettes pour les inscrits de dernière minute)',
   )
-    .requiredOption('--count <n>', 'nombre de réserves par épreuve (ou pour la maquette)', integer)
+    .requiredOption(
+      '--count <n>',
+      'nombre de réserves par épreuve (ou pour la maquette), au moins 1',
+      positiveInteger,
+    )
     .action((code: string, o: TemplateOptions & { count: number }, cmd: Command) =>
       withContext(async (c) => {
         const out = await createSpares(c, o.as, refOf(c, code, o), o.count);

@@ -115,6 +115,26 @@ describe('the command line for a new user', { timeout: 240_000 }, () => {
     expect(word.out).toContain(
       "Valeur « abc » refusée pour --concurrency <n> : nombre entier d'au moins 1 attendu.",
     );
+    const noSpare = await anonymat(home, 'spares', 'T', '--count', '0', '--ctn', 'A', '--as', 'x');
+    const noYear = await anonymat(
+      home,
+      'spares',
+      'T',
+      '--count',
+      '2',
+      '--year',
+      '',
+      '--ctn',
+      'A',
+      '--as',
+      'x',
+    );
+    expect(noSpare.out).toContain(
+      "Valeur « 0 » refusée pour --count <n> : nombre entier d'au moins 1 attendu.",
+    );
+    expect(noYear.out).toContain(
+      'Valeur «  » refusée pour --year <année> : nombre entier attendu.',
+    );
     const noRedis = await anonymat(home, 'worker');
     expect(noRedis).toEqual({
       code: 2,
