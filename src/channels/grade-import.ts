@@ -7,7 +7,8 @@ import { findHeader, headingsRead, type ColumnSpec, type HeaderMatch } from '../
 import type { Row, Workbook } from '../readers/table.js';
 import { GradeStage } from './grade-stage.js';
 import { blanksSummary, newerKeptSummary, replacedSummary, writtenSummary } from './grade-store.js';
-import { boundAssessment, gradeColumn, keyColumns, settle, visibleOnly } from './grades.js';
+import { boundAssessment, gradeColumn, keyColumns, visibleOnly } from './grades.js';
+import { settle } from './settle.js';
 import { normaliseNumber, type TemplateCache } from './numbers.js';
 import {
   recheckStates,
@@ -277,7 +278,7 @@ async function finish(
   const check = await recheckStates(
     input,
     decided.operation,
-    await stage.assessmentIds(),
+    matched,
     (ids) => stage.take(ids),
     errors,
   );
@@ -286,7 +287,8 @@ async function finish(
   // Whether the file is refused does not depend on notices: the grades it replaces are listed only
   // when it is written, and the receipt is settled again so that its counts include them.
   const refused = settle(input, read, kept, errors, stateRefusal, 'note').status === 'rejected';
-  const newerKept = refused ? 0 : await stage.newerKept(errors);
+  // Not refused, the file keeps every assessment it matched (one taken out refuses it).
+  const newerKept = refused ? 0 : await stage.newerKept(errors, matched);
   const replaced = refused ? 0 : await stage.replaced(errors);
   // Rows whose grade stays the later one's are not recorded: the counts say so.
   const result = settle(input, read, kept - newerKept, errors, stateRefusal, 'note');
@@ -297,8 +299,7 @@ async function finish(
   }
   if (!refused) {
     result.summary += replacedSummary(replaced) + newerKeptSummary(newerKept);
-    const source = input.channel === 'lecteur-optique' ? 'lecteur-optique' : 'fichier';
-    const written = await stage.write(source, check.states);
+    const written = await stage.write(check.states, matched);
     result.summary += await writtenSummary(
       input.trx,
       { kept: kept - newerKept, written },

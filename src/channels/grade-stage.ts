@@ -5,6 +5,7 @@ import { gradeToStorage, parseGrade } from '../domain/grades.js';
 import { copyRows, upsertFrom, type CopyValue } from '../store/copy.js';
 import {
   advanceClock,
+  fileOrigin,
   GRADE_UPSERT,
   keptDetail,
   keyOf,
@@ -14,7 +15,8 @@ import {
   writtenSince,
   type StatesAtWrite,
 } from './grade-store.js';
-import { gradeCell, noteAlias } from './grades.js';
+import { gradeCell } from './grades.js';
+import { noteAlias } from './settle.js';
 import type { Resolution, RowKey } from './resolve.js';
 import type { ErrorList } from './rows.js';
 import type { ChannelInput } from './types.js';
@@ -216,12 +218,13 @@ export class GradeStage {
    * Lists as notices, then takes out of the stage, the grades that will not be written because a
    * different grade handed in after this file was dropped is recorded (a later file, committed
    * first, or a typed entry): the write would keep it anyway (GRADE_UPSERT), and the receipt says
-   * so row by row. Call it under the locks of statesAtWrite, before `replaced`. Returns how many.
+   * so row by row. Call it under the locks of statesAtWrite, before `replaced`, with the
+   * assessments the rows were resolved to. Returns how many.
    */
-  async newerKept(errors: ErrorList): Promise<number> {
+  async newerKept(errors: ErrorList, assessmentIds: number[]): Promise<number> {
     // Almost always none: the assessments' clocks tell, sparing every import the join of the
     // file's rows with the grades, which a re-import of a long file would otherwise pay in full.
-    if (!(await writtenSince(this.input.trx, await this.assessmentIds(), this.input.receivedAt))) {
+    if (!(await writtenSince(this.input.trx, assessmentIds, this.input.receivedAt))) {
       return 0;
     }
     const kept = (await this.input.trx.raw(
@@ -277,22 +280,20 @@ export class GradeStage {
   /**
    * Writes the kept grades in one upsert that leaves unchanged grades untouched; those of an
    * assessment lifted in `states` (statesAtWrite, read for every staged assessment) are flagged
-   * as changed after the lift.
+   * as changed after the lift. `assessmentIds` are those the rows were resolved to: their clocks
+   * move on when a grade is written.
    */
-  async write(source: string, states: StatesAtWrite): Promise<number> {
+  async write(states: StatesAtWrite, assessmentIds: number[]): Promise<number> {
+    const origin = fileOrigin(this.input);
     const written = await upsertFrom(
       this.input.trx,
       GRADE_UPSERT,
-      `select assessment_id, student_number, value, absence, ?::text, ?::bigint, 'service',
+      `select assessment_id, student_number, value, absence, ?::text, ?::bigint, ?::text,
               assessment_id = any(?::int[]), ?::timestamptz
        from ${this.table} where not dup and error_code is null and not blank`,
-      [source, this.input.intakeId, liftedIn(states), this.input.receivedAt],
+      [origin.source, origin.intakeId, origin.by, liftedIn(states), origin.receivedAt],
     );
-    await advanceClock(
-      this.input.trx,
-      written > 0 ? await this.assessmentIds() : [],
-      this.input.receivedAt,
-    );
+    await advanceClock(this.input.trx, written > 0 ? assessmentIds : [], origin.receivedAt);
     return written;
   }
 }

@@ -184,7 +184,8 @@ export function keptDetail(kept: string | null, file: string | null): string {
 /** The receipt summary's sentence on grades not written, a later one being recorded. */
 export function newerKeptSummary(count: number): string {
   return count > 0
-    ? ` ${count} note(s) non enregistrée(s) : une note plus récente, déposée ou saisie après ce fichier, est gardée (voir les avis).`
+    ? ` ${count} note(s) non enregistrée(s) : une note plus récente, déposée ou saisie après ce ` +
+        'fichier, est gardée (voir les avis).'
     : '';
 }
 

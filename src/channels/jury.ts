@@ -2,7 +2,8 @@
 // checked against the result codes configured and those of the imported Apogée maquettes.
 import { acceptedCodesText } from '../readers/apogee-results.js';
 import { ErrorList } from './rows.js';
-import { readKeyedOrRefuse, settle } from './grades.js';
+import { readKeyedOrRefuse } from './grades.js';
+import { settle } from './settle.js';
 import { dropDuplicates, recheckResolution } from './resolve.js';
 import { newerResultsSummary, writeResults, type ResultWrite } from './result-store.js';
 import type { Workbook } from '../readers/table.js';

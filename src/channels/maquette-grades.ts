@@ -18,7 +18,7 @@ import {
 } from './grade-store.js';
 import type { GradeWrite } from './grade-store.js';
 import { newerResultsSummary, writeResults, type ResultWrite } from './result-store.js';
-import { noteAlias, settle } from './grades.js';
+import { noteAlias, settle } from './settle.js';
 import { knownResultCodes } from './jury.js';
 import {
   assessmentsOf,
@@ -273,25 +273,6 @@ function readStudent(plan: Plan, student: MaquetteStudent, errors: ErrorList): W
   return writes;
 }
 
-/** Results already stored as they are: rewriting them would touch updated_at for nothing. */
-async function changedResults(input: ChannelInput, results: ResultWrite[]): Promise<ResultWrite[]> {
-  if (results.length === 0) {
-    return [];
-  }
-  const stored = (await input
-    .trx('grade')
-    .whereIn('assessment_id', [...new Set(results.map((r) => r.assessmentId))])
-    .whereRaw('student_number = any(?::text[])', [results.map((r) => r.studentNumber)])
-    .whereNotNull('result')
-    .select('assessment_id', 'student_number', 'result')) as Array<{
-    assessment_id: number;
-    student_number: string;
-    result: string;
-  }>;
-  const same = new Set(stored.map((g) => `${g.assessment_id}|${g.student_number}|${g.result}`));
-  return results.filter((r) => !same.has(`${r.assessmentId}|${r.studentNumber}|${r.result}`));
-}
-
 /** The refusal of a maquette filling an element under validated anonymity: nothing written. */
 function refusedUnderAnonymity(
   input: ChannelInput,
@@ -363,7 +344,7 @@ export async function importMaquetteGrades(
   await writeGrades(input.trx, writes.grades, fileOrigin(input), states);
   const results = await writeResults(
     input.trx,
-    await changedResults(input, writes.results),
+    writes.results,
     { intakeId: input.intakeId, by: 'service', receivedAt: input.receivedAt },
     states,
   );

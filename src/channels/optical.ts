@@ -15,7 +15,8 @@ import {
 } from '../readers/profiles.js';
 import type { Cell, Workbook } from '../readers/table.js';
 import { loadTemplateById } from '../services/lookups.js';
-import { keyColumns, parseGrades, readKeyed, settle, storeGrades, visibleOnly } from './grades.js';
+import { keyColumns, parseGrades, readKeyed, storeGrades, visibleOnly } from './grades.js';
+import { settle } from './settle.js';
 import { normaliseNumber } from './numbers.js';
 import { convertScores, noteRoundings } from './optical-scores.js';
 import { resolveByNumber, type Resolved } from './resolve.js';

@@ -84,6 +84,7 @@ export async function writeResults(
 /** The receipt's sentence on results not written, a later one being recorded (none: ''). */
 export function newerResultsSummary(count: number): string {
   return count > 0
-    ? ` ${count} résultat(s) non enregistré(s) : un résultat plus récent, déposé après ce fichier, est gardé.`
+    ? ` ${count} résultat(s) non enregistré(s) : un résultat plus récent, déposé après ce ` +
+        'fichier, est gardé.'
     : '';
 }

@@ -40,7 +40,9 @@ function registerDismiss(program: Command): void {
     .description('boîte de dépôt')
     .command('dismiss <fichier>')
     .description(
-      "classer sans suite un fichier de notes ou de résultats déposé par erreur, refusé ou importé partiellement : il ne retient plus la levée de l'anonymat (gestionnaire de l'anonymat, motif obligatoire, journalisé)",
+      'classer sans suite un fichier de notes ou de résultats déposé par erreur, refusé ou ' +
+        "importé partiellement : il ne retient plus la levée de l'anonymat (gestionnaire de " +
+        "l'anonymat, motif obligatoire, journalisé)",
     )
     .requiredOption('--ctn <code>', 'CTN concerné')
     .requiredOption('--reason <motif>', 'motif (fichier d’une autre épreuve, fichier illisible …)')

@@ -5,30 +5,24 @@
 // Runs on PGlite, and on Postgres too when DATABASE_URL is set.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkDigit } from '../../src/domain/numbering.js';
-import { runOnce } from '../../src/intake/runner.js';
-import { InProcessQueue } from '../../src/jobs/queue.js';
 import { lift, validate } from '../../src/services/anonymity.js';
 import { requestLift, setLiftConditions } from '../../src/services/reveal.js';
 import { YEAR, drop, worldFor } from '../db/channels-world.js';
 import { DATABASE_TARGETS } from '../support/postgres.js';
+import {
+  AT,
+  CLEAN_IMPORTS,
+  csv,
+  outcomes as outcomesOf,
+  runIntake as runIntakeOf,
+} from './lift-files.js';
 import { refusal } from './world.js';
-
-const CLEAN_IMPORTS = {
-  allGrades: false,
-  noOpenImportError: true,
-  anonymousPv: false,
-  secondConfirmation: false,
-};
-
-const AT = String.raw`reçu le \d{2}/\d{2}/\d{4} à \d{2}:\d{2}`;
 
 /** A number of A's rule that no template gave. */
 function unknownNumber(i: number): string {
   const body = `9999${i}`;
   return `${body}${checkDigit('damm', body)}`;
 }
-
-const csv = (lines: string[]): string => `\ufeff${lines.join('\r\n')}\r\n`;
 
 describe.each(DATABASE_TARGETS)('the clean-imports lift condition on $name', (target) => {
   const world = worldFor(target, 'cleanimp');
@@ -37,16 +31,8 @@ describe.each(DATABASE_TARGETS)('the clean-imports lift condition on $name', (ta
   const vides = Array.from({ length: 10 }, (_, i) => `vide-${String(i + 1).padStart(2, '0')}.csv`);
   let goodMat102 = '';
 
-  const runIntake = async (): Promise<void> => {
-    await runOnce(world().ctx, new InProcessQueue(world().ctx));
-  };
-  /** The outcome of each drop of `name`, oldest first. */
-  const outcomes = async (name: string): Promise<string[]> =>
-    (await world()
-      .ctx.db('intake_drop')
-      .where({ file_name: name })
-      .orderBy('id')
-      .pluck('outcome')) as string[];
+  const runIntake = (): Promise<void> => runIntakeOf(world().ctx);
+  const outcomes = (name: string): Promise<string[]> => outcomesOf(world().ctx, name);
 
   beforeAll(async () => {
     await validate(world().ctx, 'gest-A', admi);

@@ -7,8 +7,6 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runOnce } from '../../src/intake/runner.js';
-import { InProcessQueue } from '../../src/jobs/queue.js';
 import { lift, validate } from '../../src/services/anonymity.js';
 import { dismissFile } from '../../src/services/dismiss.js';
 import { requestLift, setLiftConditions } from '../../src/services/reveal.js';
@@ -16,19 +14,16 @@ import { addUser, grant } from '../../src/services/setup.js';
 import { verifyAudit } from '../../src/store/audit.js';
 import { YEAR, drop, worldFor } from '../db/channels-world.js';
 import { DATABASE_TARGETS } from '../support/postgres.js';
+import {
+  AT,
+  CLEAN_IMPORTS,
+  csv,
+  outcomes as outcomesOf,
+  runIntake as runIntakeOf,
+} from './lift-files.js';
 import { refusal } from './world.js';
 
-const CLEAN_IMPORTS = {
-  allGrades: false,
-  noOpenImportError: true,
-  anonymousPv: false,
-  secondConfirmation: false,
-};
-
-const AT = String.raw`reçu le \d{2}/\d{2}/\d{4} à \d{2}:\d{2}`;
 const REASON = 'copies scannées de la session de septembre, déposées ici par erreur';
-
-const csv = (lines: string[]): string => `\ufeff${lines.join('\r\n')}\r\n`;
 
 interface AuditRow {
   actor: string;
@@ -43,15 +38,8 @@ describe.each(DATABASE_TARGETS)('dismissing a stray grade file on $name', (targe
   /** Where the first stray file went, as the lift refusal named it. */
   let firstWhere = '';
 
-  const runIntake = async (): Promise<void> => {
-    await runOnce(world().ctx, new InProcessQueue(world().ctx));
-  };
-  const outcomes = async (name: string): Promise<string[]> =>
-    (await world()
-      .ctx.db('intake_drop')
-      .where({ file_name: name })
-      .orderBy('id')
-      .pluck('outcome')) as string[];
+  const runIntake = (): Promise<void> => runIntakeOf(world().ctx);
+  const outcomes = (name: string): Promise<string[]> => outcomesOf(world().ctx, name);
   const auditOf = async (action: string): Promise<AuditRow[]> =>
     (
       (await world().ctx.db('audit_log').where({ action }).orderBy('seq')) as Array<

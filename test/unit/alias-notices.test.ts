@@ -1,7 +1,7 @@
 // Notices for absence codes typed another way are capped per file: a file typing « abs » for every
 // absence must still list the errors found after them.
 import { describe, expect, it } from 'vitest';
-import { ALIAS_NOTICES_LISTED, noteAlias } from '../../src/channels/grades.js';
+import { ALIAS_NOTICES_LISTED, noteAlias } from '../../src/channels/settle.js';
 import { ErrorList } from '../../src/channels/rows.js';
 import { parseGrade } from '../../src/domain/grades.js';
 

@@ -3,7 +3,7 @@
 // both, which told people to correct grades that were rightly replaced.
 import { describe, expect, it } from 'vitest';
 
-import { ALIAS_NOTICES_LISTED, noteAlias, settle } from '../../src/channels/grades.js';
+import { ALIAS_NOTICES_LISTED, noteAlias, settle } from '../../src/channels/settle.js';
 import { ErrorList, LISTED_ERRORS } from '../../src/channels/rows.js';
 import type { ChannelInput } from '../../src/channels/types.js';
 import { parseGrade } from '../../src/domain/grades.js';

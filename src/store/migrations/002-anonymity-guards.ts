@@ -5,6 +5,23 @@ import type { Knex } from 'knex';
 /** Name of the role the service should connect as on Postgres (see README: DB role). */
 export const SERVICE_ROLE = 'anonymat_service';
 
+/**
+ * A statement granting the service role `grants` (`privileges on object` each) on what a later
+ * migration creates: default privileges cover only the tables of the user who set them. Skipped
+ * when the role does not exist, a notice when the migrating user may not grant.
+ */
+export function grantToService(what: string, grants: string[]): string {
+  return `do $$
+   begin
+     if exists (select 1 from pg_roles where rolname = '${SERVICE_ROLE}') then
+${grants.map((g) => `       grant ${g} to ${SERVICE_ROLE};`).join('\n')}
+     end if;
+   exception when insufficient_privilege then
+     raise notice '${what} not granted to %: no privilege', '${SERVICE_ROLE}';
+   end
+   $$`;
+}
+
 const STATEMENTS = [
   `alter table anonymity_template
      add column lift_requires_all_grades boolean not null default false,

@@ -3,7 +3,7 @@
 // an ordinary anonymous_number row; this table keeps where it came from and who bound it.
 import type { Knex } from 'knex';
 
-import { SERVICE_ROLE } from './002-anonymity-guards.js';
+import { grantToService } from './002-anonymity-guards.js';
 
 const STATEMENTS = [
   `create table spare_label (
@@ -22,16 +22,10 @@ const STATEMENTS = [
    )`,
   `create index spare_label_template on spare_label (template_id)`,
   // The service role of migration 002 was granted the tables that existed then, not this one.
-  `do $$
-   begin
-     if exists (select 1 from pg_roles where rolname = '${SERVICE_ROLE}') then
-       grant select, insert, update on spare_label to ${SERVICE_ROLE};
-       grant usage, select on sequence spare_label_id_seq to ${SERVICE_ROLE};
-     end if;
-   exception when insufficient_privilege then
-     raise notice 'spare_label not granted to %: no privilege', '${SERVICE_ROLE}';
-   end
-   $$`,
+  grantToService('spare_label', [
+    'select, insert, update on spare_label',
+    'usage, select on sequence spare_label_id_seq',
+  ]),
 ];
 
 /** Creates the spare_label table. */

@@ -4,7 +4,7 @@
 // statement, however many rows it writes.
 import type { Knex } from 'knex';
 
-import { SERVICE_ROLE } from './002-anonymity-guards.js';
+import { grantToService } from './002-anonymity-guards.js';
 
 const WATCHED = ['student', 'anonymous_number', 'template_assessment', 'anonymity_template'];
 
@@ -25,15 +25,7 @@ const STATEMENTS = [
       `create trigger ${table}_roster_version after insert or update or delete or truncate on ${table}
        for each statement execute function bump_roster_version()`,
   ),
-  `do $$
-   begin
-     if exists (select 1 from pg_roles where rolname = '${SERVICE_ROLE}') then
-       grant select, update on roster_version to ${SERVICE_ROLE};
-     end if;
-   exception when insufficient_privilege then
-     raise notice 'roster_version not granted to %: no privilege', '${SERVICE_ROLE}';
-   end
-   $$`,
+  grantToService('roster_version', ['select, update on roster_version']),
 ];
 
 /** Creates the version row and its triggers. */

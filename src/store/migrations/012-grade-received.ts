@@ -10,7 +10,7 @@
 // looking through every grade of the assessment.
 import type { Knex } from 'knex';
 
-import { SERVICE_ROLE } from './002-anonymity-guards.js';
+import { grantToService } from './002-anonymity-guards.js';
 
 const STATEMENTS = [
   // No default, so that every writer says when its grade was handed in; the same for a jury result,
@@ -21,15 +21,7 @@ const STATEMENTS = [
      assessment_id integer primary key references assessment (id) on delete cascade,
      received_at timestamptz not null
    )`,
-  `do $$
-   begin
-     if exists (select 1 from pg_roles where rolname = '${SERVICE_ROLE}') then
-       grant select, insert, update on grade_clock to ${SERVICE_ROLE};
-     end if;
-   exception when insufficient_privilege then
-     raise notice 'grade_clock not granted to %: no privilege', '${SERVICE_ROLE}';
-   end
-   $$`,
+  grantToService('grade_clock', ['select, insert, update on grade_clock']),
 ];
 
 /** Adds the column and the clock. */

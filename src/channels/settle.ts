@@ -1,0 +1,111 @@
+// How a keyed file (grades, optical reader, jury) is settled for its receipt: its status (refused
+// whole, partial, imported), its counts and its summary, with what lies beyond the receipt's list;
+// and the notices of absence codes typed another way, which a refused row withdraws.
+import { aliasOf, aliasRead, type ParsedGrade } from '../domain/grades.js';
+import type { ErrorList } from './rows.js';
+import type { ChannelInput, ChannelResult } from './types.js';
+
+/** Settles the status: a state refusal voids the file; other errors void it unless the channel accepts valid rows. */
+export function settle(
+  input: ChannelInput,
+  read: number,
+  kept: number,
+  errors: ErrorList,
+  stateRefusal: boolean,
+  what: string,
+): ChannelResult {
+  const partialAllowed = input.ctx.config.partialChannels.includes(input.channel) && !stateRefusal;
+  withdrawRefusedAliases(errors);
+  // Notices (a rounded score, a grid read differently) are listed but never make a file partial.
+  const failed = errors.errorCount > 0;
+  const unlisted = unlistedSentences(errors);
+  if (failed && !partialAllowed) {
+    // A refusal of the file as a whole lists no row: it says what to change in the file.
+    const fix =
+      errors.rows.size > 0
+        ? 'Corrigez les lignes listées'
+        : "Corrigez le fichier comme l'indique l'erreur listée";
+    return {
+      status: 'rejected',
+      rows: { read, imported: 0, rejected: Math.max(errors.rows.size, 1) },
+      errors: errors.items,
+      summary: `Fichier refusé : aucune ${what} enregistrée. ${fix} puis déposez-le à nouveau.${unlisted}`,
+    };
+  }
+  return {
+    // A file of which no row could be imported is refused, whatever channel it came by.
+    status: !failed ? 'imported' : kept > 0 ? 'partial' : 'rejected',
+    rows: { read, imported: kept, rejected: errors.rows.size },
+    errors: errors.items,
+    summary: `${kept} ${what}(s) enregistrée(s) sur ${read} ligne(s) lue(s).${unlisted}`,
+  };
+}
+
+/**
+ * What the summary says of the errors and notices beyond the receipt's list, each in its own
+ * words: the errors are corrected in turn (those listed first, the others come back at the next
+ * drop), a notice asks for no correction.
+ */
+function unlistedSentences(errors: ErrorList): string {
+  const sentences: string[] = [];
+  if (errors.unlistedErrors > 0) {
+    sentences.push(
+      `${errors.unlistedErrors} erreur(s) de plus non détaillée(s) ici : corrigez d'abord celles ` +
+        'de la liste, les autres seront signalées au dépôt suivant.',
+    );
+  }
+  if (errors.unlistedNotices > 0) {
+    sentences.push(
+      `${errors.unlistedNotices} avis de plus non détaillé(s) ici : un avis ne demande aucune ` +
+        'correction, seulement une vérification.',
+    );
+  }
+  return sentences.map((sentence) => ` ${sentence}`).join('');
+}
+
+/** Alias notices listed per file; the others are counted among those not detailed. */
+export const ALIAS_NOTICES_LISTED = 100;
+const aliasNotices = new WeakMap<ErrorList, number>();
+
+/**
+ * Lists, as a notice, a grade typed as another spelling of an absence code: `abs` is recorded as
+ * ABI (issue 4), and whoever meant a justified absence must see it to correct it.
+ */
+export function noteAlias(
+  errors: ErrorList,
+  row: number,
+  column: string,
+  parsed: ParsedGrade,
+): void {
+  const alias = aliasOf(parsed);
+  if (!alias) {
+    return;
+  }
+  const hint =
+    alias.code === 'ABI'
+      ? " : si l'absence est justifiée, corrigez en ABJ et déposez le fichier à nouveau."
+      : '.';
+  // A file where every absence is typed « abs » must not fill the receipt's list with notices:
+  // the errors found after them would be counted but not listed.
+  const listed = aliasNotices.get(errors) ?? 0;
+  aliasNotices.set(errors, listed + 1);
+  if (listed >= ALIAS_NOTICES_LISTED) {
+    errors.countUnlistedNotices(1);
+    return;
+  }
+  const detail = `${aliasRead(alias.typed, alias.code)}${hint}`;
+  errors.note(row, column, 'GRADE_ALIAS_READ', alias.typed, detail);
+}
+
+/**
+ * Withdraws the alias notice of a row refused for another reason (its number typed twice, found
+ * once every row was read): « lu comme ABI » would say a grade was taken where none is.
+ */
+function withdrawRefusedAliases(errors: ErrorList): void {
+  const kept = errors.items.filter(
+    (e) => e.code !== 'GRADE_ALIAS_READ' || e.row === null || !errors.rows.has(e.row),
+  );
+  if (kept.length < errors.items.length) {
+    errors.items.splice(0, errors.items.length, ...kept);
+  }
+}
