@@ -274,7 +274,7 @@ async function finish(
   decided: { operation: ImportOperation; refused: boolean },
 ): Promise<ChannelResult> {
   // Before the re-check takes out the rows of an assessment now refused: they were matched too.
-  const matched = await stage.assessmentIds();
+  const matched = stage.assessmentIds();
   const check = await recheckStates(
     input,
     decided.operation,

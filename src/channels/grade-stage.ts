@@ -58,6 +58,9 @@ let stageSerial = 0;
 
 /** The rows of one file once resolved, in a temporary table dropped at commit. */
 export class GradeStage {
+  /** The assessments of the rows staged and not taken out: kept as they are staged, never re-read. */
+  private readonly matched = new Set<number>();
+
   private constructor(
     private readonly input: ChannelInput,
     readonly table: string,
@@ -97,6 +100,7 @@ export class GradeStage {
       found.forEach((a) => scales.set(a.id, Number(a.scale)));
     }
     const rows = resolved.map((r): CopyValue[] => {
+      this.matched.add(r.assessmentId);
       const cell = gradeCell(r.row.get('grade'));
       const parsed =
         'error' in cell
@@ -168,12 +172,15 @@ export class GradeStage {
     return counts.rows[0] ?? { kept: 0, blanks: 0 };
   }
 
-  /** The assessments the file's rows were matched to, as a person names them (`MAT101 session 1`). */
+  /**
+   * The assessments the file's rows were matched to (but those taken out for their state), as a
+   * person names them (`MAT101 session 1`).
+   */
   async assessments(): Promise<string[]> {
     const found = (await this.input.trx.raw(
-      `select distinct o.code, a.session from ${this.table} s
-       join assessment a on a.id = s.assessment_id join teaching_object o on o.id = a.object_id
-       order by o.code, a.session`,
+      `select o.code, a.session from assessment a join teaching_object o on o.id = a.object_id
+       where a.id = any(?::int[]) order by o.code, a.session`,
+      [this.assessmentIds()],
     )) as { rows: Array<{ code: string; session: number }> };
     return found.rows.map((a) => `${a.code} session ${a.session}`);
   }
@@ -252,12 +259,9 @@ export class GradeStage {
     return total;
   }
 
-  /** The assessments the staged rows were resolved to. */
-  async assessmentIds(): Promise<number[]> {
-    const ids = (await this.input.trx.raw(`select distinct assessment_id from ${this.table}`)) as {
-      rows: Array<{ assessment_id: number }>;
-    };
-    return ids.rows.map((r) => r.assessment_id);
+  /** The assessments the staged rows were resolved to (but those taken out), in id order. */
+  assessmentIds(): number[] {
+    return [...this.matched].sort((a, b) => a - b);
   }
 
   /**
@@ -270,6 +274,7 @@ export class GradeStage {
        returning row_no, key_text, assessment_id`,
       [assessmentIds],
     )) as { rows: Array<{ row_no: number; key_text: string | null; assessment_id: number }> };
+    assessmentIds.forEach((id) => this.matched.delete(id));
     return taken.rows.map((r) => ({
       row: r.row_no,
       key: r.key_text ?? '',

@@ -18,23 +18,34 @@ export interface Reading {
 
 const hasLetter = (word: string): boolean => /[A-Z]/.test(word);
 
-/** ISO date of a compact 8-digit word (yyyymmdd or ddmmyyyy), when it is a calendar date. */
-function compactDates(word: string): string[] {
-  const forms = [
-    `${word.slice(0, 4)}-${word.slice(4, 6)}-${word.slice(6)}`,
-    `${word.slice(4)}-${word.slice(2, 4)}-${word.slice(0, 2)}`,
-  ];
-  return forms.filter(isCalendarDay);
+/**
+ * Adds to `dates` the ISO dates a compact 8-digit word may be (yyyymmdd or ddmmyyyy), those that
+ * are calendar days. Told from the digits first: every anonymous number of a long file is such a
+ * word, and most are no date at all.
+ */
+function addCompactDates(word: string, dates: Set<string>): void {
+  const part = (from: number, to: number): number => Number(word.slice(from, to));
+  if (isDay(part(0, 4), part(4, 6), part(6, 8))) {
+    dates.add(`${word.slice(0, 4)}-${word.slice(4, 6)}-${word.slice(6)}`);
+  }
+  if (isDay(part(4, 8), part(2, 4), part(0, 2))) {
+    dates.add(`${word.slice(4)}-${word.slice(2, 4)}-${word.slice(0, 2)}`);
+  }
 }
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** Whether `yyyy-mm-dd` is a day of the calendar (what Postgres accepts as a date). */
-export function isCalendarDay(iso: string): boolean {
-  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+/** Whether year `y`, month `m`, day `d` is a day of the calendar (what Postgres accepts as a date). */
+function isDay(y: number, m: number, d: number): boolean {
   const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   const days = m === 2 && !leap ? 28 : (DAYS_IN_MONTH[m - 1] ?? 0);
   return y >= 1 && d >= 1 && d <= days;
+}
+
+/** Whether `yyyy-mm-dd` is a day of the calendar (what Postgres accepts as a date). */
+export function isCalendarDay(iso: string): boolean {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  return isDay(y, m, d);
 }
 
 /** The question about a file: its distinct words, name-shaped runs and dates. */
@@ -50,7 +61,7 @@ export function queryOf(readings: Reading[]): RosterQuery {
     for (const word of flat.trim().split(' ')) {
       all.add(word);
       if (word.length === 8 && /^\d{8}$/.test(word)) {
-        compactDates(word).forEach((d) => dates.add(d));
+        addCompactDates(word, dates);
       }
       if (hasLetter(word)) {
         run.push(word);
