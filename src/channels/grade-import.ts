@@ -299,7 +299,7 @@ async function finish(
   }
   if (!refused) {
     result.summary += replacedSummary(replaced) + newerKeptSummary(newerKept);
-    const written = await stage.write(check.states, matched);
+    const written = await stage.write(check.states, matched, kept - newerKept);
     result.summary += await writtenSummary(
       input.trx,
       { kept: kept - newerKept, written },

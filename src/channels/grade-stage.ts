@@ -3,6 +3,7 @@
 // statement each over it.
 import { gradeToStorage, parseGrade } from '../domain/grades.js';
 import { copyRows, upsertFrom, type CopyValue } from '../store/copy.js';
+import { confirmUnchanged } from './grade-confirm.js';
 import {
   advanceClock,
   fileOrigin,
@@ -286,9 +287,10 @@ export class GradeStage {
    * Writes the kept grades in one upsert that leaves unchanged grades untouched; those of an
    * assessment lifted in `states` (statesAtWrite, read for every staged assessment) are flagged
    * as changed after the lift. `assessmentIds` are those the rows were resolved to: their clocks
-   * move on when a grade is written.
+   * move on when a grade is written. `kept` is how many grades are to be written: those of them
+   * found already recorded as they are may be confirmed (grade-confirm.ts).
    */
-  async write(states: StatesAtWrite, assessmentIds: number[]): Promise<number> {
+  async write(states: StatesAtWrite, assessmentIds: number[], kept: number): Promise<number> {
     const origin = fileOrigin(this.input);
     const written = await upsertFrom(
       this.input.trx,
@@ -299,6 +301,19 @@ export class GradeStage {
       [origin.source, origin.intakeId, origin.by, liftedIn(states), origin.receivedAt],
     );
     await advanceClock(this.input.trx, written > 0 ? assessmentIds : [], origin.receivedAt);
+    if (written === kept) {
+      return written;
+    }
+    await confirmUnchanged(
+      this.input.trx,
+      {
+        select: `select assessment_id, student_number, value, absence from ${this.table}
+                 where not dup and error_code is null and not blank`,
+        bindings: [],
+      },
+      origin.receivedAt,
+      assessmentIds,
+    );
     return written;
   }
 }

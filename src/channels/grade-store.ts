@@ -4,6 +4,7 @@
 // writes to one assessment take turns (statesAtWrite). A grade handed in earlier never replaces one
 // handed in later (GRADE_UPSERT). Jury results are written by result-store.ts.
 import { copyUpsert, type CopyUpsert } from '../store/copy.js';
+import { confirmUnchangedGrades } from './grade-confirm.js';
 import type { Knex } from 'knex';
 import type { AbsenceCode, AnonymityState } from '../domain/types.js';
 import type { ErrorList, KeyedRow } from './rows.js';
@@ -314,6 +315,9 @@ export async function writeGrades(
     ]),
   );
   await advanceClock(trx, written > 0 ? ids : [], origin.receivedAt);
+  if (written < grades.length) {
+    await confirmUnchangedGrades(trx, grades, origin.receivedAt);
+  }
   return written;
 }
 

@@ -5,6 +5,7 @@ import { AppError } from '../domain/errors.js';
 import { aliasOf, gradeToStorage, parseGrade } from '../domain/grades.js';
 import { assertAllowed } from '../domain/states.js';
 import { exactInstant, statesAtWrite, writeGrades } from '../channels/grade-store.js';
+import { confirmUnchangedGrades } from '../channels/grade-confirm.js';
 import { assessmentFor, NumberBook, normaliseNumber } from '../channels/numbers.js';
 import { appendAudit } from '../store/audit.js';
 
@@ -92,9 +93,16 @@ export async function enterGrade(
     }
     const stored = gradeToStorage(parsed.grade);
     const alias = aliasOf(parsed);
-    const previous = await previousGrade(trx, target.info.assessmentId, found.holder.studentNumber);
+    const grade = {
+      assessmentId: target.info.assessmentId,
+      studentNumber: found.holder.studentNumber,
+    };
+    const previous = await previousGrade(trx, grade.assessmentId, grade.studentNumber);
     const current = stored.value ?? stored.absence ?? '';
     if (previous === current) {
+      // Typed again as it is: nothing changes, but a file dropped before now and imported later
+      // must not replace it (grade-confirm.ts).
+      await confirmUnchangedGrades(trx, [{ ...grade, ...stored }], await handedInNow(trx));
       return {
         objectCode: target.info.objectCode,
         grade: current,
@@ -108,13 +116,7 @@ export async function enterGrade(
     }
     await writeGrades(
       trx,
-      [
-        {
-          assessmentId: target.info.assessmentId,
-          studentNumber: found.holder.studentNumber,
-          ...stored,
-        },
-      ],
+      [{ ...grade, ...stored }],
       { source: 'saisie', intakeId: null, by: actor, receivedAt: await handedInNow(trx) },
       states,
     );

@@ -211,3 +211,82 @@ describe.each(DATABASE_TARGETS)('the order grades were handed in, on $name', (ta
     );
   });
 });
+
+describe.each(DATABASE_TARGETS)('a grade handed in again as it is, on $name', (target) => {
+  const world = worldFor(target, 'confirmed');
+
+  it('is kept over a file dropped before it and imported after it, and that file says so', async () => {
+    const { ctx, numbers, assessments } = world();
+    const n = numbers.mat101.slice(24, 27);
+    const grades = (values: string[]): string =>
+      csv(['N° anonyme;Note', ...values.map((v, i) => `${n[i]?.number};${v}`)]);
+    await receiptOf(ctx, await dropped(ctx, 'notes', 'a-MAT101.csv', grades(['12', '12', '12'])));
+    await tick();
+    // Dropped second, imported last: it must not undo what the third file, dropped after it, says.
+    const middle = await dropped(ctx, 'notes', 'b-MAT101.csv', grades(['10', '10']));
+    await tick();
+    const last = await dropped(ctx, 'notes', 'c-MAT101.csv', grades(['12', '14']));
+
+    const confirmed = await receiptOf(ctx, last);
+    const late = await receiptOf(ctx, middle);
+
+    expect(confirmed.status).toBe('imported');
+    const recorded = await gradesOf(ctx, assessments.mat101);
+    expect(n.map((x) => recorded.get(x.student))).toEqual(['12.00', '14.00', '12.00']);
+    expect(late.errors.map((e) => [e.row, e.code, e.value])).toEqual([
+      [2, 'GRADE_NEWER_KEPT', n[0]?.number],
+      [3, 'GRADE_NEWER_KEPT', n[1]?.number],
+    ]);
+    expect(late.errors.map((e) => e.message.slice(e.message.lastIndexOf('Gardée')))).toEqual([
+      'Gardée : 12,00 ; ce fichier : 10,00.',
+      'Gardée : 14,00 ; ce fichier : 10,00.',
+    ]);
+    expect(late.rows).toEqual({ read: 2, imported: 0, rejected: 0 });
+
+    // With no earlier file pending, the same grades handed in again leave every row as it was.
+    const before = await handedIn(ctx, assessments.mat101, n);
+    await tick();
+    await receiptOf(
+      ctx,
+      await dropped(ctx, 'notes', 'c-bis-MAT101.csv', `${grades(['12', '14'])}\r\n`),
+    );
+    expect(await handedIn(ctx, assessments.mat101, n)).toEqual(before);
+  });
+
+  it('is kept when typed again as it is, over a file dropped before and imported after', async () => {
+    const { ctx, numbers, assessments } = world();
+    const x = numbers.mat102[10];
+    const file = (grade: string): string => csv(['N° anonyme;Note', `${x?.number};${grade}`]);
+    await receiptOf(ctx, await dropped(ctx, 'notes', 'a-MAT102.csv', file('11')));
+    await tick();
+    const pending = await dropped(ctx, 'notes', 'b-MAT102.csv', file('8'));
+    await tick();
+    const typed = await enterGrade(ctx, 'gest-A', {
+      ctn: 'A',
+      number: x?.number ?? '',
+      grade: '11',
+    });
+    expect(typed.unchanged).toBe(true);
+
+    const late = await receiptOf(ctx, pending);
+
+    expect((await gradesOf(ctx, assessments.mat102)).get(x?.student ?? '')).toBe('11.00');
+    expect(
+      late.errors.map((e) => [e.code, e.message.slice(e.message.lastIndexOf('Gardée'))]),
+    ).toEqual([['GRADE_NEWER_KEPT', 'Gardée : 11,00 ; ce fichier : 8,00.']]);
+  });
+});
+
+/** When each of the students' grades was handed in, as ISO text. */
+async function handedIn(
+  ctx: AppContext,
+  assessmentId: number,
+  students: Array<{ student: string }>,
+): Promise<string[]> {
+  const found = (await ctx.db.raw(
+    `select student_number, received_at::text as at from grade
+      where assessment_id = ? and student_number = any(?::text[]) order by student_number`,
+    [assessmentId, students.map((s) => s.student)],
+  )) as { rows: Array<{ at: string }> };
+  return found.rows.map((r) => r.at);
+}
