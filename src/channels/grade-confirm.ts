@@ -10,15 +10,22 @@ import { advanceClock, type GradeWrite } from './grade-store.js';
 /** Channels whose files write grades (a maquette comes through `notes`). */
 const GRADE_CHANNELS = ['notes', 'lecteur-optique'];
 
-/** Whether a grade file dropped before `receivedAt` is still to be imported or being imported. */
-async function earlierDropPending(trx: Knex.Transaction, receivedAt: string): Promise<boolean> {
+/**
+ * Whether a file of `channels` dropped before `receivedAt` is still to be imported or being
+ * imported.
+ */
+export async function earlierDropPending(
+  trx: Knex.Transaction,
+  receivedAt: string,
+  channels = GRADE_CHANNELS,
+): Promise<boolean> {
   // A drop is marked done only after its import committed and its file left the inbox: one not
   // done may still write, one done never will again (dropped anew, it is a drop of its own).
   const found = (await trx.raw(
     `select exists (select 1 from intake_drop d join intake_file f on f.id = d.intake_id
                      where not d.done and f.channel = any(?::text[])
                        and d.dropped_at < ?::timestamptz) as pending`,
-    [GRADE_CHANNELS, receivedAt],
+    [channels, receivedAt],
   )) as { rows: Array<{ pending: boolean }> };
   return found.rows[0]?.pending ?? false;
 }

@@ -2,6 +2,7 @@
 // checked against the result codes configured and those of the imported Apogée maquettes.
 import { acceptedCodesText } from '../readers/apogee-results.js';
 import { ErrorList } from './rows.js';
+import { keyOf } from './grade-store.js';
 import { readKeyedOrRefuse } from './grades.js';
 import { settle } from './settle.js';
 import { dropDuplicates, recheckResolution } from './resolve.js';
@@ -42,28 +43,34 @@ export async function importJuryTable(
       errors.add(r.row.number, 'Résultat', 'RESULT_CODE_UNKNOWN', r.row.text('result'), detail);
       continue;
     }
+    const { key, column } = keyOf(r.row);
     writes.push({
       assessmentId: r.assessmentId,
       studentNumber: r.studentNumber,
       result: code,
+      source: { row: r.row.number, key, column },
     });
   }
 
   // Decided again on the states at write time: a state changed since the file was read may
   // forbid it.
   const check = await recheckResolution(input, read.resolution, errors);
-  const result = settle(
+  const refused = read.resolution.stateRefusal !== null || check.stateRefusal !== null;
+  const result = settle(input, read.rows.length, writes.length, errors, refused, 'décision');
+  if (result.status === 'rejected') {
+    return result;
+  }
+  const origin = { intakeId: input.intakeId, by: 'service', receivedAt: input.receivedAt };
+  const written = await writeResults(input.trx, writes, origin, check.states, errors);
+  // Settled again: the results a later one keeps are listed, and not counted as recorded.
+  const final = settle(
     input,
     read.rows.length,
-    writes.length,
+    writes.length - written.newerKept,
     errors,
-    read.resolution.stateRefusal !== null || check.stateRefusal !== null,
+    refused,
     'décision',
   );
-  if (result.status !== 'rejected') {
-    const origin = { intakeId: input.intakeId, by: 'service', receivedAt: input.receivedAt };
-    const written = await writeResults(input.trx, writes, origin, check.states);
-    result.summary += newerResultsSummary(written.newerKept);
-  }
-  return result;
+  final.summary += newerResultsSummary(written.newerKept, true);
+  return final;
 }

@@ -4,13 +4,20 @@
 // later (`result_received_at`, migration 012), and a result written after the lift is flagged.
 import type { Knex } from 'knex';
 import { liftedIn, statesAtWrite, type StatesAtWrite } from './grade-store.js';
+import { earlierDropPending } from './grade-confirm.js';
+import type { ErrorList } from './rows.js';
 
 /** One jury result to write. */
 export interface ResultWrite {
   assessmentId: number;
   studentNumber: string;
   result: string;
+  /** Where it was read, to list it when a later result is kept over it: row, key typed, column. */
+  source?: { row: number; key: string; column: string };
 }
+
+/** Channels whose files carry jury results (an Apogée maquette comes through `notes`). */
+const RESULT_CHANNELS = ['jury', 'notes'];
 
 /** Who hands results in and when (a file's drop, or `service` for the intake). */
 export interface ResultOrigin {
@@ -25,17 +32,22 @@ export interface ResultsWritten {
   newerKept: number;
 }
 
-const UNNEST = 'unnest(?::int[], ?::text[], ?::text[], ?::boolean[]) as w(a, s, r, late)';
+const ARRAYS = 'unnest(?::int[], ?::text[], ?::text[], ?::boolean[])';
+const UNNEST = `${ARRAYS} as w(a, s, r, late)`;
+/** The same rows numbered from 1 in the order given. */
+const NUMBERED = `${ARRAYS} with ordinality as w(a, s, r, late, i)`;
 
 /**
  * Upserts jury results; `states`, when the caller read them to decide on the write, are those of
  * statesAtWrite, else they are read here (taking the locks that order writes to an assessment).
+ * The results not written, a later one being kept, are listed on `errors` when they have a source.
  */
 export async function writeResults(
   trx: Knex.Transaction,
   results: ResultWrite[],
   origin: ResultOrigin,
   states?: StatesAtWrite,
+  errors?: ErrorList,
 ): Promise<ResultsWritten> {
   if (results.length === 0) {
     return { written: 0, newerKept: 0 };
@@ -55,12 +67,7 @@ export async function writeResults(
     results.map((r) => r.result),
     results.map((r) => lifted.has(r.assessmentId)),
   ];
-  const kept = (await trx.raw(
-    `select count(*)::int as n from ${UNNEST}
-       join grade g on g.assessment_id = w.a and g.student_number = w.s
-      where g.result_received_at > ?::timestamptz and g.result is distinct from w.r`,
-    [...columns, origin.receivedAt] as unknown as Knex.RawBinding[],
-  )) as { rows: Array<{ n: number }> };
+  const newerKept = await listNewerKept(trx, results, columns, origin.receivedAt, errors);
   const written = (await trx.raw(
     `insert into grade (assessment_id, student_number, result, source, intake_id, entered_by,
                         changed_after_lift, result_received_at)
@@ -75,16 +82,72 @@ export async function writeResults(
              or grade.result_received_at <= excluded.result_received_at)`,
     [origin.intakeId, origin.by, origin.receivedAt, ...columns] as unknown as Knex.RawBinding[],
   )) as { rowCount?: number | null; affectedRows?: number };
-  return {
-    written: written.rowCount ?? written.affectedRows ?? 0,
-    newerKept: kept.rows[0]?.n ?? 0,
-  };
+  const count = written.rowCount ?? written.affectedRows ?? 0;
+  if (count + newerKept < results.length) {
+    await confirmUnchangedResults(trx, columns, origin.receivedAt);
+  }
+  return { written: count, newerKept };
 }
 
-/** The receipt's sentence on results not written, a later one being recorded (none: ''). */
-export function newerResultsSummary(count: number): string {
+/** Counts, and lists on `errors` as notices, the results a later one recorded keeps from writing. */
+async function listNewerKept(
+  trx: Knex.Transaction,
+  results: ResultWrite[],
+  columns: unknown[][],
+  receivedAt: string,
+  errors?: ErrorList,
+): Promise<number> {
+  const kept = (await trx.raw(
+    `select w.i - 1 as i, g.result from ${NUMBERED}
+       join grade g on g.assessment_id = w.a and g.student_number = w.s
+      where g.result_received_at > ?::timestamptz and g.result is distinct from w.r
+      order by w.i`,
+    [...columns, receivedAt] as unknown as Knex.RawBinding[],
+  )) as { rows: Array<{ i: number | string; result: string | null }> };
+  for (const { i, result } of kept.rows) {
+    const write = results[Number(i)];
+    if (errors && write?.source) {
+      const { row, key, column } = write.source;
+      errors.note(
+        row,
+        column,
+        'RESULT_NEWER_KEPT',
+        key,
+        `Gardé : ${result ?? ''} ; ce fichier : ${write.result}.`,
+      );
+    }
+  }
+  return kept.rows.length;
+}
+
+/**
+ * A result handed in again as it is recorded keeps the time of the earlier hand-in; while a file
+ * carrying results dropped before this one is pending, the rows confirmed take this hand-in's time
+ * (as grades do, grade-confirm.ts), so that the pending file keeps them.
+ */
+async function confirmUnchangedResults(
+  trx: Knex.Transaction,
+  columns: unknown[][],
+  receivedAt: string,
+): Promise<void> {
+  if (!(await earlierDropPending(trx, receivedAt, RESULT_CHANNELS))) {
+    return;
+  }
+  await trx.raw(
+    `update grade g set result_received_at = ?::timestamptz from ${UNNEST}
+      where g.assessment_id = w.a and g.student_number = w.s and g.result = w.r
+        and (g.result_received_at is null or g.result_received_at < ?::timestamptz)`,
+    [receivedAt, ...columns, receivedAt] as unknown as Knex.RawBinding[],
+  );
+}
+
+/**
+ * The receipt's sentence on results not written, a later one being recorded (none: ''); `listed`
+ * when the receipt lists them row by row.
+ */
+export function newerResultsSummary(count: number, listed = false): string {
   return count > 0
     ? ` ${count} résultat(s) non enregistré(s) : un résultat plus récent, déposé après ce ` +
-        'fichier, est gardé.'
+        `fichier, est gardé${listed ? ' (voir les avis)' : ''}.`
     : '';
 }

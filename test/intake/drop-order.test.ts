@@ -207,8 +207,37 @@ describe.each(DATABASE_TARGETS)('the order grades were handed in, on $name', (ta
     expect(n.map((x) => byStudent.get(x.student))).toEqual(['ADM', 'AJ']);
     expect(late.status).toBe('imported');
     expect(late.summary).toContain(
-      '1 résultat(s) non enregistré(s) : un résultat plus récent, déposé après ce fichier, est gardé.',
+      '1 résultat(s) non enregistré(s) : un résultat plus récent, déposé après ce fichier, est gardé (voir les avis).',
     );
+    // The row is listed, with the result kept and the file's, and is not counted as recorded.
+    expect(late.errors.map((e) => [e.row, e.column, e.code, e.value, e.kind])).toEqual([
+      [2, 'N° anonyme', 'RESULT_NEWER_KEPT', n[0]?.number, 'notice'],
+    ]);
+    expect(late.errors[0]?.message).toContain('Gardé : ADM ; ce fichier : AJ.');
+    expect(late.rows).toEqual({ read: 2, imported: 1, rejected: 0 });
+  });
+
+  it('keeps a jury decision given again as it is over an older jury file imported after it', async () => {
+    const { ctx, numbers, assessments } = world();
+    const x = numbers.mat101[27];
+    const jury = (code: string): string => csv(['N° anonyme;Résultat', `${x?.number};${code}`]);
+    await receiptOf(ctx, await dropped(ctx, 'jury', 'jury-a.csv', jury('ADM')));
+    await tick();
+    const pending = await dropped(ctx, 'jury', 'jury-b.csv', jury('AJ'));
+    await tick();
+    // Other bytes than the first (the same bytes again would be a duplicate, not a hand-in).
+    await receiptOf(ctx, await dropped(ctx, 'jury', 'jury-c.csv', `${jury('ADM')}\r\n`));
+
+    const late = await receiptOf(ctx, pending);
+
+    const kept = (await ctx
+      .db('grade')
+      .where({ assessment_id: assessments.mat101, student_number: x?.student })
+      .first('result')) as { result: string };
+    expect(kept.result).toBe('ADM');
+    expect(
+      late.errors.map((e) => [e.code, e.message.slice(e.message.lastIndexOf('Gardé'))]),
+    ).toEqual([['RESULT_NEWER_KEPT', 'Gardé : ADM ; ce fichier : AJ.']]);
   });
 });
 
