@@ -8,7 +8,7 @@ import type { Row, Workbook } from '../readers/table.js';
 import { GradeStage } from './grade-stage.js';
 import { blanksSummary, newerKeptSummary, replacedSummary, writtenSummary } from './grade-store.js';
 import { boundAssessment, gradeColumn, keyColumns, visibleOnly } from './grades.js';
-import { settle } from './settle.js';
+import { assessmentsSentence, settle } from './settle.js';
 import { normaliseNumber, type TemplateCache } from './numbers.js';
 import {
   recheckStates,
@@ -293,10 +293,7 @@ async function finish(
   // Rows whose grade stays the later one's are not recorded: the counts say so.
   const result = settle(input, read, kept - newerKept, errors, stateRefusal, 'note');
   result.assessmentIds = matched;
-  const assessments = await stage.assessments();
-  if (assessments.length > 0) {
-    result.summary += ` Épreuve(s) : ${assessments.join(', ')}.`;
-  }
+  result.summary += assessmentsSentence(await stage.assessments());
   if (!refused) {
     result.summary += replacedSummary(replaced) + newerKeptSummary(newerKept);
     const written = await stage.write(check.states, matched, kept - newerKept);

@@ -17,7 +17,7 @@ import {
   type StatesAtWrite,
 } from './grade-store.js';
 import { gradeCell } from './grades.js';
-import { noteAlias } from './settle.js';
+import { assessmentNames, noteAlias } from './settle.js';
 import type { Resolution, RowKey } from './resolve.js';
 import type { ErrorList } from './rows.js';
 import type { ChannelInput } from './types.js';
@@ -177,13 +177,8 @@ export class GradeStage {
    * The assessments the file's rows were matched to (but those taken out for their state), as a
    * person names them (`MAT101 session 1`).
    */
-  async assessments(): Promise<string[]> {
-    const found = (await this.input.trx.raw(
-      `select o.code, a.session from assessment a join teaching_object o on o.id = a.object_id
-       where a.id = any(?::int[]) order by o.code, a.session`,
-      [this.assessmentIds()],
-    )) as { rows: Array<{ code: string; session: number }> };
-    return found.rows.map((a) => `${a.code} session ${a.session}`);
+  assessments(): Promise<string[]> {
+    return assessmentNames(this.input.trx, this.assessmentIds());
   }
 
   /**

@@ -28,7 +28,7 @@ import {
 } from './resolve.js';
 import { reportMissingRows, type SentWorkbook } from './returned-workbook.js';
 import { ErrorList, keyedRows, refuseSeveralTables, type KeyedRow } from './rows.js';
-import { noteAlias, settle } from './settle.js';
+import { assessmentNames, assessmentsSentence, noteAlias, settle } from './settle.js';
 import type { ChannelInput, ChannelResult } from './types.js';
 
 /** Column meanings shared by grade and jury files; `extra` adds the value column. */
@@ -293,6 +293,7 @@ export async function storeGrades(
     'note',
   );
   result.assessmentIds = [...new Set(resolution.resolved.map((r) => r.assessmentId))];
+  result.summary += assessmentsSentence(await assessmentNames(input.trx, result.assessmentIds));
   result.summary += replacedSummary(listed.replaced) + newerKeptSummary(listed.newerKept);
   if (result.status !== 'rejected') {
     const written = await writeGrades(input.trx, writes, fileOrigin(input), check.states);

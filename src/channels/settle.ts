@@ -2,6 +2,7 @@
 // whole, partial, imported), its counts and its summary, with what lies beyond the receipt's list;
 // and the notices of absence codes typed another way, which a refused row withdraws.
 import { aliasOf, aliasRead, type ParsedGrade } from '../domain/grades.js';
+import type { Knex } from 'knex';
 import type { ErrorList } from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
 
@@ -32,13 +33,46 @@ export function settle(
       summary: `Fichier refusé : aucune ${what} enregistrée. ${fix} puis déposez-le à nouveau.${unlisted}`,
     };
   }
+  // A file of which no row could be imported is refused, whatever channel it came by.
+  const status = !failed ? 'imported' : kept > 0 ? 'partial' : 'rejected';
   return {
-    // A file of which no row could be imported is refused, whatever channel it came by.
-    status: !failed ? 'imported' : kept > 0 ? 'partial' : 'rejected',
+    status,
     rows: { read, imported: kept, rejected: errors.rows.size },
     errors: errors.items,
-    summary: `${kept} ${what}(s) enregistrée(s) sur ${read} ligne(s) lue(s).${unlisted}`,
+    summary:
+      `${kept} ${what}(s) enregistrée(s) sur ${read} ligne(s) lue(s).` +
+      (status === 'partial' ? partialSentence(errors.rows.size, what) : '') +
+      unlisted,
   };
+}
+
+/**
+ * What a partly imported file's receipt asks: correct the rows refused and drop the file again;
+ * what it recorded is left as it is (an unchanged row is never rewritten).
+ */
+function partialSentence(refused: number, what: string): string {
+  return (
+    ` ${refused} ligne(s) refusée(s) (voir les erreurs) : corrigez-les puis déposez de nouveau ` +
+    `le fichier corrigé ; les ${what}s déjà enregistrées restent telles quelles.`
+  );
+}
+
+/** The assessments of `ids` as a person names them (`MAT101 session 1`), by code and session. */
+export async function assessmentNames(
+  trx: Knex.Transaction,
+  ids: readonly number[],
+): Promise<string[]> {
+  const found = (await trx.raw(
+    `select o.code, a.session from assessment a join teaching_object o on o.id = a.object_id
+     where a.id = any(?::int[]) order by o.code, a.session`,
+    [[...ids]],
+  )) as { rows: Array<{ code: string; session: number }> };
+  return found.rows.map((a) => `${a.code} session ${a.session}`);
+}
+
+/** The receipt's sentence naming the assessments a file's rows were matched to ('' for none). */
+export function assessmentsSentence(names: readonly string[]): string {
+  return names.length > 0 ? ` Épreuve(s) : ${names.join(', ')}.` : '';
 }
 
 /**

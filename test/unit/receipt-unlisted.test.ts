@@ -62,7 +62,9 @@ describe('the summary of a receipt with more than it lists', () => {
 
     expect(result.status).toBe('partial');
     expect(result.summary).toBe(
-      `1 note(s) enregistrée(s) sur ${LISTED_ERRORS + 26} ligne(s) lue(s). ${errorsBeyond(25)}`,
+      `1 note(s) enregistrée(s) sur ${LISTED_ERRORS + 26} ligne(s) lue(s). ` +
+        `${LISTED_ERRORS + 25} ligne(s) refusée(s) (voir les erreurs) : corrigez-les puis déposez de ` +
+        `nouveau le fichier corrigé ; les notes déjà enregistrées restent telles quelles. ${errorsBeyond(25)}`,
     );
   });
 
