@@ -243,14 +243,14 @@ export function whereNow(ctn: string, d: LatestDrop): string {
 }
 
 /**
- * « inbox/A/notes/x.csv (reçu le …, refusé) déplacé vers error/A/notes/12-ab12cd34-x.csv »: the
+ * « inbox/A/notes/x.csv (reçu le …, refusé), rangé à l’import dans error/A/notes/12-ab12cd34-x.csv »: the
  * name to drop a correction under first, then where the file went.
  */
 export function fileLine(ctn: string, f: LatestDrop): string {
   const outcome = f.status === 'partial' ? 'importé partiellement' : 'refusé';
   const at = frenchDateTime(f.droppedAt.toISOString());
   const dropped = `inbox/${ctn}/${f.channel}/${printableName(f.fileName)} (reçu le ${at}, ${outcome})`;
-  return f.released ? `${dropped} déplacé vers ${whereNow(ctn, f)}` : dropped;
+  return f.released ? `${dropped}, rangé à l’import dans ${whereNow(ctn, f)}` : dropped;
 }
 
 /** The unmet condition in French: which files, how to clear one, and what counts without scope. */

@@ -70,7 +70,7 @@ describe.each(DATABASE_TARGETS)('dismissing a stray grade file on $name', (targe
     const janvBlocked = await refusal(requestLift(ctx, 'gest-A', janv));
     const admiBlocked = await refusal(requestLift(ctx, 'gest-A', admi));
     const moved = new RegExp(
-      `inbox/A/notes/scan-copies\\.pdf \\(${AT}, refusé\\) déplacé vers ` +
+      `inbox/A/notes/scan-copies\\.pdf \\(${AT}, refusé\\), rangé à l’import dans ` +
         '(error/A/notes/\\d+-[0-9a-f]{8}-scan-copies\\.pdf)',
     ).exec(admiBlocked.message);
     const notManager = await refusal(dismissFile(ctx, 'scol-A', 'A', 'scan-copies.pdf', REASON));
@@ -173,7 +173,9 @@ describe.each(DATABASE_TARGETS)('dismissing a stray grade file on $name', (targe
     expect(unknown.message).toContain('aucun fichier de notes ou de résultats de ce nom');
     expect(wrongCtn.message).toContain('dans le dossier du CTN B, pas de A');
     expect(twoFolders.message).toContain('précisez le dossier, par exemple');
-    expect(jury.line).toMatch(/^inbox\/A\/jury\/lot\.csv .* déplacé vers error\/A\/jury\//);
+    expect(jury.line).toMatch(
+      /^inbox\/A\/jury\/lot\.csv .*, rangé à l’import dans error\/A\/jury\//,
+    );
     expect(stillOpen.message).toContain('inbox/A/lecteur-optique/lot.csv');
     expect(stillOpen.message).not.toContain('inbox/A/jury/lot.csv');
   });

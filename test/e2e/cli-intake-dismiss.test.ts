@@ -61,8 +61,8 @@ describe('anonymat intake dismiss', { timeout: 240_000 }, () => {
     expect(blocked.out).toContain('[LIFT_CONDITIONS_UNMET]');
     expect(blocked.out).toMatch(
       new RegExp(
-        String.raw`inbox/A/notes/Notes DROIT\.xlsx \(reçu le [^)]*, refusé\) ` +
-          String.raw`déplacé vers error/A/notes/\d+-[0-9a-f]{8}-Notes DROIT\.xlsx`,
+        String.raw`inbox/A/notes/Notes DROIT\.xlsx \(reçu le [^)]*, refusé\)` +
+          String.raw`, rangé à l’import dans error/A/notes/\d+-[0-9a-f]{8}-Notes DROIT\.xlsx`,
       ),
     );
     expect(blocked.out).toContain('anonymat intake dismiss <fichier> --ctn A');
