@@ -2,7 +2,8 @@
 // cell highlighted (red for an error, yellow for a notice) and a comment on it, plus an « Erreurs et
 // avis » sheet listing each item (nature, row, column, value read, why, what to do). An .xlsx is
 // copied as it is (exceljs keeps values and cached results, drops macros and external links); a
-// CSV, .ods or .xls (or an .xlsx exceljs cannot load) is rebuilt from the cells read.
+// CSV, .ods or .xls (or an .xlsx exceljs cannot load) is rebuilt from the cells read, written by
+// the lean writer of xlsx-lean.ts rather than exceljs (issue 7: it cost most of an import's CPU).
 import ExcelJS from 'exceljs';
 
 import { isAppError } from '../domain/errors.js';
@@ -11,33 +12,30 @@ import { DEFAULT_COLUMN_PROFILES } from '../readers/profiles.js';
 import { cellText, normaliseHeader } from '../readers/columns.js';
 import { readWorkbook } from '../readers/index.js';
 import { sniffFormat } from '../readers/sniff.js';
-import type { Cell, Sheet, Workbook } from '../readers/table.js';
+import type { Sheet, Workbook } from '../readers/table.js';
 import type { Receipt, ReceiptError } from './receipt.js';
 import { splitMessage } from './receipt-xlsx.js';
+import { leanWorkbook, type CellMark, type LeanSheet } from './xlsx-lean.js';
 import {
   addTableRow,
   addTableSheet,
-  cellValue,
-  createWorkbook,
-  uniqueSheetName,
+  freeSheetName,
+  OUTPUT_AUTHOR,
   workbookBytes,
+  type CellInput,
 } from './xlsx-style.js';
 
 const ERROR_HEADERS = ['Nature', 'Ligne', 'Colonne', 'Valeur lue', 'Code', 'Pourquoi', 'Que faire'];
 const ERROR_WIDTHS = [9, 9, 18, 22, 26, 50, 50];
 /** The list's sheet: errors (rows refused) and notices (rows imported, to check), as the receipt. */
 const LIST_SHEET = 'Erreurs et avis';
-const FAULT_FILL: ExcelJS.Fill = {
-  type: 'pattern',
-  pattern: 'solid',
-  fgColor: { argb: 'FFFFC7CE' },
-};
+/** An error's cell: its row was refused. */
+const FAULT_COLOUR = 'FFFFC7CE';
 /** A notice's cell: imported, to be checked, never taken for a refused one. */
-const NOTICE_FILL: ExcelJS.Fill = {
-  type: 'pattern',
-  pattern: 'solid',
-  fgColor: { argb: 'FFFFEB9C' },
-};
+const NOTICE_COLOUR = 'FFFFEB9C';
+/** Characters an .xls sheet name may hold that a workbook's XML cannot. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\ufffe\uffff]/g;
 const HEADER_SCAN_ROWS = 20;
 
 /** Receipt column label → headings that column may carry in a file (`X*` = starting with X). */
@@ -117,97 +115,40 @@ function dataSheet(workbook: Workbook): Sheet | undefined {
   return workbook.sheets.find((s) => s.state === 'visible' && s.rows.length > 0);
 }
 
-function valueOf(cell: Cell): ExcelJS.CellValue {
-  switch (cell.kind) {
-    case 'blank':
-      return null;
-    case 'number':
-      return cell.value;
-    case 'bool':
-      return cell.value;
-    case 'text':
-    case 'date':
-    case 'error':
-    case 'formula_no_value':
-      // Text is neutralised: nothing from the input may become a formula in the copy.
-      return cellValue(cell.raw);
-  }
-}
-
 /**
- * A workbook holding the cells read from a CSV, .ods or .xls file, at their own rows and columns.
- * Sheet names are made ones a workbook accepts (an .ods may name a sheet `Notes 'S1'`, or two
- * sheets alike but for their case), in the same order as the sheets read.
+ * The cell each row error (red) and notice (yellow, unless an error marks it too) points at, with
+ * the note listing them (`CODE : message`, one a line, in the receipt's order).
  */
-function rebuild(workbook: Workbook): ExcelJS.Workbook {
-  const wb = createWorkbook();
-  for (const sheet of workbook.sheets) {
-    // exceljs refuses this one name outright, whatever the file format allows.
-    const wanted = sheet.name === 'History' ? 'History (copie)' : sheet.name || 'Données';
-    const ws = wb.addWorksheet(uniqueSheetName(wb, wanted));
-    for (const row of sheet.rows) {
-      row.cells.forEach((cell, index) => {
-        ws.getCell(row.number, index + 1).value = valueOf(cell);
-      });
-    }
-  }
-  return wb;
-}
-
-/**
- * The person's .xlsx as it is (or rebuilt from the cells read when exceljs cannot load it), and
- * its worksheet holding the data sheet: a rebuilt sheet may have been renamed, never moved.
- */
-async function copyOf(
-  bytes: Buffer,
-  workbook: Workbook,
-  sheet: Sheet,
-): Promise<{ wb: ExcelJS.Workbook; ws: ExcelJS.Worksheet | undefined }> {
-  if (workbook.format === 'xlsx') {
-    const wb = new ExcelJS.Workbook();
-    try {
-      await wb.xlsx.load(new Uint8Array(bytes).buffer);
-      return { wb, ws: wb.getWorksheet(sheet.name) ?? wb.worksheets[0] };
-    } catch {
-      // The service's own reader read this file: a library failing on it must not cost the copy.
-    }
-  }
-  const wb = rebuild(workbook);
-  return { wb, ws: wb.worksheets[workbook.sheets.indexOf(sheet)] };
-}
-
-/**
- * Highlights the cell of each row error (red) and notice (yellow, unless an error marks it too)
- * and comments it with the code and message.
- */
-function markFaults(ws: ExcelJS.Worksheet, sheet: Sheet, errors: ReceiptError[]): void {
-  const notes = new Map<string, string[]>();
-  const faulty = new Set<string>();
+function cellMarks(sheet: Sheet, errors: ReceiptError[]): CellMark[] {
+  const columns = new Map<string | null, number>();
+  const marks = new Map<string, CellMark>();
   for (const error of errors) {
     if (error.row === null) {
       continue;
     }
-    const cell = ws.getCell(error.row, columnOf(sheet, error.column));
-    const notice = error.kind === 'notice';
-    if (!notice) {
-      faulty.add(cell.address);
+    let column = columns.get(error.column);
+    if (column === undefined) {
+      column = columnOf(sheet, error.column);
+      columns.set(error.column, column);
     }
-    // A loaded workbook's cells share style objects: setting `fill` on one would colour every cell
-    // of the same style (a whole returned grade sheet). The faulty cell gets a style of its own.
-    const fill = notice && !faulty.has(cell.address) ? NOTICE_FILL : FAULT_FILL;
-    cell.style = { ...cell.style, fill };
-    const lines = notes.get(cell.address) ?? [];
-    lines.push(`${error.code} : ${error.message}`);
-    notes.set(cell.address, lines);
-    cell.note = lines.join('\n');
+    const fill = error.kind === 'notice' ? NOTICE_COLOUR : FAULT_COLOUR;
+    const line = `${error.code} : ${error.message}`;
+    const mark = marks.get(`${error.row}:${column}`);
+    if (mark) {
+      mark.fill = mark.fill === FAULT_COLOUR ? mark.fill : fill;
+      mark.note += `\n${line}`;
+    } else {
+      marks.set(`${error.row}:${column}`, { row: error.row, column, fill, note: line });
+    }
   }
+  return [...marks.values()];
 }
 
-function addErrorSheet(wb: ExcelJS.Workbook, errors: ReceiptError[]): void {
-  const ws = addTableSheet(wb, LIST_SHEET, { headers: ERROR_HEADERS, widths: ERROR_WIDTHS });
-  for (const error of errors) {
+/** The rows of the list sheet: nature, row, column, value read, code, why, what to do. */
+function listRows(errors: ReceiptError[]): CellInput[][] {
+  return errors.map((error) => {
     const { explanation, hint } = splitMessage(error.message, error.code);
-    const row = addTableRow(ws, [
+    return [
       error.kind === 'notice' ? 'Avis' : 'Erreur',
       error.row ?? 'Fichier',
       error.column,
@@ -215,9 +156,85 @@ function addErrorSheet(wb: ExcelJS.Workbook, errors: ReceiptError[]): void {
       error.code,
       explanation,
       hint,
-    ]);
-    row.alignment = { vertical: 'top', wrapText: true };
+    ];
+  });
+}
+
+/** Fills and comments the marked cells of a loaded workbook's sheet. */
+function markFaults(ws: ExcelJS.Worksheet, marks: CellMark[]): void {
+  for (const mark of marks) {
+    const cell = ws.getCell(mark.row, mark.column);
+    // A loaded workbook's cells share style objects: setting `fill` on one would colour every cell
+    // of the same style (a whole returned grade sheet). The faulty cell gets a style of its own.
+    const fill: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: mark.fill } };
+    cell.style = { ...cell.style, fill };
+    cell.note = mark.note;
   }
+}
+
+function addErrorSheet(wb: ExcelJS.Workbook, list: CellInput[][]): void {
+  const ws = addTableSheet(wb, LIST_SHEET, { headers: ERROR_HEADERS, widths: ERROR_WIDTHS });
+  for (const values of list) {
+    addTableRow(ws, values).alignment = { vertical: 'top', wrapText: true };
+  }
+}
+
+/**
+ * The person's .xlsx as it is, marked, with the list added; null when the file is no .xlsx or
+ * exceljs cannot load it. The marked worksheet is the data sheet, found by name.
+ */
+async function personsCopy(
+  bytes: Buffer,
+  workbook: Workbook,
+  sheet: Sheet,
+  marks: CellMark[],
+  list: CellInput[][],
+): Promise<Buffer | null> {
+  if (workbook.format !== 'xlsx') {
+    return null;
+  }
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(new Uint8Array(bytes).buffer);
+  } catch {
+    // The service's own reader read this file: a library failing on it must not cost the copy.
+    return null;
+  }
+
+  const ws = wb.getWorksheet(sheet.name) ?? wb.worksheets[0];
+  if (ws) {
+    markFaults(ws, marks);
+  }
+  addErrorSheet(wb, list);
+  return workbookBytes(wb);
+}
+
+/**
+ * The copy of a CSV, .ods or .xls: the cells read, at their own rows and columns, in sheets named
+ * as a workbook accepts (an .ods may name a sheet `Notes 'S1'`, or two sheets alike but for their
+ * case), in the order read, the data sheet marked; then the list.
+ */
+function rebuiltCopy(
+  workbook: Workbook,
+  sheet: Sheet,
+  marks: CellMark[],
+  list: CellInput[][],
+): Buffer {
+  const names: string[] = [];
+  const sheets = workbook.sheets.map((read): LeanSheet => {
+    // Excel keeps this one name for itself (exceljs refuses it), whatever the file format allows.
+    const wanted = read.name === 'History' ? 'History (copie)' : read.name || 'Données';
+    const name = freeSheetName(names, wanted.replace(CONTROL_CHARACTERS, ' '));
+    names.push(name);
+    return { name, rows: read.rows, marks: read === sheet ? marks : [] };
+  });
+  const table = {
+    name: freeSheetName(names, LIST_SHEET),
+    headers: ERROR_HEADERS,
+    widths: ERROR_WIDTHS,
+    rows: list,
+  };
+  return leanWorkbook(sheets, table, OUTPUT_AUTHOR);
 }
 
 /** The annotated copy of a refused or partly imported file; null when there is no row to point at. */
@@ -253,12 +270,12 @@ async function annotate(
     return null;
   }
 
-  const { wb, ws } = await copyOf(bytes, workbook, sheet);
-  if (ws) {
-    markFaults(ws, sheet, rowErrors);
-  }
-  addErrorSheet(wb, receipt.errors);
-  return { copy: await workbookBytes(wb), sheet };
+  const marks = cellMarks(sheet, rowErrors);
+  const list = listRows(receipt.errors);
+  const copy =
+    (await personsCopy(bytes, workbook, sheet, marks, list)) ??
+    rebuiltCopy(workbook, sheet, marks, list);
+  return { copy, sheet };
 }
 
 /**

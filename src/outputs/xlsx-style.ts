@@ -39,10 +39,13 @@ export interface TableLayout {
   orientation?: Orientation;
 }
 
+/** Colour of a header row's cells. */
+export const HEADER_COLOUR = 'FFD9E1F2';
+
 const HEADER_FILL: ExcelJS.Fill = {
   type: 'pattern',
   pattern: 'solid',
-  fgColor: { argb: 'FFD9E1F2' },
+  fgColor: { argb: HEADER_COLOUR },
 };
 
 const THIN_BORDER: Partial<ExcelJS.Borders> = {
@@ -56,10 +59,13 @@ const THIN_BORDER: Partial<ExcelJS.Borders> = {
 const SHEET_NAME_FORBIDDEN = /[*?:/\\[\]]/g;
 const SHEET_NAME_MAX = 31;
 
-// A4 is paper size 9 in the OOXML numbering; margins are in inches.
-const A4 = 9;
+/** Paper size of A4 in the OOXML numbering. */
+export const A4 = 9;
 /** Page margins of every sheet, in inches. */
 export const MARGINS = { left: 0.5, right: 0.5, top: 0.75, bottom: 0.75, header: 0.3, footer: 0.3 };
+
+/** Footer of every printed page: the sheet's name on the left, « Page n / N » on the right. */
+export const PAGE_FOOTER = '&L&A&RPage &P / &N';
 
 /** Width a column has when none is set (Excel's 8.43, rounded up). */
 export const DEFAULT_WIDTH = 9;
@@ -273,7 +279,7 @@ export function setupA4(ws: ExcelJS.Worksheet, print: PrintLayout = {}): void {
   // sheet name tells the pages of a many-sheet workbook apart once printed.
   ws.headerFooter = {
     oddHeader: print.pageHeader ? `&C&B${print.pageHeader}` : '',
-    oddFooter: '&L&A&RPage &P / &N',
+    oddFooter: PAGE_FOOTER,
   };
 }
 
@@ -308,7 +314,7 @@ export function addTitleBlock(
 }
 
 /** The header widths: at least the widest word of each header, so no word is broken. */
-function headerWidths(headers: string[], widths: number[]): number[] {
+export function headerWidths(headers: string[], widths: number[]): number[] {
   return widths.map((width, i) =>
     Math.max(width, Math.ceil(widestWord(headers[i] ?? '', 11, true) + 1)),
   );
@@ -340,15 +346,23 @@ export function addTableSheet(
 
 /** A sheet name Excel accepts and the workbook does not hold yet ("ABC S1", "ABC S1 (2)" …). */
 export function uniqueSheetName(wb: ExcelJS.Workbook, wanted: string): string {
+  return freeSheetName(
+    wb.worksheets.map((ws) => ws.name),
+    wanted,
+  );
+}
+
+/** A sheet name Excel accepts and `taken` does not hold yet, whatever the case. */
+export function freeSheetName(taken: readonly string[], wanted: string): string {
   // exceljs 4.4 writes the print-titles reference as 'name'!$4:$4 without doubling an apostrophe
   // of the name, which corrupts the reference: the typographic apostrophe reads the same in French.
   const base =
     wanted.replace(SHEET_NAME_FORBIDDEN, ' ').replace(/'/g, '’').trim().slice(0, SHEET_NAME_MAX) ||
     'Feuille';
-  const taken = new Set(wb.worksheets.map((ws) => ws.name.toLowerCase()));
+  const names = new Set(taken.map((name) => name.toLowerCase()));
 
   let name = base;
-  for (let n = 2; taken.has(name.toLowerCase()); n += 1) {
+  for (let n = 2; names.has(name.toLowerCase()); n += 1) {
     const suffix = ` (${n})`;
     name = base.slice(0, SHEET_NAME_MAX - suffix.length) + suffix;
   }

@@ -1,0 +1,344 @@
+// A workbook rebuilt from the cells a reader gave (a CSV, .ods or .xls), written straight as XML
+// and zipped here, without exceljs: for the annotated copy of a 5,000-row CSV, exceljs's writer
+// and the garbage it left took most of the CPU of the whole import (issue 7). It writes what the
+// copy needs and no more: the cells at their own rows and columns (numbers and booleans typed,
+// text neutralised by `safeText` so that nothing becomes a formula), filled cells with their notes
+// (the service as author), and one table sheet styled as `addTableSheet` and `addTableRow` style it
+// (bold filled bordered header, frozen, repeated on printed pages, A4 one page wide).
+import type { Cell, Row } from '../readers/table.js';
+import { safeText } from './safe-text.js';
+import {
+  appProperties,
+  commentsXml,
+  contentTypes,
+  coreProperties,
+  MAIN_NS,
+  notesVml,
+  REL_NS,
+  relationships,
+  relType,
+  rootRelationships,
+  STYLE,
+  stylesXml,
+  workbookRelationships,
+  workbookXml,
+  XML_HEAD,
+} from './xlsx-lean-parts.js';
+import { clampText, columnName, SharedStrings } from './xlsx-lean-text.js';
+import {
+  A4,
+  HEADER_COLOUR,
+  headerWidths,
+  MARGINS,
+  PAGE_FOOTER,
+  type CellInput,
+} from './xlsx-style.js';
+import { LINE_HEIGHT, linesHeight, wrappedLines } from './text-fit.js';
+import { deflatedPart, dosStamp, zipArchive } from './zip-write.js';
+
+/** A cell to fill with a colour (ARGB) and annotate with a note; row and column 1-based. */
+export interface CellMark {
+  row: number;
+  column: number;
+  fill: string;
+  note: string;
+}
+
+/** A sheet of cells as read, under a name the workbook accepts (see `freeSheetName`). */
+export interface LeanSheet {
+  name: string;
+  rows: readonly Row[];
+  marks?: readonly CellMark[];
+}
+
+/** A table sheet: header row, column widths as `addTableSheet` takes them, rows of values. */
+export interface LeanTable {
+  name: string;
+  headers: string[];
+  widths: number[];
+  rows: CellInput[][];
+}
+
+/** Excel's last row and column: a cell beyond them cannot be written. */
+const MAX_ROW = 1_048_576;
+const MAX_COLUMN = 16_384;
+/** Excel's default page margins, given to a rebuilt sheet as a spreadsheet would. */
+const DEFAULT_MARGINS =
+  '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>';
+/** A line of 11-point text, as every row of a sheet is high until told otherwise. */
+const ROW_FORMAT = `<sheetFormatPr defaultRowHeight="${LINE_HEIGHT}"/>`;
+const SHEET_HEAD = `${XML_HEAD}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}">`;
+
+/** The rows, cells and written area of a sheet as it is built. */
+class SheetBody {
+  readonly rows: string[] = [];
+  private top = 0;
+  private bottom = 0;
+  private left = MAX_COLUMN;
+  private right = 0;
+
+  /** Adds row `number` of `cells` (XML, columns ascending) spanning `first`…`last`. */
+  add(number: number, cells: string, first: number, last: number, attributes = ''): void {
+    this.rows.push(`<row r="${number}"${attributes}>${cells}</row>`);
+    this.top ||= number;
+    this.bottom = number;
+    this.left = Math.min(this.left, first);
+    this.right = Math.max(this.right, last);
+  }
+
+  /** The `dimension` element: the area holding cells. */
+  dimension(): string {
+    const ref =
+      this.right === 0
+        ? 'A1'
+        : `${columnName(this.left)}${this.top}:${columnName(this.right)}${this.bottom}`;
+    return `<dimension ref="${ref}"/>`;
+  }
+}
+
+/** A cell's XML, `''` for a blank one without style. */
+function cellXml(
+  ref: string,
+  cell: Cell | undefined,
+  style: number,
+  strings: SharedStrings,
+): string {
+  const s = style > 0 ? ` s="${style}"` : '';
+  switch (cell?.kind) {
+    case undefined:
+    case 'blank':
+      break;
+    case 'number':
+      if (Number.isFinite(cell.value)) {
+        return `<c r="${ref}"${s}><v>${cell.value}</v></c>`;
+      }
+      return textCell(ref, s, cell.raw, strings);
+    case 'bool':
+      return `<c r="${ref}"${s} t="b"><v>${cell.value ? 1 : 0}</v></c>`;
+    case 'text':
+    case 'date':
+    case 'error':
+    case 'formula_no_value':
+      return textCell(ref, s, cell.raw, strings);
+  }
+  return s ? `<c r="${ref}"${s}/>` : '';
+}
+
+/** A text cell: neutralised (nothing from the input may become a formula), cut at Excel's limit. */
+function textCell(ref: string, s: string, raw: string, strings: SharedStrings): string {
+  const text = clampText(safeText(raw));
+  return text === ''
+    ? s && `<c r="${ref}"${s}/>`
+    : `<c r="${ref}"${s} t="s"><v>${strings.indexOf(text)}</v></c>`;
+}
+
+/** Rows in ascending order, one per number (a later row's cells over an earlier one's). */
+function ordered(rows: readonly Row[]): readonly Row[] {
+  if (rows.every((row, i) => i === 0 || row.number > (rows[i - 1]?.number ?? 0))) {
+    return rows;
+  }
+  const merged = new Map<number, Cell[]>();
+  for (const row of rows) {
+    const cells = merged.get(row.number) ?? [];
+    row.cells.forEach((cell, i) => (cells[i] = cell));
+    merged.set(row.number, cells);
+  }
+  return [...merged]
+    .sort(([a], [b]) => a - b)
+    .map(([number, cells]) => ({
+      number,
+      cells: Array.from(cells, (c) => c ?? { kind: 'blank' }),
+    }));
+}
+
+/** Writes one row: its cells and the marked cells of `marks` (sorted by column), in column order. */
+function addRow(
+  body: SheetBody,
+  number: number,
+  cells: readonly Cell[],
+  marks: readonly CellMark[],
+  context: { strings: SharedStrings; styleOf: (fill: string) => number },
+): void {
+  let xml = '';
+  let first = 0;
+  let last = 0;
+  let m = 0;
+  const end = Math.min(MAX_COLUMN, Math.max(cells.length, marks.at(-1)?.column ?? 0));
+  for (let column = 1; column <= end; column += 1) {
+    while ((marks[m]?.column ?? MAX_COLUMN + 1) < column) {
+      m += 1;
+    }
+    const mark = marks[m]?.column === column ? marks[m] : undefined;
+    const style = mark ? context.styleOf(mark.fill) : 0;
+    const cell = cellXml(
+      `${columnName(column)}${number}`,
+      cells[column - 1],
+      style,
+      context.strings,
+    );
+    if (cell !== '') {
+      xml += cell;
+      first ||= column;
+      last = column;
+    }
+  }
+  if (xml !== '') {
+    body.add(number, xml, first, last);
+  }
+}
+
+/** Marks (sorted) by row. */
+function marksByRow(marks: readonly CellMark[]): Map<number, CellMark[]> {
+  const byRow = new Map<number, CellMark[]>();
+  for (const mark of marks) {
+    const row = byRow.get(mark.row);
+    if (row) {
+      row.push(mark);
+    } else {
+      byRow.set(mark.row, [mark]);
+    }
+  }
+  return byRow;
+}
+
+/** The marks a sheet can hold, sorted by row then column. */
+function writableMarks(marks: readonly CellMark[]): CellMark[] {
+  return marks
+    .filter((m) => m.row >= 1 && m.row <= MAX_ROW && m.column >= 1 && m.column <= MAX_COLUMN)
+    .sort((a, b) => a.row - b.row || a.column - b.column);
+}
+
+/** The XML of a sheet of cells as read, its marked cells filled (and given a note elsewhere). */
+function cellsSheetXml(
+  sheet: LeanSheet,
+  marks: readonly CellMark[],
+  context: { strings: SharedStrings; styleOf: (fill: string) => number },
+): string {
+  const body = new SheetBody();
+  const byRow = marksByRow(marks);
+  const markRows = [...byRow.keys()];
+  let m = 0;
+  const flushMarksBefore = (number: number): void => {
+    for (; m < markRows.length && (markRows[m] ?? 0) < number; m += 1) {
+      const row = markRows[m] ?? 0;
+      addRow(body, row, [], byRow.get(row) ?? [], context);
+    }
+  };
+  for (const row of ordered(sheet.rows)) {
+    if (row.number < 1 || row.number > MAX_ROW) {
+      continue;
+    }
+    flushMarksBefore(row.number);
+    const rowMarks = markRows[m] === row.number ? byRow.get(markRows[m++] ?? 0) : undefined;
+    addRow(body, row.number, row.cells, rowMarks ?? [], context);
+  }
+  flushMarksBefore(MAX_ROW + 1);
+
+  const notes = marks.length > 0 ? '<legacyDrawing r:id="rId2"/>' : '';
+  return (
+    `${SHEET_HEAD}${body.dimension()}${ROW_FORMAT}<sheetData>${body.rows.join('')}</sheetData>` +
+    `${DEFAULT_MARGINS}${notes}</worksheet>`
+  );
+}
+
+/** The XML of a table sheet, styled and laid out as `addTableSheet` and `addTableRow` make it. */
+function tableSheetXml(table: LeanTable, strings: SharedStrings): string {
+  const widths = headerWidths(table.headers, table.widths);
+  const body = new SheetBody();
+  const values = (row: readonly CellInput[], number: number, style: number): string =>
+    row
+      .map((value, i) => {
+        const ref = `${columnName(i + 1)}${number}`;
+        if (typeof value === 'number') {
+          return `<c r="${ref}" s="${style}"><v>${value}</v></c>`;
+        }
+        return textCell(ref, ` s="${style}"`, value ?? '', strings);
+      })
+      .join('');
+
+  // The header row is as tall as its most wrapped heading, as `fitRowHeight` makes it.
+  const lines = Math.max(...table.headers.map((h, i) => wrappedLines(h, widths[i] ?? 0, 11, true)));
+  const height = lines > 1 ? ` ht="${linesHeight(lines)}" customHeight="1"` : '';
+  const headerRow = ` s="${STYLE.header}" customFormat="1"${height}`;
+  body.add(1, values(table.headers, 1, STYLE.headerCell), 1, table.headers.length, headerRow);
+  table.rows.forEach((row, i) => {
+    const attributes = ` s="${STYLE.body}" customFormat="1"`;
+    body.add(i + 2, values(row, i + 2, STYLE.bodyCell), 1, Math.max(1, row.length), attributes);
+  });
+
+  const cols = widths.map(
+    (w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`,
+  );
+  const pane =
+    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' +
+    '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>';
+  const margins = Object.entries(MARGINS)
+    .map(([side, inches]) => ` ${side}="${inches}"`)
+    .join('');
+  const footer = PAGE_FOOTER.replace(/&/g, '&amp;');
+  return (
+    `${SHEET_HEAD}<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>${body.dimension()}` +
+    `<sheetViews><sheetView workbookViewId="0">${pane}</sheetView></sheetViews>` +
+    `${ROW_FORMAT}<cols>${cols.join('')}</cols>` +
+    `<sheetData>${body.rows.join('')}</sheetData><pageMargins${margins}/>` +
+    `<pageSetup paperSize="${A4}" orientation="portrait" fitToWidth="1" fitToHeight="0"/>` +
+    `<headerFooter><oddFooter>${footer}</oddFooter></headerFooter></worksheet>`
+  );
+}
+
+/**
+ * The .xlsx of `sheets` then `table`, in that order; the notes of the marked cells (of one sheet
+ * at most) name `author`. Sheet names must already be ones Excel accepts, distinct.
+ */
+export function leanWorkbook(sheets: LeanSheet[], table: LeanTable, author: string): Buffer {
+  const strings = new SharedStrings();
+  const fills: string[] = [];
+  const styleOf = (fill: string): number => {
+    const at = fills.includes(fill) ? fills.indexOf(fill) : fills.push(fill) - 1;
+    return STYLE.firstFill + at;
+  };
+  const marked = sheets.findIndex((sheet) => (sheet.marks?.length ?? 0) > 0);
+  const marks = writableMarks(sheets[marked]?.marks ?? []);
+
+  const names = [...sheets.map((sheet) => sheet.name), table.name];
+  const xml = sheets.map((sheet, i) =>
+    cellsSheetXml(sheet, i === marked ? marks : [], { strings, styleOf }),
+  );
+  xml.push(tableSheetXml(table, strings));
+
+  const now = new Date();
+  const parts: Array<[string, string]> = [
+    ['[Content_Types].xml', contentTypes(names.length, marks.length > 0)],
+    ['_rels/.rels', rootRelationships()],
+    ['docProps/app.xml', appProperties()],
+    ['docProps/core.xml', coreProperties(author, now)],
+    ['xl/workbook.xml', workbookXml(names, { sheet: names.length - 1, row: 1 })],
+    ['xl/_rels/workbook.xml.rels', workbookRelationships(names.length)],
+    ...xml.map((sheet, i): [string, string] => [`xl/worksheets/sheet${i + 1}.xml`, sheet]),
+    ['xl/sharedStrings.xml', `${XML_HEAD}${strings.xml(MAIN_NS)}`],
+    ['xl/styles.xml', stylesXml(fills, HEADER_COLOUR)],
+  ];
+  if (marks.length > 0) {
+    const notes = marks.map((mark) => ({
+      row: mark.row,
+      column: mark.column,
+      text: clampText(mark.note),
+    }));
+    parts.push(
+      [
+        `xl/worksheets/_rels/sheet${marked + 1}.xml.rels`,
+        relationships([
+          [relType('comments'), '../comments1.xml'],
+          [relType('vmlDrawing'), '../drawings/vmlDrawing1.vml'],
+        ]),
+      ],
+      ['xl/comments1.xml', commentsXml(notes, author)],
+      ['xl/drawings/vmlDrawing1.vml', notesVml(notes)],
+    );
+  }
+
+  const stamp = dosStamp(now);
+  return zipArchive(
+    parts.map(([name, text]) => deflatedPart(name, Buffer.from(text, 'utf8'), stamp)),
+  );
+}
