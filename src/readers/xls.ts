@@ -5,7 +5,8 @@
 import { AppError } from '../domain/errors.js';
 import { StringReader, unicodeString } from './biff-strings.js';
 import { readCfbStreams } from './cfb.js';
-import { isDateFormat } from './number-format.js';
+import { isDateFormat, zeroPadded, zeroPadWidth } from './number-format.js';
+import { dateCell as dayCell } from './xlsx-fast-cells.js';
 import type { Cell, Row, Sheet, Workbook } from './table.js';
 
 const BIFF8 = 0x0600;
@@ -102,6 +103,8 @@ function u32Bytes(value: number): number[] {
 interface Globals {
   strings: string[];
   dateXf: boolean[];
+  /** Digits a zero-padding format shows, per XF (0: no such format). */
+  padWidth: number[];
   date1904: boolean;
   sheets: Array<{ name: string; state: Sheet['state']; offset: number }>;
 }
@@ -109,7 +112,7 @@ interface Globals {
 function readGlobals(stream: Buffer): Globals {
   const formats = new Map<number, string>();
   const xfFormats: number[] = [];
-  const globals: Globals = { strings: [], dateXf: [], date1904: false, sheets: [] };
+  const globals: Globals = { strings: [], dateXf: [], padWidth: [], date1904: false, sheets: [] };
 
   for (const record of records(stream, 0)) {
     const { type, data } = record;
@@ -138,6 +141,7 @@ function readGlobals(stream: Buffer): Globals {
   }
 
   globals.dateXf = xfFormats.map((f) => DATE_FORMATS.has(f) || isDateFormat(formats.get(f) ?? ''));
+  globals.padWidth = xfFormats.map((f) => zeroPadWidth(formats.get(f)));
   return globals;
 }
 
@@ -146,19 +150,21 @@ const DAY_MS = 86_400_000;
 /** A date serial in the workbook's system, read in UTC (1900: Excel's phantom 29/02/1900 kept). */
 function dateCell(serial: number, date1904: boolean): Cell {
   const epoch = date1904 ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, serial < 60 ? 31 : 30);
-  const date = new Date(epoch + Math.round(serial * DAY_MS));
-  if (Number.isNaN(date.getTime()) || serial < 0) {
+  if (serial < 0) {
     return { kind: 'error', raw: '#DATE!' };
   }
-  const iso = date.toISOString().slice(0, 10);
-  const [year, month, day] = iso.split('-');
-  return { kind: 'date', iso, raw: `${day}/${month}/${year}` };
+  // Shown as the .xlsx reader shows it: `dd/mm/yyyy`, with `hh:mm` when there is a time of day.
+  return dayCell(epoch + Math.round(serial * DAY_MS));
 }
 
 function numberCell(value: number, xf: number, globals: Globals): Cell {
-  return globals.dateXf[xf]
-    ? dateCell(value, globals.date1904)
-    : { kind: 'number', value, raw: String(value) };
+  if (globals.dateXf[xf]) {
+    return dateCell(value, globals.date1904);
+  }
+  // A zero-padding format shows 4211 as 00004211: a student number keeps its leading zeros.
+  const width = globals.padWidth[xf] ?? 0;
+  const raw = width > 0 && Number.isInteger(value) ? zeroPadded(value, width) : String(value);
+  return { kind: 'number', value, raw };
 }
 
 function textCell(text: string): Cell {
@@ -192,6 +198,17 @@ function formulaCell(data: Buffer, next: BiffRecord | undefined, globals: Global
   }
 }
 
+/** Records that set cells, each starting with row, column and format. */
+const CELL_RECORDS: ReadonlySet<number> = new Set([
+  RT.LABELSST,
+  RT.LABEL,
+  RT.NUMBER,
+  RT.RK,
+  RT.BOOLERR,
+  RT.FORMULA,
+  RT.MULRK,
+]);
+
 /** The cells one record sets, as [row, column, cell]. */
 function cellsOf(
   record: BiffRecord,
@@ -199,6 +216,11 @@ function cellsOf(
   globals: Globals,
 ): Array<[number, number, Cell]> {
   const { type, data } = record;
+  // Only cell records start with row, column and format: the others (2-byte records such as
+  // CALCCOUNT or DEFCOLWIDTH, in every sheet Excel or LibreOffice writes) hold something else.
+  if (!CELL_RECORDS.has(type)) {
+    return [];
+  }
   const row = data.readUInt16LE(0);
   const col = data.readUInt16LE(2);
   const xf = data.readUInt16LE(4);
