@@ -45,10 +45,14 @@ export function isSafeName(name: string): boolean {
   );
 }
 
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+
 /** A refused name made printable for receipts and logs: control characters shown as `?`, cut short. */
 export function printableName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  const shown = name.replace(/[\u0000-\u001f\u007f]/g, '?');
+  // Control characters, and the marks that reorder text (U+202E shows `gpj.exe` as `exe.jpg`):
+  // a name printed in a terminal or a receipt shows each as `?`, never what it does.
+  const shown = name.replace(UNPRINTABLE, '?');
   return shown.length > 120 ? `${shown.slice(0, 117)}…` : shown;
 }
 

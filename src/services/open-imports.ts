@@ -10,7 +10,7 @@
 // before any row was matched: unreadable, no key column, only unknown numbers) counts for every
 // template of the CTN, and the message says so.
 import type { Knex } from 'knex';
-import { printableName } from '../intake/inbox.js';
+import { isSafeName, printableName } from '../intake/inbox.js';
 import { releasedName } from '../intake/release.js';
 import { frenchDateTime } from '../outputs/french.js';
 import type { LoadedTemplate, TemplateAssessment } from './lookups.js';
@@ -268,11 +268,19 @@ export function openImportsText(ctn: string, files: OpenImport[]): string {
           'il compte pour toutes les maquettes du CTN'
         : ` ; ${unknown} de ces fichiers ne disent pas quelle épreuve ils concernent (rien n'en a ` +
           'été importé) : ils comptent pour toutes les maquettes du CTN';
+  // A name the inbox refuses cannot take a corrected file: that file is dismissed by its path.
+  const badName = files.some(
+    (f) => !isSafeName(f.fileName) || printableName(f.fileName) !== f.fileName,
+  )
+    ? ' ; un fichier dont le nom est refusé (caractères interdits, montrés « ? ») ne peut pas être ' +
+      'redéposé sous ce nom : classez-le sans suite en donnant son chemin dans error/, puis déposez ' +
+      'le fichier corrigé sous un nom simple'
+    : '';
   return (
     `${files.length} fichier(s) de notes ou de résultats refusé(s) ou partiel(s) non corrigé(s) : ` +
     `${listed.join(', ')} ; pour en corriger un, déposez le fichier corrigé sous exactement ` +
     `le même nom dans la boîte de dépôt ; pour classer sans suite un fichier déposé par erreur, ` +
     `le gestionnaire de l'anonymat lance anonymat intake dismiss <fichier> --ctn ${ctn} ` +
-    `--reason "<motif>" --as <identifiant>${scope}`
+    `--reason "<motif>" --as <identifiant>${badName}${scope}`
   );
 }

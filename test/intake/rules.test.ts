@@ -39,6 +39,9 @@ describe('inbox names', () => {
   it('shows a refused name printable: control characters as "?", cut at 120 characters', () => {
     expect(printableName('tab\there')).toBe('tab?here');
     expect(printableName('y'.repeat(300))).toHaveLength(118);
+    // A right-to-left override would show « notes\u202Egpj.exe » as « notesexe.jpg »: never printed as such.
+    expect(printableName('notes\u202egpj.exe.csv')).toBe('notes?gpj.exe.csv');
+    expect(printableName('a\u2066b\u2069c\u200fd\u0085e')).toBe('a?b?c?d?e');
   });
 });
 
