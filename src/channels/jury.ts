@@ -4,9 +4,9 @@ import { acceptedCodesText } from '../readers/apogee-results.js';
 import { ErrorList } from './rows.js';
 import { keyOf } from './grade-store.js';
 import { readKeyedOrRefuse } from './grades.js';
-import { settle } from './settle.js';
+import { assessmentNames, assessmentsSentence, settle } from './settle.js';
 import { dropDuplicates, recheckResolution } from './resolve.js';
-import { newerResultsSummary, writeResults, type ResultWrite } from './result-store.js';
+import { resultsWrittenSummary, writeResults, type ResultWrite } from './result-store.js';
 import type { Workbook } from '../readers/table.js';
 import type { ChannelInput, ChannelResult } from './types.js';
 
@@ -71,6 +71,11 @@ export async function importJuryTable(
     refused,
     'décision',
   );
-  final.summary += newerResultsSummary(written.newerKept, true);
+  final.summary += assessmentsSentence(
+    await assessmentNames(input.trx, [
+      ...new Set(read.resolution.resolved.map((r) => r.assessmentId)),
+    ]),
+  );
+  final.summary += resultsWrittenSummary(writes.length, written);
   return final;
 }

@@ -30,6 +30,8 @@ export interface ResultOrigin {
 export interface ResultsWritten {
   written: number;
   newerKept: number;
+  /** Results recorded before that the write changed. */
+  replaced: number;
 }
 
 const ARRAYS = 'unnest(?::int[], ?::text[], ?::text[], ?::boolean[])';
@@ -50,7 +52,7 @@ export async function writeResults(
   errors?: ErrorList,
 ): Promise<ResultsWritten> {
   if (results.length === 0) {
-    return { written: 0, newerKept: 0 };
+    return { written: 0, newerKept: 0, replaced: 0 };
   }
   const lifted = new Set(
     liftedIn(
@@ -67,7 +69,13 @@ export async function writeResults(
     results.map((r) => r.result),
     results.map((r) => lifted.has(r.assessmentId)),
   ];
-  const newerKept = await listNewerKept(trx, results, columns, origin.receivedAt, errors);
+  const { replaced, newerKept } = await listChanged(
+    trx,
+    results,
+    columns,
+    origin.receivedAt,
+    errors,
+  );
   const written = (await trx.raw(
     `insert into grade (assessment_id, student_number, result, source, intake_id, entered_by,
                         changed_after_lift, result_received_at)
@@ -86,38 +94,41 @@ export async function writeResults(
   if (count + newerKept < results.length) {
     await confirmUnchangedResults(trx, columns, origin.receivedAt);
   }
-  return { written: count, newerKept };
+  return { written: count, newerKept, replaced };
 }
 
-/** Counts, and lists on `errors` as notices, the results a later one recorded keeps from writing. */
-async function listNewerKept(
+/**
+ * Counts, and lists on `errors` as notices, the results recorded that this write changes
+ * (RESULT_REPLACED) and those a later one recorded keeps from it (RESULT_NEWER_KEPT).
+ */
+async function listChanged(
   trx: Knex.Transaction,
   results: ResultWrite[],
   columns: unknown[][],
   receivedAt: string,
   errors?: ErrorList,
-): Promise<number> {
-  const kept = (await trx.raw(
-    `select w.i - 1 as i, g.result from ${NUMBERED}
-       join grade g on g.assessment_id = w.a and g.student_number = w.s
-      where g.result_received_at > ?::timestamptz and g.result is distinct from w.r
+): Promise<{ replaced: number; newerKept: number }> {
+  const changed = (await trx.raw(
+    `select w.i - 1 as i, g.result, coalesce(g.result_received_at > ?::timestamptz, false) as newer
+       from ${NUMBERED} join grade g on g.assessment_id = w.a and g.student_number = w.s
+      where g.result is distinct from w.r
+        and (g.result is not null or g.result_received_at > ?::timestamptz)
       order by w.i`,
-    [...columns, receivedAt] as unknown as Knex.RawBinding[],
-  )) as { rows: Array<{ i: number | string; result: string | null }> };
-  for (const { i, result } of kept.rows) {
+    [receivedAt, ...columns, receivedAt] as unknown as Knex.RawBinding[],
+  )) as { rows: Array<{ i: number | string; result: string | null; newer: boolean }> };
+  let newerKept = 0;
+  for (const { i, result, newer } of changed.rows) {
+    newerKept += newer ? 1 : 0;
     const write = results[Number(i)];
     if (errors && write?.source) {
       const { row, key, column } = write.source;
-      errors.note(
-        row,
-        column,
-        'RESULT_NEWER_KEPT',
-        key,
-        `Gardé : ${result ?? ''} ; ce fichier : ${write.result}.`,
-      );
+      const detail = newer
+        ? `Gardé : ${result ?? ''} ; ce fichier : ${write.result}.`
+        : `Avant : ${result ?? ''} ; maintenant : ${write.result}.`;
+      errors.note(row, column, newer ? 'RESULT_NEWER_KEPT' : 'RESULT_REPLACED', key, detail);
     }
   }
-  return kept.rows.length;
+  return { replaced: changed.rows.length - newerKept, newerKept };
 }
 
 /**
@@ -138,6 +149,23 @@ async function confirmUnchangedResults(
       where g.assessment_id = w.a and g.student_number = w.s and g.result = w.r
         and (g.result_received_at is null or g.result_received_at < ?::timestamptz)`,
     [receivedAt, ...columns, receivedAt] as unknown as Knex.RawBinding[],
+  );
+}
+
+/**
+ * What a jury file's receipt adds once its results are written: those it changed (listed) and
+ * those already recorded as they are (left untouched).
+ */
+export function resultsWrittenSummary(results: number, done: ResultsWritten): string {
+  const unchanged = results - done.written - done.newerKept;
+  return (
+    (done.replaced > 0
+      ? ` ${done.replaced} résultat(s) déjà enregistré(s) remplacé(s) (voir les avis).`
+      : '') +
+    (unchanged > 0
+      ? ` ${unchanged} résultat(s) identique(s) à celui ou ceux déjà enregistré(s) : rien n'a changé pour eux.`
+      : '') +
+    newerResultsSummary(done.newerKept, true)
   );
 }
 

@@ -217,6 +217,26 @@ describe.each(DATABASE_TARGETS)('the order grades were handed in, on $name', (ta
     expect(late.rows).toEqual({ read: 2, imported: 1, rejected: 0 });
   });
 
+  it('lists the jury decisions a later file changes, and counts those it gives again as they are', async () => {
+    const { ctx, numbers } = world();
+    const [x, y] = numbers.mat101.slice(28, 30);
+    const first = csv(['N° anonyme;Résultat', `${x?.number};ADM`, `${y?.number};ADM`]);
+    await receiptOf(ctx, await dropped(ctx, 'jury', 'jury-d.csv', first));
+    await tick();
+    const second = csv(['N° anonyme;Résultat', `${x?.number};AJ`, `${y?.number};ADM`]);
+
+    const receipt = await receiptOf(ctx, await dropped(ctx, 'jury', 'jury-e.csv', second));
+
+    expect(receipt.errors.map((e) => [e.row, e.code, e.value, e.kind])).toEqual([
+      [2, 'RESULT_REPLACED', x?.number, 'notice'],
+    ]);
+    expect(receipt.errors[0]?.message).toContain('Avant : ADM ; maintenant : AJ.');
+    expect(receipt.summary).toContain(' Épreuve(s) : MAT101 session 1.');
+    expect(receipt.summary).toContain(
+      ' 1 résultat(s) déjà enregistré(s) remplacé(s) (voir les avis). 1 résultat(s) identique(s)',
+    );
+  });
+
   it('keeps a jury decision given again as it is over an older jury file imported after it', async () => {
     const { ctx, numbers, assessments } = world();
     const x = numbers.mat101[27];
