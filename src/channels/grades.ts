@@ -142,11 +142,11 @@ export function readKeyed(
   workbook: Workbook,
   specs: (data: Workbook) => ColumnSpec[],
   errors: ErrorList,
-): { rows: KeyedRow[]; bound: ReturnType<typeof boundAssessment> } {
+): { rows: KeyedRow[]; split: number; bound: ReturnType<typeof boundAssessment> } {
   const bound = boundAssessment(input, workbook);
   const data = visibleOnly(workbook);
   const wanted = specs(data);
-  const { match, rows } = keyedRows(data, wanted, errors);
+  const { match, rows, split } = keyedRows(data, wanted, errors);
   refuseSeveralTables(data, wanted, match.sheet);
   const first = rows[0];
   if (!first || (!first.has('number') && !first.has('student'))) {
@@ -157,7 +157,7 @@ export function readKeyed(
         : undefined,
     );
   }
-  return { rows, bound };
+  return { rows, split, bound };
 }
 
 /** Resolves keyed rows by anonymous number when the file has that column, else by student number. */
@@ -178,13 +178,18 @@ export async function readKeyedFile(
   workbook: Workbook,
   extra: ColumnSpec,
   errors: ErrorList,
-): Promise<{ rows: KeyedRow[]; resolution: Resolution }> {
-  const { rows, bound } = readKeyed(input, workbook, (data) => keyColumns(data, extra), errors);
+): Promise<{ rows: KeyedRow[]; split: number; resolution: Resolution }> {
+  const { rows, split, bound } = readKeyed(
+    input,
+    workbook,
+    (data) => keyColumns(data, extra),
+    errors,
+  );
   const returned = rows[0]?.has('number')
     ? new Set(rows.map((r) => normaliseNumber(r.text('number'))))
     : null;
   await reportMissingRows(input, returned, bound, errors);
-  return { rows, resolution: await resolveKeyed(input, rows, errors, bound) };
+  return { rows, split, resolution: await resolveKeyed(input, rows, errors, bound) };
 }
 
 /** Parses the grade of every resolved row (duplicates settled) against its scale; blanks are never written. */

@@ -56,7 +56,9 @@ export async function importJuryTable(
   // forbid it.
   const check = await recheckResolution(input, read.resolution, errors);
   const refused = read.resolution.stateRefusal !== null || check.stateRefusal !== null;
-  const result = settle(input, read.rows.length, writes.length, errors, refused, 'décision');
+  // A row cut by a separator was read, though nothing of it is kept.
+  const lines = read.rows.length + read.split;
+  const result = settle(input, lines, writes.length, errors, refused, 'décision');
   if (result.status === 'rejected') {
     return result;
   }
@@ -65,7 +67,7 @@ export async function importJuryTable(
   // Settled again: the results a later one keeps are listed, and not counted as recorded.
   const final = settle(
     input,
-    read.rows.length,
+    lines,
     writes.length - written.newerKept,
     errors,
     refused,

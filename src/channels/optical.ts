@@ -276,7 +276,8 @@ export async function importOpticalTable(
   const { unique, repeats } = settleRepeats(scores.kept, errors);
   const { writes, blanks } = await parseGrades(input, unique, errors);
 
-  const result = await storeGrades(input, rows.length, writes, blanks, errors, resolution);
+  const lines = rows.length + read.split;
+  const result = await storeGrades(input, lines, writes, blanks, errors, resolution);
   if (result.status === 'rejected') {
     return result;
   }

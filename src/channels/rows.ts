@@ -15,19 +15,21 @@ export interface KeyedRow {
 
 /**
  * Finds the header then yields the data rows below it, keyed by column. With `errors`, hidden rows
- * are listed as ROW_HIDDEN instead of being read, and a hidden column in use refuses the file.
+ * are listed as ROW_HIDDEN instead of being read, and a hidden column in use refuses the file;
+ * rows cut by a separator (ROW_EXTRA_CELLS) are listed and counted as `split`: read, not kept.
  */
 export function keyedRows(
   workbook: Workbook,
   specs: ColumnSpec[],
   errors?: ErrorList,
-): { match: HeaderMatch; rows: KeyedRow[] } {
+): { match: HeaderMatch; rows: KeyedRow[]; split: number } {
   const match = findHeader(workbook, specs);
   if (errors) {
     refuseHiddenColumns(match);
   }
 
   const rows: KeyedRow[] = [];
+  let split = 0;
   const extraCells = extraCellsOf(workbook.format, match);
   for (const row of match.sheet.rows.slice(match.headerRowIndex + 1)) {
     const read = keyed(row, match);
@@ -42,11 +44,12 @@ export function keyedRows(
     const extra = errors ? extraCells(row) : undefined;
     if (extra !== undefined) {
       errors?.add(row.number, null, 'ROW_EXTRA_CELLS', extra);
+      split += 1;
       continue;
     }
     rows.push(read);
   }
-  return { match, rows };
+  return { match, rows, split };
 }
 
 /**

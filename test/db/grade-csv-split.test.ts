@@ -61,11 +61,26 @@ describe.each(DATABASE_TARGETS)('a grade split by the separator, on $name', (tar
       const receipt = await intake(world.ctx, 'A', file);
 
       expect(receipt.errors.map((e) => [e.row, e.code])).toEqual([[2, 'ROW_EXTRA_CELLS']]);
+      // The split row was read: it counts among the lines read, as in a grade file.
+      expect(receipt.rows).toEqual({ read: 2, imported: 1, rejected: 1 });
       const grades = await gradesOf(world.ctx, world.assessments.mat101);
       expect(grades.has(a?.student ?? '')).toBe(false);
       expect(grades.get(b?.student ?? '')).toBe('13.00');
     },
   );
+
+  it('counts the split row of a jury file among the lines read, in words fit for a decision', async () => {
+    const [a, b] = world.numbers.mat101.slice(10, 12);
+    const lines = ['N° anonyme;Résultat', `${a?.number};ADM;en trop`, `${b?.number};AJ`];
+    await drop(world.ctx, 'A', 'jury', 'jury-coupe.csv', `${lines.join('\r\n')}\r\n`);
+
+    const receipt = await intake(world.ctx, 'A', 'jury-coupe.csv');
+
+    expect(receipt.status).toBe('rejected');
+    expect(receipt.rows).toEqual({ read: 2, imported: 0, rejected: 1 });
+    expect(receipt.errors.map((e) => [e.row, e.code])).toEqual([[2, 'ROW_EXTRA_CELLS']]);
+    expect(receipt.errors[0]?.message).toContain('un séparateur tapé dans une valeur');
+  });
 
   it('accepts the empty cells a spreadsheet leaves after the last column', async () => {
     const [a] = world.numbers.mat101.slice(22, 23);
