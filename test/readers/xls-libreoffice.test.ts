@@ -51,6 +51,6 @@ describe('.xls saved by LibreOffice', () => {
       '12/05/2026 14:30',
     ]);
     const negative = (await read('lo-features.xls')).sheets[0]?.rows.find((r) => r.number === 5);
-    expect(negative?.cells[0]?.raw).toBe('-00000042');
+    expect(negative?.cells[0]).toEqual({ kind: 'number', value: -42, raw: '-00000042' });
   });
 });
