@@ -128,6 +128,22 @@ export function detached(text: string): string {
   return text.length < 13 ? text : `${text} `.slice(0, -1);
 }
 
+/** The longest entity the scanner decodes, `&#x10FFFF;`, with room to spare. */
+const LONGEST_ENTITY = 12;
+
+/**
+ * Where the text at the end of a chunk can be handed over: an entity cut by the chunk's end
+ * (`&am` | `p;`) or a `\r` that may be the first half of a `\r\n` waits for the next chunk.
+ */
+function textReadyEnd(buffer: string, from: number): number {
+  let end = buffer.endsWith('\r') ? buffer.length - 1 : buffer.length;
+  const amp = buffer.lastIndexOf('&', end - 1);
+  if (amp >= from && amp > end - LONGEST_ENTITY && !buffer.includes(';', amp)) {
+    end = amp;
+  }
+  return end;
+}
+
 /** Incremental scanner: `feed` text chunks in order, then `end`. */
 export class XmlScanner {
   private pending = '';
@@ -142,8 +158,7 @@ export class XmlScanner {
     for (;;) {
       const lt = buffer.indexOf('<', at);
       if (lt < 0) {
-        // A `\r` ending the chunk may be the first half of a `\r\n`: it waits for the next one.
-        const end = buffer.endsWith('\r') ? buffer.length - 1 : buffer.length;
+        const end = textReadyEnd(buffer, at);
         this.emitText(buffer.slice(at, end));
         at = end;
         break;

@@ -58,3 +58,31 @@ describe('SharedStrings', () => {
     ]);
   });
 });
+
+describe('XmlScanner fed in pieces', () => {
+  const xml = '<sst><si><t>Droit &amp; Économie &#233;t&#xE9; a&lt;b\r\nfin</t></si></sst>';
+
+  it('decodes an entity or a line end cut by a chunk edge, wherever the cut falls', () => {
+    const cuts = Array.from({ length: xml.length - 1 }, (_, i) => i + 1);
+    const read = cuts.map((cut) => {
+      const strings = new SharedStrings();
+      const scanner = new XmlScanner(strings);
+      scanner.feed(xml.slice(0, cut));
+      scanner.feed(xml.slice(cut));
+      scanner.end();
+      return strings.at(0);
+    });
+
+    expect(new Set(read)).toEqual(new Set(['Droit & Économie été a<b\nfin']));
+  });
+
+  it('still hands over a lone ampersand that is no entity', () => {
+    const strings = new SharedStrings();
+    const scanner = new XmlScanner(strings);
+    scanner.feed('<sst><si><t>R&D');
+    scanner.feed(' 2026</t></si></sst>');
+    scanner.end();
+
+    expect(strings.at(0)).toBe('R&D 2026');
+  });
+});
