@@ -180,6 +180,11 @@ export async function readRegularFile(
   }
 }
 
+/** A regular file's hash, size and signature, read a slice at a time: its bytes are never held. */
+export function hashRegularFile(absolute: string): Promise<RegularFile | null> {
+  return readRegularFile(absolute, 0);
+}
+
 async function statOrNull(absolute: string): Promise<Stats | null> {
   try {
     return await lstat(absolute);

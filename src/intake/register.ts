@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { AppContext } from '../services/context.js';
-import { fileSignature, readRegularFile, type InboxFile, type RegularFile } from './inbox.js';
+import { fileSignature, hashRegularFile, type InboxFile, type RegularFile } from './inbox.js';
 
 /** The job payload: ids and a hash, never a name. */
 export interface DropJob {
@@ -70,7 +70,9 @@ export async function registerDrop(
   stableSignature?: string,
 ): Promise<DropJob | null> {
   // Checked again just before the claim: a writer that resumed after the stability wait loses.
-  const read = await readRegularFile(file.absolute, ctx.config.maxFileBytes);
+  // Only hashed: the job reads the file itself, and a second copy held here would double the
+  // memory a large drop costs.
+  const read = await hashRegularFile(file.absolute);
   if (!read || (stableSignature !== undefined && read.signature !== stableSignature)) {
     return null;
   }

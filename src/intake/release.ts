@@ -13,7 +13,7 @@ import { slug, writeReceipt } from '../outputs/gateway.js';
 import type { Receipt } from '../outputs/receipt.js';
 import { rosterUnderAnonymity } from '../services/anonymity.js';
 import type { AppContext } from '../services/context.js';
-import { isSafeName, readRegularFile } from './inbox.js';
+import { hashRegularFile, isSafeName, readRegularFile } from './inbox.js';
 
 /** What releasing a drop needs to know of it. */
 export interface ReleasedDrop {
@@ -102,9 +102,9 @@ async function ownFiles(
   };
 }
 
-/** True when `file` holds the drop's bytes; a limit of 0 hashes it a slice at a time. */
+/** True when `file` holds the drop's bytes. */
 async function holdsImported(file: string, drop: ReleasedDrop): Promise<boolean> {
-  return (await readRegularFile(file, 0))?.sha256 === drop.sha256;
+  return (await hashRegularFile(file))?.sha256 === drop.sha256;
 }
 
 /**

@@ -4,8 +4,7 @@
 // copied as it is (exceljs keeps values and cached results, drops macros and external links); a
 // CSV, .ods or .xls (or an .xlsx exceljs cannot load) is rebuilt from the cells read, written by
 // the lean writer of xlsx-lean.ts rather than exceljs (issue 7: it cost most of an import's CPU).
-import ExcelJS from 'exceljs';
-
+// The .xlsx path is annotated-xlsx.ts.
 import { isAppError } from '../domain/errors.js';
 import { describeHits, type Outbox, type Roster } from './gateway.js';
 import { DEFAULT_COLUMN_PROFILES } from '../readers/profiles.js';
@@ -16,19 +15,20 @@ import type { Sheet, Workbook } from '../readers/table.js';
 import type { Receipt, ReceiptError } from './receipt.js';
 import { splitMessage } from './receipt-xlsx.js';
 import { leanWorkbook, type CellMark, type LeanSheet } from './xlsx-lean.js';
-import {
-  addTableRow,
-  addTableSheet,
-  freeSheetName,
-  OUTPUT_AUTHOR,
-  workbookBytes,
-  type CellInput,
-} from './xlsx-style.js';
+import { freeSheetName, OUTPUT_AUTHOR, type CellInput } from './xlsx-style.js';
 
-const ERROR_HEADERS = ['Nature', 'Ligne', 'Colonne', 'Valeur lue', 'Code', 'Pourquoi', 'Que faire'];
-const ERROR_WIDTHS = [9, 9, 18, 22, 26, 50, 50];
+export const ERROR_HEADERS = [
+  'Nature',
+  'Ligne',
+  'Colonne',
+  'Valeur lue',
+  'Code',
+  'Pourquoi',
+  'Que faire',
+];
+export const ERROR_WIDTHS = [9, 9, 18, 22, 26, 50, 50];
 /** The list's sheet: errors (rows refused) and notices (rows imported, to check), as the receipt. */
-const LIST_SHEET = 'Erreurs et avis';
+export const LIST_SHEET = 'Erreurs et avis';
 /** An error's cell: its row was refused. */
 const FAULT_COLOUR = 'FFFFC7CE';
 /** A notice's cell: imported, to be checked, never taken for a refused one. */
@@ -160,55 +160,6 @@ function listRows(errors: ReceiptError[]): CellInput[][] {
   });
 }
 
-/** Fills and comments the marked cells of a loaded workbook's sheet. */
-function markFaults(ws: ExcelJS.Worksheet, marks: CellMark[]): void {
-  for (const mark of marks) {
-    const cell = ws.getCell(mark.row, mark.column);
-    // A loaded workbook's cells share style objects: setting `fill` on one would colour every cell
-    // of the same style (a whole returned grade sheet). The faulty cell gets a style of its own.
-    const fill: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: mark.fill } };
-    cell.style = { ...cell.style, fill };
-    cell.note = mark.note;
-  }
-}
-
-function addErrorSheet(wb: ExcelJS.Workbook, list: CellInput[][]): void {
-  const ws = addTableSheet(wb, LIST_SHEET, { headers: ERROR_HEADERS, widths: ERROR_WIDTHS });
-  for (const values of list) {
-    addTableRow(ws, values).alignment = { vertical: 'top', wrapText: true };
-  }
-}
-
-/**
- * The person's .xlsx as it is, marked, with the list added; null when the file is no .xlsx or
- * exceljs cannot load it. The marked worksheet is the data sheet, found by name.
- */
-async function personsCopy(
-  bytes: Buffer,
-  workbook: Workbook,
-  sheet: Sheet,
-  marks: CellMark[],
-  list: CellInput[][],
-): Promise<Buffer | null> {
-  if (workbook.format !== 'xlsx') {
-    return null;
-  }
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(new Uint8Array(bytes).buffer);
-  } catch {
-    // The service's own reader read this file: a library failing on it must not cost the copy.
-    return null;
-  }
-
-  const ws = wb.getWorksheet(sheet.name) ?? wb.worksheets[0];
-  if (ws) {
-    markFaults(ws, marks);
-  }
-  addErrorSheet(wb, list);
-  return workbookBytes(wb);
-}
-
 /**
  * The copy of a CSV, .ods or .xls: the cells read, at their own rows and columns, in sheets named
  * as a workbook accepts (an .ods may name a sheet `Notes 'S1'`, or two sheets alike but for their
@@ -272,9 +223,13 @@ async function annotate(
 
   const marks = cellMarks(sheet, rowErrors);
   const list = listRows(receipt.errors);
-  const copy =
-    (await personsCopy(bytes, workbook, sheet, marks, list)) ??
-    rebuiltCopy(workbook, sheet, marks, list);
+  // exceljs (megabytes of code and heap) is loaded by the first .xlsx copy only: a worker that
+  // imports CSV or optical files never holds it.
+  const persons =
+    workbook.format === 'xlsx'
+      ? await (await import('./annotated-xlsx.js')).personsCopy(bytes, sheet, marks, list)
+      : null;
+  const copy = persons ?? rebuiltCopy(workbook, sheet, marks, list);
   return { copy, sheet };
 }
 
