@@ -2,13 +2,8 @@
 // `anonymat`: the anonymity manager's door. Every command names its acting user (--as) and prints
 // French messages; the cycle's rules are enforced below, in services/ and domain/.
 import { Command, Option } from 'commander';
-import { registerAnonymityCommands } from './anonymity-commands.js';
-import { registerCycleCommands } from './cycle-commands.js';
-import { registerIntakeCommands } from './intake-commands.js';
-import { registerPrintCommands } from './print-commands.js';
-import { registerServiceCommands } from './service-commands.js';
+import { registerCommands } from './command-groups.js';
 import { tolerateClosedOutput } from './runtime.js';
-import { registerSetupCommands } from './setup-commands.js';
 import { CommanderError, frenchUsageErrors, reportUsageError } from './usage-errors.js';
 
 tolerateClosedOutput();
@@ -24,12 +19,7 @@ program
   );
 frenchUsageErrors(program);
 
-registerSetupCommands(program);
-registerCycleCommands(program);
-registerServiceCommands(program);
-registerIntakeCommands(program);
-registerPrintCommands(program);
-registerAnonymityCommands(program);
+await registerCommands(program, process.argv.slice(2));
 
 try {
   await program.parseAsync(process.argv);
