@@ -1,26 +1,67 @@
 // `npm run demo`: the whole cycle on the embedded defaults, in this checkout's inbox/outbox/var.
-// `npm run demo -- --until V` stops once anonymity is validated and leaves a working sandbox.
-import { existsSync } from 'node:fs';
+// `npm run demo -- --until V` stops once anonymity is validated and leaves a working sandbox;
+// `--home <dossier>` runs it in that folder instead (empty, or a sandbox an earlier demo made).
+import { existsSync, readdirSync } from 'node:fs';
 import { rm, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { log } from '../log.js';
 import { closeContext, runDemo } from './demo-run.js';
 
-const root = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const maquette = path.resolve(root, '..', 'shared', 'samples', 'apogee-maquette-7W29.txt');
-const fallback = path.resolve(root, 'test', 'fixtures', 'apogee-maquette-7W29.txt');
-const until = process.argv.includes('--until')
-  ? process.argv[process.argv.indexOf('--until') + 1]
-  : undefined;
+const checkout = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const maquette = path.resolve(checkout, '..', 'shared', 'samples', 'apogee-maquette-7W29.txt');
+const fallback = path.resolve(checkout, 'test', 'fixtures', 'apogee-maquette-7W29.txt');
+
+/** Stops with a French message on stderr and exit code 2, as every refused command does. */
+function refuse(message: string): never {
+  process.stderr.write(`Refusé : ${message}\n`);
+  process.exit(2);
+}
+
+/** `--until V` and `--home <dossier>`; anything else is refused rather than silently ignored. */
+function demoOptions(args: readonly string[]): { until?: 'V'; home?: string } {
+  const options: { until?: 'V'; home?: string } = {};
+  for (let i = 0; i < args.length; i += 2) {
+    const [name, value] = [args[i], args[i + 1]];
+    if (name === '--until' && value === 'V') {
+      options.until = 'V';
+    } else if (name === '--home' && value !== undefined && value !== '') {
+      options.home = path.resolve(value);
+    } else {
+      refuse(
+        `option de démonstration non reconnue : « ${args.slice(i).join(' ')} ». ` +
+          'Options possibles : --until V (arrêt après validation), --home <dossier>.',
+      );
+    }
+  }
+  return options;
+}
+
+const { until, home } = demoOptions(process.argv.slice(2));
+const root = home ?? checkout;
 const marker = path.join(root, 'var', 'demo.marker');
 
-async function resetSandbox(): Promise<void> {
-  if (existsSync(path.join(root, 'var')) && !existsSync(marker)) {
-    throw new Error(
-      `var/ holds data that is not the demo's; move it away before running the demo (${root}/var)`,
+/** A folder the demo may wipe: this checkout, an empty or new folder, or an earlier demo's. */
+function checkSandbox(): void {
+  if (existsSync(marker)) {
+    return;
+  }
+  if (existsSync(path.join(root, 'var'))) {
+    refuse(
+      `${root}/var contient des données qui ne viennent pas de la démonstration ; ` +
+        'déplacez-les ou choisissez un autre dossier (--home).',
     );
   }
+  if (home !== undefined && existsSync(home) && readdirSync(home).length > 0) {
+    refuse(
+      `le dossier ${home} n'est pas vide et n'a pas été créé par la démonstration : ` +
+        'elle y effacerait inbox/, outbox/, archive/ et error/. Donnez un dossier vide ou nouveau.',
+    );
+  }
+}
+
+async function resetSandbox(): Promise<void> {
+  checkSandbox();
   for (const folder of ['var', 'outbox', 'archive', 'error', 'inbox']) {
     await rm(path.join(root, folder), { recursive: true, force: true });
   }
@@ -42,7 +83,7 @@ const outcome = await runDemo({
   home: root,
   maquette: existsSync(maquette) ? maquette : fallback,
   students: 2400,
-  until: until === 'V' ? 'V' : undefined,
+  until,
   log,
   say,
 });
@@ -67,7 +108,7 @@ if (outcome.bound) {
 }
 if (until === 'V') {
   say(
-    `  Arrêt à l'état V. Déposez des fichiers dans inbox/<CTN>/<canal>/ puis lancez « npx anonymat run --once ».`,
+    `  Arrêt à l'état V. Déposez des fichiers dans inbox/<CTN>/<canal>/ puis lancez « npx anonymat ${home === undefined ? '' : `--home ${home} `}run --once ».`,
   );
 } else {
   say(

@@ -1,0 +1,34 @@
+// `npm run demo` refuses, in French and before touching anything, an option it does not know and a
+// --home folder it did not make that already holds files (it would wipe inbox/, outbox/…).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+function demo(...args: string[]): { status: number | null; stderr: string } {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/demo.ts', ...args], {
+    encoding: 'utf8',
+  });
+  return { status: run.status, stderr: run.stderr };
+}
+
+describe('demo options', () => {
+  it('refuses an option it does not know', () => {
+    const run = demo('--until', 'L');
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('option de démonstration non reconnue : « --until L »');
+  });
+
+  it('leaves alone a --home folder that holds files it did not make', () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'anonymat-demo-home-'));
+    writeFileSync(path.join(home, 'notes-2026.xlsx'), 'pas une démonstration');
+
+    const run = demo('--home', home);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("n'est pas vide et n'a pas été créé par la démonstration");
+    expect(readdirSync(home)).toEqual(['notes-2026.xlsx']);
+  });
+});
