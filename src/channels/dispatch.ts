@@ -1,5 +1,5 @@
 // Routes a read file to its channel, by the folder it was dropped in and by its content.
-import { FINGERPRINT_SHEET_NAME } from '../outputs/grade-entry-workbook.js';
+import { FINGERPRINT_SHEET_NAME } from '../outputs/grade-entry-sheet.js';
 import { readWorkbook } from '../readers/index.js';
 import { xlsxSource } from '../readers/xlsx-stream.js';
 import { importGradeSource, streamSource, workbookSource, type RowSource } from './grade-import.js';

@@ -4,7 +4,7 @@
 import { AppError } from '../domain/errors.js';
 import { verifyFingerprint } from '../domain/fingerprint.js';
 import { gradeToStorage, parseGrade } from '../domain/grades.js';
-import { FINGERPRINT_SHEET_NAME, readFingerprintSheet } from '../outputs/grade-entry-workbook.js';
+import { FINGERPRINT_SHEET_NAME, readFingerprintSheet } from '../outputs/grade-entry-sheet.js';
 import { cellText, headingsRead, type ColumnSpec } from '../readers/columns.js';
 import type { Cell, Workbook } from '../readers/table.js';
 import { withoutThousandsSeparators } from '../readers/values.js';

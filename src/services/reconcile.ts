@@ -6,13 +6,11 @@ import { rosterUnderAnonymity } from './roster.js';
 import type { Knex } from 'knex';
 import { scanInbox, type ScanResult } from '../intake/runner.js';
 import type { JobQueue } from '../jobs/queue.js';
-import {
-  anomalyCount,
-  buildReconcileReport,
-  type LostEnrolmentRow,
-  type ReconcileAssessmentRow,
-  type ReconcileReportData,
-  type StuckDropRow,
+import type {
+  LostEnrolmentRow,
+  ReconcileAssessmentRow,
+  ReconcileReportData,
+  StuckDropRow,
 } from '../outputs/reconcile-report.js';
 import { asSystem, SYSTEM_ACTOR } from './actors.js';
 import { pose } from './anonymity.js';
@@ -218,6 +216,9 @@ export async function reconcile(
     .select('code')) as Array<{ code: string }>;
 
   const reports: ReconcileOutcome['reports'] = [];
+  // The report's writer (exceljs) is loaded when a report is written, not by every process that
+  // could reconcile one day (`run`, whose daily reconciliation is this function).
+  const { anomalyCount, buildReconcileReport } = await import('../outputs/reconcile-report.js');
   for (const { code } of ctns) {
     const data = await reconcileCtn(ctx, code, scan.submitted);
     const relative = `${code}/controle/rapprochement-${stamp(data.ranAt)}.xlsx`;
