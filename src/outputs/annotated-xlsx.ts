@@ -52,4 +52,3 @@ export async function personsCopy(
   addErrorSheet(wb, list);
   return workbookBytes(wb);
 }
-

@@ -23,7 +23,13 @@ describe('command groups', () => {
     const typo = new Command();
     await registerCommands(typo, ['wroker']);
 
-    expect(worker.commands.map((c) => c.name())).toEqual(['migrate', 'inbox', 'run', 'worker', 'audit']);
+    expect(worker.commands.map((c) => c.name())).toEqual([
+      'migrate',
+      'inbox',
+      'run',
+      'worker',
+      'audit',
+    ]);
     expect(all.commands.map((c) => c.name())).toEqual(COMMAND_GROUPS.flatMap((g) => g.commands));
     expect(typo.commands).toHaveLength(all.commands.length);
   });
