@@ -172,6 +172,8 @@ export const ERROR_MESSAGES = {
   DISMISS_REASON_REQUIRED:
     'Classer un fichier sans suite exige un motif (--reason), d’au moins 10 caractères : il est gardé dans le journal d’audit.',
   AUDIT_CHAIN_BROKEN: "Le journal d'audit a été altéré.",
+  EMBEDDED_DB_BUSY:
+    "La base intégrée de ce dossier est déjà ouverte par un autre processus anonymat : deux processus sur la même base intégrée perdraient des écritures (notes saisies, journal d'audit). Attendez la fin de l'autre processus ou arrêtez-le (anonymat run qui surveille la boîte de dépôt, par exemple), puis relancez la commande ; pour saisir des commandes pendant que le service tourne, faites-le tourner sur Postgres (DATABASE_URL). Le processus en cause suit entre parenthèses.",
   // Anonymity guards (issue 5)
   OUTPUT_IDENTITY_LEAK:
     "Le fichier n'a pas été écrit : il contient un identifiant d'un étudiant d'une épreuve sous anonymat (numéro d'étudiant, INE, nom ou date de naissance). Seul l'endroit est indiqué, jamais la valeur : retirez la donnée à cet endroit (libellé, commentaire, nom de fichier…) puis relancez la commande.",

@@ -5,6 +5,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { migrationSource } from './migrations/index.js';
+import { lockEmbedded } from './embedded-lock.js';
 import { openPglite } from './pglite-client.js';
 
 export type Db = Knex;
@@ -43,7 +44,18 @@ export function openDb(target: DbTarget, options: { role?: string } = {}): Db {
       },
     });
   }
-  return openPglite('dir' in target ? `file://${prepareDir(target.dir)}` : 'memory://');
+  if (!('dir' in target)) {
+    return openPglite('memory://');
+  }
+  const folder = prepareDir(target.dir);
+  // One process at a time on a folder database: a second one would lose writes (embedded-lock.ts).
+  const release = lockEmbedded(folder);
+  try {
+    return openPglite(`file://${folder}`, release);
+  } catch (error: unknown) {
+    release();
+    throw error;
+  }
 }
 
 function prepareDir(dir: string): string {

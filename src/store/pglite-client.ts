@@ -14,6 +14,9 @@ const WAIT_MS = 10 * 60_000;
 
 type PoolDefaults = ReturnType<Knex.Client['poolDefaults']>;
 
+/** The knex settings of a folder database: how to release its lock once the thread is closed. */
+type LockedConfig = Knex.Config & { releaseLock?: () => void };
+
 /** knex-pglite's client whose destroy() also ends the thread, even if no query ever ran. */
 class PgliteThreadClient extends ClientPgLite {
   /** Set by knex-pglite from the `connection` function of the config. */
@@ -32,6 +35,7 @@ class PgliteThreadClient extends ClientPgLite {
       // The pool closes its connection (the thread) when it has one; close() is idempotent.
       await super.destroy(undefined);
       await this.pglite.close();
+      (this.config as LockedConfig).releaseLock?.();
     } catch (error: unknown) {
       if (callback) {
         callback(error);
@@ -43,13 +47,18 @@ class PgliteThreadClient extends ClientPgLite {
   }
 }
 
-/** A knex instance on PGlite at `dataDir` (`file:///absolute/folder` or `memory://`). */
-export function openPglite(dataDir: string): Knex {
+/**
+ * A knex instance on PGlite at `dataDir` (`file:///absolute/folder` or `memory://`);
+ * `releaseLock` is called once the database is closed (see embedded-lock.ts).
+ */
+export function openPglite(dataDir: string, releaseLock?: () => void): Knex {
   const pglite = new PgliteThread(dataDir);
-  return knexFactory({
+  const config: LockedConfig = {
     client: PgliteThreadClient as typeof Knex.Client,
     dialect: 'postgres',
     // A function, so knex hands the thread over as is instead of deep-cloning its settings.
     connection: () => ({ pglite }) as Knex.StaticConnectionConfig,
-  });
+    releaseLock,
+  };
+  return knexFactory(config);
 }
