@@ -17,6 +17,15 @@ export async function knownResultCodes(input: ChannelInput): Promise<string[]> {
   return [...new Set(codes)].sort();
 }
 
+/** Headings of a jury file's decision column (also how an optical-reader file is told from one). */
+export const RESULT_HEADINGS = [
+  'Résultat',
+  'résultat jury',
+  'décision',
+  'COD_TRE',
+  'code résultat',
+];
+
 /** Imports a jury file. */
 export async function importJuryTable(
   input: ChannelInput,
@@ -25,7 +34,7 @@ export async function importJuryTable(
   const errors = new ErrorList();
   const extra = {
     key: 'result',
-    synonyms: ['Résultat', 'résultat jury', 'décision', 'COD_TRE', 'code résultat'],
+    synonyms: RESULT_HEADINGS,
     required: true,
   };
   const read = await readKeyedOrRefuse(input, workbook, extra, errors);

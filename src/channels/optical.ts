@@ -20,6 +20,7 @@ import { settle } from './settle.js';
 import { normaliseNumber } from './numbers.js';
 import { convertScores, noteRoundings } from './optical-scores.js';
 import { resolveByNumber, type Resolved } from './resolve.js';
+import { RESULT_HEADINGS } from './jury.js';
 import { ErrorList, type KeyedRow } from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
 
@@ -246,6 +247,34 @@ export function settleRepeats(
   return { unique, repeats };
 }
 
+/** Rows looked at for a jury file's decision heading, as a header is looked for. */
+const HEADER_ROWS = 20;
+
+/**
+ * A refusal for want of a score column, told that the file looks like jury decisions when it has a
+ * decision heading: dropped here, its codes would be taken for grades (ABJ, DEF… are absence codes
+ * too), so it is refused, and the person is sent to jury/.
+ */
+function withJuryAdvice(error: AppError, workbook: Workbook): AppError {
+  if (error.code !== 'COLUMN_MISSING' && error.code !== 'HEADER_NOT_FOUND') {
+    return error;
+  }
+  const headings = new Set(RESULT_HEADINGS.map(normaliseHeader));
+  const decision = workbook.sheets
+    .filter((sheet) => sheet.state === 'visible')
+    .flatMap((sheet) => sheet.rows.slice(0, HEADER_ROWS))
+    .flatMap((row) => row.cells.map(cellText))
+    .find((text) => headings.has(normaliseHeader(text)));
+  if (decision === undefined) {
+    return error;
+  }
+  return new AppError(
+    error.code,
+    `${error.detail ?? ''} Ce fichier a une colonne « ${decision.trim()} » de décisions de jury : ` +
+      'un fichier de décisions se dépose dans le dossier jury/ du CTN, pas dans lecteur-optique/.',
+  );
+}
+
 /** Imports an optical-reader file through the profile of its folder (or the one it is recognised as). */
 export async function importOpticalTable(
   input: ChannelInput,
@@ -261,7 +290,7 @@ export async function importOpticalTable(
     if (!(error instanceof AppError)) {
       throw error;
     }
-    errors.addError(null, null, error);
+    errors.addError(null, null, withJuryAdvice(error, workbook));
     return settle(input, 0, 0, errors, true, 'note');
   }
 

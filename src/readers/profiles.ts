@@ -63,9 +63,11 @@ export const DEFAULT_COLUMN_PROFILES: ColumnProfiles = {
       signature: ['file_id', 'input_path', 'score'],
       rounding: 2,
     },
+    // « Résultat » is no score heading: it heads a jury file's decisions (ADM, AJ, and ABJ, DEF…,
+    // which are absence codes too), and a jury file dropped here turned grades into absences.
     scanner: {
       number: [...ANONYMOUS_NUMBER, 'anonymat', 'identifiant', 'ID'],
-      grade: ['Note', 'Note /20', 'Note sur 20', 'Score', 'Résultat'],
+      grade: ['Note', 'Note /20', 'Note sur 20', 'Score'],
       grid: ['grille', 'code lu'],
       signature: [],
     },

@@ -117,6 +117,29 @@ describe('optical scores made grades as the profile says', () => {
     });
   });
 
+  it('refuses a jury file dropped in lecteur-optique/, its decisions never taken for grades', async () => {
+    const grades = ['N° anonyme;Note', ...[23, 24, 25].map((i) => `${number(i)};15`)].join('\r\n');
+    await drop(world.ctx, 'A', 'notes', 'notes-avant-jury.csv', grades);
+    await intake(world.ctx, 'A', 'notes-avant-jury.csv');
+    const jury = [
+      'N° anonyme;Résultat',
+      `${number(23)};ABJ`,
+      `${number(24)};DEF`,
+      `${number(25)};ADM`,
+    ];
+    await drop(world.ctx, 'A', 'lecteur-optique', 'jury-egare.csv', jury.join('\r\n'));
+
+    const receipt = await intake(world.ctx, 'A', 'jury-egare.csv');
+
+    expect(receipt.status).toBe('rejected');
+    expect(codes(receipt)).toEqual([[null, 'COLUMN_MISSING']]);
+    expect(receipt.errors[0]?.message).toContain(
+      'Ce fichier a une colonne « Résultat » de décisions de jury : un fichier de décisions se ' +
+        'dépose dans le dossier jury/ du CTN, pas dans lecteur-optique/.',
+    );
+    expect(await Promise.all([23, 24, 25].map(gradeOf))).toEqual(['15.00', '15.00', '15.00']);
+  });
+
   it('imports a file whose only remarks are notices as imported, not partial', async () => {
     const csv = omrchecker([[number(5), '9.999']]);
     await drop(world.ctx, 'A', 'lecteur-optique', 'omr-avis.csv', csv);
