@@ -24,6 +24,7 @@ import {
   type Channel,
   type RegularFile,
 } from './inbox.js';
+import { importingDrops, namesOtherAssessments, type ImportingDrop } from './duplicate.js';
 import type { DropJob } from './register.js';
 import { inboxPath, release } from './release.js';
 
@@ -129,13 +130,22 @@ function buildReceipt(
     errors: [...(result?.errors ?? [])].sort((a, b) => (a.row ?? 0) - (b.row ?? 0)),
     summary: result
       ? [result.summary, annotatedCopyAbsence({ ...result, status })].filter(Boolean).join(' ')
-      : duplicateSummary(drop),
+      : '',
   };
 }
 
-/** What a duplicate's receipt says: when and under which name the same bytes came first. */
-function duplicateSummary(drop: DropRow): string {
-  const first = new Date(drop.received_at).toISOString();
+/** The receipt of a duplicate: nothing read, and the drop that imported the same bytes named. */
+function duplicateReceipt(drop: DropRow, importers: readonly ImportingDrop[]): Receipt {
+  return {
+    ...buildReceipt(drop, null, 'duplicate'),
+    summary: duplicateSummary(drop, importers[0]),
+  };
+}
+
+/** What a duplicate's receipt says: when and under which name the same bytes were imported. */
+function duplicateSummary(drop: DropRow, importer: ImportingDrop | undefined): string {
+  const first = new Date(importer?.dropped_at ?? drop.received_at).toISOString();
+  const firstName = importer?.file_name ?? drop.first_name;
   const how = drop.status === 'partial' ? 'importé en partie' : 'importé';
   // Grades that import left to later ones stay so: dropping the same bytes is no new hand-in.
   const notWritten = drop.first_receipt
@@ -147,7 +157,7 @@ function duplicateSummary(drop: DropRow): string {
         'récente étant gardée (voir son accusé de réception) ; ce nouveau dépôt n’y change rien.'
       : '';
   return (
-    `Ce fichier a déjà été reçu le ${frenchDateTime(first)} sous le nom « ${printableName(drop.first_name)} » ` +
+    `Ce fichier a déjà été reçu le ${frenchDateTime(first)} sous le nom « ${printableName(firstName)} » ` +
     `et ${how} : rien n’a été importé une seconde fois.${left} Ce dépôt ne rétablit pas ses notes ` +
     'si d’autres, remises depuis (fichier ou saisie), les ont remplacées : pour rétablir ou ' +
     'corriger une note, saisissez-la (anonymat grade … --replace) ou déposez un fichier modifié.'
@@ -220,9 +230,11 @@ async function decide(
     return await ctx.db.transaction(async (trx) => {
       const known = await lockDrop(trx, drop);
       if (known === 'duplicate') {
-        return finish(trx, drop, buildReceipt(drop, null, 'duplicate'));
-      }
-      if (known) {
+        const importers = await importingDrops(trx, drop.intake_id);
+        if (!(await namesOtherAssessments(trx, drop.ctn, drop.file_name, importers))) {
+          return finish(trx, drop, duplicateReceipt(drop, importers));
+        }
+      } else if (known) {
         return known;
       }
       await lockInboxPath(trx, drop);
@@ -266,7 +278,7 @@ function commitRejection(ctx: AppContext, drop: DropRow, result: ChannelResult):
     const known = await lockDrop(trx, drop);
     if (known === 'duplicate') {
       // The same bytes were imported meanwhile through another drop: that import stands.
-      return finish(trx, drop, buildReceipt(drop, null, 'duplicate'));
+      return finish(trx, drop, duplicateReceipt(drop, await importingDrops(trx, drop.intake_id)));
     }
     return known ?? finish(trx, drop, buildReceipt(drop, result, 'rejected'), result.assessmentIds);
   });
