@@ -1,6 +1,7 @@
 // Commands about the intake's health: the reconciliation run by hand (the nightly job runs the same),
 // and the manager's dismissal of a grade file dropped by mistake.
 import type { Command } from 'commander';
+import { strayFiles, strayLines } from '../intake/strays.js';
 import { dismissFile } from '../services/dismiss.js';
 import { reconcile, type ReconcileOutcome } from '../services/reconcile.js';
 import type { AppContext } from '../services/context.js';
@@ -22,6 +23,7 @@ async function reconcileByHand(c: AppContext, ctn: string | undefined): Promise<
   try {
     // In-process the files found run before this returns; with Redis they wait for the workers.
     sayReconciliation(await reconcile(c, queue, ctn));
+    strayLines(await strayFiles(c.config.inbox)).forEach((line) => say(line));
   } finally {
     await queue.close();
     redis?.disconnect();

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { AppError } from '../domain/errors.js';
 import { CHANNELS } from '../intake/inbox.js';
 import { runOnce } from '../intake/runner.js';
+import { strayFiles, strayLines } from '../intake/strays.js';
 import { watchInbox } from '../intake/watcher.js';
 import { everyDay } from '../jobs/in-process-schedule.js';
 import type { JobQueue } from '../jobs/queue.js';
@@ -103,6 +104,7 @@ async function runService(c: AppContext, once: boolean): Promise<void> {
       say(
         `${processed} fichier(s) traité(s)${await outcomesSince(c, since)}. Accusés de réception dans ${c.config.outbox}.`,
       );
+      strayLines(await strayFiles(c.config.inbox)).forEach((line) => say(line));
     } else {
       await watchUntilSignal(c, opened);
     }

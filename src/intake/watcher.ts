@@ -5,12 +5,26 @@ import type { JobQueue } from '../jobs/queue.js';
 import type { AppContext } from '../services/context.js';
 import { fileSignature, locate, type InboxFile } from './inbox.js';
 import { scanInbox, sleep, submitFile } from './runner.js';
+import { strayFiles } from './strays.js';
 
 /** A running watcher; close it to stop watching and wait for the submitted jobs. */
 export interface InboxWatcher {
   /** Runs one rescan now (also what the timer does); resolves when it is over. */
   rescan(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Logs once each file the inbox will never take where it lies (intake/strays.ts). */
+async function warnStrays(ctx: AppContext, told: Set<string>): Promise<void> {
+  for (const stray of await strayFiles(ctx.config.inbox)) {
+    if (!told.has(stray.relative)) {
+      told.add(stray.relative);
+      ctx.log.warn(
+        { file: stray.relative, why: stray.why },
+        'inbox file never processed where it lies',
+      );
+    }
+  }
 }
 
 /**
@@ -46,9 +60,10 @@ export function watchInbox(ctx: AppContext, queue: JobQueue): InboxWatcher {
 
   // One scan at a time: a slow scan (thousands of files) is never overlapped by the next tick.
   let scanning: Promise<void> | null = null;
+  const told = new Set<string>();
   const rescan = (): Promise<void> => {
     scanning ??= scanInbox(ctx, queue, () => closed)
-      .then(() => undefined)
+      .then(() => warnStrays(ctx, told))
       .catch((err: unknown) => ctx.log.error({ err }, 'rescan failed'))
       .finally(() => {
         scanning = null;
