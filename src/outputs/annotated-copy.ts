@@ -15,7 +15,7 @@ import type { Sheet, Workbook } from '../readers/table.js';
 import type { Receipt, ReceiptError } from './receipt.js';
 import { splitMessage } from './receipt-xlsx.js';
 import { leanWorkbook, type CellMark, type LeanSheet } from './xlsx-lean.js';
-import { freeSheetName, OUTPUT_AUTHOR, type CellInput } from './xlsx-style.js';
+import { freeSheetName, OUTPUT_AUTHOR, type CellInput } from './xlsx-layout.js';
 
 export const ERROR_HEADERS = [
   'Nature',

@@ -1,9 +1,11 @@
-// The small parts of a lean .xlsx (xlsx-lean.ts): package and workbook relationships, content
-// types, the workbook with its sheets and print titles, document properties, the styles the
-// annotated copy uses, and the notes of one sheet (comments part and the VML drawing that shows
-// them in Excel). Only text the callers pass through `xmlAttribute`/`xmlText` reaches them.
-import { columnName, textElement, xmlAttribute } from './xlsx-lean-text.js';
-import { sheetFont } from './xlsx-style.js';
+// The small parts of a lean .xlsx (xlsx-lean.ts, the receipt): package and workbook
+// relationships, content types, the workbook with its sheets and print titles, document
+// properties, the styles of the table, pairs and title cells, and the notes of one sheet (comments
+// part and the VML drawing that shows them in Excel), then the package that zips them with the
+// sheets. Only text the callers pass through `xmlAttribute`/`xmlText` reaches them.
+import { HEADER_COLOUR, sheetFont, TITLE_SIZE } from './xlsx-layout.js';
+import { columnName, type SharedStrings, textElement, xmlAttribute } from './xlsx-lean-text.js';
+import { deflatedPart, zipArchive, type ZipPart } from './zip-write.js';
 
 export const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 export const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
@@ -113,14 +115,28 @@ export function appProperties(): string {
   return `${XML_HEAD}<Properties xmlns="${ns}"><Application>Microsoft Excel</Application></Properties>`;
 }
 
-/** Style ids of `stylesXml`: fixed ones, then one filled style per colour of `fills`, in order. */
-export const STYLE = { header: 1, headerCell: 2, body: 3, bodyCell: 4, firstFill: 5 };
+/**
+ * Style ids of `stylesXml`, as xlsx-style.ts styles the same cells: a table's header row and its
+ * cells (bold, filled, bordered), its body rows and cells (top, wrapped, bordered), a sheet's
+ * title (bold, larger), a pair's label (bold) and value (wrapped); then one filled style per
+ * colour of `fills`, in order.
+ */
+export const STYLE = {
+  header: 1,
+  headerCell: 2,
+  body: 3,
+  bodyCell: 4,
+  title: 5,
+  label: 6,
+  value: 7,
+  firstFill: 8,
+};
 
 /** The fonts, fills, borders and cell styles of a lean workbook; `fills` are ARGB colours. */
-export function stylesXml(fills: string[], headerColour: string): string {
-  const font = (bold: boolean): string => {
-    const { name, size, family } = sheetFont();
-    return `<font>${bold ? '<b/>' : ''}<sz val="${size}"/><name val="${name}"/><family val="${family}"/></font>`;
+export function stylesXml(fills: string[]): string {
+  const font = (bold: boolean, size?: number): string => {
+    const { name, family, size: points } = sheetFont(size === undefined ? {} : { size });
+    return `<font>${bold ? '<b/>' : ''}<sz val="${points}"/><name val="${name}"/><family val="${family}"/></font>`;
   };
   const solid = (argb: string): string =>
     `<fill><patternFill patternType="solid"><fgColor rgb="${argb}"/></patternFill></fill>`;
@@ -129,23 +145,27 @@ export function stylesXml(fills: string[], headerColour: string): string {
     `<xf numFmtId="0" fontId="${font}" fillId="${fill}" borderId="${border}" xfId="0"` +
     `${font ? ' applyFont="1"' : ''}${fill ? ' applyFill="1"' : ''}${border ? ' applyBorder="1"' : ''}` +
     (alignment ? ` applyAlignment="1"><alignment ${alignment}/></xf>` : '/>');
+  const topWrapped = 'vertical="top" wrapText="1"';
   const xfs = [
     xf(0, 0, 0),
     xf(1, 0, 0),
     xf(1, 2, 1, 'vertical="center" wrapText="1"'),
-    xf(0, 0, 0, 'vertical="top" wrapText="1"'),
-    xf(0, 0, 1, 'vertical="top" wrapText="1"'),
+    xf(0, 0, 0, topWrapped),
+    xf(0, 0, 1, topWrapped),
+    xf(2, 0, 0, topWrapped),
+    xf(1, 0, 0, 'vertical="top"'),
+    xf(0, 0, 0, `horizontal="left" ${topWrapped}`),
     ...fills.map((_, i) => xf(0, 3 + i, 0)),
   ];
   const fillList = [
     '<fill><patternFill patternType="none"/></fill>',
     '<fill><patternFill patternType="gray125"/></fill>',
-    solid(headerColour),
+    solid(HEADER_COLOUR),
     ...fills.map(solid),
   ];
   return (
     `${XML_HEAD}<styleSheet xmlns="${MAIN_NS}">` +
-    `<fonts count="2">${font(false)}${font(true)}</fonts>` +
+    `<fonts count="3">${font(false)}${font(true)}${font(true, TITLE_SIZE)}</fonts>` +
     `<fills count="${fillList.length}">${fillList.join('')}</fills>` +
     `<borders count="2"><border/><border>${thin}<diagonal/></border></borders>` +
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
@@ -200,4 +220,60 @@ export function notesVml(notes: Note[]): string {
     '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>' +
     `${shapes.join('')}</xml>`
   );
+}
+
+/** The path of the `index`-th sheet (0-based) in the package. */
+export function sheetPath(index: number): string {
+  return `xl/worksheets/sheet${index + 1}.xml`;
+}
+
+/** What a lean package holds besides its sheets' parts. */
+export interface LeanPackage {
+  /** Sheet names, in order, one per part of `sheets` (named by `sheetPath`). */
+  names: string[];
+  sheets: ZipPart[];
+  strings: SharedStrings;
+  /** Colours of the filled styles (`STYLE.firstFill` on). */
+  fills: string[];
+  /** The sheet (0-based) and row its printed pages repeat. */
+  printTitles: { sheet: number; row: number };
+  author: string;
+  now: Date;
+  stamp: Buffer;
+  /** The notes of one sheet (0-based), if any. */
+  notes?: { sheet: number; notes: Note[] };
+}
+
+/** The .xlsx of a lean package: its sheets, shared strings, styles, properties and notes. */
+export function leanPackage(p: LeanPackage): Buffer {
+  const notes = p.notes !== undefined && p.notes.notes.length > 0 ? p.notes : undefined;
+  const parts: Array<[string, string]> = [
+    ['[Content_Types].xml', contentTypes(p.names.length, notes !== undefined)],
+    ['_rels/.rels', rootRelationships()],
+    ['docProps/app.xml', appProperties()],
+    ['docProps/core.xml', coreProperties(p.author, p.now)],
+    ['xl/workbook.xml', workbookXml(p.names, p.printTitles)],
+    ['xl/_rels/workbook.xml.rels', workbookRelationships(p.names.length)],
+  ];
+  const tail: Array<[string, string]> = [
+    ['xl/sharedStrings.xml', `${XML_HEAD}${p.strings.xml(MAIN_NS)}`],
+    ['xl/styles.xml', stylesXml(p.fills)],
+  ];
+  if (notes !== undefined) {
+    tail.push(
+      [
+        `xl/worksheets/_rels/sheet${notes.sheet + 1}.xml.rels`,
+        relationships([
+          [relType('comments'), '../comments1.xml'],
+          [relType('vmlDrawing'), '../drawings/vmlDrawing1.vml'],
+        ]),
+      ],
+      ['xl/comments1.xml', commentsXml(notes.notes, p.author)],
+      ['xl/drawings/vmlDrawing1.vml', notesVml(notes.notes)],
+    );
+  }
+
+  const deflated = (entries: Array<[string, string]>): ZipPart[] =>
+    entries.map(([name, text]) => deflatedPart(name, Buffer.from(text, 'utf8'), p.stamp));
+  return zipArchive([...deflated(parts), ...p.sheets, ...deflated(tail)]);
 }

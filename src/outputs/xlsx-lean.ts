@@ -6,35 +6,11 @@
 // (the service as author), and one table sheet styled as `addTableSheet` and `addTableRow` style it
 // (bold filled bordered header, frozen, repeated on printed pages, A4 one page wide).
 import type { Cell, Row } from '../readers/table.js';
-import { safeText } from './safe-text.js';
-import {
-  appProperties,
-  commentsXml,
-  contentTypes,
-  coreProperties,
-  MAIN_NS,
-  notesVml,
-  REL_NS,
-  relationships,
-  relType,
-  rootRelationships,
-  STYLE,
-  stylesXml,
-  workbookRelationships,
-  workbookXml,
-  XML_HEAD,
-} from './xlsx-lean-parts.js';
+import type { CellInput } from './xlsx-layout.js';
+import { leanPackage, sheetPath, STYLE } from './xlsx-lean-parts.js';
+import { ROW_FORMAT, SHEET_HEAD, TableSheetWriter, textCell } from './xlsx-lean-sheet.js';
 import { clampText, columnName, SharedStrings } from './xlsx-lean-text.js';
-import {
-  A4,
-  HEADER_COLOUR,
-  headerWidths,
-  MARGINS,
-  PAGE_FOOTER,
-  type CellInput,
-} from './xlsx-style.js';
-import { LINE_HEIGHT, linesHeight, wrappedLines } from './text-fit.js';
-import { deflatedPart, dosStamp, zipArchive } from './zip-write.js';
+import { deflatedPart, dosStamp } from './zip-write.js';
 
 /** A cell to fill with a colour (ARGB) and annotate with a note; row and column 1-based. */
 export interface CellMark {
@@ -65,9 +41,6 @@ const MAX_COLUMN = 16_384;
 /** Excel's default page margins, given to a rebuilt sheet as a spreadsheet would. */
 const DEFAULT_MARGINS =
   '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>';
-/** A line of 11-point text, as every row of a sheet is high until told otherwise. */
-const ROW_FORMAT = `<sheetFormatPr defaultRowHeight="${LINE_HEIGHT}"/>`;
-const SHEET_HEAD = `${XML_HEAD}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}">`;
 
 /** The rows, cells and written area of a sheet as it is built. */
 class SheetBody {
@@ -122,14 +95,6 @@ function cellXml(
       return textCell(ref, s, cell.raw, strings);
   }
   return s ? `<c r="${ref}"${s}/>` : '';
-}
-
-/** A text cell: neutralised (nothing from the input may become a formula), cut at Excel's limit. */
-function textCell(ref: string, s: string, raw: string, strings: SharedStrings): string {
-  const text = clampText(safeText(raw));
-  return text === ''
-    ? s && `<c r="${ref}"${s}/>`
-    : `<c r="${ref}"${s} t="s"><v>${strings.indexOf(text)}</v></c>`;
 }
 
 /** Rows in ascending order, one per number (a later row's cells over an earlier one's). */
@@ -241,51 +206,6 @@ function cellsSheetXml(
   );
 }
 
-/** The XML of a table sheet, styled and laid out as `addTableSheet` and `addTableRow` make it. */
-function tableSheetXml(table: LeanTable, strings: SharedStrings): string {
-  const widths = headerWidths(table.headers, table.widths);
-  const body = new SheetBody();
-  const values = (row: readonly CellInput[], number: number, style: number): string =>
-    row
-      .map((value, i) => {
-        const ref = `${columnName(i + 1)}${number}`;
-        if (typeof value === 'number') {
-          return `<c r="${ref}" s="${style}"><v>${value}</v></c>`;
-        }
-        return textCell(ref, ` s="${style}"`, value ?? '', strings);
-      })
-      .join('');
-
-  // The header row is as tall as its most wrapped heading, as `fitRowHeight` makes it.
-  const lines = Math.max(...table.headers.map((h, i) => wrappedLines(h, widths[i] ?? 0, 11, true)));
-  const height = lines > 1 ? ` ht="${linesHeight(lines)}" customHeight="1"` : '';
-  const headerRow = ` s="${STYLE.header}" customFormat="1"${height}`;
-  body.add(1, values(table.headers, 1, STYLE.headerCell), 1, table.headers.length, headerRow);
-  table.rows.forEach((row, i) => {
-    const attributes = ` s="${STYLE.body}" customFormat="1"`;
-    body.add(i + 2, values(row, i + 2, STYLE.bodyCell), 1, Math.max(1, row.length), attributes);
-  });
-
-  const cols = widths.map(
-    (w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`,
-  );
-  const pane =
-    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' +
-    '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>';
-  const margins = Object.entries(MARGINS)
-    .map(([side, inches]) => ` ${side}="${inches}"`)
-    .join('');
-  const footer = PAGE_FOOTER.replace(/&/g, '&amp;');
-  return (
-    `${SHEET_HEAD}<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>${body.dimension()}` +
-    `<sheetViews><sheetView workbookViewId="0">${pane}</sheetView></sheetViews>` +
-    `${ROW_FORMAT}<cols>${cols.join('')}</cols>` +
-    `<sheetData>${body.rows.join('')}</sheetData><pageMargins${margins}/>` +
-    `<pageSetup paperSize="${A4}" orientation="portrait" fitToWidth="1" fitToHeight="0"/>` +
-    `<headerFooter><oddFooter>${footer}</oddFooter></headerFooter></worksheet>`
-  );
-}
-
 /**
  * The .xlsx of `sheets` then `table`, in that order; the notes of the marked cells (of one sheet
  * at most) name `author`. Sheet names must already be ones Excel accepts, distinct.
@@ -300,45 +220,30 @@ export function leanWorkbook(sheets: LeanSheet[], table: LeanTable, author: stri
   const marked = sheets.findIndex((sheet) => (sheet.marks?.length ?? 0) > 0);
   const marks = writableMarks(sheets[marked]?.marks ?? []);
 
-  const names = [...sheets.map((sheet) => sheet.name), table.name];
-  const xml = sheets.map((sheet, i) =>
-    cellsSheetXml(sheet, i === marked ? marks : [], { strings, styleOf }),
-  );
-  xml.push(tableSheetXml(table, strings));
-
   const now = new Date();
-  const parts: Array<[string, string]> = [
-    ['[Content_Types].xml', contentTypes(names.length, marks.length > 0)],
-    ['_rels/.rels', rootRelationships()],
-    ['docProps/app.xml', appProperties()],
-    ['docProps/core.xml', coreProperties(author, now)],
-    ['xl/workbook.xml', workbookXml(names, { sheet: names.length - 1, row: 1 })],
-    ['xl/_rels/workbook.xml.rels', workbookRelationships(names.length)],
-    ...xml.map((sheet, i): [string, string] => [`xl/worksheets/sheet${i + 1}.xml`, sheet]),
-    ['xl/sharedStrings.xml', `${XML_HEAD}${strings.xml(MAIN_NS)}`],
-    ['xl/styles.xml', stylesXml(fills, HEADER_COLOUR)],
-  ];
-  if (marks.length > 0) {
-    const notes = marks.map((mark) => ({
-      row: mark.row,
-      column: mark.column,
-      text: clampText(mark.note),
-    }));
-    parts.push(
-      [
-        `xl/worksheets/_rels/sheet${marked + 1}.xml.rels`,
-        relationships([
-          [relType('comments'), '../comments1.xml'],
-          [relType('vmlDrawing'), '../drawings/vmlDrawing1.vml'],
-        ]),
-      ],
-      ['xl/comments1.xml', commentsXml(notes, author)],
-      ['xl/drawings/vmlDrawing1.vml', notesVml(notes)],
-    );
-  }
-
   const stamp = dosStamp(now);
-  return zipArchive(
-    parts.map(([name, text]) => deflatedPart(name, Buffer.from(text, 'utf8'), stamp)),
-  );
+  const parts = sheets.map((sheet, i) => {
+    const xml = cellsSheetXml(sheet, i === marked ? marks : [], { strings, styleOf });
+    return deflatedPart(sheetPath(i), Buffer.from(xml, 'utf8'), stamp);
+  });
+  const list = new TableSheetWriter(table, strings, sheetPath(sheets.length), stamp);
+  table.rows.forEach((row) => list.addRow(row));
+  parts.push(list.finish());
+
+  const notes = marks.map((mark) => ({
+    row: mark.row,
+    column: mark.column,
+    text: clampText(mark.note),
+  }));
+  return leanPackage({
+    names: [...sheets.map((sheet) => sheet.name), table.name],
+    sheets: parts,
+    strings,
+    fills,
+    printTitles: { sheet: sheets.length, row: 1 },
+    author,
+    now,
+    stamp,
+    notes: { sheet: marked, notes },
+  });
 }

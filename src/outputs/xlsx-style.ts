@@ -10,19 +10,27 @@ import ExcelJS from 'exceljs';
 
 import { safeText } from './safe-text.js';
 import { withNoteAuthor } from './xlsx-note-author.js';
-import { SHEET_FONT, fitsWidth, linesHeight, widestWord, wrappedLines } from './text-fit.js';
+import { fitsWidth, linesHeight, wrappedLines } from './text-fit.js';
+import {
+  A4,
+  type CellInput,
+  DEFAULT_WIDTH,
+  freeSheetName,
+  HEADER_COLOUR,
+  headerWidths,
+  MARGINS,
+  type Orientation,
+  OUTPUT_AUTHOR,
+  PAGE_FOOTER,
+  sheetFont,
+  TITLE_SIZE,
+} from './xlsx-layout.js';
 
-/** Author written in every workbook's properties: the service, never a person. */
-export const OUTPUT_AUTHOR = 'anonymat';
+// The shared constants live apart from exceljs (xlsx-layout.ts); builders keep finding them here.
+export * from './xlsx-layout.js';
 
 /** Number format of grades: two decimals, shown with a decimal comma by a French spreadsheet. */
 export const GRADE_FORMAT = '0.00';
-
-/** A value a builder puts in a cell: text (neutralised), a typed number, or nothing. */
-export type CellInput = string | number | null;
-
-/** Page orientation of a printed sheet. */
-export type Orientation = 'portrait' | 'landscape';
 
 /** What a table sheet shows above and in its header row. */
 export interface TableLayout {
@@ -39,9 +47,6 @@ export interface TableLayout {
   orientation?: Orientation;
 }
 
-/** Colour of a header row's cells. */
-export const HEADER_COLOUR = 'FFD9E1F2';
-
 const HEADER_FILL: ExcelJS.Fill = {
   type: 'pattern',
   pattern: 'solid',
@@ -54,29 +59,6 @@ const THIN_BORDER: Partial<ExcelJS.Borders> = {
   left: { style: 'thin' },
   right: { style: 'thin' },
 };
-
-// Characters Excel refuses in a sheet name, and its length limit.
-const SHEET_NAME_FORBIDDEN = /[*?:/\\[\]]/g;
-const SHEET_NAME_MAX = 31;
-
-/** Paper size of A4 in the OOXML numbering. */
-export const A4 = 9;
-/** Page margins of every sheet, in inches. */
-export const MARGINS = { left: 0.5, right: 0.5, top: 0.75, bottom: 0.75, header: 0.3, footer: 0.3 };
-
-/** Footer of every printed page: the sheet's name on the left, « Page n / N » on the right. */
-export const PAGE_FOOTER = '&L&A&RPage &P / &N';
-
-/** Width a column has when none is set (Excel's 8.43, rounded up). */
-export const DEFAULT_WIDTH = 9;
-
-/** Size of the title of a sheet. */
-const TITLE_SIZE = 14;
-
-/** A cell font: always named, since a font without a name prints in a serif fallback. */
-export function sheetFont(options: Partial<ExcelJS.Font> = {}): Partial<ExcelJS.Font> {
-  return { name: SHEET_FONT, family: 2, size: 11, ...options };
-}
 
 /** A new workbook whose properties name the service, never a person. */
 export function createWorkbook(): ExcelJS.Workbook {
@@ -313,13 +295,6 @@ export function addTitleBlock(
   ws.addRow([]);
 }
 
-/** The header widths: at least the widest word of each header, so no word is broken. */
-export function headerWidths(headers: string[], widths: number[]): number[] {
-  return widths.map((width, i) =>
-    Math.max(width, Math.ceil(widestWord(headers[i] ?? '', 11, true) + 1)),
-  );
-}
-
 /** A sheet with its title block and styled header row, frozen and set up for A4 printing. */
 export function addTableSheet(
   wb: ExcelJS.Workbook,
@@ -350,22 +325,4 @@ export function uniqueSheetName(wb: ExcelJS.Workbook, wanted: string): string {
     wb.worksheets.map((ws) => ws.name),
     wanted,
   );
-}
-
-/** A sheet name Excel accepts and `taken` does not hold yet, whatever the case. */
-export function freeSheetName(taken: readonly string[], wanted: string): string {
-  // exceljs 4.4 writes the print-titles reference as 'name'!$4:$4 without doubling an apostrophe
-  // of the name, which corrupts the reference: the typographic apostrophe reads the same in French.
-  const base =
-    wanted.replace(SHEET_NAME_FORBIDDEN, ' ').replace(/'/g, '’').trim().slice(0, SHEET_NAME_MAX) ||
-    'Feuille';
-  const names = new Set(taken.map((name) => name.toLowerCase()));
-
-  let name = base;
-  for (let n = 2; names.has(name.toLowerCase()); n += 1) {
-    const suffix = ` (${n})`;
-    name = base.slice(0, SHEET_NAME_MAX - suffix.length) + suffix;
-  }
-
-  return name;
 }

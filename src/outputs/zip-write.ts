@@ -1,7 +1,7 @@
 // The archive of an .xlsx the service writes itself: parts one after the other, each with its sizes
 // and CRC in its local header (no data descriptor), then the central directory. No zip64: an
 // outbox workbook stays far below 4 GiB and 65,535 parts.
-import { crc32, deflateRawSync } from 'node:zlib';
+import { constants, crc32, deflateRawSync } from 'node:zlib';
 
 const LOCAL_SIGNATURE = 0x04034b50;
 const CENTRAL_SIGNATURE = 0x02014b50;
@@ -51,6 +51,57 @@ export function deflatedPart(name: string, content: Buffer, stamp: Buffer): ZipP
     size: content.length,
     data: deflateRawSync(content, { level: 1 }),
   };
+}
+
+/** Text gathered before it is deflated as one segment of a part: a few hundred rows of a sheet. */
+const SEGMENT_CHARS = 256 * 1024;
+
+/**
+ * A part deflated as its text is written, so that a long sheet is never held whole as text. Each
+ * segment is deflated on its own and ends on a sync flush, which leaves the stream open: raw
+ * deflate segments so ended, then a last one finished, read as one stream (the CRC and size run
+ * across segments). A fresh compressor per segment costs little at this segment size.
+ */
+export class DeflatingPart {
+  private readonly segments: Buffer[] = [];
+  private pending: string[] = [];
+  private pendingChars = 0;
+  private crc = 0;
+  private size = 0;
+
+  constructor(
+    private readonly name: string,
+    private readonly stamp: Buffer,
+  ) {}
+
+  /** Appends `text` to the part. */
+  write(text: string): void {
+    this.pending.push(text);
+    this.pendingChars += text.length;
+    if (this.pendingChars >= SEGMENT_CHARS) {
+      this.deflatePending(constants.Z_SYNC_FLUSH);
+    }
+  }
+
+  /** The part, its last segment finished; nothing may be written after. */
+  finish(): ZipPart {
+    this.deflatePending(constants.Z_FINISH);
+    const data = Buffer.concat(this.segments);
+    return { ...this.header(), crc: this.crc, size: this.size, data };
+  }
+
+  private header(): Pick<ZipPart, 'name' | 'flags' | 'method' | 'stamp'> {
+    return { name: Buffer.from(this.name, 'utf8'), flags: 0, method: DEFLATE, stamp: this.stamp };
+  }
+
+  private deflatePending(flush: number): void {
+    const content = Buffer.from(this.pending.join(''), 'utf8');
+    this.pending = [];
+    this.pendingChars = 0;
+    this.crc = crc32(content, this.crc);
+    this.size += content.length;
+    this.segments.push(deflateRawSync(content, { level: 1, finishFlush: flush }));
+  }
 }
 
 /** A local (`central` false) or central header of a part; `offset` is its local header's. */

@@ -1,6 +1,6 @@
-// The receipt workbook is written as a stream: a long one keeps every row in order, and both
-// sheets keep the look the person prints and filters (frozen, repeated and filtered header,
-// widths, wrapped rows tall enough, the merged title).
+// The receipt workbook's items are written and deflated row by row: a long one keeps every row in
+// order, and both sheets keep the look the person prints and filters (frozen, repeated and
+// filtered header, widths, wrapped rows tall enough, the merged title).
 import type ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 
@@ -35,7 +35,7 @@ const unknown = (row: number): ReceiptError => ({
   message: frenchMessage('NUMBER_UNKNOWN'),
 });
 
-describe('the streamed receipt workbook', () => {
+describe('the receipt workbook, written row by row', () => {
   it('lists every error of a long receipt in order, the replaced grade last as a notice', async () => {
     const errors = Array.from({ length: ERRORS }, (_v, i) => unknown(i + 2));
     errors.push({
