@@ -94,7 +94,7 @@ function colsXml(widths: readonly number[]): string {
 }
 
 /** A4, one page wide, as many pages high as needed, pages numbered: as `setupA4` sets a sheet. */
-function printSetup(orientation: Orientation): string {
+export function printSetup(orientation: Orientation): string {
   const margins = Object.entries(MARGINS)
     .map(([side, inches]) => ` ${side}="${inches}"`)
     .join('');

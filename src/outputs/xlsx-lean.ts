@@ -8,7 +8,14 @@
 import type { Cell, Row } from '../readers/table.js';
 import type { CellInput } from './xlsx-layout.js';
 import { leanPackage, sheetPath, STYLE } from './xlsx-lean-parts.js';
-import { ROW_FORMAT, SHEET_HEAD, TableSheetWriter, textCell } from './xlsx-lean-sheet.js';
+import {
+  printSetup,
+  ROW_FORMAT,
+  SHEET_HEAD,
+  TableSheetWriter,
+  textCell,
+} from './xlsx-lean-sheet.js';
+import { textWidth } from './text-fit.js';
 import { clampText, columnName, SharedStrings } from './xlsx-lean-text.js';
 import { deflatedPart, dosStamp } from './zip-write.js';
 
@@ -38,9 +45,11 @@ export interface LeanTable {
 /** Excel's last row and column: a cell beyond them cannot be written. */
 const MAX_ROW = 1_048_576;
 const MAX_COLUMN = 16_384;
-/** Excel's default page margins, given to a rebuilt sheet as a spreadsheet would. */
-const DEFAULT_MARGINS =
-  '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>';
+/** Widest a rebuilt sheet's column is made (in characters), and how many columns are sized. */
+const MAX_DATA_WIDTH = 60;
+const SIZED_COLUMNS = 256;
+/** Excel's width of a column nobody sized. */
+const DEFAULT_WIDTH = 8.43;
 
 /** The rows, cells and written area of a sheet as it is built. */
 class SheetBody {
@@ -200,10 +209,32 @@ function cellsSheetXml(
   flushMarksBefore(MAX_ROW + 1);
 
   const notes = marks.length > 0 ? '<legacyDrawing r:id="rId2"/>' : '';
+  // Printed as every outbox sheet is (A4, one page wide, the sheet's name in the footer), each
+  // column as wide as its widest text, up to a limit.
   return (
-    `${SHEET_HEAD}${body.dimension()}${ROW_FORMAT}<sheetData>${body.rows.join('')}</sheetData>` +
-    `${DEFAULT_MARGINS}${notes}</worksheet>`
+    `${SHEET_HEAD}<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>${body.dimension()}${ROW_FORMAT}` +
+    `${columnWidths(sheet.rows)}<sheetData>${body.rows.join('')}</sheetData>` +
+    `${printSetup('portrait')}${notes}</worksheet>`
   );
+}
+
+/** The `cols` element sizing each column (of the first SIZED_COLUMNS) to its widest text. */
+function columnWidths(rows: readonly Row[]): string {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.cells.slice(0, SIZED_COLUMNS).forEach((cell, i) => {
+      const text = cell.kind === 'blank' ? '' : cell.raw;
+      if (text !== '') {
+        widths[i] = Math.max(widths[i] ?? 0, Math.min(MAX_DATA_WIDTH, textWidth(text) + 1));
+      }
+    });
+  }
+  const cols = Array.from(widths, (w, i) =>
+    w === undefined || w <= DEFAULT_WIDTH
+      ? ''
+      : `<col min="${i + 1}" max="${i + 1}" width="${Math.ceil(w)}" customWidth="1"/>`,
+  ).join('');
+  return cols === '' ? '' : `<cols>${cols}</cols>`;
 }
 
 /**
@@ -226,7 +257,13 @@ export function leanWorkbook(sheets: LeanSheet[], table: LeanTable, author: stri
     const xml = cellsSheetXml(sheet, i === marked ? marks : [], { strings, styleOf });
     return deflatedPart(sheetPath(i), Buffer.from(xml, 'utf8'), stamp);
   });
-  const list = new TableSheetWriter(table, strings, sheetPath(sheets.length), stamp);
+  // Laid out as the receipt's list: landscape, each row as tall as its wrapped text, filtered.
+  const list = new TableSheetWriter(
+    { ...table, orientation: 'landscape', fitRows: true, filter: true },
+    strings,
+    sheetPath(sheets.length),
+    stamp,
+  );
   table.rows.forEach((row) => list.addRow(row));
   parts.push(list.finish());
 

@@ -287,6 +287,21 @@ describe('the annotated copy rebuilt from a CSV or an .ods', () => {
       printTitlesRow: '1:1',
     });
     expect(list?.headerFooter.oddFooter).toBe('&L&A&RPage &P / &N');
+    // Printed as the receipt's list: landscape, filtered, rows as tall as their wrapped text.
+    expect([list?.pageSetup.orientation, list?.autoFilter]).toEqual(['landscape', 'A1:G1']);
+    const long = buildAnnotatedCopy(csv, {
+      status: 'partial',
+      errors: [{ ...ERRORS[0]!, message: 'Note tardive. '.repeat(30) }],
+    });
+    const wrapped = (await open(await long)).wb.getWorksheet('Erreurs et avis');
+    expect(wrapped?.getRow(2).height).toBeGreaterThan(30);
+    // The data sheet prints on A4 with its name in the footer, its columns as wide as their text.
+    const data = wb.worksheets[0];
+    expect([data?.pageSetup.paperSize, data?.headerFooter.oddFooter]).toEqual([
+      9,
+      '&L&A&RPage &P / &N',
+    ]);
+    expect(data?.getColumn(1).width).toBeGreaterThanOrEqual(10);
     expect(readRow(read, 1, 3)).toEqual([
       ['text', 'Erreur'],
       ['number', 3],
