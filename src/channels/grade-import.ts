@@ -3,11 +3,13 @@
 // table; duplicates across the whole file, the counts and the final upsert are one SQL statement
 // each. A workbook goes through the same code as a CSV stream (its rows are already in memory).
 import { AppError } from '../domain/errors.js';
-import { findHeader, headingsRead, type ColumnSpec, type HeaderMatch } from '../readers/columns.js';
+import { headingsRead, type ColumnSpec, type HeaderMatch } from '../readers/columns.js';
 import type { Row, Workbook } from '../readers/table.js';
+import { assessmentColumnRefusal } from './assessment-column.js';
 import { GradeStage } from './grade-stage.js';
 import { blanksSummary, newerKeptSummary, replacedSummary, writtenSummary } from './grade-store.js';
 import { boundAssessment, gradeColumn, keyColumns, visibleOnly } from './grades.js';
+import { JURY_RESULT_COLUMN, noteOtherChannelColumns } from './other-channel.js';
 import { assessmentsSentence, settle } from './settle.js';
 import { normaliseNumber, type TemplateCache } from './numbers.js';
 import {
@@ -18,14 +20,7 @@ import {
   type Resolution,
 } from './resolve.js';
 import { reportMissingRows, type SentWorkbook } from './returned-workbook.js';
-import {
-  ErrorList,
-  extraCellsOf,
-  keyed,
-  refuseHiddenColumns,
-  refuseSeveralTables,
-  type KeyedRow,
-} from './rows.js';
+import { ErrorList, extraCellsOf, findTableHeader, keyed, type KeyedRow } from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
 
 /** Rows resolved, parsed and staged per round trip. */
@@ -154,9 +149,8 @@ function plan(
   const bound = boundAssessment(input, head);
   const data = visibleOnly(head);
   const specs = keyColumns(data, gradeColumn(data));
-  const match = findHeader(data, specs);
-  refuseHiddenColumns(match);
-  refuseSeveralTables(data, specs, match.sheet);
+  // The whole head: a hidden sheet holding a table of grades refuses the file.
+  const match = findTableHeader(head, specs);
   return { match, specs, bound };
 }
 
@@ -188,6 +182,13 @@ export async function importGradeSource(
     return layout;
   }
   const { match, specs, bound } = layout;
+  // Decisions are not read here: a « Résultat » column beside the grades is named on the receipt.
+  noteOtherChannelColumns(match, JURY_RESULT_COLUMN, 'jury', errors);
+  const unmatched = await assessmentColumnRefusal(input, match);
+  if (unmatched) {
+    errors.addError(null, null, unmatched);
+    return settle(input, 0, 0, errors, true, 'note');
+  }
   const byNumber = match.columns.number !== undefined;
   const keyFound = byNumber || match.columns.student !== undefined;
 

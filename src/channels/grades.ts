@@ -5,7 +5,7 @@ import { AppError } from '../domain/errors.js';
 import { verifyFingerprint } from '../domain/fingerprint.js';
 import { gradeToStorage, parseGrade } from '../domain/grades.js';
 import { FINGERPRINT_SHEET_NAME, readFingerprintSheet } from '../outputs/grade-entry-sheet.js';
-import { cellText, headingsRead, type ColumnSpec } from '../readers/columns.js';
+import { cellText, headingsRead, type ColumnSpec, type HeaderMatch } from '../readers/columns.js';
 import type { Cell, Workbook } from '../readers/table.js';
 import { withoutThousandsSeparators } from '../readers/values.js';
 import {
@@ -26,8 +26,9 @@ import {
   resolveByNumber,
   type Resolution,
 } from './resolve.js';
+import { assessmentColumnRefusal } from './assessment-column.js';
 import { reportMissingRows, type SentWorkbook } from './returned-workbook.js';
-import { ErrorList, keyedRows, refuseSeveralTables, type KeyedRow } from './rows.js';
+import { ErrorList, keyedRows, type KeyedRow } from './rows.js';
 import { assessmentNames, assessmentsSentence, noteAlias, settle } from './settle.js';
 import type { ChannelInput, ChannelResult } from './types.js';
 
@@ -142,12 +143,16 @@ export function readKeyed(
   workbook: Workbook,
   specs: (data: Workbook) => ColumnSpec[],
   errors: ErrorList,
-): { rows: KeyedRow[]; split: number; bound: ReturnType<typeof boundAssessment> } {
+): {
+  match: HeaderMatch;
+  rows: KeyedRow[];
+  split: number;
+  bound: ReturnType<typeof boundAssessment>;
+} {
   const bound = boundAssessment(input, workbook);
-  const data = visibleOnly(workbook);
-  const wanted = specs(data);
-  const { match, rows, split } = keyedRows(data, wanted, errors);
-  refuseSeveralTables(data, wanted, match.sheet);
+  const wanted = specs(visibleOnly(workbook));
+  // The whole workbook: a hidden sheet holding a table of these columns refuses the file.
+  const { match, rows, split } = keyedRows(workbook, wanted, errors);
   const first = rows[0];
   if (!first || (!first.has('number') && !first.has('student'))) {
     throw new AppError(
@@ -157,7 +162,7 @@ export function readKeyed(
         : undefined,
     );
   }
-  return { rows, split, bound };
+  return { match, rows, split, bound };
 }
 
 /** Resolves keyed rows by anonymous number when the file has that column, else by student number. */
@@ -178,18 +183,22 @@ export async function readKeyedFile(
   workbook: Workbook,
   extra: ColumnSpec,
   errors: ErrorList,
-): Promise<{ rows: KeyedRow[]; split: number; resolution: Resolution }> {
-  const { rows, split, bound } = readKeyed(
+): Promise<{ match: HeaderMatch; rows: KeyedRow[]; split: number; resolution: Resolution }> {
+  const { match, rows, split, bound } = readKeyed(
     input,
     workbook,
     (data) => keyColumns(data, extra),
     errors,
   );
+  const unmatched = await assessmentColumnRefusal(input, match);
+  if (unmatched) {
+    throw unmatched;
+  }
   const returned = rows[0]?.has('number')
     ? new Set(rows.map((r) => normaliseNumber(r.text('number'))))
     : null;
   await reportMissingRows(input, returned, bound, errors);
-  return { rows, split, resolution: await resolveKeyed(input, rows, errors, bound) };
+  return { match, rows, split, resolution: await resolveKeyed(input, rows, errors, bound) };
 }
 
 /** Parses the grade of every resolved row (duplicates settled) against its scale; blanks are never written. */

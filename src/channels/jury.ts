@@ -3,7 +3,8 @@
 import { acceptedCodesText } from '../readers/apogee-results.js';
 import { ErrorList } from './rows.js';
 import { keyOf } from './grade-store.js';
-import { readKeyedOrRefuse } from './grades.js';
+import { gradeColumn, readKeyedOrRefuse, visibleOnly } from './grades.js';
+import { JURY_RESULT_COLUMN, noteOtherChannelColumns } from './other-channel.js';
 import { assessmentNames, assessmentsSentence, settle } from './settle.js';
 import { dropDuplicates, recheckResolution } from './resolve.js';
 import { resultsWrittenSummary, writeResults, type ResultWrite } from './result-store.js';
@@ -17,30 +18,18 @@ export async function knownResultCodes(input: ChannelInput): Promise<string[]> {
   return [...new Set(codes)].sort();
 }
 
-/** Headings of a jury file's decision column (also how an optical-reader file is told from one). */
-export const RESULT_HEADINGS = [
-  'Résultat',
-  'résultat jury',
-  'décision',
-  'COD_TRE',
-  'code résultat',
-];
-
 /** Imports a jury file. */
 export async function importJuryTable(
   input: ChannelInput,
   workbook: Workbook,
 ): Promise<ChannelResult> {
   const errors = new ErrorList();
-  const extra = {
-    key: 'result',
-    synonyms: RESULT_HEADINGS,
-    required: true,
-  };
-  const read = await readKeyedOrRefuse(input, workbook, extra, errors);
+  const read = await readKeyedOrRefuse(input, workbook, JURY_RESULT_COLUMN, errors);
   if ('status' in read) {
     return read;
   }
+  // Grades are not read here: a « Note » column beside the decisions is named on the receipt.
+  noteOtherChannelColumns(read.match, gradeColumn(visibleOnly(workbook)), 'notes', errors);
 
   const known = await knownResultCodes(input);
   const allowed = new Set(known);

@@ -21,10 +21,54 @@ export interface Holder {
   assessmentId: number | null;
 }
 
-/** Normalises a number as typed: spaces removed, upper case. */
+/**
+ * Characters nothing shows, pasted in with a number (zero-width space and joiners, word joiner; the
+ * byte order mark is a space to `\s`). Removed: what is left is what the person sees and checks.
+ */
+const INVISIBLE = /[\u200b-\u200d\u2060]/g;
+/** `="000123"`: the CSV idiom that keeps a number's zeros in Excel, which shows the text inside. */
+const TEXT_FORMULA = /^="([^"]*)"$/;
+
+/**
+ * Normalises a number as typed: spaces and invisible characters removed, upper case, and the
+ * spreadsheet's ways of keeping a number as text unwrapped (`="S9017066"`, a leading apostrophe).
+ * Neither can stand for another number: they only wrap the characters a spreadsheet shows.
+ */
 export function normaliseNumber(text: string): string {
-  return text.replace(/\s+/g, '').toUpperCase();
+  const compact = text.replace(INVISIBLE, '').replace(/\s+/g, '');
+  const unwrapped = TEXT_FORMULA.exec(compact)?.[1] ?? compact;
+  return (unwrapped.startsWith("'") ? unwrapped.slice(1) : unwrapped).toUpperCase();
 }
+
+/**
+ * The characters of a number that are neither printable ASCII nor in a prefix of the CTN's numbers
+ * (`Ｓ`, `Ś`, a soft hyphen), as a receipt names them; undefined when there is none.
+ */
+function foreignCharacters(
+  number: string,
+  templates: readonly LoadedTemplate[],
+): string | undefined {
+  const prefixes = templates.map((t) => t.rule.prefix.toUpperCase()).join('');
+  const found = number.match(/[^\x21-\x7e]/gu) ?? [];
+  const foreign = [...new Set(found.filter((char) => !prefixes.includes(char)))];
+  if (foreign.length === 0) {
+    return undefined;
+  }
+  const named = foreign.map((char) => {
+    const code = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    return /[\p{C}\p{Z}]/u.test(char) ? `caractère invisible ${code}` : `« ${char} » (${code})`;
+  });
+  return `(${named.join(', ')})`;
+}
+
+/** `Numéros possibles : …` for a receipt, at most ten of them. */
+function possibleNumbers(candidates: readonly string[]): string {
+  const more = candidates.length > MAX_SHOWN ? ` (et ${candidates.length - MAX_SHOWN} autres)` : '';
+  return `Numéros possibles : ${candidates.slice(0, MAX_SHOWN).join(', ')}${more}.`;
+}
+
+/** Candidates shown next to a number refused with its leading zeros lost. */
+const MAX_SHOWN = 10;
 
 /** Templates already loaded, kept across the chunks of one file. */
 export type TemplateCache = Map<number, LoadedTemplate>;
@@ -37,6 +81,8 @@ export class NumberBook {
     private readonly ctnTemplates: LoadedTemplate[],
     /** Misread numbers (failed check character) with the existing numbers one typo away. */
     private readonly likely: ReadonlyMap<string, readonly string[]>,
+    /** Digit-only numbers shorter than the CTN's, with the existing numbers they pad to. */
+    private readonly padded: ReadonlyMap<string, readonly Candidate[]>,
   ) {}
 
   /**
@@ -94,8 +140,8 @@ export class NumberBook {
     }
     const ctnTemplates = [...templates.values()].filter((t) => t.ctn === ctn);
     const missing = numbers.filter((n) => n !== '' && !holders.has(n));
-    const likely = await likelyNumbers(trx, ctnTemplates, missing, helped);
-    return new NumberBook(holders, templates, ctnTemplates, likely);
+    const { likely, padded } = await likelyNumbers(trx, ctnTemplates, missing, helped);
+    return new NumberBook(holders, templates, ctnTemplates, likely, padded);
   }
 
   /** Students holding one of `numbers` through a per-template number (valid for every assessment). */
@@ -110,9 +156,13 @@ export class NumberBook {
     return [...students];
   }
 
-  /** The holder of a number, or why there is none (with candidates for a failed check character). */
+  /**
+   * The holder of a number, or why there is none: a character it cannot hold, or candidates for a
+   * failed check character or for lost leading zeros (of `templateId` only, when given).
+   */
   find(
     text: string,
+    templateId?: number,
   ): { holder: Holder; template: LoadedTemplate } | { code: ErrorCode; detail?: string } {
     const number = normaliseNumber(text);
     if (number === '' || number === '*') {
@@ -122,6 +172,17 @@ export class NumberBook {
     const template = holder ? this.templates.get(holder.templateId) : undefined;
     if (holder && template) {
       return { holder, template };
+    }
+    const foreign = foreignCharacters(number, this.ctnTemplates);
+    if (foreign) {
+      return { code: 'NUMBER_FOREIGN_CHARACTER', detail: foreign };
+    }
+    // Only numbers of the template a returned workbook binds, when it binds one.
+    const padded = (this.padded.get(number) ?? [])
+      .filter((c) => templateId === undefined || c.templateId === templateId)
+      .map((c) => c.number);
+    if (padded.length > 0) {
+      return { code: 'NUMBER_LEADING_ZEROS', detail: possibleNumbers(padded) };
     }
     if (!misreadRule(this.ctnTemplates, number)) {
       return { code: 'NUMBER_UNKNOWN' };
@@ -144,19 +205,42 @@ function misreadRule(templates: readonly LoadedTemplate[], number: string): Numb
   return null;
 }
 
+/** An existing number a refused one may have been meant as, with its template. */
+interface Candidate {
+  number: string;
+  templateId: number;
+}
+
 /**
- * For the first `helped` misread numbers (failed check character), the numbers one typo away that
- * exist in the CTN's templates: one query over every candidate, never a load of the CTN's numbers.
+ * A digit-only number shorter than a CTN template's numbers (no prefix), padded with zeros to
+ * their length: what a spreadsheet reading `000021` as a number left as `21`.
+ */
+function zeroPadded(templates: readonly LoadedTemplate[], number: string): string[] {
+  if (!/^\d+$/.test(number)) {
+    return [];
+  }
+  const lengths = templates
+    .filter((t) => t.rule.prefix === '')
+    .map((t) => t.rule.width + (t.rule.check === 'none' ? 0 : 1));
+  return [...new Set(lengths.filter((l) => l > number.length))].map((l) => number.padStart(l, '0'));
+}
+
+/**
+ * For the first `helped` unknown numbers, the existing numbers of the CTN's templates they may have
+ * been meant as: one typo away for a misread number (failed check character), its zeros restored
+ * for a number a spreadsheet shortened. One query over every candidate, never a load of the CTN's
+ * numbers.
  */
 async function likelyNumbers(
   trx: Knex.Transaction,
   templates: readonly LoadedTemplate[],
   missing: readonly string[],
   helped: number,
-): Promise<Map<string, string[]>> {
+): Promise<{ likely: Map<string, string[]>; padded: Map<string, Candidate[]> }> {
   const typos = new Map<string, string[]>();
+  const zeros = new Map<string, string[]>();
   for (const number of new Set(missing.map(normaliseNumber))) {
-    if (typos.size >= helped) {
+    if (typos.size + zeros.size >= helped) {
       break;
     }
     const rule = misreadRule(templates, number);
@@ -166,22 +250,35 @@ async function likelyNumbers(
         likelyIntended(rule, number, () => true),
       );
     }
+    const padded = zeroPadded(templates, number);
+    if (padded.length > 0) {
+      zeros.set(number, padded);
+    }
   }
-  const candidates = [...new Set([...typos.values()].flat())];
+  const candidates = [...new Set([...typos.values(), ...zeros.values()].flat())];
   if (candidates.length === 0) {
-    return new Map();
+    return { likely: new Map(), padded: new Map() };
   }
   // Probed one by one in key order, as `load` does: `number = any(…)` over tens of thousands of
   // candidates made the planner scan the whole table for every chunk of a misread file.
   const found = (await trx.raw(
-    `select keys.number
+    `select keys.number, t.template_id
        from (select distinct k from unnest(?::text[]) as k order by k) as keys (number)
-      where exists (select 1 from anonymous_number a
-                     where a.number = keys.number and a.template_id = any(?::int[]))`,
+       cross join lateral (select a.template_id from anonymous_number a
+                     where a.number = keys.number and a.template_id = any(?::int[])
+                     limit 1) as t`,
     [candidates, templates.map((t) => t.id)],
-  )) as { rows: Array<{ number: string }> };
-  const existing = new Set(found.rows.map((r) => r.number));
-  return new Map([...typos].map(([number, near]) => [number, near.filter((n) => existing.has(n))]));
+  )) as { rows: Array<{ number: string; template_id: number }> };
+  const existing = new Map(found.rows.map((r) => [r.number, r.template_id]));
+  const known = (near: string[]): Candidate[] =>
+    near.flatMap((n) => {
+      const templateId = existing.get(n);
+      return templateId === undefined ? [] : [{ number: n, templateId }];
+    });
+  return {
+    likely: new Map([...typos].map(([number, near]) => [number, known(near).map((c) => c.number)])),
+    padded: new Map([...zeros].map(([number, near]) => [number, known(near)])),
+  };
 }
 
 /**

@@ -20,7 +20,7 @@ import { settle } from './settle.js';
 import { normaliseNumber } from './numbers.js';
 import { convertScores, noteRoundings } from './optical-scores.js';
 import { resolveByNumber, type Resolved } from './resolve.js';
-import { RESULT_HEADINGS } from './jury.js';
+import { JURY_RESULT_COLUMN } from './other-channel.js';
 import { ErrorList, type KeyedRow } from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
 
@@ -259,7 +259,7 @@ function withJuryAdvice(error: AppError, workbook: Workbook): AppError {
   if (error.code !== 'COLUMN_MISSING' && error.code !== 'HEADER_NOT_FOUND') {
     return error;
   }
-  const headings = new Set(RESULT_HEADINGS.map(normaliseHeader));
+  const headings = new Set(JURY_RESULT_COLUMN.synonyms.map(normaliseHeader));
   const decision = workbook.sheets
     .filter((sheet) => sheet.state === 'visible')
     .flatMap((sheet) => sheet.rows.slice(0, HEADER_ROWS))

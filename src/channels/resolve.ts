@@ -5,7 +5,7 @@ import { decide, type Operation } from '../domain/states.js';
 import type { ErrorCode } from '../domain/errors.js';
 import type { AnonymityState } from '../domain/types.js';
 import { statesAtWrite, type StatesAtWrite } from './grade-store.js';
-import { assessmentFor, NumberBook, type TemplateCache } from './numbers.js';
+import { assessmentFor, normaliseNumber, NumberBook, type TemplateCache } from './numbers.js';
 import type { ErrorList, KeyedRow } from './rows.js';
 import type { ChannelInput } from './types.js';
 
@@ -66,7 +66,7 @@ export async function resolveByNumber(
   const book = await NumberBook.load(
     input.trx,
     input.ctn,
-    rows.map((r) => r.text('number').replace(/\s+/g, '').toUpperCase()),
+    rows.map((r) => normaliseNumber(r.text('number'))),
     cache,
     errors.listable,
   );
@@ -78,7 +78,7 @@ export async function resolveByNumber(
   let stateRefusal: ErrorCode | null = null;
 
   for (const row of rows) {
-    const found = book.find(row.text('number'));
+    const found = book.find(row.text('number'), bound?.templateId);
     if ('code' in found) {
       errors.add(row.number, 'N° anonyme', found.code, row.text('number'), found.detail);
       continue;
@@ -229,7 +229,11 @@ export async function resolveByIdentity(
     const target = matches[0];
     if (!target || matches.length > 1) {
       const why = target ? 'plusieurs épreuves de ce CTN' : 'aucune épreuve de ce CTN';
-      const detail = `(${row.text('object')}, session ${session}, année ${year}\u00a0: ${why})`;
+      // A blank cell of the column names nothing: say so rather than quote an empty code.
+      const detail =
+        row.text('object') === ''
+          ? '(code de l’épreuve vide sur cette ligne : renseignez-le)'
+          : `(${row.text('object')}, session ${session}, année ${year}\u00a0: ${why})`;
       errors.add(row.number, 'Code épreuve', 'ASSESSMENT_UNKNOWN', row.text('object'), detail);
       continue;
     }

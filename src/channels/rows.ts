@@ -1,6 +1,6 @@
 // Helpers shared by the table channels: locate the header by meaning, iterate data rows, collect
 // row errors in receipt form.
-import { AppError, frenchMessage, type ErrorCode } from '../domain/errors.js';
+import { AppError, frenchMessage, isAppError, type ErrorCode } from '../domain/errors.js';
 import type { ReceiptError, ReceiptKind } from '../outputs/receipt.js';
 import { cellText, findHeader, type ColumnSpec, type HeaderMatch } from '../readers/columns.js';
 import type { Cell, Row, Sheet, Workbook } from '../readers/table.js';
@@ -15,7 +15,8 @@ export interface KeyedRow {
 
 /**
  * Finds the header then yields the data rows below it, keyed by column. With `errors`, hidden rows
- * are listed as ROW_HIDDEN instead of being read, and a hidden column in use refuses the file;
+ * are listed as ROW_HIDDEN instead of being read, and a hidden column in use or a table in another
+ * sheet (findTableHeader) refuses the file;
  * rows cut by a separator (ROW_EXTRA_CELLS) are listed and counted as `split`: read, not kept.
  */
 export function keyedRows(
@@ -23,10 +24,9 @@ export function keyedRows(
   specs: ColumnSpec[],
   errors?: ErrorList,
 ): { match: HeaderMatch; rows: KeyedRow[]; split: number } {
-  const match = findHeader(workbook, specs);
-  if (errors) {
-    refuseHiddenColumns(match);
-  }
+  // Listing errors, the file is being imported: a hidden column or a table in another sheet of
+  // the whole workbook (hidden sheets included) refuses it.
+  const match = errors ? findTableHeader(workbook, specs) : findHeader(workbook, specs);
 
   const rows: KeyedRow[] = [];
   let split = 0;
@@ -75,7 +75,7 @@ export function extraCellsOf(
 }
 
 /** A column the person cannot see must not feed the import unseen. */
-export function refuseHiddenColumns(match: HeaderMatch): void {
+function refuseHiddenColumns(match: HeaderMatch): void {
   const hidden = new Set(match.sheet.hiddenColumns ?? []);
   const used = Object.entries(match.columns).filter(([, index]) => hidden.has(index + 1));
   if (used.length > 0) {
@@ -292,25 +292,65 @@ export function birthDateOf(cell: Cell | undefined): string | null {
   return ok ? `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}` : 'invalid';
 }
 
+/** True when a sheet holds a header of `specs` (a column named twice is still a table of them). */
+function holdsTable(data: Workbook, specs: ColumnSpec[], sheet: Sheet): boolean {
+  if (sheet.rows.length === 0) {
+    return false;
+  }
+  try {
+    findHeader({ ...data, sheets: [{ ...sheet, state: 'visible' }] }, specs);
+    return true;
+  } catch (error: unknown) {
+    return error instanceof AppError && error.code === 'COLUMN_AMBIGUOUS';
+  }
+}
+
 /**
- * Refuses a workbook where another visible sheet than the one read holds a table of the same
- * columns (« Groupe A », « Groupe B »): only one is read, and the other's grades would be left out
- * without a word. A sheet of instructions or totals, without that header, is no table of grades.
+ * Refuses a workbook where a sheet other than the one read holds a table of the same columns: only
+ * one is read, and the other's grades would be left out without a word. Another visible sheet
+ * (« Groupe A », « Groupe B ») gives WORKBOOK_SEVERAL_TABLES; a hidden one, which the person may
+ * not even know is there, WORKBOOK_HIDDEN_TABLE. A sheet of instructions or totals, or the
+ * fingerprint of a grade-entry workbook, has no such header and is no table of grades. `data` is
+ * the whole workbook, hidden sheets included; `read` is null when no visible sheet had the header.
  */
-export function refuseSeveralTables(data: Workbook, specs: ColumnSpec[], read: Sheet): void {
-  const others = data.sheets.filter((sheet) => {
-    if (sheet === read || sheet.rows.length === 0) {
-      return false;
-    }
-    try {
-      findHeader({ ...data, sheets: [sheet] }, specs);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  if (others.length > 0) {
+function refuseSeveralTables(data: Workbook, specs: ColumnSpec[], read: Sheet | null): void {
+  const others = data.sheets.filter((sheet) => sheet !== read && holdsTable(data, specs, sheet));
+  const hidden = others.filter((sheet) => sheet.state !== 'visible');
+  if (hidden.length > 0) {
+    const names = hidden.map((s) => `« ${s.name} »`).join(', ');
+    const shown = read ? ` ; feuille lue : « ${read.name} »` : '';
+    // A « very hidden » sheet (set by a macro) is not offered by the spreadsheet's menu.
+    const veryHidden = hidden.some((s) => s.state === 'veryHidden')
+      ? ' ; une feuille très masquée (par une macro) ne se réaffiche pas par le menu : copiez les ' +
+        'lignes à importer dans un nouveau classeur et déposez celui-ci'
+      : '';
+    throw new AppError(
+      'WORKBOOK_HIDDEN_TABLE',
+      `(feuille(s) masquée(s) : ${names}${shown}${veryHidden})`,
+    );
+  }
+  if (read && others.length > 0) {
     const names = [read, ...others].map((s) => `« ${s.name} »`).join(', ');
     throw new AppError('WORKBOOK_SEVERAL_TABLES', `(feuilles ${names})`);
   }
+}
+
+/**
+ * Finds the header among the visible sheets of `data` (hidden ones included in it), refusing a
+ * hidden column in use and a table in another sheet; when no visible sheet has the header but a
+ * hidden one does, the hidden sheet is named rather than the header said missing.
+ */
+export function findTableHeader(data: Workbook, specs: ColumnSpec[]): HeaderMatch {
+  let match: HeaderMatch;
+  try {
+    match = findHeader(data, specs);
+  } catch (error: unknown) {
+    if (isAppError(error, 'HEADER_NOT_FOUND', 'COLUMN_MISSING')) {
+      refuseSeveralTables(data, specs, null);
+    }
+    throw error;
+  }
+  refuseHiddenColumns(match);
+  refuseSeveralTables(data, specs, match.sheet);
+  return match;
 }

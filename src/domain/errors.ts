@@ -51,6 +51,10 @@ export const ERROR_MESSAGES = {
   HEADER_NOT_FOUND: "La ligne d'en-tête n'a pas été trouvée : vérifiez les intitulés de colonnes.",
   COLUMN_MISSING:
     "Une colonne obligatoire est absente : ajoutez-la sur la ligne d'en-tête, ou renommez la colonne existante, avec l'intitulé indiqué entre parenthèses, puis déposez le fichier à nouveau.",
+  COLUMN_OTHER_CHANNEL:
+    "Cette colonne n'est pas lue dans ce dossier de dépôt, elle relève d'un autre dossier : rien n'en a été enregistré, le reste du fichier est traité normalement. Pour l'enregistrer, déposez un fichier portant la colonne des numéros et cette colonne dans le dossier indiqué entre parenthèses.",
+  ASSESSMENT_COLUMN_MISSING:
+    "Les lignes sont repérées par numéro étudiant (COD_ETU), mais aucune colonne ne dit à quelle épreuve chacune se rapporte : rien n'a été lu. Ajoutez une colonne « Code épreuve » (ou COD_ELP) donnant sur chaque ligne le code de l'enseignement (et une colonne « Session » pour la session 2), puis déposez le fichier à nouveau.",
   COLUMN_AMBIGUOUS:
     "Plusieurs colonnes correspondent au même intitulé : ne gardez qu'une de ces colonnes, ou renommez les autres, puis déposez le fichier à nouveau.",
   // Cells
@@ -105,6 +109,10 @@ export const ERROR_MESSAGES = {
     "Code d'absence écrit autrement que les codes officiels (ABI, ABJ, DEF, DEM, DIS) : il est lu comme le code indiqué ; vérifiez que c'est bien l'absence voulue.",
   // Anonymous numbers
   NUMBER_UNKNOWN: 'Numéro anonyme inconnu : vérifiez le numéro sur la copie.',
+  NUMBER_LEADING_ZEROS:
+    "Numéro anonyme inconnu, plus court que les numéros de ce CTN : le tableur (Excel, LibreOffice) a sans doute supprimé ses zéros de tête en le lisant comme un nombre. Rien n'a été deviné : saisissez le numéro complet, tel qu'il est sur la copie ; pour que les zéros restent, mettez la colonne des numéros au format Texte avant d'y saisir ou d'y coller les numéros, puis enregistrez et déposez le fichier à nouveau.",
+  NUMBER_FOREIGN_CHARACTER:
+    "Le numéro anonyme contient un caractère qui n'est ni un chiffre ni une lettre sans accent (souvent venu d'un copier-coller), indiqué entre parenthèses : retapez le numéro au clavier, tel qu'il est sur la copie, puis déposez le fichier à nouveau.",
   NUMBER_CHECK_FAILED:
     'Le caractère de contrôle du numéro anonyme est faux, le numéro a sans doute été mal recopié : vérifiez le numéro sur la copie.',
   NUMBER_OTHER_TEMPLATE:
@@ -122,6 +130,8 @@ export const ERROR_MESSAGES = {
     "Ce classeur n'est pas un bordereau de saisie anonyme produit par le service : utilisez le bordereau fourni.",
   WORKBOOK_SEVERAL_TABLES:
     'Le classeur contient plusieurs feuilles visibles portant un tableau de notes, et une seule est lue par fichier : les notes des autres seraient perdues sans que rien ne le dise ; enregistrez chaque feuille dans un fichier à part puis déposez-les.',
+  WORKBOOK_HIDDEN_TABLE:
+    "Le classeur contient une feuille masquée portant elle aussi un tableau de notes (ou de décisions) : seules les feuilles visibles sont lues, et ses lignes seraient perdues sans que rien ne le dise ; le fichier n'a pas été lu. Affichez cette feuille (clic droit sur un onglet, « Afficher »), puis gardez une seule feuille de notes par fichier (enregistrez chaque feuille dans un fichier à part) ou supprimez-la si ses lignes ne sont pas à importer, et déposez le fichier à nouveau.",
   WORKBOOK_TAMPERED:
     "L'empreinte cachée du bordereau est invalide (partie cachée modifiée, ou bordereau produit par une autre installation du service) : reprenez le bordereau tel que le service l'a produit (dossier « bordereaux » du CTN, ou demandez-le au gestionnaire de l'anonymat), saisissez les notes dans les seules colonnes Note et Observations, puis déposez-le ; si c'était déjà le cas, prévenez l'administrateur du service.",
   // States and rights

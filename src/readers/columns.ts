@@ -45,7 +45,7 @@ export function normaliseHeader(text: string): string {
 }
 
 /** Tells whether a header text names the column. */
-function matchesSpec(header: string, spec: ColumnSpec): boolean {
+export function matchesSpec(header: string, spec: ColumnSpec): boolean {
   const normalised = normaliseHeader(header);
   if (normalised === '') {
     return false;

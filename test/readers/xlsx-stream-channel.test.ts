@@ -187,6 +187,8 @@ describe.each(DATABASE_TARGETS)('a grade workbook streamed into notes/ on $name'
     });
 
     expect(codes(await bothWays(noHeader))).toEqual(['HEADER_NOT_FOUND']);
-    expect(new Set(codes(await bothWays(byStudent)))).toEqual(new Set(['ASSESSMENT_UNKNOWN']));
+    expect(new Set(codes(await bothWays(byStudent)))).toEqual(
+      new Set(['ASSESSMENT_COLUMN_MISSING']),
+    );
   });
 });

@@ -1,0 +1,40 @@
+// A file keyed by student number tells the assessment of each row in a column of its own
+// (« Code épreuve », COD_ELP): without it no row can be matched, and each would be refused with a
+// blank code. The file is refused once, saying which column to add, and, where anonymity is
+// validated, that those assessments take grades by anonymous number only.
+import { AppError } from '../domain/errors.js';
+import type { HeaderMatch } from '../readers/columns.js';
+import type { ChannelInput } from './types.js';
+
+/** The refusal of a file keyed by student number without a column naming the assessment, or null. */
+export async function assessmentColumnRefusal(
+  input: ChannelInput,
+  match: HeaderMatch,
+): Promise<AppError | null> {
+  const { columns } = match;
+  if (columns.number !== undefined || columns.student === undefined) {
+    return null;
+  }
+  if (columns.object !== undefined) {
+    return null;
+  }
+
+  const validated = (await input
+    .trx('assessment as a')
+    .join('teaching_object as o', 'o.id', 'a.object_id')
+    .join('template_assessment as ta', 'ta.assessment_id', 'a.id')
+    .where({ 'o.ctn': input.ctn, 'a.year': input.ctx.config.defaultYear, 'ta.state': 'V' })
+    .orderBy([{ column: 'o.code' }, { column: 'a.session' }])
+    .select('o.code', 'a.session')) as Array<{ code: string; session: number }>;
+  if (validated.length === 0) {
+    return new AppError('ASSESSMENT_COLUMN_MISSING');
+  }
+
+  const names = validated.map((a) => `${a.code} session ${a.session}`).join(', ');
+  return new AppError(
+    'ASSESSMENT_COLUMN_MISSING',
+    `(sous anonymat validé dans ce CTN : ${names} ; leurs notes et décisions se saisissent par ` +
+      'numéro anonyme, sur le bordereau de saisie ou dans un fichier à colonne « N° anonyme », ' +
+      'jamais par numéro étudiant tant que l’anonymat n’est pas levé)',
+  );
+}
