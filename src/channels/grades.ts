@@ -112,25 +112,31 @@ export function boundAssessment(input: ChannelInput, workbook: Workbook): SentWo
   };
 }
 
+/** A grade cell whose number format hides the grade typed. */
+type GradeCellFormat = 'GRADE_CELL_PERCENT' | 'GRADE_CELL_DATE';
+
+/** What a grade cell gives parseGrade, or the refusal of a cell no grade can be read from. */
 export function gradeCell(
   cell: Cell | undefined,
 ):
   | { raw: string }
   | { number: number }
-  | { error: 'CELL_ERROR' | 'CELL_FORMULA_NO_VALUE' | 'GRADE_INVALID' } {
+  | { error: 'CELL_ERROR' | 'CELL_FORMULA_NO_VALUE' | 'GRADE_INVALID' | GradeCellFormat } {
   switch (cell?.kind) {
     case undefined:
     case 'blank':
       return { raw: '' };
     case 'number':
-      return { number: cell.value };
+      // « 60 % » holds 0.6: storing 0.6 / 20 would be a wrong grade, and 12 / 20 a guess.
+      return cell.percent ? { error: 'GRADE_CELL_PERCENT' } : { number: cell.value };
     case 'error':
       return { error: 'CELL_ERROR' };
     case 'formula_no_value':
       return { error: 'CELL_FORMULA_NO_VALUE' };
     case 'date':
+      // A date here is what Excel makes of "12.5" or "12/5": refuse rather than guess.
+      return { error: 'GRADE_CELL_DATE' };
     case 'bool':
-      // A date here is what Excel makes of "12/5": refuse rather than guess.
       return { error: 'GRADE_INVALID' };
     case 'text':
       return { raw: withoutThousandsSeparators(cell.raw) };

@@ -63,8 +63,9 @@ export async function convertScores(
     const cell = r.row.get('grade');
     const read = cell?.kind === 'number' ? String(cell.value) : cellText(cell).trim();
     const scale = scales.get(r.assessmentId) ?? DEFAULT_SCALE;
-    const converted =
-      cell?.kind === 'text' || cell?.kind === 'number' ? convertScore(read, profile, scale) : null;
+    // A percentage cell is not converted: parseGrades refuses it (its value is the shown one / 100).
+    const score = cell?.kind === 'text' || (cell?.kind === 'number' && cell.percent !== true);
+    const converted = score ? convertScore(read, profile, scale) : null;
     if (converted === null) {
       kept.push(r);
       continue;

@@ -8,7 +8,7 @@ export const ERROR_MESSAGES = {
   FILE_TOO_LARGE:
     'Le fichier dépasse la taille maximale acceptée : découpez-le en plusieurs fichiers plus petits (par exemple un par épreuve) puis déposez-les.',
   FILE_FORMAT_UNKNOWN:
-    "Le format du fichier n'est pas reconnu : déposez un classeur Excel (.xlsx), un tableur OpenDocument (.ods) ou un fichier CSV.",
+    "Le format du fichier n'est pas reconnu : déposez un classeur Excel (.xlsx ou .xls), un tableur OpenDocument (.ods), un fichier CSV ou une maquette Apogée (.txt).",
   FILE_FORMAT_UNSUPPORTED:
     "Ce format de fichier n'est pas encore accepté : enregistrez-le en .xlsx ou en CSV.",
   FILE_ENCRYPTED:
@@ -31,6 +31,8 @@ export const ERROR_MESSAGES = {
   // Spreadsheets as people send them (issue 4)
   FILE_WEB_PAGE:
     'Le fichier est une page web (HTML ou XML) enregistrée sous un nom de classeur : ouvrez-le dans votre tableur puis enregistrez-le en classeur Excel (.xlsx).',
+  FILE_FORMAT_OTHER_SPREADSHEET:
+    "Le fichier vient d'un tableur, mais dans un format que le service ne lit pas (nommé entre parenthèses) : ouvrez-le dans votre tableur, enregistrez-le en classeur Excel (.xlsx), en tableur OpenDocument (.ods) ou en CSV, puis déposez ce nouveau fichier.",
   FILE_FORMAT_LEGACY:
     'Le classeur est dans un ancien format Excel (Excel 95 ou antérieur) : ouvrez-le puis enregistrez-le en classeur Excel (.xlsx).',
   ROW_HIDDEN:
@@ -91,6 +93,10 @@ export const ERROR_MESSAGES = {
     "Note hors barème : saisissez une note entre 0 et le barème, ou un code d'absence (ABI, ABJ…).",
   GRADE_ALREADY_ENTERED:
     'Une autre note est déjà enregistrée pour ce numéro : vérifiez le numéro sur la copie ; pour remplacer la note, relancez la commande avec --replace.',
+  GRADE_CELL_PERCENT:
+    "La cellule de la note est au format pourcentage : le tableur y garde la valeur affichée divisée par 100 (« 60 % » y vaut 0,6), et le service ne devine pas la note voulue ; rien n'est enregistré pour cette ligne. Mettez la cellule au format Nombre, saisissez la note sur le barème (par exemple 12 ou 12,5), puis déposez le fichier à nouveau.",
+  GRADE_CELL_DATE:
+    "La cellule de la note est au format date : le tableur a sans doute pris la note tapée pour une date (« 12.5 » ou « 12/5 » devient le 12 mai), et rien n'est enregistré pour cette ligne. Mettez la cellule au format Nombre, saisissez de nouveau la note (par exemple 12,5), puis déposez le fichier à nouveau.",
   GRADE_TOO_PRECISE: 'La note a plus de deux décimales : saisissez-la avec deux décimales au plus.',
   ABSENCE_CODE_UNKNOWN: "Code d'absence inconnu : utilisez ABI, ABJ, DEF, DEM ou DIS.",
   RESULT_CODE_UNKNOWN:

@@ -39,6 +39,9 @@ export type ParsedGrade =
 // A decimal number with a comma or a point, nothing else (no exponent, no thousands separator).
 const DECIMAL = /^([+-]?)(\d*)(?:[.,](\d*))?$/;
 
+// What a percentage cell saved as CSV shows (« 60 % », any space before the sign).
+const PERCENT = /^[+-]?\d+(?:[.,]\d+)?\s*%$/;
+
 // What looks like an attempt at a code rather than a number: letters, maybe a final dot.
 const CODE_LIKE = /^\p{L}+\.?$/u;
 
@@ -105,6 +108,9 @@ function parseText(raw: string, rules: GradeRules): ParsedGrade {
     return inRange(value, rules, text);
   }
 
+  if (PERCENT.test(text)) {
+    return { ok: false, code: 'GRADE_CELL_PERCENT', detail: `Lu : ${text}.` };
+  }
   const absence = absenceOf(text, rules);
   if (absence) {
     const grade: GradeValue = { kind: 'absence', code: absence.code };

@@ -93,7 +93,7 @@ export function* csvBatches(bytes: Buffer): Generator<Row[]> {
       record = parser.read() as string[] | null;
     }
     if (parser.errored) {
-      throw corruptCsv(parser.errored);
+      throw corruptCsv(parser.errored, firstNumber);
     }
     rows += batch.length;
     return batch;

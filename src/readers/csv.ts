@@ -148,20 +148,39 @@ export function takeDirective(text: string): {
   return { separator: match[1], body: rest, firstNumber: 2 };
 }
 
-/** The refusal for a parser error: quotes out of place, near the line the parser reached. */
-export function corruptCsv(error: unknown): AppError {
-  const line = (error as { lines?: number }).lines;
+/** What csv-parse tells of a failure: its code, the records read before it and the line reached. */
+interface CsvParseFailure {
+  code?: string;
+  records?: number;
+  lines?: number;
+}
+
+/**
+ * The refusal for a parser error. A quote left open is only noticed at the end of the file, where
+ * the parser stops: it is reported at the row it opens in, the one after the last row read whole,
+ * numbered as every row of a receipt is (a value on several lines counts as one row).
+ */
+export function corruptCsv(error: unknown, firstNumber: number): AppError {
+  const { code, records, lines } = error as CsvParseFailure;
+  if (code === 'CSV_QUOTE_NOT_CLOSED' && typeof records === 'number') {
+    return new AppError(
+      'FILE_CORRUPT',
+      `(ligne ${firstNumber + records} : un guillemet ouvre une valeur sans jamais la fermer, si bien ` +
+        'que tout le reste du fichier serait lu comme cette seule valeur ; supprimez ce guillemet, ' +
+        'ou ajoutez celui qui ferme la valeur, avant de l’enregistrer à nouveau)',
+    );
+  }
   return new AppError(
     'FILE_CORRUPT',
-    line ? `(guillemets mal placés vers la ligne ${line})` : undefined,
+    lines ? `(guillemets mal placés, erreur relevée en lisant la ligne ${lines})` : undefined,
   );
 }
 
-function parseAll(text: string, separator: string): string[][] {
+function parseAll(text: string, separator: string, firstNumber: number): string[][] {
   try {
     return parseRecords(text, separator);
   } catch (error: unknown) {
-    throw corruptCsv(error);
+    throw corruptCsv(error, firstNumber);
   }
 }
 
@@ -169,7 +188,7 @@ function parseAll(text: string, separator: string): string[][] {
 export function readCsv(bytes: Buffer): Workbook {
   const text = decodeText(bytes);
   const { separator, body, firstNumber } = takeDirective(text);
-  const records = parseAll(body, separator ?? detectSeparator(body));
+  const records = parseAll(body, separator ?? detectSeparator(body), firstNumber);
 
   const rows: Row[] = [];
   records.forEach((record, index) => {

@@ -1,5 +1,6 @@
 // What a cell's number format changes in the text a person sees, for the workbook readers (xlsx,
-// xls): whether the number shows as a date, and how many digits a zero-padding format shows.
+// xls): whether the number shows as a date or a percentage, and how many digits a zero-padding
+// format shows.
 
 /** Built-in number formats Excel shows as dates or times (ECMA-376 §18.8.30, plus the East Asian ones). */
 export const BUILTIN_DATE_FORMATS: ReadonlySet<number> = new Set([
@@ -18,6 +19,14 @@ const DATE_TOKEN = /[dmyhsj]/i;
 
 /** A format of zeros only: `00000000` shows 4211 as `00004211`. */
 const ZERO_PADDED = /^0+$/;
+
+/** Built-in number formats showing a percentage: 9 is `0%`, 10 is `0.00%`. */
+export const BUILTIN_PERCENT_FORMATS: ReadonlySet<number> = new Set([9, 10]);
+
+/** True when a number format shows the value times 100 followed by `%` (not a quoted `"%"`). */
+export function isPercentFormat(code: string): boolean {
+  return code.replace(LITERALS, '').includes('%');
+}
 
 /** True when a custom number format displays a date or a time. */
 export function isDateFormat(code: string): boolean {

@@ -68,9 +68,11 @@ export function odsCell(attributes: Record<string, string>, shown: string): Cell
     case 'percentage':
     case 'currency': {
       const value = Number(attributes['office:value']);
-      return Number.isFinite(value)
-        ? { kind: 'number', value, raw: shown || String(value) }
-        : { kind: 'error', raw: shown };
+      if (!Number.isFinite(value)) {
+        return { kind: 'error', raw: shown };
+      }
+      const cell: Cell = { kind: 'number', value, raw: shown || String(value) };
+      return type === 'percentage' ? { ...cell, percent: true } : cell;
     }
     case 'date':
       return dateCell(attributes['office:date-value'] ?? '', shown);

@@ -26,6 +26,13 @@ const MIMETYPE_MAX_BYTES = 200;
 
 /** Markup openings of web pages and XML spreadsheets that some tools save under an .xls name. */
 const MARKUP_OPENINGS = ['<html', '<!doctype html', '<?xml', '<table'];
+/** A flat OpenDocument spreadsheet (.fods): the whole document in one XML file, its type on the root. */
+const FLAT_ODS = /<office:document[\s>][^>]*application\/vnd\.oasis\.opendocument\.spreadsheet/;
+/**
+ * SYLK (.slk), Excel's old text exchange format: an `ID;P…` line, then records such as
+ * `C;Y2;X1;K"S3572052"` (one cell). A CSV whose header starts « ID;Prénom » has no such cell record.
+ */
+const SYLK = { opening: /^ID;P/, cell: /[\r\n](?:C;(?:Y\d+;)?X\d+;K|B;Y\d+;X\d+)/ };
 
 /** Text files are judged on their head: binary when a NUL byte appears in the first 8 KiB. */
 const TEXT_PROBE_BYTES = 8 * 1024;
@@ -80,7 +87,12 @@ function sniffText(bytes: Buffer): FileFormat {
 
   const opening = head.trimStart().slice(0, 20).toLowerCase();
   if (MARKUP_OPENINGS.some((markup) => opening.startsWith(markup))) {
-    throw new AppError('FILE_WEB_PAGE');
+    throw FLAT_ODS.test(head)
+      ? new AppError('FILE_FORMAT_OTHER_SPREADSHEET', '(tableur OpenDocument « plat », .fods)')
+      : new AppError('FILE_WEB_PAGE');
+  }
+  if (SYLK.opening.test(head) && SYLK.cell.test(head)) {
+    throw new AppError('FILE_FORMAT_OTHER_SPREADSHEET', '(format SYLK, .slk)');
   }
   if (MAQUETTE_MARKER.test(head)) {
     return 'apogee_maquette';
@@ -127,6 +139,36 @@ function looksLikeUtf16(bytes: Buffer): boolean {
   return pairs >= 2 && Math.max(little, big) >= pairs * UTF16_PAIR_SHARE;
 }
 
+/** How many NUL bytes end the file. */
+function trailingNuls(bytes: Buffer): number {
+  let at = bytes.length;
+  while (at > 0 && bytes[at - 1] === 0) {
+    at -= 1;
+  }
+  return bytes.length - at;
+}
+
+/**
+ * Text followed by NUL bytes up to the end: the tail of a save or a copy that was cut off (the
+ * file was sized, not all written). The lost end may have held rows, or the rest of the last
+ * grade: the file is refused rather than read without its end.
+ */
+function nulPaddedText(bytes: Buffer): AppError | undefined {
+  const padding = trailingNuls(bytes);
+  const text = bytes.subarray(0, bytes.length - padding);
+  if (padding === 0 || text.includes(0)) {
+    return undefined;
+  }
+  return new AppError(
+    'FILE_CORRUPT',
+    text.length === 0
+      ? '(le fichier ne contient que des octets nuls : son contenu n’a jamais été écrit)'
+      : `(fichier texte dont la fin est remplie de ${padding} octets nuls, signe d’un enregistrement ` +
+          'ou d’une copie interrompus : ses dernières lignes ont pu être perdues ; vérifiez dans le ' +
+          'fichier d’origine que toutes les lignes y sont avant de l’enregistrer à nouveau)',
+  );
+}
+
 /** Tells a file's format from its bytes; FILE_EMPTY, FILE_ENCRYPTED, FILE_WEB_PAGE, FILE_FORMAT_*, FILE_CORRUPT. */
 export function sniffFormat(bytes: Buffer): FileFormat {
   if (bytes.length === 0) {
@@ -147,7 +189,14 @@ export function sniffFormat(bytes: Buffer): FileFormat {
   if (UTF16_BOMS.some((bom) => startsWith(bytes, bom)) || looksLikeUtf16(bytes)) {
     throw new AppError('FILE_ENCODING', UTF16_DETAIL);
   }
-  if (startsWith(bytes, PDF_MAGIC) || bytes.subarray(0, TEXT_PROBE_BYTES).includes(0)) {
+  if (startsWith(bytes, PDF_MAGIC)) {
+    throw new AppError('FILE_FORMAT_UNKNOWN');
+  }
+  const padded = nulPaddedText(bytes);
+  if (padded) {
+    throw padded;
+  }
+  if (bytes.subarray(0, TEXT_PROBE_BYTES).includes(0)) {
     throw new AppError('FILE_FORMAT_UNKNOWN');
   }
 

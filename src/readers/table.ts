@@ -5,7 +5,8 @@
 export type Cell =
   | { kind: 'blank' }
   | { kind: 'text'; raw: string }
-  | { kind: 'number'; value: number; raw: string }
+  /** `percent`: shown as a percentage (`60%` for 0.6): the value is not what the person typed. */
+  | { kind: 'number'; value: number; raw: string; percent?: true }
   | { kind: 'date'; iso: string; raw: string }
   | { kind: 'bool'; value: boolean; raw: string }
   | { kind: 'error'; raw: string }

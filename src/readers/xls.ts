@@ -5,7 +5,13 @@
 import { AppError } from '../domain/errors.js';
 import { StringReader, unicodeString } from './biff-strings.js';
 import { readCfbStreams } from './cfb.js';
-import { isDateFormat, zeroPadded, zeroPadWidth } from './number-format.js';
+import {
+  BUILTIN_PERCENT_FORMATS,
+  isDateFormat,
+  isPercentFormat,
+  zeroPadded,
+  zeroPadWidth,
+} from './number-format.js';
 import { dateCell as dayCell } from './xlsx-fast-cells.js';
 import type { Cell, Row, Sheet, Workbook } from './table.js';
 
@@ -28,6 +34,9 @@ const RT = {
   BOOLERR: 0x0205,
   FORMULA: 0x0006,
   STRING: 0x0207,
+  SHRFMLA: 0x04bc,
+  ARRAY: 0x0221,
+  TABLE: 0x0236,
   ROW: 0x0208,
   COLINFO: 0x007d,
 } as const;
@@ -105,6 +114,8 @@ interface Globals {
   dateXf: boolean[];
   /** Digits a zero-padding format shows, per XF (0: no such format). */
   padWidth: number[];
+  /** True per XF whose format shows a percentage. */
+  percentXf: boolean[];
   date1904: boolean;
   sheets: Array<{ name: string; state: Sheet['state']; offset: number }>;
 }
@@ -112,7 +123,14 @@ interface Globals {
 function readGlobals(stream: Buffer): Globals {
   const formats = new Map<number, string>();
   const xfFormats: number[] = [];
-  const globals: Globals = { strings: [], dateXf: [], padWidth: [], date1904: false, sheets: [] };
+  const globals: Globals = {
+    strings: [],
+    dateXf: [],
+    padWidth: [],
+    percentXf: [],
+    date1904: false,
+    sheets: [],
+  };
 
   for (const record of records(stream, 0)) {
     const { type, data } = record;
@@ -142,6 +160,10 @@ function readGlobals(stream: Buffer): Globals {
 
   globals.dateXf = xfFormats.map((f) => DATE_FORMATS.has(f) || isDateFormat(formats.get(f) ?? ''));
   globals.padWidth = xfFormats.map((f) => zeroPadWidth(formats.get(f)));
+  globals.percentXf = xfFormats.map((f) => {
+    const code = formats.get(f);
+    return code !== undefined ? isPercentFormat(code) : BUILTIN_PERCENT_FORMATS.has(f);
+  });
   return globals;
 }
 
@@ -164,7 +186,9 @@ function numberCell(value: number, xf: number, globals: Globals): Cell {
   // A zero-padding format shows 4211 as 00004211: a student number keeps its leading zeros.
   const width = globals.padWidth[xf] ?? 0;
   const raw = width > 0 && Number.isInteger(value) ? zeroPadded(value, width) : String(value);
-  return { kind: 'number', value, raw };
+  return globals.percentXf[xf] === true
+    ? { kind: 'number', value, raw, percent: true }
+    : { kind: 'number', value, raw };
 }
 
 function textCell(text: string): Cell {
@@ -178,17 +202,18 @@ function boolOrError(flag: number, isError: boolean): Cell {
   return { kind: 'bool', value: flag === 1, raw: flag === 1 ? 'VRAI' : 'FAUX' };
 }
 
-/** The cached result of a FORMULA record; a string result sits in the STRING record after it. */
-function formulaCell(data: Buffer, next: BiffRecord | undefined, globals: Globals): Cell {
+/**
+ * The cached result of a FORMULA record. A text result is not in it but in the STRING record that
+ * follows (see readSheet): until that record is read the cell is a formula without a value.
+ */
+function formulaCell(data: Buffer, globals: Globals): Cell {
   const value = data.subarray(6, 14);
   if (value.readUInt16LE(6) !== 0xffff) {
     return numberCell(value.readDoubleLE(0), data.readUInt16LE(4), globals);
   }
   switch (value.readUInt8(0)) {
     case 0:
-      return next?.type === RT.STRING
-        ? textCell(unicodeString(next.data, 0))
-        : { kind: 'formula_no_value', raw: '=' };
+      return { kind: 'formula_no_value', raw: '=' };
     case 1:
       return boolOrError(value.readUInt8(2), false);
     case 2:
@@ -196,6 +221,11 @@ function formulaCell(data: Buffer, next: BiffRecord | undefined, globals: Global
     default:
       return { kind: 'blank' };
   }
+}
+
+/** A STRING record's text, which may run over CONTINUE records. */
+function stringResult(record: BiffRecord): Cell {
+  return textCell(new StringReader([record.data, ...record.continues]).richString());
 }
 
 /** Records that set cells, each starting with row, column and format. */
@@ -210,11 +240,7 @@ const CELL_RECORDS: ReadonlySet<number> = new Set([
 ]);
 
 /** The cells one record sets, as [row, column, cell]. */
-function cellsOf(
-  record: BiffRecord,
-  next: BiffRecord | undefined,
-  globals: Globals,
-): Array<[number, number, Cell]> {
+function cellsOf(record: BiffRecord, globals: Globals): Array<[number, number, Cell]> {
   const { type, data } = record;
   // Only cell records start with row, column and format: the others (2-byte records such as
   // CALCCOUNT or DEFCOLWIDTH, in every sheet Excel or LibreOffice writes) hold something else.
@@ -236,7 +262,7 @@ function cellsOf(
     case RT.BOOLERR:
       return [[row, col, boolOrError(data.readUInt8(6), data.readUInt8(7) === 1)]];
     case RT.FORMULA:
-      return [[row, col, formulaCell(data, next, globals)]];
+      return [[row, col, formulaCell(data, globals)]];
     case RT.MULRK: {
       const out: Array<[number, number, Cell]> = [];
       for (let at = 4, c = col; at + 6 <= data.length - 2; at += 6, c += 1) {
@@ -253,20 +279,37 @@ function cellsOf(
   }
 }
 
+/**
+ * Records that may stand between a FORMULA and the STRING holding its text result (MS-XLS 2.1.7.20.5,
+ * CELLTABLE): LibreOffice writes SHRFMLA there for the first cell of a filled-down formula.
+ */
+const FORMULA_COMPANIONS: ReadonlySet<number> = new Set([RT.SHRFMLA, RT.ARRAY, RT.TABLE]);
+
 /** What a sheet's records build up. */
 interface SheetState {
   grid: Map<number, Cell[]>;
   hiddenRows: Set<number>;
   hiddenColumns: number[];
+  /** The cell of a FORMULA whose text result is still to come in a STRING record. */
+  awaitingText?: { row: number; col: number };
 }
 
-function applyRecord(
-  state: SheetState,
-  record: BiffRecord,
-  next: BiffRecord | undefined,
-  globals: Globals,
-): void {
+function setCell(state: SheetState, row: number, col: number, cell: Cell): void {
+  const cells = state.grid.get(row) ?? [];
+  cells[col] = cell;
+  state.grid.set(row, cells);
+}
+
+function applyRecord(state: SheetState, record: BiffRecord, globals: Globals): void {
   const { type, data } = record;
+  const awaiting = state.awaitingText;
+  if (awaiting && type === RT.STRING) {
+    setCell(state, awaiting.row, awaiting.col, stringResult(record));
+  }
+  if (!FORMULA_COMPANIONS.has(type)) {
+    // Anything else ends the wait: the formula keeps « no value », as when Excel wrote no result.
+    delete state.awaitingText;
+  }
   if (type === RT.ROW && data.readUInt32LE(12) & ROW_HIDDEN_FLAG) {
     state.hiddenRows.add(data.readUInt16LE(0));
     return;
@@ -278,29 +321,21 @@ function applyRecord(
     }
     return;
   }
-  for (const [row, col, cell] of cellsOf(record, next, globals)) {
-    const cells = state.grid.get(row) ?? [];
-    cells[col] = cell;
-    state.grid.set(row, cells);
+  for (const [row, col, cell] of cellsOf(record, globals)) {
+    setCell(state, row, col, cell);
+    if (type === RT.FORMULA && cell.kind === 'formula_no_value') {
+      state.awaitingText = { row, col };
+    }
   }
 }
 
 function readSheet(stream: Buffer, entry: Globals['sheets'][number], globals: Globals): Sheet {
   const state: SheetState = { grid: new Map(), hiddenRows: new Set(), hiddenColumns: [] };
-
-  // A record is applied once the next one is known: a FORMULA's string result follows it.
-  let previous: BiffRecord | undefined;
   for (const record of records(stream, entry.offset)) {
-    if (previous) {
-      applyRecord(state, previous, record, globals);
-    }
-    previous = record.type === RT.EOF ? undefined : record;
-    if (!previous) {
+    if (record.type === RT.EOF) {
       break;
     }
-  }
-  if (previous) {
-    applyRecord(state, previous, undefined, globals);
+    applyRecord(state, record, globals);
   }
 
   const rows: Row[] = [...state.grid.entries()]

@@ -336,7 +336,9 @@ export class SheetHandler extends WorksheetTags {
     }
     const width = this.styles.padding[style] ?? 0;
     const raw = width > 0 && Number.isInteger(value) ? zeroPadded(value, width) : String(value);
-    return { kind: 'number', value, raw };
+    return this.styles.percent[style] === true
+      ? { kind: 'number', value, raw, percent: true }
+      : { kind: 'number', value, raw };
   }
 }
 

@@ -1,7 +1,13 @@
 // The part of a workbook's styles that changes what a number cell reads as: the number format of
 // each cell style (`cellXfs`), resolved once per style so a sheet's cells only index an array.
 
-import { BUILTIN_DATE_FORMATS, isDateFormat, zeroPadWidth } from './number-format.js';
+import {
+  BUILTIN_DATE_FORMATS,
+  BUILTIN_PERCENT_FORMATS,
+  isDateFormat,
+  isPercentFormat,
+  zeroPadWidth,
+} from './number-format.js';
 import { collectTags } from './xlsx-fast-scan.js';
 
 /** Built-in format 1 is `0`; no other built-in format pads with zeros. */
@@ -13,6 +19,8 @@ export interface CellStyles {
   date: boolean[];
   /** Digits shown by a zero-padding format (`00000000`), 0 for any other format. */
   padding: number[];
+  /** True when the style shows numbers as percentages. */
+  percent: boolean[];
 }
 
 /** Reads `cellXfs` and the custom `numFmts` of a styles part; no part means no formats. */
@@ -25,7 +33,7 @@ export function readCellStyles(xml: string | undefined): CellStyles {
     }
   }
 
-  const styles: CellStyles = { date: [], padding: [] };
+  const styles: CellStyles = { date: [], padding: [], percent: [] };
   for (const tag of tags) {
     if (tag.name === 'xf' && tag.path[tag.path.length - 1] === 'cellXfs') {
       const id = Number(tag.attrs.get('numFmtId') ?? 0);
@@ -35,6 +43,9 @@ export function readCellStyles(xml: string | undefined): CellStyles {
         id !== 0 && (code !== undefined ? isDateFormat(code) : BUILTIN_DATE_FORMATS.has(id));
       styles.date.push(date);
       styles.padding.push(date ? 0 : zeroPadWidth(code));
+      styles.percent.push(
+        code !== undefined ? isPercentFormat(code) : BUILTIN_PERCENT_FORMATS.has(id),
+      );
     }
   }
   return styles;

@@ -125,7 +125,7 @@ describe.each(DATABASE_TARGETS)('long grade files on $name', (target) => {
 
     expect(broken.status).toBe('rejected');
     expect(broken.errors.map((e) => e.code)).toEqual(['FILE_CORRUPT']);
-    expect(broken.errors[0]?.message).toContain('guillemets mal placés');
+    expect(broken.errors[0]?.message).toContain('(ligne 11002 : un guillemet ouvre une valeur');
     const n = world.numbers.mat101[6];
     await drop(
       world.ctx,

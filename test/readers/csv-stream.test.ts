@@ -82,4 +82,19 @@ describe('csvRows (streaming) reads as readCsv does', () => {
     const badQuotes = Buffer.from('a;b\n"x"y;1\n');
     expect(await codeOf(() => readCsv(badQuotes))).toBe(await codeOf(() => streamed(badQuotes)));
   });
+
+  it('names the row a quote left open starts in, past the first slices of a long file', () => {
+    const lines = ['N° anonyme;Note', ...Array.from({ length: 30_000 }, (_, i) => `S${i};12`)];
+    lines[25_000] = 'S25000;"12';
+    const message = (): string => {
+      try {
+        streamed(Buffer.from(lines.join('\r\n')));
+      } catch (error: unknown) {
+        return error instanceof Error ? error.message : '';
+      }
+      return 'read';
+    };
+
+    expect(message()).toContain('(ligne 25001 : un guillemet ouvre une valeur');
+  });
 });

@@ -8,6 +8,7 @@ import ExcelJS from 'exceljs';
 import { AppError } from '../../src/domain/errors.js';
 import type { Cell, Row, Sheet, Workbook } from '../../src/readers/table.js';
 import { checkZip, readZipEntry, type ZipEntry } from '../../src/readers/zip-guard.js';
+import { isPercentFormat } from '../../src/readers/number-format.js';
 
 type CellValue = ExcelJS.CellValue;
 
@@ -137,6 +138,14 @@ function withZeroPadding(cell: Cell, format: string | undefined): Cell {
   return { ...cell, raw: String(cell.value).padStart(format.length, '0') };
 }
 
+/** A number under a percentage format (`0%`) is flagged: the value is not what the person typed. */
+function withPercent(cell: Cell, format: string | undefined): Cell {
+  if (cell.kind !== 'number' || format === undefined || !isPercentFormat(format)) {
+    return cell;
+  }
+  return { ...cell, percent: true };
+}
+
 function readRow(row: ExcelJS.Row): Cell[] {
   const cells: Cell[] = [];
 
@@ -145,7 +154,7 @@ function readRow(row: ExcelJS.Row): Cell[] {
     const slave = cell.type === ExcelJS.ValueType.Merge;
     cells[column - 1] = slave
       ? { kind: 'blank' }
-      : withZeroPadding(toCell(cell.value), cell.numFmt);
+      : withPercent(withZeroPadding(toCell(cell.value), cell.numFmt), cell.numFmt);
   });
 
   const filled = Array.from(cells, (cell): Cell => cell ?? { kind: 'blank' });

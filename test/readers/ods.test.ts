@@ -68,6 +68,14 @@ describe('readOds', () => {
     ]);
   });
 
+  it('flags a percentage cell: the value stored is the one shown divided by 100', async () => {
+    expect(
+      await firstRow(
+        '<table:table-cell office:value-type="percentage" office:value="0.6"><text:p>60 %</text:p></table:table-cell>',
+      ),
+    ).toEqual([{ kind: 'number', value: 0.6, raw: '60 %', percent: true }]);
+  });
+
   it('reads rich text, links, kept spaces and line breaks as the text shown', async () => {
     expect(
       await firstRow(

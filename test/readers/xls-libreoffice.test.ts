@@ -38,6 +38,32 @@ describe('.xls saved by LibreOffice', () => {
     expect(shown(xls)).toEqual(shown(xlsx));
   });
 
+  it('reads the text result of the first cell of a filled-down formula as its .xlsx twin', async () => {
+    // LibreOffice stores that first cell as FORMULA, SHRFMLA, then STRING: the whole file was once
+    // refused as « formule sans valeur calculée » (trial).
+    const xls = await read('lo-formulas.xls');
+    const xlsx = await read('lo-formulas.xlsx');
+
+    expect(shown(xls)).toEqual(shown(xlsx));
+    expect(xls.sheets[0]?.rows[1]?.cells).toEqual([
+      { kind: 'text', raw: 'S0003100' },
+      { kind: 'text', raw: 'ABJ' },
+      { kind: 'blank' },
+      { kind: 'text', raw: 'ABJ' },
+    ]);
+    expect(xls.sheets[0]?.rows[2]?.cells[1]).toEqual({ kind: 'number', value: 3.5, raw: '3.5' });
+  });
+
+  it('flags the cells of a percentage format, as its .xlsx twin does', async () => {
+    const percents = (workbook: Workbook): string[] =>
+      (workbook.sheets[0]?.rows ?? []).flatMap((row) =>
+        row.cells.flatMap((cell) => (cell.kind === 'number' && cell.percent ? [cell.raw] : [])),
+      );
+
+    expect(percents(await read('lo-features.xls'))).toEqual(['0.625', '1', '-0.05']);
+    expect(percents(await read('lo-features.xlsx'))).toEqual(['0.625', '1', '-0.05']);
+  });
+
   it('keeps the zeros a padding format shows, and the time of a date-time', async () => {
     const row = (await read('lo-features.xls')).sheets[0]?.rows.find((r) => r.number === 3);
     const cells = row?.cells.map((c) => (c.kind === 'blank' ? '' : c.raw));

@@ -8,7 +8,10 @@ export type XlsCell =
   | { number: number; rk?: boolean; date?: 'builtin' | 'custom' }
   | { bool: boolean }
   | { error: number }
-  | { formula: number | string | { error: number } };
+  | { formula: number | string | { error: number }; companion?: keyof typeof COMPANIONS };
+
+/** Records a writer may put between a FORMULA and its STRING result (their content is not read). */
+const COMPANIONS = { SHRFMLA: 0x04bc, ARRAY: 0x0221, TABLE: 0x0236 } as const;
 
 /** One sheet: rows of cells (null = nothing stored), hidden rows/columns by 0-based index. */
 export interface XlsSheet {
@@ -134,21 +137,27 @@ function cellRecords(row: number, col: number, cell: XlsCell, strings: string[])
   if ('error' in cell) {
     return [record(0x0205, Buffer.concat([at(GENERAL_XF), Buffer.from([cell.error, 1])]))];
   }
-  return formulaRecords(at(GENERAL_XF), cell.formula);
+  const companion = cell.companion ? [record(COMPANIONS[cell.companion], Buffer.alloc(16))] : [];
+  return formulaRecords(at(GENERAL_XF), cell.formula, companion);
 }
 
-function formulaRecords(at: Buffer, result: number | string | { error: number }): Buffer[] {
+function formulaRecords(
+  at: Buffer,
+  result: number | string | { error: number },
+  companion: Buffer[],
+): Buffer[] {
   const tail = Buffer.concat([u16(0), u32(0), u16(0)]);
   if (typeof result === 'number') {
-    return [record(0x0006, Buffer.concat([at, f64(result), tail]))];
+    return [record(0x0006, Buffer.concat([at, f64(result), tail])), ...companion];
   }
   const value = Buffer.from([0, 0, 0, 0, 0, 0, 0xff, 0xff]);
   if (typeof result === 'string') {
-    return [record(0x0006, Buffer.concat([at, value, tail])), record(0x0207, xlString(result))];
+    const formula = record(0x0006, Buffer.concat([at, value, tail]));
+    return [formula, ...companion, record(0x0207, xlString(result))];
   }
   value[0] = 2;
   value[2] = result.error;
-  return [record(0x0006, Buffer.concat([at, value, tail]))];
+  return [record(0x0006, Buffer.concat([at, value, tail])), ...companion];
 }
 
 function sheetStream(sheet: XlsSheet, strings: string[]): Buffer {

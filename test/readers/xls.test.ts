@@ -88,6 +88,24 @@ describe('readXls (Excel 97-2003, BIFF8)', () => {
     ]);
   });
 
+  it('reads a text result stored after the SHRFMLA, ARRAY or TABLE record of its formula', () => {
+    expect(
+      oneRow([
+        { formula: 'ABJ', companion: 'SHRFMLA' },
+        { formula: 'ABI', companion: 'ARRAY' },
+        { formula: 'DEF', companion: 'TABLE' },
+        { formula: 12.5, companion: 'SHRFMLA' },
+        { text: 'fin' },
+      ]),
+    ).toEqual([
+      { kind: 'text', raw: 'ABJ' },
+      { kind: 'text', raw: 'ABI' },
+      { kind: 'text', raw: 'DEF' },
+      { kind: 'number', value: 12.5, raw: '12.5' },
+      { kind: 'text', raw: 'fin' },
+    ]);
+  });
+
   it('keeps row numbers, marks hidden rows and columns, and reports sheet states', () => {
     const workbook = readXls(
       xlsOf([

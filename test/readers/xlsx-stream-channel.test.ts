@@ -131,6 +131,31 @@ describe.each(DATABASE_TARGETS)('a grade workbook streamed into notes/ on $name'
     expect(outcome.grades.filter((g) => g.value !== null)).toHaveLength(0);
   });
 
+  it('refuses a grade in a percentage or a date cell, saying so, and stores no grade for it', async () => {
+    // 46154 is 12/05/2026: what French Excel makes of « 12.5 » typed in a cell it takes for a date.
+    const bytes = await edited(
+      await filled((i) => (i === 3 ? 0.6 : i === 7 ? 46154 : 10)),
+      (sheet) =>
+        sheet.eachRow((row) =>
+          row.eachCell((cell) => {
+            const numFmt = { 0.6: '0%', 46154: 'dd/mm/yyyy' }[Number(cell.value)];
+            // A style of its own: exceljs shares one style object between the cells of a column.
+            cell.style = numFmt ? { ...cell.style, numFmt } : cell.style;
+          }),
+        ),
+    );
+    const outcome = await bothWays(bytes);
+
+    const errors = 'errors' in outcome.result ? outcome.result.errors : [];
+    expect(errors.map((e) => [e.row, e.code, e.value])).toEqual([
+      [10, 'GRADE_CELL_PERCENT', '0.6'],
+      [14, 'GRADE_CELL_DATE', '12/05/2026'],
+    ]);
+    expect(errors[0]?.message).toContain('La cellule de la note est au format pourcentage');
+    expect(errors[1]?.message).toContain('Mettez la cellule au format Nombre');
+    expect(outcome.grades.filter((g) => g.value === '0.60')).toEqual([]);
+  });
+
   it('refuses a workbook whose fingerprint was edited', async () => {
     const bytes = (
       await fillWorkbook(

@@ -191,6 +191,24 @@ describe('readCsv', () => {
     expect(codeOf(Buffer.from('a;b\n1;"open\n2;3\n'))).toBe('FILE_CORRUPT');
   });
 
+  it('names the row a quote left open starts in, not the end of the file the parser reached', () => {
+    const rows = ['N° anonyme;Note', 'S01;12', 'S02;12', 'S03;12', 'S04;"12', 'S05;12', 'S06;12'];
+    const messageOf = (text: string): string => {
+      try {
+        readCsv(Buffer.from(text));
+      } catch (error: unknown) {
+        return error instanceof Error ? error.message : '';
+      }
+      return 'read';
+    };
+
+    expect(messageOf(rows.join('\n'))).toContain(
+      '(ligne 5 : un guillemet ouvre une valeur sans jamais la fermer',
+    );
+    // Row numbers as everywhere else: the sep= line is row 1.
+    expect(messageOf(['sep=;', ...rows].join('\r\n'))).toContain('(ligne 6 :');
+  });
+
   it('refuses a file with nothing but blank lines', () => {
     expect(codeOf(Buffer.from('\r\n;;\r\n  \r\n'))).toBe('FILE_NO_DATA');
   });

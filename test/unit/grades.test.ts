@@ -43,6 +43,12 @@ describe('parseGrade, text cells', () => {
     },
   );
 
+  it('refuses a percentage (a percentage cell saved as CSV) with its own code, never as 0,6', () => {
+    expect(text('60 %')).toEqual({ ok: false, code: 'GRADE_CELL_PERCENT', detail: 'Lu : 60 %.' });
+    expect(text('62,5%')).toMatchObject({ ok: false, code: 'GRADE_CELL_PERCENT' });
+    expect(text('12\u202f%')).toMatchObject({ ok: false, code: 'GRADE_CELL_PERCENT' });
+  });
+
   it('refuses more than two decimals', () => {
     expect(text('12,555')).toMatchObject({ ok: false, code: 'GRADE_TOO_PRECISE' });
     expect(text('20,001')).toMatchObject({ ok: false, code: 'GRADE_TOO_PRECISE' });

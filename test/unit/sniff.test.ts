@@ -19,6 +19,14 @@ function codeOf(bytes: Buffer): string {
   }
 }
 
+function messageOf(bytes: Buffer): string {
+  try {
+    return `format ${sniffFormat(bytes)}`;
+  } catch (error: unknown) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 function ole2With(...streams: string[]): Buffer {
   const directory = streams.map((name) => Buffer.from(name, 'utf16le'));
   return Buffer.concat([OLE2, Buffer.alloc(504), ...directory, Buffer.alloc(512)]);
@@ -81,6 +89,39 @@ describe('sniffFormat', () => {
     }
   });
 
+  it('names a flat OpenDocument spreadsheet (.fods) and says to save it as .ods or .xlsx', () => {
+    const fods = readFileSync(new URL('../readers/fixtures/lo-features.fods', import.meta.url));
+
+    expect(codeOf(fods)).toBe('FILE_FORMAT_OTHER_SPREADSHEET');
+    expect(messageOf(fods)).toContain('(tableur OpenDocument « plat », .fods)');
+    expect(messageOf(fods)).toContain(
+      'enregistrez-le en classeur Excel (.xlsx), en tableur OpenDocument (.ods)',
+    );
+  });
+
+  it('refuses a SYLK file instead of reading it as CSV, but reads a CSV whose header starts ID;P', () => {
+    const sylk =
+      'ID;PWXL;N;E\r\nP;PGeneral\r\nC;Y1;X1;K"N° anonyme"\r\nC;Y1;X2;K"Note"\r\nC;Y2;X1;K"S01"\r\nE\r\n';
+
+    expect(codeOf(Buffer.from(sylk))).toBe('FILE_FORMAT_OTHER_SPREADSHEET');
+    expect(messageOf(Buffer.from(sylk))).toContain('(format SYLK, .slk)');
+    expect(codeOf(Buffer.from('ID;Prénom;Note\r\n12;Léa;14\r\nC;Y;X\r\n'))).toBe('format csv');
+  });
+
+  it('refuses text padded with NUL bytes up to its end as cut off, not as an unknown format', () => {
+    const text = Buffer.from('N° anonyme;Note\r\nS01;13\r\nS02;1');
+    const padded = Buffer.concat([text, Buffer.alloc(100)]);
+
+    expect(codeOf(padded)).toBe('FILE_CORRUPT');
+    expect(messageOf(padded)).toContain('remplie de 100 octets nuls');
+    expect(messageOf(padded)).toContain('ses dernières lignes ont pu être perdues');
+    expect(codeOf(Buffer.alloc(50))).toBe('FILE_CORRUPT');
+    // NUL bytes inside the content are not padding: binary, unknown.
+    expect(codeOf(Buffer.concat([text, Buffer.alloc(3), text, Buffer.alloc(3)]))).toBe(
+      'FILE_FORMAT_UNKNOWN',
+    );
+  });
+
   it('refuses an Excel 2-4 file (bare BIFF records, often renamed .xlsx) as a legacy format', () => {
     // BOF record of BIFF4 (0x0409), 6 bytes of data, as the file opens.
     const biff4 = Buffer.from([0x09, 0x04, 0x06, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00]);
@@ -113,9 +154,11 @@ describe('sniffFormat', () => {
     expect(codeOf(Buffer.from('Num\xe9ro;Note\r\n007;12,5\r\n', 'latin1'))).toBe('format csv');
   });
 
-  it('refuses binary content as unknown', () => {
-    expect(codeOf(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]))).toBe(
-      'FILE_FORMAT_UNKNOWN',
+  it('refuses binary content as unknown, listing every format accepted', () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+    expect(codeOf(png)).toBe('FILE_FORMAT_UNKNOWN');
+    expect(messageOf(png)).toContain(
+      '(.xlsx ou .xls), un tableur OpenDocument (.ods), un fichier CSV',
     );
     expect(codeOf(Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj', 'latin1'))).toBe('FILE_FORMAT_UNKNOWN');
   });
