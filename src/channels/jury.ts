@@ -38,7 +38,8 @@ export async function importJuryTable(
   for (const r of dropDuplicates(read.resolution.resolved, errors, 'N° anonyme')) {
     const code = r.row.text('result').toUpperCase();
     if (!allowed.has(code)) {
-      errors.add(r.row.number, 'Résultat', 'RESULT_CODE_UNKNOWN', r.row.text('result'), detail);
+      const why = code.trim() === '' ? 'RESULT_CODE_BLANK' : 'RESULT_CODE_UNKNOWN';
+      errors.add(r.row.number, 'Résultat', why, r.row.text('result'), detail);
       continue;
     }
     const { key, column } = keyOf(r.row);

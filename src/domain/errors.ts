@@ -101,6 +101,8 @@ export const ERROR_MESSAGES = {
   ABSENCE_CODE_UNKNOWN: "Code d'absence inconnu : utilisez ABI, ABJ, DEF, DEM ou DIS.",
   RESULT_CODE_UNKNOWN:
     "Code résultat inconnu : remplacez-le par l'un des codes admis, listés entre parenthèses.",
+  RESULT_CODE_BLANK:
+    "Décision de jury absente : la case est vide ; saisissez l'un des codes admis, listés entre parenthèses, ou retirez la ligne si la décision n'est pas encore prise.",
   GRADE_ROUNDED:
     'La note lue a été arrondie au plus proche (la moitié vers le haut), comme le prévoit le profil du lecteur optique : rien à corriger, la ligne est importée.',
   GRADE_REPLACED:

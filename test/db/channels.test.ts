@@ -321,7 +321,12 @@ describe.each(DATABASE_TARGETS)(
           'A',
           'jury',
           'jury-MAT102.csv',
-          csv(['N° anonyme;Résultat', `${n[10]?.number};ADM`, `${n[11]?.number};XYZ`]),
+          csv([
+            'N° anonyme;Résultat',
+            `${n[10]?.number};ADM`,
+            `${n[11]?.number};XYZ`,
+            `${n[12]?.number};`,
+          ]),
         );
 
         const receipt = await intake(world.ctx, 'A', 'jury-MAT102.csv');
@@ -329,7 +334,9 @@ describe.each(DATABASE_TARGETS)(
         expect(receipt.status).toBe('rejected');
         expect(receipt.errors.map((e) => [e.row, e.code, e.value])).toEqual([
           [3, 'RESULT_CODE_UNKNOWN', 'XYZ'],
+          [4, 'RESULT_CODE_BLANK', ''],
         ]);
+        expect(receipt.errors[1]?.message).toContain('Décision de jury absente : la case est vide');
         expect(await gradeTable()).toEqual(before);
       });
 
