@@ -109,7 +109,8 @@ export class NumberBook {
             where a.number = keys.number
             order by a.year desc
             limit 1) as n`,
-      [numbers],
+      // Postgres text holds no NUL: a number with one is no stored number (find() says why).
+      [numbers.filter((n) => !n.includes('\0'))],
     )) as {
       rows: Array<{
         number: string;
@@ -267,7 +268,7 @@ async function likelyNumbers(
        cross join lateral (select a.template_id from anonymous_number a
                      where a.number = keys.number and a.template_id = any(?::int[])
                      limit 1) as t`,
-    [candidates, templates.map((t) => t.id)],
+    [candidates.filter((n) => !n.includes('\0')), templates.map((t) => t.id)],
   )) as { rows: Array<{ number: string; template_id: number }> };
   const existing = new Map(found.rows.map((r) => [r.number, r.template_id]));
   const known = (near: string[]): Candidate[] =>

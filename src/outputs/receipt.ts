@@ -93,5 +93,8 @@ export function receiptJson(r: Receipt): string {
     ...(r.summary === undefined ? {} : { summary: r.summary }),
   };
 
-  return `${JSON.stringify(ordered, null, 2)}\n`;
+  // Postgres's jsonb refuses `\u0000`: a NUL character read from a file is shown as U+FFFD.
+  const noNul = (_key: string, value: unknown): unknown =>
+    typeof value === 'string' && value.includes('\0') ? value.replaceAll('\0', '\ufffd') : value;
+  return `${JSON.stringify(ordered, noNul, 2)}\n`;
 }

@@ -9,9 +9,18 @@ export type CopyValue = string | number | boolean | null;
 
 /** Rows of text per chunk written to the server. */
 const CHUNK_ROWS = 2000;
-const SPECIAL = /[\\\t\n\r]/g;
-const ANY_SPECIAL = /[\\\t\n\r]/;
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const SPECIAL = /[\\\t\n\r\0]/g;
+const ANY_SPECIAL = /[\\\t\n\r\0]/;
+// Postgres text holds no NUL character: one read from a file (`&#0;`, a NUL byte in a CSV) is
+// stored as U+FFFD, so the row is refused for what it is (unknown number, unreadable grade) rather
+// than the whole COPY failing, and the file with it, as an internal error.
+const ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\0': '\ufffd',
+};
 
 /** The pg driver connection calls a submittable query makes (the copy sub-protocol). */
 interface PgConnection {

@@ -20,6 +20,35 @@ function byStudent(rows: GradeRow[], assessmentId: number): Map<string, GradeRow
 describe.each(DATABASE_TARGETS)('receipt hints, on $name', (target) => {
   const world = worldFor(target, 'receipt_hints');
 
+  it('refuses the rows holding a NUL character, past the sniffed head, not the whole file', async () => {
+    const n = world().numbers.mat101.slice(26, 29);
+    const name = 'notes-MAT101-nul.csv';
+    // 70,000 blank lines first: the NUL characters lie beyond the 64 KiB the format sniffer reads.
+    const body = [
+      `${n[0]!.number};12`,
+      `${n[1]!.number};1\u00003`,
+      `${n[2]!.number.slice(0, 2)}\u0000${n[2]!.number.slice(2)};9`,
+    ];
+    await drop(
+      world().ctx,
+      'A',
+      'notes',
+      name,
+      `N° anonyme;Note\r\n${'\r\n'.repeat(70_000)}${body.join('\r\n')}\r\n`,
+    );
+
+    const receipt = await intake(world().ctx, 'A', name);
+
+    expect(receipt.status).toBe('rejected');
+    expect(receipt.errors.map((e) => [e.row, e.code])).toEqual([
+      [70_003, 'GRADE_INVALID'],
+      [70_004, 'NUMBER_FOREIGN_CHARACTER'],
+    ]);
+    expect(
+      (await gradesOf(world().ctx, world().assessments.mat101)).get(n[0]!.student),
+    ).toBeUndefined();
+  });
+
   describe('when a column belongs to the other channel', () => {
     it.each([
       ['jury', 'Note', 'notes/', 'result', 0],
