@@ -6,6 +6,7 @@ import { rm, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { log } from '../log.js';
+import { assertUnlocked } from '../store/embedded-lock.js';
 import { closeContext, runDemo } from './demo-run.js';
 
 const checkout = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -43,6 +44,12 @@ const marker = path.join(root, 'var', 'demo.marker');
 
 /** A folder the demo may wipe: this checkout, an empty or new folder, or an earlier demo's. */
 function checkSandbox(): void {
+  // Not while a process (anonymat run watching it, another demo) has the home's database open.
+  try {
+    assertUnlocked(path.join(root, 'var', 'pgdata'));
+  } catch (error: unknown) {
+    refuse(error instanceof Error ? error.message : String(error));
+  }
   if (existsSync(marker)) {
     return;
   }

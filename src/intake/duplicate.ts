@@ -1,9 +1,12 @@
-// When the same bytes come again: a duplicate names the drop that imported them (not the name
-// they were first registered under: with several workers, another copy may have imported first),
-// and is no duplicate when its name names other assessments. With one number per student for a
-// whole template, a grade file's name tells which of the template's assessments it is for
-// (channels/numbers.ts): the same grades dropped as `notes-7WGB4.csv` after `notes-7WGA4.csv` are
-// 7WGB4's grades, and were recorded nowhere when taken for a copy of the first file (trial).
+// When the same bytes come again they are a duplicate: nothing is imported a second time (a copy
+// dropped later must not undo corrections made since). The receipt names the drop that imported
+// them (not the name they were first registered under: with several workers, another copy may
+// have imported first), and says so when the new name designates other assessments than the
+// importing drop's name did. With one number per student for a whole template, a file's name
+// tells which of the template's assessments it is for (channels/numbers.ts): the same grades
+// dropped as `notes-7WGB4.csv` after `notes-7WGA4.csv` recorded nothing for 7WGB4, and the
+// receipt said only « déjà reçu » (trial). Importing them anew instead was tried and undid a typed
+// correction where the content, not the name, decides the assessment (a returned workbook).
 import type { Knex } from 'knex';
 
 /** The drop that imported a content (first one in, imported or imported in part). */
@@ -25,24 +28,21 @@ export async function importingDrops(
 }
 
 /** The object codes of the CTN's assessments under anonymity that a file name contains. */
-function codesIn(name: string, codes: readonly string[]): string {
+function codesIn(name: string, codes: readonly string[]): string[] {
   const upper = name.toUpperCase();
-  return codes
-    .filter((code) => upper.includes(code))
-    .sort()
-    .join(' ');
+  return codes.filter((code) => upper.includes(code)).sort();
 }
 
 /**
- * Whether `name` names other assessments than every importing drop's name did: then the same
- * bytes are another hand-in (for the assessments it names), imported as such.
+ * The object codes `name` designates (among the CTN's assessments under anonymity) that no
+ * importing drop's name designated; empty when it names none of its own.
  */
-export async function namesOtherAssessments(
+export async function otherNamedCodes(
   trx: Knex.Transaction,
   ctn: string,
   name: string,
   importers: readonly ImportingDrop[],
-): Promise<boolean> {
+): Promise<string[]> {
   const rows = (await trx('anonymity_template as t')
     .join('template_assessment as ta', 'ta.template_id', 't.id')
     .join('assessment as a', 'a.id', 'ta.assessment_id')
@@ -50,6 +50,6 @@ export async function namesOtherAssessments(
     .where('t.ctn', ctn)
     .distinct('o.code')) as Array<{ code: string }>;
   const codes = rows.map((r) => r.code.toUpperCase()).filter((code) => code !== '');
-  const named = codesIn(name, codes);
-  return named !== '' && importers.every((drop) => codesIn(drop.file_name, codes) !== named);
+  const before = new Set(importers.flatMap((drop) => codesIn(drop.file_name, codes)));
+  return codesIn(name, codes).filter((code) => !before.has(code));
 }

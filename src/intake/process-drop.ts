@@ -24,7 +24,7 @@ import {
   type Channel,
   type RegularFile,
 } from './inbox.js';
-import { importingDrops, namesOtherAssessments, type ImportingDrop } from './duplicate.js';
+import { importingDrops, otherNamedCodes, type ImportingDrop } from './duplicate.js';
 import type { DropJob } from './register.js';
 import { inboxPath, release } from './release.js';
 
@@ -134,11 +134,20 @@ function buildReceipt(
   };
 }
 
-/** The receipt of a duplicate: nothing read, and the drop that imported the same bytes named. */
-function duplicateReceipt(drop: DropRow, importers: readonly ImportingDrop[]): Receipt {
+/** The receipt of a duplicate: nothing read, the drop that imported the same bytes named. */
+async function duplicateReceipt(trx: Knex.Transaction, drop: DropRow): Promise<Receipt> {
+  const importers = await importingDrops(trx, drop.intake_id);
+  const other = await otherNamedCodes(trx, drop.ctn, drop.file_name, importers);
+  const named =
+    other.length === 0
+      ? ''
+      : ` Son nom désigne ${other.join(', ')}, que ne désignait pas le nom du fichier importé : ` +
+        `rien n’a été enregistré pour ${other.join(', ')} par ce dépôt. Si ces notes sont aussi ` +
+        `celles de ${other.join(', ')}, ajoutez au fichier une colonne « Code épreuve » qui le dit, ` +
+        'puis déposez-le : un fichier modifié n’est pas un doublon.';
   return {
     ...buildReceipt(drop, null, 'duplicate'),
-    summary: duplicateSummary(drop, importers[0]),
+    summary: duplicateSummary(drop, importers[0]) + named,
   };
 }
 
@@ -230,11 +239,9 @@ async function decide(
     return await ctx.db.transaction(async (trx) => {
       const known = await lockDrop(trx, drop);
       if (known === 'duplicate') {
-        const importers = await importingDrops(trx, drop.intake_id);
-        if (!(await namesOtherAssessments(trx, drop.ctn, drop.file_name, importers))) {
-          return finish(trx, drop, duplicateReceipt(drop, importers));
-        }
-      } else if (known) {
+        return finish(trx, drop, await duplicateReceipt(trx, drop));
+      }
+      if (known) {
         return known;
       }
       await lockInboxPath(trx, drop);
@@ -278,7 +285,7 @@ function commitRejection(ctx: AppContext, drop: DropRow, result: ChannelResult):
     const known = await lockDrop(trx, drop);
     if (known === 'duplicate') {
       // The same bytes were imported meanwhile through another drop: that import stands.
-      return finish(trx, drop, duplicateReceipt(drop, await importingDrops(trx, drop.intake_id)));
+      return finish(trx, drop, await duplicateReceipt(trx, drop));
     }
     return known ?? finish(trx, drop, buildReceipt(drop, result, 'rejected'), result.assessmentIds);
   });

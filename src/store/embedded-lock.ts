@@ -53,7 +53,9 @@ function busy(holder: Holder, folder: string): AppError {
   const command = holder.command === '' ? '' : ` « anonymat ${holder.command} »`;
   return new AppError(
     'EMBEDDED_DB_BUSY',
-    `(processus ${holder.pid}${command} sur ${holder.host}, depuis ${holder.since} ; base ${folder})`,
+    `(processus ${holder.pid}${command} sur ${holder.host}, depuis ${holder.since} ; base ${folder} ; ` +
+      `si aucun processus anonymat ne tourne plus sur ce dossier, après un redémarrage de la ` +
+      `machine par exemple, supprimez le fichier ${folder}.lock)`,
   );
 }
 
@@ -77,6 +79,17 @@ function create(file: string, holder: Holder): boolean {
 }
 
 /**
+ * EMBEDDED_DB_BUSY when a live process holds the embedded database at `folder`: for what must not
+ * touch its files meanwhile (the demo wipes a home's var/ before building its own).
+ */
+export function assertUnlocked(folder: string): void {
+  const holder = holderOf(`${folder}.lock`);
+  if (holder && !stale(holder)) {
+    throw busy(holder, folder);
+  }
+}
+
+/**
  * Takes the lock of the embedded database at `folder` for this process and returns its release;
  * EMBEDDED_DB_BUSY when another live process (or this one, through another handle) holds it.
  */
@@ -85,7 +98,7 @@ export function lockEmbedded(folder: string): () => void {
   const mine: Holder = {
     pid: process.pid,
     host: os.hostname(),
-    since: new Date().toLocaleString('fr-FR'),
+    since: new Date().toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }),
     command: process.argv.slice(2).join(' ').slice(0, 200),
   };
   for (let attempt = 0; !create(file, mine); attempt += 1) {

@@ -1,8 +1,8 @@
-// The same bytes dropped again: a duplicate names the drop that imported them, and the same grades
-// under a name naming another assessment are that assessment's grades, not a duplicate. With one
-// number per student for a whole template (the demo's IUT « MMI-S4 »), the file name tells which
-// assessment a grade file is for: `notes-7WGB4.csv` after the same bytes as `notes-7WGA4.csv`
-// recorded nothing for 7WGB4 (trial).
+// The same bytes dropped again are a duplicate: nothing is imported twice (a later copy must not
+// undo corrections). Its receipt names the drop that imported them, and says when its name
+// designates another assessment: with one number per student for a whole template (the demo's IUT
+// « MMI-S4 »), the file name tells which assessment a grade file is for, and `notes-7WGB4.csv`
+// after the same bytes as `notes-7WGA4.csv` recorded nothing for 7WGB4 without a word (trial).
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,7 +89,7 @@ describe('the same bytes dropped again', () => {
     await rm(home, { recursive: true, force: true });
   });
 
-  it('imports them for the other assessment a new name names, then calls a copy a duplicate', async () => {
+  it('records nothing for the other assessment a new name names, and says so and what to do', async () => {
     const [a, b] = codes as [string, string];
     const first = await dropAndRun(`notes-${a}.csv`);
     const second = await dropAndRun(`notes-${b}.csv`);
@@ -97,12 +97,17 @@ describe('the same bytes dropped again', () => {
 
     expect([first.status, second.status, third.status]).toEqual([
       'imported',
-      'imported',
+      'duplicate',
       'duplicate',
     ]);
-    expect(second.rows.imported).toBe(5);
-    expect(await gradesByCode()).toEqual({ [a]: 5, [b]: 5 });
-    expect(third.summary).toContain(`sous le nom « notes-${a}.csv »`);
+    expect(await gradesByCode()).toEqual({ [a]: 5 });
+    expect(second.summary).toContain(`sous le nom « notes-${a}.csv »`);
+    expect(second.summary).toContain(
+      `Son nom désigne ${b}, que ne désignait pas le nom du fichier importé : rien n’a été ` +
+        `enregistré pour ${b} par ce dépôt.`,
+    );
+    expect(second.summary).toContain('ajoutez au fichier une colonne « Code épreuve »');
+    expect(third.summary).not.toContain('Son nom désigne');
   });
 
   it('names, on a duplicate, the drop that imported the bytes, not the one registered first', async () => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { isAppError } from '../../src/domain/errors.js';
-import { lockEmbedded } from '../../src/store/embedded-lock.js';
+import { assertUnlocked, lockEmbedded } from '../../src/store/embedded-lock.js';
 
 function folder(): string {
   return path.join(mkdtempSync(path.join(os.tmpdir(), 'anonymat-lock-')), 'pgdata');
@@ -29,11 +29,13 @@ describe('embedded database lock', () => {
 
     const second = refusal(() => lockEmbedded(dir));
     release();
+    const free = refusal(() => assertUnlocked(dir));
     const third = refusal(() => lockEmbedded(dir));
 
     expect(second).toContain('déjà ouverte par un autre processus anonymat');
+    expect(refusal(() => assertUnlocked(dir))).toContain(`supprimez le fichier ${dir}.lock`);
     expect(second).toContain(`processus ${process.pid}`);
-    expect(third).toBe('taken');
+    expect([free, third]).toEqual(['taken', 'taken']);
   });
 
   it('takes over the lock of a process that died, and an unreadable lock', () => {
