@@ -268,11 +268,9 @@ function withJuryAdvice(error: AppError, workbook: Workbook): AppError {
   if (decision === undefined) {
     return error;
   }
-  return new AppError(
-    error.code,
-    `${error.detail ?? ''} Ce fichier a une colonne « ${decision.trim()} » de décisions de jury : ` +
-      'un fichier de décisions se dépose dans le dossier jury/ du CTN, pas dans lecteur-optique/.',
-  );
+  // Its own code: the missing-column message would first advise renaming « Résultat » to « Note ».
+  const read = (error.detail ?? '').replace(/^\((.*)\)$/s, '$1');
+  return new AppError('JURY_FILE_IN_OPTICAL', `(colonne « ${decision.trim()} » ; ${read})`);
 }
 
 /** Imports an optical-reader file through the profile of its folder (or the one it is recognised as). */

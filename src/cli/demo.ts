@@ -1,7 +1,7 @@
 // `npm run demo`: the whole cycle on the embedded defaults, in this checkout's inbox/outbox/var.
 // `npm run demo -- --until V` stops once anonymity is validated and leaves a working sandbox;
 // `--home <dossier>` runs it in that folder instead (empty, or a sandbox an earlier demo made).
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { rm, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +58,9 @@ function checkSandbox(): void {
       `${root}/var contient des données qui ne viennent pas de la démonstration ; ` +
         'déplacez-les ou choisissez un autre dossier (--home).',
     );
+  }
+  if (home !== undefined && existsSync(home) && !statSync(home).isDirectory()) {
+    refuse(`${home} n'est pas un dossier : donnez à --home un dossier vide ou nouveau.`);
   }
   if (home !== undefined && existsSync(home) && readdirSync(home).length > 0) {
     refuse(

@@ -101,6 +101,8 @@ export const ERROR_MESSAGES = {
   ABSENCE_CODE_UNKNOWN: "Code d'absence inconnu : utilisez ABI, ABJ, DEF, DEM ou DIS.",
   RESULT_CODE_UNKNOWN:
     "Code résultat inconnu : remplacez-le par l'un des codes admis, listés entre parenthèses.",
+  JURY_FILE_IN_OPTICAL:
+    "Ce fichier est un fichier de décisions de jury, sans colonne de notes : déposez-le dans le dossier jury/ du CTN, pas dans lecteur-optique/ ; rien n'a été enregistré. Ce qui a été lu suit entre parenthèses.",
   RESULT_CODE_BLANK:
     "Décision de jury absente : la case est vide ; saisissez l'un des codes admis, listés entre parenthèses, ou retirez la ligne si la décision n'est pas encore prise.",
   GRADE_ROUNDED:
@@ -190,6 +192,8 @@ export const ERROR_MESSAGES = {
   DISMISS_REASON_REQUIRED:
     'Classer un fichier sans suite exige un motif (--reason), d’au moins 10 caractères : il est gardé dans le journal d’audit.',
   AUDIT_CHAIN_BROKEN: "Le journal d'audit a été altéré.",
+  EMBEDDED_DB_UNWRITABLE:
+    "Le dossier de la base intégrée n'est pas accessible en écriture pour ce compte : donnez-lui le droit d'écrire dans le dossier var/ (indiqué entre parenthèses), ou lancez la commande sous le compte du service.",
   EMBEDDED_DB_BUSY:
     "La base intégrée de ce dossier est déjà ouverte par un autre processus anonymat : deux processus sur la même base intégrée perdraient des écritures (notes saisies, journal d'audit). Attendez la fin de l'autre processus ou arrêtez-le (anonymat run qui surveille la boîte de dépôt, par exemple), puis relancez la commande ; pour saisir des commandes pendant que le service tourne, faites-le tourner sur Postgres (DATABASE_URL). Le processus en cause suit entre parenthèses.",
   // Anonymity guards (issue 5)

@@ -5,6 +5,7 @@
 // A holder that died (its process no longer exists on this machine) leaves a stale lock, taken over.
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 
 import { AppError } from '../domain/errors.js';
 
@@ -65,8 +66,12 @@ function create(file: string, holder: Holder): boolean {
   try {
     fd = openSync(file, 'wx', 0o600);
   } catch (error: unknown) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
       return false;
+    }
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+      throw new AppError('EMBEDDED_DB_UNWRITABLE', `(${path.dirname(file)} : ${code})`);
     }
     throw error;
   }

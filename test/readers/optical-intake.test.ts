@@ -132,11 +132,12 @@ describe('optical scores made grades as the profile says', () => {
     const receipt = await intake(world.ctx, 'A', 'jury-egare.csv');
 
     expect(receipt.status).toBe('rejected');
-    expect(codes(receipt)).toEqual([[null, 'COLUMN_MISSING']]);
+    expect(codes(receipt)).toEqual([[null, 'JURY_FILE_IN_OPTICAL']]);
     expect(receipt.errors[0]?.message).toContain(
-      'Ce fichier a une colonne « Résultat » de décisions de jury : un fichier de décisions se ' +
-        'dépose dans le dossier jury/ du CTN, pas dans lecteur-optique/.',
+      'Ce fichier est un fichier de décisions de jury, sans colonne de notes : déposez-le dans le ' +
+        'dossier jury/ du CTN, pas dans lecteur-optique/',
     );
+    expect(receipt.errors[0]?.message).toContain('(colonne « Résultat » ;');
     expect(await Promise.all([23, 24, 25].map(gradeOf))).toEqual(['15.00', '15.00', '15.00']);
   });
 

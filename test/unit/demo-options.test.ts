@@ -31,4 +31,14 @@ describe('demo options', () => {
     expect(run.stderr).toContain("n'est pas vide et n'a pas été créé par la démonstration");
     expect(readdirSync(home)).toEqual(['notes-2026.xlsx']);
   });
+
+  it('refuses a --home that is a file, not a folder', () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'anonymat-demo-file-'));
+    writeFileSync(path.join(home, 'notes.csv'), 'N° anonyme;Note\r\n');
+
+    const run = demo('--home', path.join(home, 'notes.csv'));
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("notes.csv n'est pas un dossier");
+  });
 });
