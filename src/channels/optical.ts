@@ -6,7 +6,7 @@
 // the scores its tool writes (OMRChecker's floats) and bring them to the barème: each rounded grade
 // is listed on the receipt as a notice.
 import { AppError } from '../domain/errors.js';
-import { cellText, normaliseHeader, type ColumnSpec } from '../readers/columns.js';
+import { cellText, matchesSpec, normaliseHeader, type ColumnSpec } from '../readers/columns.js';
 import {
   OPTICAL_PROFILES,
   profileOfFolder,
@@ -259,12 +259,11 @@ function withJuryAdvice(error: AppError, workbook: Workbook): AppError {
   if (error.code !== 'COLUMN_MISSING' && error.code !== 'HEADER_NOT_FOUND') {
     return error;
   }
-  const headings = new Set(JURY_RESULT_COLUMN.synonyms.map(normaliseHeader));
   const decision = workbook.sheets
     .filter((sheet) => sheet.state === 'visible')
     .flatMap((sheet) => sheet.rows.slice(0, HEADER_ROWS))
     .flatMap((row) => row.cells.map(cellText))
-    .find((text) => headings.has(normaliseHeader(text)));
+    .find((text) => matchesSpec(text, JURY_RESULT_COLUMN));
   if (decision === undefined) {
     return error;
   }

@@ -9,6 +9,8 @@
 // correction where the content, not the name, decides the assessment (a returned workbook).
 import type { Knex } from 'knex';
 
+import { frenchDateTime } from '../outputs/french.js';
+
 /** The drop that imported a content (first one in, imported or imported in part). */
 export interface ImportingDrop {
   file_name: string;
@@ -52,4 +54,42 @@ export async function otherNamedCodes(
   const codes = rows.map((r) => r.code.toUpperCase()).filter((code) => code !== '');
   const before = new Set(importers.flatMap((drop) => codesIn(drop.file_name, codes)));
   return codesIn(name, codes).filter((code) => !before.has(code));
+}
+
+/** The import a duplicate repeats, as its receipt tells it. */
+export interface FirstImport {
+  at: string | Date;
+  /** Printable name of the importing drop. */
+  name: string;
+  partial: boolean;
+  /** Grades it left to later hand-ins (GRADE_NEWER_KEPT). */
+  notWritten: number;
+}
+
+/**
+ * What a duplicate's receipt says: when and under which name the same bytes were imported, and
+ * the assessments its own name designates that the importing drop's did not (`otherCodes`).
+ */
+export function duplicateSummary(first: FirstImport, otherCodes: readonly string[]): string {
+  const how = first.partial ? 'importé en partie' : 'importé';
+  const left =
+    first.notWritten > 0
+      ? ` Attention : ${first.notWritten} de ses notes n’avaient pas été enregistrées, une note ` +
+        'plus récente étant gardée (voir son accusé de réception) ; ce nouveau dépôt n’y change rien.'
+      : '';
+  const codes = otherCodes.join(', ');
+  const named =
+    codes === ''
+      ? ''
+      : ` Son nom désigne ${codes}, que ne désignait pas le nom du fichier importé : rien n’a été ` +
+        `enregistré pour ${codes} par ce dépôt. Si ces notes sont aussi celles de ${codes}, ` +
+        'ajoutez au fichier une colonne « Code épreuve » qui le dit, puis déposez-le : un fichier ' +
+        'modifié n’est pas un doublon.';
+  return (
+    `Ce fichier a déjà été reçu le ${frenchDateTime(new Date(first.at).toISOString())} sous le nom ` +
+    `« ${first.name} » et ${how} : rien n’a été importé une seconde fois.${left} Ce dépôt ne ` +
+    'rétablit pas ses notes si d’autres, remises depuis (fichier ou saisie), les ont remplacées : ' +
+    'pour rétablir ou corriger une note, saisissez-la (anonymat grade … --replace) ou déposez un ' +
+    `fichier modifié.${named}`
+  );
 }

@@ -8,7 +8,6 @@ import { exactInstant } from '../channels/grade-store.js';
 import { rejectWhole, type ChannelResult, type ReadInput } from '../channels/types.js';
 import { AppError, frenchMessage, isAppError, type ErrorCode } from '../domain/errors.js';
 import { annotatedCopyAbsence } from '../outputs/annotated-copy.js';
-import { frenchDateTime } from '../outputs/french.js';
 import { receiptJson, type Receipt } from '../outputs/receipt.js';
 import { parseMaquette } from '../readers/apogee-maquette.js';
 import { csvBatches } from '../readers/csv-stream.js';
@@ -24,7 +23,7 @@ import {
   type Channel,
   type RegularFile,
 } from './inbox.js';
-import { importingDrops, otherNamedCodes, type ImportingDrop } from './duplicate.js';
+import { duplicateSummary, importingDrops, otherNamedCodes } from './duplicate.js';
 import type { DropJob } from './register.js';
 import { inboxPath, release } from './release.js';
 
@@ -137,40 +136,21 @@ function buildReceipt(
 /** The receipt of a duplicate: nothing read, the drop that imported the same bytes named. */
 async function duplicateReceipt(trx: Knex.Transaction, drop: DropRow): Promise<Receipt> {
   const importers = await importingDrops(trx, drop.intake_id);
-  const other = await otherNamedCodes(trx, drop.ctn, drop.file_name, importers);
-  const named =
-    other.length === 0
-      ? ''
-      : ` Son nom désigne ${other.join(', ')}, que ne désignait pas le nom du fichier importé : ` +
-        `rien n’a été enregistré pour ${other.join(', ')} par ce dépôt. Si ces notes sont aussi ` +
-        `celles de ${other.join(', ')}, ajoutez au fichier une colonne « Code épreuve » qui le dit, ` +
-        'puis déposez-le : un fichier modifié n’est pas un doublon.';
-  return {
-    ...buildReceipt(drop, null, 'duplicate'),
-    summary: duplicateSummary(drop, importers[0]) + named,
-  };
-}
-
-/** What a duplicate's receipt says: when and under which name the same bytes were imported. */
-function duplicateSummary(drop: DropRow, importer: ImportingDrop | undefined): string {
-  const first = new Date(importer?.dropped_at ?? drop.received_at).toISOString();
-  const firstName = importer?.file_name ?? drop.first_name;
-  const how = drop.status === 'partial' ? 'importé en partie' : 'importé';
+  const importer = importers[0];
   // Grades that import left to later ones stay so: dropping the same bytes is no new hand-in.
   const notWritten = drop.first_receipt
     ? storedReceipt(drop.first_receipt).errors.filter((e) => e.code === 'GRADE_NEWER_KEPT').length
     : 0;
-  const left =
-    notWritten > 0
-      ? ` Attention : ${notWritten} de ses notes n’avaient pas été enregistrées, une note plus ` +
-        'récente étant gardée (voir son accusé de réception) ; ce nouveau dépôt n’y change rien.'
-      : '';
-  return (
-    `Ce fichier a déjà été reçu le ${frenchDateTime(first)} sous le nom « ${printableName(firstName)} » ` +
-    `et ${how} : rien n’a été importé une seconde fois.${left} Ce dépôt ne rétablit pas ses notes ` +
-    'si d’autres, remises depuis (fichier ou saisie), les ont remplacées : pour rétablir ou ' +
-    'corriger une note, saisissez-la (anonymat grade … --replace) ou déposez un fichier modifié.'
+  const summary = duplicateSummary(
+    {
+      at: importer?.dropped_at ?? drop.received_at,
+      name: printableName(importer?.file_name ?? drop.first_name),
+      partial: drop.status === 'partial',
+      notWritten,
+    },
+    await otherNamedCodes(trx, drop.ctn, drop.file_name, importers),
   );
+  return { ...buildReceipt(drop, null, 'duplicate'), summary };
 }
 
 /** Reads the file, or the whole-file rejection saying why it cannot be read (never retried). */

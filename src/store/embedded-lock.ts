@@ -120,7 +120,8 @@ export function lockEmbedded(folder: string): () => void {
   }
   let released = false;
   return () => {
-    if (!released && holderOf(file)?.since === mine.since && holderOf(file)?.pid === mine.pid) {
+    const holder = released ? null : holderOf(file);
+    if (holder?.pid === mine.pid && holder.since === mine.since) {
       unlinkSync(file);
     }
     released = true;
