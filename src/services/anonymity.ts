@@ -31,6 +31,7 @@ import {
 } from './lookups.js';
 import { assessmentPopulation, numberHolders } from './population.js';
 import { checkLiftAllowed } from './reveal.js';
+import { freeNumbers, templateYear, type YearNumbers } from './year-numbers.js';
 
 export { rosterOfTemplate, rosterUnderAnonymity } from './roster.js';
 
@@ -74,35 +75,18 @@ async function lockTemplate(trx: Knex.Transaction, ref: TemplateRef): Promise<Lo
   return loadTemplate(trx, ref.ctn, ref.year, ref.code);
 }
 
-async function takenNumbers(
+/** The template's year of numbers, and the run its given numbers span. */
+async function ownNumbers(
   trx: Knex.Transaction,
   template: LoadedTemplate,
-): Promise<{ taken: Set<string>; run: Run }> {
-  const rows = (await trx('anonymous_number')
-    .select('number', 'template_id')
-    .where({ year: template.year })) as Array<{
-    number: string;
-    template_id: number;
-  }>;
-  const own = rows.filter((row) => row.template_id === template.id).map((row) => row.number);
-  const values = own
-    .map((n) => parseNumber(template.rule, n))
-    .flatMap((p) => (p.ok ? [p.value] : []));
+): Promise<{ year: YearNumbers; run: Run }> {
+  const { year, given } = await templateYear(trx, template);
   // A loop, not Math.min(...values): spreading 100,000 arguments overflows the call stack.
-  const run = values.reduce(
+  const run = given.reduce(
     (r, v) => ({ first: r.first < 0 ? v : Math.min(r.first, v), last: Math.max(r.last, v) }),
     { first: -1, last: -1 },
   );
-  // Spare labels already printed hold numbers too: never hand one of them to a newcomer.
-  const spares = (await trx('spare_label')
-    .select('number')
-    .where({ year: template.year })) as Array<{
-    number: string;
-  }>;
-  return {
-    taken: new Set([...rows.map((row) => row.number), ...spares.map((row) => row.number)]),
-    run,
-  };
+  return { year, run };
 }
 
 /** The integer values a template's sequential run spans so far; -1 for both when it has none. */
@@ -205,27 +189,30 @@ const NUMBER_COLUMNS = ['year', 'number', 'template_id', 'assessment_id', 'stude
  * sequential run is new numbers after the old ones), and row ids follow the numbers, never the
  * students.
  */
-function attribute(
+async function attribute(
   template: LoadedTemplate,
   scopes: Array<{ assessmentId: number | null; students: string[] }>,
-  taken: Set<string>,
+  year: YearNumbers,
   run: Run,
-): CopyValue[][] {
+): Promise<CopyValue[][]> {
   const rows: CopyValue[][] = [];
   let span = run;
   for (const scope of scopes) {
     // Numbers are handed out in order over a random shuffle of the students, never in list order
     // (design.md §4): the shuffle alone decides who gets which number.
     const students = shuffle(scope.students);
-    const drawn = assignNumbers(template.rule, students.length, (n) => taken.has(n), span);
-    span = drawn.run;
-    drawn.numbers.forEach((number, i) => {
+    let drawnRun = span;
+    const numbers = await freeNumbers(year, template.rule, students.length, (count, isTaken) => {
+      const drawn = assignNumbers(template.rule, count, isTaken, span);
+      drawnRun = drawn.run;
+      return drawn.numbers;
+    });
+    span = drawnRun;
+    numbers.forEach((number, i) => {
       rows.push([template.year, number, template.id, scope.assessmentId, students[i] ?? null]);
     });
-    if (scope !== scopes.at(-1)) {
-      // Later scopes of the same pose must not draw these again.
-      drawn.numbers.forEach((number) => taken.add(number));
-    }
+    // Later scopes of the same pose must not draw these again.
+    year.hold(numbers);
   }
 
   return rows;
@@ -240,13 +227,13 @@ export async function pose(ctx: AppContext, actor: string, ref: TemplateRef): Pr
       const template = await lockTemplate(trx, ref);
       const targets = targetAssessments(template, ref.objectCode);
       const verdicts = targets.map((a) => assertAllowed('generate', a.state, rights));
-      const { taken, run } = await takenNumbers(trx, template);
+      const { year, run } = await ownNumbers(trx, template);
       const { scopes, population } = await newcomersByScope(ctx, trx, template, targets);
 
       // One COPY straight into the table for the whole pose: every constraint and check of the table
       // applies to every row (references once per statement, migration 007), and a single failing row
       // fails the pose.
-      const rows = attribute(template, scopes, taken, run);
+      const rows = await attribute(template, scopes, year, run);
       if (rows.length > 0) {
         await copyRows(trx, 'anonymous_number', NUMBER_COLUMNS, rows);
       }

@@ -12,6 +12,7 @@ import { authorise } from './actors.js';
 import type { TemplateRef } from './anonymity.js';
 import type { AppContext } from './context.js';
 import { loadTemplate, targetAssessments, type LoadedTemplate } from './lookups.js';
+import { freeNumbers, templateYear } from './year-numbers.js';
 
 type Queryable = Knex | Knex.Transaction;
 
@@ -39,27 +40,6 @@ export async function unboundSpares(db: Queryable, templateId: number): Promise<
   return rows.map((r) => ({ number: r.number, assessmentId: r.assessment_id }));
 }
 
-/** Every number of the year, given or spare: a spare must collide with neither. */
-async function takenOfYear(
-  trx: Knex.Transaction,
-  template: LoadedTemplate,
-): Promise<{ taken: Set<string>; after: number }> {
-  const given = (await trx('anonymous_number')
-    .where({ year: template.year })
-    .select('number', 'template_id')) as Array<{ number: string; template_id: number }>;
-  const spare = (await trx('spare_label')
-    .where({ year: template.year })
-    .select('number', 'template_id')) as Array<{ number: string; template_id: number }>;
-  const all = [...given, ...spare];
-
-  let after = -1;
-  for (const row of all.filter((r) => r.template_id === template.id)) {
-    const parsed = parseNumber(template.rule, row.number);
-    after = parsed.ok ? Math.max(after, parsed.value) : after;
-  }
-  return { taken: new Set(all.map((r) => r.number)), after };
-}
-
 /** Draws `count` spare numbers per scope of the template (the template, or each targeted assessment). */
 export async function createSpares(
   ctx: AppContext,
@@ -80,13 +60,16 @@ export async function createSpares(
     const scopes =
       template.attribution === 'per_template' ? [null] : targets.map((a) => a.info.assessmentId);
 
-    const { taken, after } = await takenOfYear(trx, template);
-    let last = after;
+    // A spare must collide with no number of the year, given or spare.
+    const { year, given, spares } = await templateYear(trx, template);
+    let last = [...given, ...spares].reduce((max, v) => Math.max(max, v), -1);
     const rows = [];
     for (const assessmentId of scopes) {
-      const numbers = drawNumbers(template.rule, count, (n) => taken.has(n), { after: last });
+      const numbers = await freeNumbers(year, template.rule, count, (k, isTaken) =>
+        drawNumbers(template.rule, k, isTaken, { after: last }),
+      );
+      year.hold(numbers);
       for (const number of numbers) {
-        taken.add(number);
         const parsed = parseNumber(template.rule, number);
         last = parsed.ok ? Math.max(last, parsed.value) : last;
         rows.push({
