@@ -40,7 +40,7 @@ const constraintName = (r: Reference): string => `${r.child}_${r.column}_fkey`;
  * UPDATE only keys that were not already there before the statement (an upsert rewriting a grade
  * keeps its keys and costs one hash anti-join, not a lookup per row).
  */
-const CHILD_CHECK = `create function check_references_of_rows() returns trigger language plpgsql as $$
+export const CHILD_CHECK = `create function check_references_of_rows() returns trigger language plpgsql as $$
 declare
   i integer := 0;
   missing text;

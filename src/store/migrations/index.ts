@@ -10,6 +10,7 @@ import * as m008 from './008-roster-words.js';
 import * as m009 from './009-number-key-order.js';
 import * as m010 from './010-number-collation.js';
 import * as m012 from './012-grade-received.js';
+import * as m013 from './013-distinct-references.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '009-number-key-order': m009,
   '010-number-collation': m010,
   '012-grade-received': m012,
+  '013-distinct-references': m013,
 };
 
 /** knex migration source over the in-code list above. */
