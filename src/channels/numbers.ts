@@ -26,6 +26,8 @@ export interface Holder {
  * byte order mark is a space to `\s`). Removed: what is left is what the person sees and checks.
  */
 const INVISIBLE = /[\u200b-\u200d\u2060]/g;
+/** A number as typed with nothing to remove or unwrap, in upper case already. */
+const PLAIN = /^[0-9A-Z]*$/;
 /** `="000123"`: the CSV idiom that keeps a number's zeros in Excel, which shows the text inside. */
 const TEXT_FORMULA = /^="([^"]*)"$/;
 
@@ -35,6 +37,10 @@ const TEXT_FORMULA = /^="([^"]*)"$/;
  * Neither can stand for another number: they only wrap the characters a spreadsheet shows.
  */
 export function normaliseNumber(text: string): string {
+  // Nearly every number read is already plain: one test spares it three passes (issue 7).
+  if (PLAIN.test(text)) {
+    return text;
+  }
   const compact = text.replace(INVISIBLE, '').replace(/\s+/g, '');
   const unwrapped = TEXT_FORMULA.exec(compact)?.[1] ?? compact;
   return (unwrapped.startsWith("'") ? unwrapped.slice(1) : unwrapped).toUpperCase();
