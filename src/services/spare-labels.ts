@@ -27,8 +27,8 @@ export async function unboundSpares(db: Queryable, templateId: number): Promise<
   const rows = (await db('spare_label as s')
     .where({ 's.template_id': templateId })
     .whereNull('s.bound_student')
-    // TODO(issue 6): drop once pose() counts spare numbers as taken; until then a newcomer posed
-    // after the spares may hold a spare's number, and that spare must never be printed again.
+    // A pose avoids spares (year-numbers.ts), but one committed alongside the spares' creation, or
+    // a database from before that rule, may hold a spare's number: that spare is never printed.
     .whereNotExists(
       db('anonymous_number as n').whereRaw('n.year = s.year').whereRaw('n.number = s.number'),
     )
@@ -166,8 +166,7 @@ async function insertNumber(
   if (holder) {
     throw new AppError('STUDENT_ALREADY_NUMBERED', `N° étudiant ${binding.studentNumber}.`);
   }
-  // TODO(issue 6): pose() should count spare_label numbers as taken (one line in its takenNumbers);
-  // until it does, a number posed after the spare was printed is caught here.
+  // A pose avoids spares, but one committed alongside the spares' creation may hold this number.
   const clash = (await trx('anonymous_number')
     .where({ year: template.year, number: binding.number })
     .first('id')) as object | undefined;
