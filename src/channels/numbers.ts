@@ -79,6 +79,16 @@ const MAX_SHOWN = 10;
 /** Templates already loaded, kept across the chunks of one file. */
 export type TemplateCache = Map<number, LoadedTemplate>;
 
+/** Which holder a number read stands for, when several years hold it. */
+export interface NumberPreference {
+  /** The template a returned workbook was made for: its holder first. */
+  templateId?: number;
+  /** The academic year files are read for (the configured one): its holder next. */
+  year?: number;
+  /** A year named by the person (`--year`): holders of other years are not considered. */
+  onlyYear?: number;
+}
+
 /** Loads the holders of the given numbers and their templates. */
 export class NumberBook {
   private constructor(
@@ -89,6 +99,8 @@ export class NumberBook {
     private readonly likely: ReadonlyMap<string, readonly string[]>,
     /** Digit-only numbers shorter than the CTN's, with the existing numbers they pad to. */
     private readonly padded: ReadonlyMap<string, readonly Candidate[]>,
+    /** Numbers of spare labels of the CTN printed and not bound to a student yet. */
+    private readonly spares: ReadonlySet<string>,
   ) {}
 
   /**
@@ -100,23 +112,34 @@ export class NumberBook {
     trx: Knex.Transaction,
     ctn: string,
     numbers: string[],
-    cache: TemplateCache = new Map(),
-    helped = Number.POSITIVE_INFINITY,
+    options: { cache?: TemplateCache; helped?: number; prefer?: NumberPreference } = {},
   ): Promise<NumberBook> {
-    // One index probe per distinct number, in key order, the latest year first. As `number = any(…)`
-    // the planner scanned the whole table once numbers outgrew shared buffers (a million numbers:
-    // 90-120 ms per chunk of 5,000, against 30-50 ms probed).
+    const cache: TemplateCache = options.cache ?? new Map<number, LoadedTemplate>();
+    const helped = options.helped ?? Number.POSITIVE_INFINITY;
+    const prefer = options.prefer ?? {};
+    // One index probe per distinct number, in key order. As `number = any(…)` the planner scanned
+    // the whole table once numbers outgrew shared buffers (a million numbers: 90-120 ms per chunk of
+    // 5,000, against 30-50 ms probed). A number is unique within a year only (sequential rules
+    // start again each year): the holder taken is the bound template's, else the year's, else the
+    // latest year's; never another year's while the year asked for has one.
     const result = (await trx.raw(
       `select n.number, n.student_number, n.template_id, n.assessment_id
          from (select distinct k from unnest(?::text[]) as k order by k) as keys (number)
          cross join lateral (
            select a.number, a.student_number, a.template_id, a.assessment_id
              from anonymous_number a
-            where a.number = keys.number
-            order by a.year desc
+            where a.number = keys.number and (?::int is null or a.year = ?::int)
+            order by (a.template_id = ?::int) is true desc, (a.year = ?::int) is true desc,
+                     a.year desc
             limit 1) as n`,
-      // Postgres text holds no NUL: a number with one is no stored number (find() says why).
-      [numbers.filter((n) => !n.includes('\0'))],
+      [
+        // Postgres text holds no NUL: a number with one is no stored number (find() says why).
+        numbers.filter((n) => !n.includes('\0')),
+        prefer.onlyYear ?? null,
+        prefer.onlyYear ?? null,
+        prefer.templateId ?? null,
+        prefer.year ?? null,
+      ],
     )) as {
       rows: Array<{
         number: string;
@@ -148,7 +171,8 @@ export class NumberBook {
     const ctnTemplates = [...templates.values()].filter((t) => t.ctn === ctn);
     const missing = numbers.filter((n) => n !== '' && !holders.has(n));
     const { likely, padded } = await likelyNumbers(trx, ctnTemplates, missing, helped);
-    return new NumberBook(holders, templates, ctnTemplates, likely, padded);
+    const spares = await unboundSpares(trx, ctnTemplates, missing);
+    return new NumberBook(holders, templates, ctnTemplates, likely, padded, spares);
   }
 
   /** Students holding one of `numbers` through a per-template number (valid for every assessment). */
@@ -180,6 +204,9 @@ export class NumberBook {
     if (holder && template) {
       return { holder, template };
     }
+    if (this.spares.has(number)) {
+      return { code: 'NUMBER_SPARE_UNBOUND' };
+    }
     const foreign = foreignCharacters(number, this.ctnTemplates);
     if (foreign) {
       return { code: 'NUMBER_FOREIGN_CHARACTER', detail: foreign };
@@ -199,6 +226,27 @@ export class NumberBook {
       candidates.length > 0 ? `Numéros probables : ${candidates.join(', ')}.` : undefined;
     return { code: 'NUMBER_CHECK_FAILED', detail };
   }
+}
+
+/**
+ * Of the numbers no one holds, those of a spare label of the CTN not bound yet: a late student sat
+ * with it, and the manager has still to say who (one query, for unknown numbers only).
+ */
+async function unboundSpares(
+  trx: Knex.Transaction,
+  templates: readonly LoadedTemplate[],
+  missing: readonly string[],
+): Promise<Set<string>> {
+  const asked = missing.filter((n) => !n.includes('\0'));
+  if (asked.length === 0 || templates.length === 0) {
+    return new Set();
+  }
+  const rows = (await trx('spare_label')
+    .whereNull('bound_student')
+    .whereRaw('number = any(?::text[])', [asked])
+    .whereRaw('template_id = any(?::int[])', [templates.map((t) => t.id)])
+    .select('number')) as Array<{ number: string }>;
+  return new Set(rows.map((r) => r.number));
 }
 
 /** The rule of the first CTN template whose check character the number fails, if any. */

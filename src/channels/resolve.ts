@@ -63,13 +63,13 @@ export async function resolveByNumber(
   bound?: { assessmentId: number; templateId: number },
   cache?: TemplateCache,
 ): Promise<Resolution> {
-  const book = await NumberBook.load(
-    input.trx,
-    input.ctn,
-    rows.map((r) => normaliseNumber(r.text('number'))),
+  const prefer = { templateId: bound?.templateId, year: input.ctx.config.defaultYear };
+  const numbers = rows.map((r) => normaliseNumber(r.text('number')));
+  const book = await NumberBook.load(input.trx, input.ctn, numbers, {
     cache,
-    errors.listable,
-  );
+    helped: errors.listable,
+    prefer,
+  });
   const enrolled = await enrolmentsOf(
     input,
     book.perTemplateHolders(rows.map((r) => r.text('number'))),

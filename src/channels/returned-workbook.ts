@@ -1,8 +1,10 @@
 // A returned grade-entry workbook checked against the one sent (issue 6): its signed fingerprint
 // holds the digest of the numbers sent, so a row deleted, or a number typed over, shows as a number
-// of the sent list missing from the returned one. Added or renumbered rows are already refused by
-// the resolution (unknown, not concerned, duplicated); this lists what disappeared.
+// of the sent list missing from the returned one, and rows whose numbers were moved as numbers out of
+// the order they were sent in. Added or renumbered rows are already refused by the resolution
+// (unknown, not concerned, duplicated); this lists what disappeared or moved.
 import { numbersDigest } from '../domain/fingerprint.js';
+import { compareNumbers } from '../outputs/order.js';
 import { numbersOf } from '../services/holders.js';
 import { loadTemplateById } from '../services/lookups.js';
 import type { ErrorList } from './rows.js';
@@ -27,6 +29,7 @@ export async function reportMissingRows(
   }
   const returned = new Set([...numbers].filter(Boolean));
   if (numbersDigest([...returned]) === sent.numbersDigest) {
+    reportReorderedRows([...returned], errors);
     return;
   }
 
@@ -40,5 +43,18 @@ export async function reportMissingRows(
   }
   for (const number of current.filter((n) => !returned.has(n))) {
     errors.add(null, 'N° anonyme', 'WORKBOOK_ROW_MISSING', number);
+  }
+}
+
+/**
+ * Lists, as an error of the file, the first number no longer where the service wrote it: the rows
+ * were sent in number order, and a number column sorted or moved on its own puts every grade below
+ * it in front of another copy's number. Every number is there, so nothing else would say so.
+ */
+function reportReorderedRows(returned: readonly string[], errors: ErrorList): void {
+  const sent = [...returned].sort(compareNumbers);
+  const moved = returned.find((number, i) => number !== sent[i]);
+  if (moved !== undefined) {
+    errors.add(null, 'N° anonyme', 'WORKBOOK_ROWS_REORDERED', moved);
   }
 }

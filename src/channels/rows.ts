@@ -131,14 +131,22 @@ const SHOWN_VALUE = 120;
 const SHOWN_DETAIL = 1_000;
 
 /**
- * Text from a file as a receipt shows it: whole when short, else its start and its length. One
- * 8 MB cell must not make a 16 MB receipt.
+ * The marks that reorder the text around them (embeddings, overrides, isolates): « \u202eMDA »
+ * would show on a receipt as « ADM » beside « code résultat inconnu ».
+ */
+const REORDERING = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from a file as a receipt shows it: whole when short, else its start and its length (one
+ * 8 MB cell must not make a 16 MB receipt); a mark that reorders text shown as `?`, as in a refused
+ * file's name, so that what the receipt shows is what the cell holds, in its order.
  */
 export function shownText(text: string | undefined, limit = SHOWN_VALUE): string | undefined {
-  if (text === undefined || text.length <= limit) {
-    return text;
+  const shown = text?.replace(REORDERING, '?');
+  if (shown === undefined || shown.length <= limit) {
+    return shown;
   }
-  return `${text.slice(0, limit)}… (${text.length} caractères)`;
+  return `${shown.slice(0, limit)}… (${shown.length} caractères)`;
 }
 
 function item(

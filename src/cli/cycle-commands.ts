@@ -150,6 +150,7 @@ function registerCtnCommands(program: Command): void {
             grade,
             objectCode: o.object,
             replace: o.replace === true,
+            year: o.year,
           });
           const shown = out.grade.replace('.', ',');
           if (out.unchanged) {

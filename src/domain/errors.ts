@@ -119,6 +119,8 @@ export const ERROR_MESSAGES = {
     "Code d'absence écrit autrement que les codes officiels (ABI, ABJ, DEF, DEM, DIS) : il est lu comme le code indiqué ; vérifiez que c'est bien l'absence voulue.",
   // Anonymous numbers
   NUMBER_UNKNOWN: 'Numéro anonyme inconnu : vérifiez le numéro sur la copie.',
+  NUMBER_SPARE_UNBOUND:
+    "Ce numéro est celui d'une étiquette de réserve qui n'est encore attribuée à aucun étudiant : le gestionnaire de l'anonymat doit d'abord la lier à l'étudiant qui a composé avec (commande spare-bind), puis déposez le fichier à nouveau.",
   NUMBER_LEADING_ZEROS:
     "Numéro anonyme inconnu, plus court que les numéros de ce CTN : le tableur (Excel, LibreOffice) a sans doute supprimé ses zéros de tête en le lisant comme un nombre. Rien n'a été deviné : saisissez le numéro complet, tel qu'il est sur la copie ; pour que les zéros restent, mettez la colonne des numéros au format Texte avant d'y saisir ou d'y coller les numéros, puis enregistrez et déposez le fichier à nouveau.",
   NUMBER_FOREIGN_CHARACTER:
@@ -213,6 +215,10 @@ export const ERROR_MESSAGES = {
   SPARE_NUMBER_TAKEN:
     'Le numéro de cette étiquette de réserve a été attribué entre-temps : utilisez une autre étiquette.',
   STUDENT_ALREADY_NUMBERED: 'Cet étudiant a déjà un numéro anonyme pour cette épreuve.',
+  SPARE_STUDENT_NOT_ENROLLED:
+    "Cet étudiant n'a pas d'inscription pédagogique à l'épreuve de cette étiquette pour l'année : vérifiez le numéro étudiant ; s'il vient de s'inscrire, déposez d'abord son inscription dans referentiel/, puis liez l'étiquette.",
+  WORKBOOK_ROWS_REORDERED:
+    "Les numéros du bordereau ne sont plus dans l'ordre où le service les a écrits (colonne triée ou lignes déplacées) : une note peut ne plus être en face du numéro de sa copie. Reprenez le bordereau tel que le service l'a produit, saisissez chaque note en face du numéro de sa copie, puis déposez-le à nouveau.",
   WORKBOOK_ROW_MISSING:
     "Ce numéro figurait sur le bordereau envoyé et manque au bordereau retourné (ligne supprimée ou masquée, ou numéro modifié) : reprenez le bordereau tel que le service l'a produit et gardez toutes ses lignes et tous ses numéros ; pour une copie sans note, laissez sa note vide ou saisissez un code d'absence, puis déposez-le à nouveau.",
   // Apogée maquettes dropped in notes/

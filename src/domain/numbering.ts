@@ -194,9 +194,15 @@ export function pick<T>(
 
 /** Error thrown when the rule has no room left for `count` numbers. */
 function exhausted(count: number, rule: NumberingRule): AppError {
+  const sequential = rule.kind === 'sequential';
+  // A sequential draw asks for its places of reserve too (for late students): the count is more
+  // than the students, and says so.
+  const asked = `${count} numéro${count > 1 ? 's' : ''} à tirer`;
+  const reserve = sequential ? ', places de réserve de la suite comprises' : '';
+  const kind = sequential ? 'séquentielle' : 'aléatoire';
   return new AppError(
     'NUMBER_SPACE_EXHAUSTED',
-    `${count} numéros demandés, largeur ${rule.width}, type ${rule.kind}.`,
+    `(${asked}${reserve}, numéros de ${rule.width} chiffres, règle ${kind})`,
   );
 }
 

@@ -31,7 +31,7 @@ const OPERATIONS_BY_ROLE: Readonly<Record<Exclude<Role, 'manager'>, ReadonlySet<
  */
 export const ROLE_LABELS: Readonly<Record<Role, string>> = {
   manager: "gestionnaire de l'anonymat",
-  grade_office: 'scolarité (étiquettes, bordereaux et saisie des notes)',
+  grade_office: 'scolarité (bordereaux et saisie des notes ; étiquettes après la levée)',
   jury: 'jury (saisie des notes et des résultats de délibération)',
   reader: 'consultation seule (PV et états des notes)',
 };

@@ -52,6 +52,17 @@ export interface GradeEntry {
   alias: ReturnType<typeof aliasOf>;
 }
 
+/** A grade typed at the command line. */
+export interface TypedGrade {
+  ctn: string;
+  number: string;
+  grade: string;
+  objectCode?: string;
+  replace?: boolean;
+  /** The academic year named by the person (`--year`): only its numbers are considered. */
+  year?: number;
+}
+
 /**
  * Records one grade for an anonymous number; `objectCode` names the assessment when the number does
  * not. A different grade already recorded is only replaced when `replace` says so: a number typed
@@ -60,11 +71,12 @@ export interface GradeEntry {
 export async function enterGrade(
   ctx: AppContext,
   actor: string,
-  e: { ctn: string; number: string; grade: string; objectCode?: string; replace?: boolean },
+  e: TypedGrade,
 ): Promise<GradeEntry> {
   await authorise(ctx, actor, e.ctn, 'import_by_number');
   return ctx.db.transaction(async (trx) => {
-    const book = await NumberBook.load(trx, e.ctn, [normaliseNumber(e.number)]);
+    const prefer = { year: ctx.config.defaultYear, onlyYear: e.year };
+    const book = await NumberBook.load(trx, e.ctn, [normaliseNumber(e.number)], { prefer });
     const found = book.find(e.number);
     if ('code' in found) {
       throw new AppError(found.code, found.detail);

@@ -173,6 +173,18 @@ async function insertNumber(
   if (clash) {
     throw new AppError('SPARE_NUMBER_TAKEN', `Numéro ${binding.number}.`);
   }
+  // The student who sat with the spare is enrolled in its exam: a student number typed wrong (or
+  // one of another CTN) would otherwise be tied to the copy, and to the named PV after the lift.
+  const objects = template.assessments
+    .filter((a) => assessmentId === null || a.info.assessmentId === assessmentId)
+    .map((a) => a.objectId);
+  const enrolled = (await trx('pedagogic_enrolment')
+    .where({ student_number: binding.studentNumber, year: template.year })
+    .whereIn('object_id', objects)
+    .first('student_number')) as object | undefined;
+  if (!enrolled) {
+    throw new AppError('SPARE_STUDENT_NOT_ENROLLED', `N° étudiant ${binding.studentNumber}.`);
+  }
 
   await trx('anonymous_number').insert({
     year: template.year,

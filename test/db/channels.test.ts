@@ -340,6 +340,26 @@ describe.each(DATABASE_TARGETS)(
         expect(await gradeTable()).toEqual(before);
       });
 
+      it('shows a code written with a right-to-left override as the cell holds it, not as it displays', async () => {
+        const n = world.numbers.mat102;
+        const before = await gradeTable();
+        await drop(
+          world.ctx,
+          'A',
+          'jury',
+          'jury-MAT102-rtl.csv',
+          csv(['N° anonyme;Résultat', `${n[13]?.number};\u202eMDA`]),
+        );
+
+        const receipt = await intake(world.ctx, 'A', 'jury-MAT102-rtl.csv');
+
+        expect(receipt.status).toBe('rejected');
+        expect(receipt.errors.map((e) => [e.row, e.code, e.value])).toEqual([
+          [2, 'RESULT_CODE_UNKNOWN', '?MDA'],
+        ]);
+        expect(await gradeTable()).toEqual(before);
+      });
+
       it('stores the results of a file with known codes only, grades untouched', async () => {
         const n = world.numbers.mat102.slice(10, 13);
         const grades = await gradesOf(world.assessments.mat102);

@@ -16,7 +16,7 @@ describe.each(DATABASE_TARGETS)('help for misread numbers on $name', (target) =>
 
   async function found(numbers: string[], helped?: number) {
     return world().ctx.db.transaction(async (trx) => {
-      const book = await NumberBook.load(trx, 'A', numbers, new Map(), helped);
+      const book = await NumberBook.load(trx, 'A', numbers, { helped });
       return numbers.map((n) => book.find(n));
     });
   }

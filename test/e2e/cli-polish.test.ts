@@ -71,7 +71,9 @@ describe('the command line for a new user', { timeout: 240_000 }, () => {
 
     expect(help.out).toContain('Arguments :');
     expect(flat).toContain("rôle manager — gestionnaire de l'anonymat ;");
-    expect(flat).toContain('grade_office — scolarité (étiquettes, bordereaux et saisie des notes)');
+    expect(flat).toContain(
+      'grade_office — scolarité (bordereaux et saisie des notes ; étiquettes après la levée)',
+    );
     expect(flat).toContain('jury — jury (saisie des notes et des résultats de délibération)');
     expect(flat).toContain('reader — consultation seule (PV et états des notes)');
   });
@@ -95,7 +97,7 @@ describe('the command line for a new user', { timeout: 240_000 }, () => {
       out: "gest habilité sur le CTN ECO ; rôle : gestionnaire de l'anonymat.\n",
     });
     expect(office.out).toBe(
-      'scol habilité sur le CTN ECO ; rôle : scolarité (étiquettes, bordereaux et saisie des notes).\n',
+      'scol habilité sur le CTN ECO ; rôle : scolarité (bordereaux et saisie des notes ; étiquettes après la levée).\n',
     );
     expect(wrong.code).toBe(2);
     expect(wrong.out).toContain(

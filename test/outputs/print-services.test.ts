@@ -13,10 +13,12 @@ import { writeLabelsPdf, writePvPdf } from '../../src/services/pdf-reports.js';
 import { writePv } from '../../src/services/pv-report.js';
 import { revealStudent } from '../../src/services/reveal.js';
 import { bindSpare, createSpares } from '../../src/services/spare-labels.js';
-import { YEAR, buildWorld, type World } from '../db/channels-world.js';
+import { YEAR, buildWorld, drop, intake, type World } from '../db/channels-world.js';
 import { pdfTextRuns } from './pdf-text.js';
 
 const A_JANV: TemplateRef = { ctn: 'A', year: YEAR, code: 'A-JANV' };
+const REFERENTIAL_HEADER =
+  'COD_ETU;LIB_NOM_PAT_IND;LIB_PR1_IND;DATE_NAI_IND;COD_ETP;COD_VRS_VET;COD_ANU;COD_ELP;LIB_ELP';
 
 describe('print services', () => {
   let world: World;
@@ -44,12 +46,48 @@ describe('print services', () => {
     }
   });
 
+  it('refuses the grade of a spare not bound yet, saying to bind it first', async () => {
+    const spare = (await world.ctx
+      .db('spare_label')
+      .whereNull('bound_student')
+      .first('number')) as { number: string };
+    await drop(
+      world.ctx,
+      'A',
+      'notes',
+      'notes-reserve-MAT101.csv',
+      `N° anonyme;Note\r\n${spare.number};14\r\n`,
+    );
+
+    const receipt = await intake(world.ctx, 'A', 'notes-reserve-MAT101.csv');
+
+    expect(receipt.status).toBe('rejected');
+    expect(receipt.errors.map((e) => [e.code, e.value])).toEqual([
+      ['NUMBER_SPARE_UNBOUND', spare.number],
+    ]);
+    expect(receipt.errors[0]?.message).toContain('spare-bind');
+  });
+
   it('binds a spare to a late student once, and records it in the audit log', async () => {
     const spare = (await world.ctx
       .db('spare_label')
       .whereNull('bound_student')
       .first('number')) as { number: string };
-    const late = '99000001';
+    // Registered at the last minute: the referential brings the student in before the binding.
+    const late = '77000001';
+    await drop(
+      world.ctx,
+      'A',
+      'referentiel',
+      'inscription-tardive.csv',
+      `${REFERENTIAL_HEADER}\r\n${late};TARDIF;Inès;03/03/2005;SL1MAT;101;${YEAR};MAT101;Analyse 1\r\n` +
+        `${late};TARDIF;Inès;03/03/2005;SL1MAT;101;${YEAR};MAT102;Algèbre linéaire\r\n`,
+    );
+    expect((await intake(world.ctx, 'A', 'inscription-tardive.csv')).status).toBe('imported');
+    // A student of CTN B, enrolled in nothing of A: a number typed wrong, refused.
+    await expect(
+      bindSpare(world.ctx, 'gest-A', A_JANV, { number: spare.number, studentNumber: '99000001' }),
+    ).rejects.toMatchObject({ code: 'SPARE_STUDENT_NOT_ENROLLED' });
 
     await bindSpare(world.ctx, 'gest-A', A_JANV, { number: spare.number, studentNumber: late });
 

@@ -69,4 +69,29 @@ describe('returned grade-entry workbook', () => {
     expect(receipt.status).toBe('imported');
     expect(receipt.errors.filter((e) => e.code === 'WORKBOOK_ROW_MISSING')).toEqual([]);
   });
+
+  it('refuses a workbook whose number column was sorted on its own, naming the first number moved', async () => {
+    const sorted = world.numbers.mat101.map((n) => n.number).sort();
+    const [first, second] = sorted as [string, string];
+    const bytes = await returned(world, (sheet) => {
+      // The two first numbers swapped, their grades left where they were: 12 and 15 now face
+      // each other's copy.
+      sheet.eachRow((row, n) => {
+        const number = row.getCell(1).value;
+        if (n > ENTRY_HEADER_ROW && (number === first || number === second)) {
+          row.getCell(1).value = number === first ? second : first;
+          row.getCell(2).value = number === first ? 12 : 15;
+        }
+      });
+    });
+    const before = await gradesOf(world.ctx, world.assessments.mat101);
+    await drop(world.ctx, 'A', 'notes', 'bordereau-trie.xlsx', bytes);
+    const receipt = await intake(world.ctx, 'A', 'bordereau-trie.xlsx');
+
+    expect(receipt.status).toBe('rejected');
+    expect(receipt.errors).toContainEqual(
+      expect.objectContaining({ code: 'WORKBOOK_ROWS_REORDERED', value: second }),
+    );
+    expect(await gradesOf(world.ctx, world.assessments.mat101)).toEqual(before);
+  });
 });

@@ -1,0 +1,134 @@
+// A number is unique within its academic year only: sequential rules start again at the same
+// number each year. A grade read or typed for a number two years hold goes to the holder of the
+// year it is for (the configured year, or the year named with --year), never to the other one.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { pose, validate } from '../../src/services/anonymity.js';
+import { enterGrade } from '../../src/services/grade-entry.js';
+import { addModality, addPeriod, addTemplate } from '../../src/services/setup.js';
+import { DATABASE_TARGETS } from '../support/postgres.js';
+import { drop, intake, YEAR, type World, worldFor } from './channels-world.js';
+
+const NEXT = YEAR + 1;
+const HEADER =
+  'COD_ETU;LIB_NOM_PAT_IND;LIB_PR1_IND;DATE_NAI_IND;COD_ETP;COD_VRS_VET;COD_ANU;COD_ELP;LIB_ELP';
+
+/** The holder of `number` in `year`: its student and assessment. */
+async function holderIn(world: World, number: string, year: number) {
+  return (await world.ctx
+    .db('anonymous_number')
+    .where({ number, year })
+    .first('student_number', 'assessment_id')) as { student_number: string; assessment_id: number };
+}
+
+/** Grades stored for `number`'s holder of `year`. */
+async function gradeOf(world: World, number: string, year: number): Promise<string | undefined> {
+  const holder = await holderIn(world, number, year);
+  const row = (await world.ctx
+    .db('grade')
+    .where({ student_number: holder.student_number, assessment_id: holder.assessment_id })
+    .first('value')) as { value: string | null } | undefined;
+  return row?.value ?? undefined;
+}
+
+describe.each(DATABASE_TARGETS)('a number held in two academic years, on $name', (target) => {
+  const built = worldFor(target, 'numbers_two_years');
+  let world: World;
+  let shared: string[];
+
+  beforeAll(async () => {
+    world = built();
+    const ctx = world.ctx;
+    // The next year: ten of A's students enrolled again in MAT101, numbered by the same rule.
+    const students = (await ctx
+      .db('student')
+      .whereIn('student_number', world.studentsA.slice(0, 10))
+      .select(
+        'student_number',
+        'last_name',
+        'first_name',
+        ctx.db.raw(`to_char(birth_date, 'DD/MM/YYYY') as birth`),
+      )) as Array<{ student_number: string; last_name: string; first_name: string; birth: string }>;
+    const lines = students.map((s) =>
+      [
+        s.student_number,
+        s.last_name,
+        s.first_name,
+        s.birth,
+        'SL2MAT',
+        '101',
+        NEXT,
+        'MAT101',
+        'Analyse 1',
+      ].join(';'),
+    );
+    await drop(
+      ctx,
+      'A',
+      'referentiel',
+      'extraction-A-suivante.csv',
+      [HEADER, ...lines].join('\r\n'),
+    );
+    const referential = await intake(ctx, 'A', 'extraction-A-suivante.csv');
+    expect(referential.errors).toEqual([]);
+    await addPeriod(ctx, 'gest-A', { ctn: 'A', year: NEXT, code: 'JANV', label: 'Janvier' });
+    await addModality(ctx, 'gest-A', {
+      ctn: 'A',
+      year: NEXT,
+      period: 'JANV',
+      objectCode: 'MAT101',
+      session: 1,
+      stage: 'admission',
+      scale: 20,
+    });
+    await addTemplate(ctx, 'gest-A', {
+      ctn: 'A',
+      year: NEXT,
+      code: 'A-SUIV',
+      label: 'A-SUIV',
+      period: 'JANV',
+      rule: 'SEQ5',
+      attribution: 'per_assessment',
+      autoNewcomers: false,
+      assessments: [{ objectCode: 'MAT101', session: 1, stage: 'admission' }],
+    });
+    const ref = { ctn: 'A', year: NEXT, code: 'A-SUIV' };
+    await pose(ctx, 'gest-A', ref);
+    await validate(ctx, 'gest-A', ref);
+    shared = (await ctx
+      .db('anonymous_number')
+      .groupBy('number')
+      .havingRaw('count(distinct year) > 1')
+      .orderBy('number')
+      .pluck('number')) as string[];
+  });
+
+  it('reads a grade file for the configured year on that year’s holder', async () => {
+    const number = shared[0] ?? '';
+    expect(shared.length).toBeGreaterThan(2);
+
+    await drop(
+      world.ctx,
+      'A',
+      'notes',
+      'notes-MAT101-annee.csv',
+      `N° anonyme;Note\r\n${number};15\r\n`,
+    );
+    const receipt = await intake(world.ctx, 'A', 'notes-MAT101-annee.csv');
+
+    expect(receipt.status).toBe('imported');
+    expect(await gradeOf(world, number, YEAR)).toBe('15.00');
+    expect(await gradeOf(world, number, NEXT)).toBeUndefined();
+  });
+
+  it('types a grade on the holder of the year named, and of the configured year otherwise', async () => {
+    const [, named, unnamed] = shared as [string, string, string];
+
+    await enterGrade(world.ctx, 'gest-A', { ctn: 'A', number: named, grade: '12', year: NEXT });
+    await enterGrade(world.ctx, 'gest-A', { ctn: 'A', number: unnamed, grade: '9' });
+
+    expect(await gradeOf(world, named, NEXT)).toBe('12.00');
+    expect(await gradeOf(world, named, YEAR)).toBeUndefined();
+    expect(await gradeOf(world, unnamed, YEAR)).toBe('9.00');
+    expect(await gradeOf(world, unnamed, NEXT)).toBeUndefined();
+  });
+});
