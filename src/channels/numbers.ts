@@ -19,6 +19,10 @@ export interface Holder {
   studentNumber: string;
   templateId: number;
   assessmentId: number | null;
+  /** The academic year of the number (a number is unique within its year only). */
+  year: number;
+  /** True when the same number is held in another academic year too (by another student). */
+  heldElsewhere: boolean;
 }
 
 /**
@@ -76,6 +80,18 @@ function possibleNumbers(candidates: readonly string[]): string {
 /** Candidates shown next to a number refused with its leading zeros lost. */
 const MAX_SHOWN = 10;
 
+/** True when `a` is to be taken over `b` for the same number (the query's order, again). */
+function preferred(a: Holder, b: Holder, prefer: NumberPreference): boolean {
+  const rank = (h: Holder): number[] => [
+    h.templateId === prefer.templateId ? 1 : 0,
+    h.year === prefer.year ? 1 : 0,
+    h.year,
+  ];
+  const [ra, rb] = [rank(a), rank(b)];
+  const at = ra.findIndex((v, i) => v !== rb[i]);
+  return at < 0 || (ra[at] ?? 0) > (rb[at] ?? 0);
+}
+
 /** Templates already loaded, kept across the chunks of one file. */
 export type TemplateCache = Map<number, LoadedTemplate>;
 
@@ -123,15 +139,15 @@ export class NumberBook {
     // start again each year): the holder taken is the bound template's, else the year's, else the
     // latest year's; never another year's while the year asked for has one.
     const result = (await trx.raw(
-      `select n.number, n.student_number, n.template_id, n.assessment_id
+      `select n.number, n.student_number, n.template_id, n.assessment_id, n.year
          from (select distinct k from unnest(?::text[]) as k order by k) as keys (number)
          cross join lateral (
-           select a.number, a.student_number, a.template_id, a.assessment_id
+           select a.number, a.student_number, a.template_id, a.assessment_id, a.year
              from anonymous_number a
             where a.number = keys.number and (?::int is null or a.year = ?::int)
             order by (a.template_id = ?::int) is true desc, (a.year = ?::int) is true desc,
                      a.year desc
-            limit 1) as n`,
+            limit 2) as n`,
       [
         // Postgres text holds no NUL: a number with one is no stored number (find() says why).
         numbers.filter((n) => !n.includes('\0')),
@@ -146,16 +162,24 @@ export class NumberBook {
         student_number: string;
         template_id: number;
         assessment_id: number | null;
+        year: number;
       }>;
     };
+    // At most two rows per number, the preferred ones: the better is its holder (chosen again here,
+    // whatever order the rows come in), a second means another year holds the number too.
     const holders = new Map<string, Holder>();
     for (const row of result.rows) {
-      holders.set(row.number, {
+      const holder: Holder = {
         number: row.number,
         studentNumber: row.student_number,
         templateId: row.template_id,
         assessmentId: row.assessment_id,
-      });
+        year: row.year,
+        heldElsewhere: false,
+      };
+      const other = holders.get(row.number);
+      const kept = other && preferred(other, holder, prefer) ? other : holder;
+      holders.set(row.number, { ...kept, heldElsewhere: other !== undefined });
     }
     const ids = new Set([...holders.values()].map((h) => h.templateId));
     const own = (await trx('anonymity_template').where({ ctn }).select('id')) as Array<{

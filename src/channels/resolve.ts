@@ -5,8 +5,15 @@ import { decide, type Operation } from '../domain/states.js';
 import type { ErrorCode } from '../domain/errors.js';
 import type { AnonymityState } from '../domain/types.js';
 import { statesAtWrite, type StatesAtWrite } from './grade-store.js';
-import { assessmentFor, normaliseNumber, NumberBook, type TemplateCache } from './numbers.js';
-import type { ErrorList, KeyedRow } from './rows.js';
+import { academicYearLabel } from '../outputs/french.js';
+import {
+  assessmentFor,
+  normaliseNumber,
+  NumberBook,
+  type Holder,
+  type TemplateCache,
+} from './numbers.js';
+import { LISTED_NOTICES, type ErrorList, type KeyedRow } from './rows.js';
 import type { ChannelInput } from './types.js';
 
 /** A row resolved to what it writes. */
@@ -65,11 +72,8 @@ export async function resolveByNumber(
 ): Promise<Resolution> {
   const prefer = { templateId: bound?.templateId, year: input.ctx.config.defaultYear };
   const numbers = rows.map((r) => normaliseNumber(r.text('number')));
-  const book = await NumberBook.load(input.trx, input.ctn, numbers, {
-    cache,
-    helped: errors.listable,
-    prefer,
-  });
+  const options = { cache, helped: errors.listable, prefer };
+  const book = await NumberBook.load(input.trx, input.ctn, numbers, options);
   const enrolled = await enrolmentsOf(
     input,
     book.perTemplateHolders(rows.map((r) => r.text('number'))),
@@ -128,6 +132,7 @@ export async function resolveByNumber(
       );
       continue;
     }
+    await noteOtherYears(input, errors, row, { holder, bound: bound !== undefined });
     resolved.push({
       row,
       assessmentId: target.info.assessmentId,
@@ -136,6 +141,35 @@ export async function resolveByNumber(
     });
   }
   return { resolved, stateRefusal, operation: 'import_by_number' };
+}
+
+/**
+ * Says once per file, on the first row concerned, that a number read is held in other academic
+ * years too and which year the grade goes to: sequential rules start again each year, and a late
+ * correction for a past year would otherwise go to this year's student without a word. A returned
+ * workbook names its template, and so its year: nothing to say.
+ */
+async function noteOtherYears(
+  input: ChannelInput,
+  errors: ErrorList,
+  row: KeyedRow,
+  found: { holder: Holder; bound: boolean },
+): Promise<void> {
+  const code = 'NUMBER_OTHER_YEARS';
+  const { holder } = found;
+  if (found.bound || !holder.heldElsewhere || errors.noticesListable(code) < LISTED_NOTICES) {
+    return;
+  }
+  const years = (await input
+    .trx('anonymous_number')
+    .where({ number: holder.number })
+    .whereNot({ year: holder.year })
+    .distinct('year')
+    .orderBy('year')
+    .pluck('year')) as number[];
+  const others = years.map(academicYearLabel).join(', ');
+  const detail = `(aussi attribué en ${others} ; note enregistrée pour ${academicYearLabel(holder.year)})`;
+  errors.note(row.number, 'N° anonyme', code, row.text('number'), detail);
 }
 
 /**

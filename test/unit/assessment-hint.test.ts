@@ -17,7 +17,14 @@ const template = {
   id: 1,
   assessments: [assessment(11, 'MAT101'), assessment(12, 'MAT102')],
 } as unknown as LoadedTemplate;
-const holder = { number: '123456', studentNumber: '00000001', templateId: 1, assessmentId: null };
+const holder = {
+  number: '123456',
+  studentNumber: '00000001',
+  templateId: 1,
+  assessmentId: null,
+  year: 2026,
+  heldElsewhere: false,
+};
 
 describe('an assessment not told by the number', () => {
   it('asks a file for a « Code épreuve » column or the code in its name', () => {
