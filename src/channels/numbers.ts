@@ -4,6 +4,7 @@
 // Lists of keys go as one array parameter (`= any(?::text[])`), never one bind per value: a file of
 // 100,000 rows would pass Postgres' 65,535-parameter limit.
 import type { Knex } from 'knex';
+import { academicYearLabel } from '../outputs/french.js';
 import { likelyIntended, parseNumber } from '../domain/numbering.js';
 import type { ErrorCode } from '../domain/errors.js';
 import type { NumberingRule } from '../domain/types.js';
@@ -95,14 +96,15 @@ function preferred(a: Holder, b: Holder, prefer: NumberPreference): boolean {
 /** Templates already loaded, kept across the chunks of one file. */
 export type TemplateCache = Map<number, LoadedTemplate>;
 
-/** Which holder a number read stands for, when several years hold it. */
+/** Which holder a number read stands for: numbers are unique within an academic year only. */
 export interface NumberPreference {
-  /** The template a returned workbook was made for: its holder first. */
+  /** The template a returned workbook was made for: its holder, whatever its year. */
   templateId?: number;
-  /** The academic year files are read for (the configured one): its holder next. */
+  /**
+   * The academic year the numbers are read for (`--year`, else the configured one): a number held
+   * in other years only is refused (NUMBER_OTHER_YEAR), never given to another year's student.
+   */
   year?: number;
-  /** A year named by the person (`--year`): holders of other years are not considered. */
-  onlyYear?: number;
 }
 
 /** Loads the holders of the given numbers and their templates. */
@@ -117,6 +119,8 @@ export class NumberBook {
     private readonly padded: ReadonlyMap<string, readonly Candidate[]>,
     /** Numbers of spare labels of the CTN printed and not bound to a student yet. */
     private readonly spares: ReadonlySet<string>,
+    /** Numbers held in another academic year only (with that year), and the year read for. */
+    private readonly elsewhere: { years: ReadonlyMap<string, number>; year?: number },
   ) {}
 
   /**
@@ -135,24 +139,21 @@ export class NumberBook {
     const prefer = options.prefer ?? {};
     // One index probe per distinct number, in key order. As `number = any(…)` the planner scanned
     // the whole table once numbers outgrew shared buffers (a million numbers: 90-120 ms per chunk of
-    // 5,000, against 30-50 ms probed). A number is unique within a year only (sequential rules
-    // start again each year): the holder taken is the bound template's, else the year's, else the
-    // latest year's; never another year's while the year asked for has one.
+    // 5,000, against 30-50 ms probed). A number is unique within a year only: its holder is the
+    // bound template's, else the year's; a holder of another year only is kept to refuse it by name.
     const result = (await trx.raw(
       `select n.number, n.student_number, n.template_id, n.assessment_id, n.year
          from (select distinct k from unnest(?::text[]) as k order by k) as keys (number)
          cross join lateral (
            select a.number, a.student_number, a.template_id, a.assessment_id, a.year
              from anonymous_number a
-            where a.number = keys.number and (?::int is null or a.year = ?::int)
+            where a.number = keys.number
             order by (a.template_id = ?::int) is true desc, (a.year = ?::int) is true desc,
                      a.year desc
             limit 2) as n`,
       [
         // Postgres text holds no NUL: a number with one is no stored number (find() says why).
         numbers.filter((n) => !n.includes('\0')),
-        prefer.onlyYear ?? null,
-        prefer.onlyYear ?? null,
         prefer.templateId ?? null,
         prefer.year ?? null,
       ],
@@ -181,6 +182,15 @@ export class NumberBook {
       const kept = other && preferred(other, holder, prefer) ? other : holder;
       holders.set(row.number, { ...kept, heldElsewhere: other !== undefined });
     }
+    // A holder of another year only stands for nothing here: its year is kept to say so.
+    const otherYear = new Map<string, number>();
+    for (const [number, holder] of holders) {
+      const ours = holder.templateId === prefer.templateId || prefer.year === undefined;
+      if (!ours && holder.year !== prefer.year) {
+        otherYear.set(number, holder.year);
+        holders.delete(number);
+      }
+    }
     const ids = new Set([...holders.values()].map((h) => h.templateId));
     const own = (await trx('anonymity_template').where({ ctn }).select('id')) as Array<{
       id: number;
@@ -195,8 +205,12 @@ export class NumberBook {
     const ctnTemplates = [...templates.values()].filter((t) => t.ctn === ctn);
     const missing = numbers.filter((n) => n !== '' && !holders.has(n));
     const { likely, padded } = await likelyNumbers(trx, ctnTemplates, missing, helped);
-    const spares = await unboundSpares(trx, ctnTemplates, missing);
-    return new NumberBook(holders, templates, ctnTemplates, likely, padded, spares);
+    const spareTemplates = ctnTemplates.filter(
+      (t) => prefer.year === undefined || t.year === prefer.year,
+    );
+    const spares = await unboundSpares(trx, spareTemplates, missing);
+    const elsewhere = { years: otherYear, year: prefer.year };
+    return new NumberBook(holders, templates, ctnTemplates, likely, padded, spares, elsewhere);
   }
 
   /** Students holding one of `numbers` through a per-template number (valid for every assessment). */
@@ -230,6 +244,15 @@ export class NumberBook {
     }
     if (this.spares.has(number)) {
       return { code: 'NUMBER_SPARE_UNBOUND' };
+    }
+    const heldIn = this.elsewhere.years.get(number);
+    if (heldIn !== undefined) {
+      const readFor = this.elsewhere.year;
+      const asked = readFor === undefined ? '' : ` ; année lue : ${academicYearLabel(readFor)}`;
+      return {
+        code: 'NUMBER_OTHER_YEAR',
+        detail: `(attribué en ${academicYearLabel(heldIn)}${asked})`,
+      };
     }
     const foreign = foreignCharacters(number, this.ctnTemplates);
     if (foreign) {

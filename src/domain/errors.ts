@@ -119,6 +119,8 @@ export const ERROR_MESSAGES = {
     "Code d'absence écrit autrement que les codes officiels (ABI, ABJ, DEF, DEM, DIS) : il est lu comme le code indiqué ; vérifiez que c'est bien l'absence voulue.",
   // Anonymous numbers
   NUMBER_UNKNOWN: 'Numéro anonyme inconnu : vérifiez le numéro sur la copie.',
+  NUMBER_OTHER_YEAR:
+    "Ce numéro anonyme n'a pas été attribué pour l'année universitaire lue, mais pour une autre (années entre parenthèses) : rien n'est enregistré pour lui. Pour une note de cette autre année, déposez le bordereau de saisie de l'épreuve, qui désigne son année, ou saisissez-la avec l'option --year ; si le service doit travailler sur cette année-là, réglez ANONYMAT_YEAR.",
   NUMBER_OTHER_YEARS:
     "Ce numéro anonyme a aussi été attribué une autre année universitaire (d'autres numéros du fichier peuvent l'être aussi) : les notes du fichier sont enregistrées pour l'année du service, indiquée entre parenthèses. Pour des notes d'une autre année, déposez le bordereau de saisie de l'épreuve, qui désigne son année.",
   NUMBER_SPARE_UNBOUND:

@@ -59,7 +59,7 @@ export interface TypedGrade {
   grade: string;
   objectCode?: string;
   replace?: boolean;
-  /** The academic year named by the person (`--year`): only its numbers are considered. */
+  /** The academic year named by the person (`--year`; else the configured one): only its numbers count. */
   year?: number;
 }
 
@@ -75,7 +75,7 @@ export async function enterGrade(
 ): Promise<GradeEntry> {
   await authorise(ctx, actor, e.ctn, 'import_by_number');
   return ctx.db.transaction(async (trx) => {
-    const prefer = { year: ctx.config.defaultYear, onlyYear: e.year };
+    const prefer = { year: e.year ?? ctx.config.defaultYear };
     const book = await NumberBook.load(trx, e.ctn, [normaliseNumber(e.number)], { prefer });
     const found = book.find(e.number);
     if ('code' in found) {

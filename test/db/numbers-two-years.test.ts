@@ -141,4 +141,27 @@ describe.each(DATABASE_TARGETS)('a number held in two academic years, on $name',
     expect(await gradeOf(world, unnamed, YEAR)).toBe('9.00');
     expect(await gradeOf(world, unnamed, NEXT)).toBeUndefined();
   });
+
+  it('refuses a number held in another year only, naming both years, and writes nothing', async () => {
+    const next = (await world.ctx
+      .db('anonymous_number')
+      .where({ year: NEXT })
+      .pluck('number')) as string[];
+    const onlyThisYear = world.numbers.mat101.map((n) => n.number).find((n) => !next.includes(n));
+    const before = await gradeOf(world, onlyThisYear ?? '', YEAR);
+
+    const typed = enterGrade(world.ctx, 'gest-A', {
+      ctn: 'A',
+      number: onlyThisYear ?? '',
+      grade: '4',
+      replace: true,
+      year: NEXT,
+    });
+
+    await expect(typed).rejects.toMatchObject({
+      code: 'NUMBER_OTHER_YEAR',
+      detail: `(attribué en ${YEAR}/${NEXT} ; année lue : ${NEXT}/${NEXT + 1})`,
+    });
+    expect(await gradeOf(world, onlyThisYear ?? '', YEAR)).toBe(before);
+  });
 });
