@@ -187,6 +187,8 @@ export const ERROR_MESSAGES = {
   ASSESSMENT_NOT_IN_PERIOD:
     "L'épreuve n'a pas de modalité d'anonymat dans la période de la maquette.",
   ASSESSMENT_IN_OTHER_TEMPLATE: "L'épreuve appartient déjà à une autre maquette d'anonymat.",
+  POSE_CONCURRENT:
+    "D'autres numéros de la même année ont été tirés en même temps, plusieurs fois de suite : aucun numéro n'a été attribué ; relancez la commande.",
   NUMBER_SPACE_EXHAUSTED:
     "La règle de numérotation n'offre pas assez de numéros libres pour cette population.",
   ALREADY_EXISTS: 'Cet élément existe déjà.',

@@ -31,7 +31,12 @@ import {
 } from './lookups.js';
 import { assessmentPopulation, numberHolders } from './population.js';
 import { checkLiftAllowed } from './reveal.js';
-import { freeNumbers, templateYear, type YearNumbers } from './year-numbers.js';
+import {
+  freeNumbers,
+  retriedOnNumberClash,
+  templateYear,
+  type YearNumbers,
+} from './year-numbers.js';
 
 export { rosterOfTemplate, rosterUnderAnonymity } from './roster.js';
 
@@ -223,43 +228,53 @@ export async function pose(ctx: AppContext, actor: string, ref: TemplateRef): Pr
   const rights = await authorise(ctx, actor, ref.ctn, 'generate');
 
   return auditRefusals(ctx, actor, ref.ctn, 'generate', () =>
-    ctx.db.transaction(async (trx) => {
-      const template = await lockTemplate(trx, ref);
-      const targets = targetAssessments(template, ref.objectCode);
-      const verdicts = targets.map((a) => assertAllowed('generate', a.state, rights));
-      const { year, run } = await ownNumbers(trx, template);
-      const { scopes, population } = await newcomersByScope(ctx, trx, template, targets);
-
-      // One COPY straight into the table for the whole pose: every constraint and check of the table
-      // applies to every row (references once per statement, migration 007), and a single failing row
-      // fails the pose.
-      const rows = await attribute(template, scopes, year, run);
-      if (rows.length > 0) {
-        await copyRows(trx, 'anonymous_number', NUMBER_COLUMNS, rows);
-      }
-      const numbered = rows.length;
-
-      const toPose = targets.filter((a) => a.state === 'I');
-      await setState(trx, toPose, 'P');
-      await appendAudit(trx, {
-        actor,
-        ctn: template.ctn,
-        action: 'generate',
-        subject: {
-          templateId: template.id,
-          assessments: targets.map((a) => a.info.assessmentId),
-          numbered,
-          newcomersOnly: verdicts.every((v) => v.newcomersOnly),
-        },
-      });
-
-      const states = targets.map((a) => ({
-        objectCode: a.info.objectCode,
-        state: a.state === 'I' ? ('P' as const) : a.state,
-      }));
-      return { numbered, population, states };
-    }),
+    retriedOnNumberClash(() => poseOnce(ctx, actor, ref, rights)),
   );
+}
+
+/** One attempt of a pose, in its own transaction. */
+function poseOnce(
+  ctx: AppContext,
+  actor: string,
+  ref: TemplateRef,
+  rights: OperationContext,
+): Promise<PoseOutcome> {
+  return ctx.db.transaction(async (trx) => {
+    const template = await lockTemplate(trx, ref);
+    const targets = targetAssessments(template, ref.objectCode);
+    const verdicts = targets.map((a) => assertAllowed('generate', a.state, rights));
+    const { year, run } = await ownNumbers(trx, template);
+    const { scopes, population } = await newcomersByScope(ctx, trx, template, targets);
+
+    // One COPY straight into the table for the whole pose: every constraint and check of the table
+    // applies to every row (references once per statement, migration 007), and a single failing row
+    // fails the pose.
+    const rows = await attribute(template, scopes, year, run);
+    if (rows.length > 0) {
+      await copyRows(trx, 'anonymous_number', NUMBER_COLUMNS, rows);
+    }
+    const numbered = rows.length;
+
+    const toPose = targets.filter((a) => a.state === 'I');
+    await setState(trx, toPose, 'P');
+    await appendAudit(trx, {
+      actor,
+      ctn: template.ctn,
+      action: 'generate',
+      subject: {
+        templateId: template.id,
+        assessments: targets.map((a) => a.info.assessmentId),
+        numbered,
+        newcomersOnly: verdicts.every((v) => v.newcomersOnly),
+      },
+    });
+
+    const states = targets.map((a) => ({
+      objectCode: a.info.objectCode,
+      state: a.state === 'I' ? ('P' as const) : a.state,
+    }));
+    return { numbered, population, states };
+  });
 }
 
 /** Withdraws the numbers of assessments in P (back to I), refused once a grade was recorded under them. */

@@ -4,6 +4,7 @@
 // for each pose took 0.5 s of query and 0.6 s of JavaScript per million, and a set of that size,
 // for a pose of 100,000 students (issue 7). Asking costs one index probe per number drawn.
 import type { Knex } from 'knex';
+import { AppError } from '../domain/errors.js';
 import { parseNumber } from '../domain/numbering.js';
 import type { NumberingRule } from '../domain/types.js';
 import type { LoadedTemplate } from './lookups.js';
@@ -164,4 +165,28 @@ export async function templateYear(
       .flatMap((p) => (p.ok ? [p.value] : []));
   };
   return { year, given: values(given), spares: values(spares) };
+}
+
+/** Draws a pose can make again when a pose of another template took one of its numbers first. */
+const POSE_ATTEMPTS = 3;
+
+/**
+ * Runs a pose again when its numbers met those of a pose of another template committed meanwhile
+ * (the year's unique index refused them, and its transaction rolled back whole): the next draw
+ * sees them. Past the attempts, a clear refusal rather than an internal error.
+ */
+export async function retriedOnNumberClash<T>(pose: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await pose();
+    } catch (error: unknown) {
+      const { code, constraint } = error as { code?: string; constraint?: string };
+      if (code !== '23505' || constraint !== 'anonymous_number_number_year_key') {
+        throw error;
+      }
+      if (attempt >= POSE_ATTEMPTS) {
+        throw new AppError('POSE_CONCURRENT');
+      }
+    }
+  }
 }

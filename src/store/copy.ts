@@ -123,8 +123,13 @@ function copyWithPg(
       handleCommandComplete: (message: { text?: string }) => {
         copied = Number(/\d+$/.exec(message.text ?? '')?.[0] ?? 0);
       },
+      // The pg client forgets the active query when the server reports an error: the ReadyForQuery
+      // that follows never reaches this object, so the failure settles here (waiting for it hung a
+      // pose whose COPY met a concurrent pose's number, its transaction never rolled back). The
+      // client sends nothing else on the connection until the server is ready again.
       handleError: (error: Error) => {
         failure ??= error;
+        reject(failure);
       },
       handleReadyForQuery: () => (failure ? reject(failure) : resolve(copied)),
       handleRowDescription: () => undefined,

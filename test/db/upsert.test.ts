@@ -3,7 +3,7 @@
 // transaction inserts meanwhile is updated, not refused.
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { copyUpsert, upsertFrom, type CopyUpsert } from '../../src/store/copy.js';
+import { copyRows, copyUpsert, upsertFrom, type CopyUpsert } from '../../src/store/copy.js';
 import { openDb } from '../../src/store/db.js';
 import { DATABASE_TARGETS, createTestDatabase, type TestDatabase } from '../support/postgres.js';
 
@@ -83,6 +83,25 @@ describe.each(DATABASE_TARGETS)('upsertFrom on $name', ({ postgres }) => {
 
     await expect(failing).rejects.toThrow(/missing_column/);
     expect(await table()).toEqual([]);
+  });
+
+  it('rejects a COPY the server refuses, and leaves its transaction able to roll back', async () => {
+    await db('kv').insert({ k: 'a', v: 1 });
+
+    const refused = db.transaction((trx) =>
+      copyRows(
+        trx,
+        'kv',
+        ['k', 'v'],
+        [
+          ['b', 2],
+          ['a', 3],
+        ],
+      ),
+    );
+
+    await expect(refused).rejects.toMatchObject({ code: '23505' });
+    expect(await db('kv').orderBy('k').select('k', 'v')).toEqual([{ k: 'a', v: 1 }]);
   });
 
   it('refuses rows giving the same key twice rather than keeping one of them', async () => {

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { drawNumbers, formatNumber } from '../../src/domain/numbering.js';
 import type { NumberingRule } from '../../src/domain/types.js';
 import { assignNumbers } from '../../src/services/anonymity.js';
-import { freeNumbers, type YearLedger } from '../../src/services/year-numbers.js';
+import {
+  freeNumbers,
+  retriedOnNumberClash,
+  type YearLedger,
+} from '../../src/services/year-numbers.js';
 
 /** A year whose taken numbers are hidden until asked about, counting the questions. */
 class HiddenYear implements YearLedger {
@@ -117,5 +121,30 @@ describe('freeNumbers', () => {
       expect(numbers.filter((n) => hidden.has(n))).toEqual([]);
       expect(new Set(numbers).size).toBe(20);
     }
+  });
+});
+
+describe('retriedOnNumberClash', () => {
+  const clash = Object.assign(new Error('duplicate key'), {
+    code: '23505',
+    constraint: 'anonymous_number_number_year_key',
+  });
+
+  it('draws again when a concurrent pose took a number first, and returns the next outcome', async () => {
+    let calls = 0;
+    const outcome = await retriedOnNumberClash(() => {
+      calls += 1;
+      return calls === 1 ? Promise.reject(clash) : Promise.resolve('posé');
+    });
+
+    expect([outcome, calls]).toEqual(['posé', 2]);
+  });
+
+  it('refuses in French after three clashes, and passes any other error through', async () => {
+    await expect(retriedOnNumberClash(() => Promise.reject(clash))).rejects.toMatchObject({
+      code: 'POSE_CONCURRENT',
+    });
+    const other = Object.assign(new Error('other'), { code: '23503' });
+    await expect(retriedOnNumberClash(() => Promise.reject(other))).rejects.toBe(other);
   });
 });
