@@ -145,7 +145,7 @@ export async function resolveByNumber(
 
 /**
  * Says once per file, on the first row concerned, that a number read is held in other academic
- * years too and which year the grade goes to: sequential rules start again each year, and a late
+ * years too and which year the grade goes to: numbers are unique within a year only, and a late
  * correction for a past year would otherwise go to this year's student without a word. A returned
  * workbook names its template, and so its year: nothing to say.
  */

@@ -101,11 +101,32 @@ async function freeRandom(
 ): Promise<string[]> {
   const kept = new Set<string>();
   while (kept.size < count) {
-    const more = draw(count - kept.size, (n) => year.knows(n) || kept.has(n));
+    const more = drawOrExhausted(count, kept.size, () =>
+      draw(count - kept.size, (n) => year.knows(n) || kept.has(n)),
+    );
     const clashing = new Set(await year.clashes(more));
     more.filter((n) => !clashing.has(n)).forEach((n) => kept.add(n));
   }
   return [...kept].sort();
+}
+
+/**
+ * Runs one round of a random draw; when the space runs out, the refusal counts the whole draw (the
+ * round only asked for the numbers still missing) and the free numbers found before.
+ */
+function drawOrExhausted(count: number, found: number, round: () => string[]): string[] {
+  try {
+    return round();
+  } catch (error: unknown) {
+    if (!(error instanceof AppError) || error.code !== 'NUMBER_SPACE_EXHAUSTED' || found === 0) {
+      throw error;
+    }
+    throw new AppError(
+      'NUMBER_SPACE_EXHAUSTED',
+      `(${count} numéros à tirer, ${found} trouvé${found > 1 ? 's' : ''} libre${found > 1 ? 's' : ''} ; ` +
+        'les numéros des autres maquettes de l’année et les étiquettes de réserve comptent comme pris)',
+    );
+  }
 }
 
 /**

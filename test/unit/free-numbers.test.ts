@@ -85,6 +85,20 @@ describe('freeNumbers', () => {
     expect(year.rounds).toBe(2);
   });
 
+  it('counts the whole draw and the free numbers found when a random space runs out', async () => {
+    const random = { ...rule('random'), width: 2 };
+    const taken = new Set(Array.from({ length: 60 }, (_, i) => formatNumber(random, i)));
+
+    const draw = freeNumbers(new HiddenYear(taken), random, 45, (count, isTaken) =>
+      drawNumbers(random, count, isTaken),
+    );
+
+    await expect(draw).rejects.toMatchObject({
+      code: 'NUMBER_SPACE_EXHAUSTED',
+      detail: expect.stringMatching(/^\(45 numéros à tirer, (39|40) trouvés libres /) as unknown,
+    });
+  });
+
   it('asks nothing more when no number clashes', async () => {
     const year = new HiddenYear(new Set());
 
