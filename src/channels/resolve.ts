@@ -5,15 +5,9 @@ import { decide, type Operation } from '../domain/states.js';
 import type { ErrorCode } from '../domain/errors.js';
 import type { AnonymityState } from '../domain/types.js';
 import { statesAtWrite, type StatesAtWrite } from './grade-store.js';
-import { academicYearLabel } from '../outputs/french.js';
-import {
-  assessmentFor,
-  normaliseNumber,
-  NumberBook,
-  type Holder,
-  type TemplateCache,
-} from './numbers.js';
-import { LISTED_NOTICES, type ErrorList, type KeyedRow } from './rows.js';
+import { assessmentFor, normaliseNumber, NumberBook, type TemplateCache } from './numbers.js';
+import { noteOtherYears } from './other-years.js';
+import type { ErrorList, KeyedRow } from './rows.js';
 import type { ChannelInput } from './types.js';
 
 /** A row resolved to what it writes. */
@@ -141,35 +135,6 @@ export async function resolveByNumber(
     });
   }
   return { resolved, stateRefusal, operation: 'import_by_number' };
-}
-
-/**
- * Says once per file, on the first row concerned, that a number read is held in other academic
- * years too and which year the grade goes to: numbers are unique within a year only, and a late
- * correction for a past year would otherwise go to this year's student without a word. A returned
- * workbook names its template, and so its year: nothing to say.
- */
-async function noteOtherYears(
-  input: ChannelInput,
-  errors: ErrorList,
-  row: KeyedRow,
-  found: { holder: Holder; bound: boolean },
-): Promise<void> {
-  const code = 'NUMBER_OTHER_YEARS';
-  const { holder } = found;
-  if (found.bound || !holder.heldElsewhere || errors.noticesListable(code) < LISTED_NOTICES) {
-    return;
-  }
-  const years = (await input
-    .trx('anonymous_number')
-    .where({ number: holder.number })
-    .whereNot({ year: holder.year })
-    .distinct('year')
-    .orderBy('year')
-    .pluck('year')) as number[];
-  const others = years.map(academicYearLabel).join(', ');
-  const detail = `(aussi attribué en ${others} ; note enregistrée pour ${academicYearLabel(holder.year)})`;
-  errors.note(row.number, 'N° anonyme', code, row.text('number'), detail);
 }
 
 /**
