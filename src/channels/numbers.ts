@@ -14,14 +14,15 @@ import {
   unboundSpares,
   type Candidate,
 } from './number-help.js';
-
-export { normaliseNumber } from './number-help.js';
 import type { ErrorCode } from '../domain/errors.js';
 import {
   loadTemplateById,
   type LoadedTemplate,
   type TemplateAssessment,
 } from '../services/lookups.js';
+
+// Normalising lives with the help for unknown numbers; callers keep importing it from here.
+export { normaliseNumber } from './number-help.js';
 
 /** One stored number. */
 export interface Holder {
