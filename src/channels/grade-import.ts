@@ -290,14 +290,15 @@ async function finish(
   const refused = settle(input, read, kept, errors, stateRefusal, 'note').status === 'rejected';
   // Not refused, the file keeps every assessment it matched (one taken out refuses it).
   const newerKept = refused ? 0 : await stage.newerKept(errors, matched);
-  const replaced = refused ? 0 : await stage.replaced(errors);
+  const compared = refused ? { fresh: 0, changed: 0 } : await stage.compare();
+  const replaced = refused ? 0 : await stage.replaced(errors, compared);
   // Rows whose grade stays the later one's are not recorded: the counts say so.
   const result = settle(input, read, kept - newerKept, errors, stateRefusal, 'note');
   result.assessmentIds = matched;
   result.summary += assessmentsSentence(await stage.assessments());
   if (!refused) {
     result.summary += replacedSummary(replaced) + newerKeptSummary(newerKept);
-    const written = await stage.write(check.states, matched, kept - newerKept);
+    const written = await stage.write(check.states, matched, kept - newerKept, compared);
     result.summary += await writtenSummary(
       input.trx,
       { kept: kept - newerKept, written },

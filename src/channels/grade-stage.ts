@@ -182,11 +182,34 @@ export class GradeStage {
   }
 
   /**
+   * How the grades to write stand against those recorded, in one join of the stage with `grade`:
+   * how many have no grade recorded yet, and how many would change a grade recorded. Call it under
+   * the locks of statesAtWrite (no other write to these assessments commits until this one does),
+   * after newerKept; `replaced` and `write` then run only the statements that have work to do.
+   */
+  async compare(): Promise<StageComparison> {
+    const found = (await this.input.trx.raw(
+      `select count(*) filter (where g.student_number is null)::int as fresh,
+              count(*) filter (where g.student_number is not null
+                                 and (g.value, g.absence) is distinct from (s.value, s.absence))::int
+                as changed
+       from ${this.table} s
+       left join grade g on g.assessment_id = s.assessment_id and g.student_number = s.student_number
+       where not s.dup and s.error_code is null and not s.blank`,
+    )) as { rows: StageComparison[] };
+    return found.rows[0] ?? { fresh: 0, changed: 0 };
+  }
+
+  /**
    * Lists on the receipt, as notices, the grades this file changes: another grade was recorded for
    * the same number (an earlier file, a typed entry). The import still replaces it (a corrected file
-   * is how grades are corrected), but never unseen. Returns how many there are.
+   * is how grades are corrected), but never unseen. Returns how many there are; `compared` (compare)
+   * spares the look when no grade changes.
    */
-  async replaced(errors: ErrorList): Promise<number> {
+  async replaced(errors: ErrorList, compared: StageComparison): Promise<number> {
+    if (compared.changed === 0) {
+      return 0;
+    }
     // As many rows as the list still takes of GRADE_REPLACED, which has a limit of its own: a file
     // with more row errors than a receipt lists still lists the grades it replaces. At least one
     // row comes back whenever there is one, since it carries the total.
@@ -283,9 +306,15 @@ export class GradeStage {
    * assessment lifted in `states` (statesAtWrite, read for every staged assessment) are flagged
    * as changed after the lift. `assessmentIds` are those the rows were resolved to: their clocks
    * move on when a grade is written. `kept` is how many grades are to be written: those of them
-   * found already recorded as they are may be confirmed (grade-confirm.ts).
+   * found already recorded as they are may be confirmed (grade-confirm.ts). `compared` (compare)
+   * says which of the update and the insert have rows to write.
    */
-  async write(states: StatesAtWrite, assessmentIds: number[], kept: number): Promise<number> {
+  async write(
+    states: StatesAtWrite,
+    assessmentIds: number[],
+    kept: number,
+    compared: StageComparison,
+  ): Promise<number> {
     const origin = fileOrigin(this.input);
     const written = await upsertFrom(
       this.input.trx,
@@ -294,6 +323,7 @@ export class GradeStage {
               assessment_id = any(?::int[]), ?::timestamptz
        from ${this.table} where not dup and error_code is null and not blank`,
       [origin.source, origin.intakeId, origin.by, liftedIn(states), origin.receivedAt],
+      { existing: compared.changed > 0, missing: compared.fresh > 0 },
     );
     await advanceClock(this.input.trx, written > 0 ? assessmentIds : [], origin.receivedAt);
     if (written === kept) {
@@ -311,6 +341,12 @@ export class GradeStage {
     );
     return written;
   }
+}
+
+/** The grades to write: how many have none recorded yet, how many change one recorded. */
+export interface StageComparison {
+  fresh: number;
+  changed: number;
 }
 
 interface Replaced {

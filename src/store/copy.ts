@@ -243,6 +243,18 @@ export async function copyUpsert(
 }
 
 /**
+ * What the caller knows of the rows to upsert, having compared them with the table under locks that
+ * keep every other writer of these keys out until commit: whether some may rewrite a row that
+ * exists, and whether some have no row yet. A statement that has nothing to do is not run (each
+ * joins every incoming row with the table: a re-import of 100,000 unchanged grades paid two of them,
+ * ~160 ms each, to write nothing).
+ */
+export interface UpsertKnown {
+  existing: boolean;
+  missing: boolean;
+}
+
+/**
  * Upserts into `spec.table` the rows a query gives (its columns in `spec.columns` order); returns
  * the number of rows inserted or rewritten.
  *
@@ -257,6 +269,7 @@ export async function upsertFrom(
   spec: CopyUpsert,
   select: string,
   bindings: readonly unknown[] = [],
+  known: UpsertKnown = { existing: true, missing: true },
 ): Promise<number> {
   const table = quoteIdent(spec.table);
   const list = spec.columns.map(quoteIdent).join(', ');
@@ -270,13 +283,18 @@ export async function upsertFrom(
   };
 
   // `excluded` names the incoming rows, as in `on conflict do update`: the same expressions serve.
-  const updated = count(
-    await trx.raw(
-      `update ${table} set ${spec.set.join(', ')}
-       from (${select}) as excluded (${list}) where ${matches}${changed}`,
-      binds,
-    ),
-  );
+  const updated = known.existing
+    ? count(
+        await trx.raw(
+          `update ${table} set ${spec.set.join(', ')}
+           from (${select}) as excluded (${list}) where ${matches}${changed}`,
+          binds,
+        ),
+      )
+    : 0;
+  if (!known.missing) {
+    return updated;
+  }
   await trx.raw('savepoint upsert_insert');
   try {
     const inserted = count(

@@ -41,6 +41,37 @@ describe.each(DATABASE_TARGETS)('the receipt of written grades, on $name', (targ
     ]);
   });
 
+  it('writes the new and the changed grades of a file, leaving its unchanged one as it was', async () => {
+    // After the tests above: the first number holds 10, the second 15, the fourth none yet.
+    const [same, changed, , fresh] = world().numbers.mat101;
+    const before = await world()
+      .ctx.db('grade')
+      .where({ assessment_id: world().assessments.mat101, student_number: same?.student })
+      .first('updated_at', 'intake_id');
+    const lines = ['N° anonyme;Note', `${same?.number};10`, `${changed?.number};9`];
+    await drop(world().ctx, 'A', 'notes', 'notes-MAT101-mix.csv', lines.join('\r\n'));
+    const mixed = await intake(world().ctx, 'A', 'notes-MAT101-mix.csv');
+    const onlyNew = [...lines, `${fresh?.number};ABJ`];
+    await drop(world().ctx, 'A', 'notes', 'notes-MAT101-new.csv', onlyNew.join('\r\n'));
+    const added = await intake(world().ctx, 'A', 'notes-MAT101-new.csv');
+
+    expect(mixed.summary).toContain('1 note(s) déjà enregistrée(s) remplacée(s)');
+    expect(mixed.summary).toContain('1 note(s) identique(s)');
+    expect(added.summary).toContain('2 note(s) identique(s)');
+    expect(added.summary).not.toContain('remplacée');
+    const grades = await gradesOf(world().ctx, world().assessments.mat101);
+    expect([same, changed, fresh].map((n) => grades.get(n?.student ?? ''))).toEqual([
+      '10.00',
+      '9.00',
+      'ABJ',
+    ]);
+    const after = await world()
+      .ctx.db('grade')
+      .where({ assessment_id: world().assessments.mat101, student_number: same?.student })
+      .first('updated_at', 'intake_id');
+    expect(after).toEqual(before);
+  });
+
   it('says how many grades were written after the lift of anonymity', async () => {
     await lift(world().ctx, 'gest-B', { ctn: 'B', year: 2026, code: 'B-JANV' });
     const n = world().numbers.bio101.slice(0, 2);
