@@ -18,7 +18,18 @@ export interface ScanResult {
 export const sleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Files whose size and time did not move over `stableMs` (checked for all files at once). */
+/** When a file was last written, in ms, read from its signature (`size:mtimeMs`, fileSignature). */
+function writtenAt(signature: string): number {
+  return Number(signature.slice(signature.indexOf(':') + 1));
+}
+
+/**
+ * Files whose size and time did not move over `stableMs` (checked for all files at once), in the
+ * order they were written, then by path. A drop's time is its registration's, and a grade handed in
+ * earlier never replaces one handed in later: a corrected file saved after the one it corrects,
+ * both waiting for the same scan, must be registered after it whatever their names (in name order,
+ * `a-corrige.xlsx` lost to the `z-original.xlsx` it corrected, a trial).
+ */
 async function stableFiles(
   files: InboxFile[],
   stableMs: number,
@@ -26,10 +37,15 @@ async function stableFiles(
   const before = await Promise.all(files.map((f) => fileSignature(f.absolute)));
   await sleep(stableMs);
   const after = await Promise.all(files.map((f) => fileSignature(f.absolute)));
-  return files.flatMap((file, i) => {
+  const stable = files.flatMap((file, i) => {
     const signature = after[i];
     return signature && before[i] === signature ? [{ file, signature }] : [];
   });
+  return stable.sort(
+    (a, b) =>
+      writtenAt(a.signature) - writtenAt(b.signature) ||
+      (a.file.absolute < b.file.absolute ? -1 : a.file.absolute > b.file.absolute ? 1 : 0),
+  );
 }
 
 /** Registers one stable file and hands its job over; false when it moved again before the claim. */

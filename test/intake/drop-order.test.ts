@@ -3,10 +3,13 @@
 // the correction, under another name, was overwritten by the file it corrected). The older file's
 // receipt lists, row by row, the grades it did not write and the grade kept. Runs on PGlite, and on
 // Postgres too when DATABASE_URL is set.
+import { utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processDrop } from '../../src/intake/process-drop.js';
 import { registerDrop, type DropJob } from '../../src/intake/register.js';
+import { runOnce } from '../../src/intake/runner.js';
+import { InProcessQueue } from '../../src/jobs/queue.js';
 import type { Receipt } from '../../src/outputs/receipt.js';
 import { enterGrade } from '../../src/services/grade-entry.js';
 import type { AppContext } from '../../src/services/context.js';
@@ -173,6 +176,44 @@ describe.each(DATABASE_TARGETS)('the order grades were handed in, on $name', (ta
     )) as { rows: Array<{ same: boolean; n: number }> };
     expect(exact.rows[0]).toEqual({ same: true, n: 3 });
     expect(receipt.summary).toContain('3 note(s) déjà enregistrée(s) remplacée(s)');
+  });
+
+  it('takes files waiting together in the order they were saved, not by name: the correction wins', async () => {
+    const { ctx, numbers, assessments } = world();
+    const n = numbers.mat101.slice(20, 23);
+    // The original is saved first under a name that sorts last, its correction a minute later.
+    await drop(
+      ctx,
+      'A',
+      'notes',
+      'z-original-MAT101.csv',
+      csv(['N° anonyme;Note', ...n.map((x) => `${x.number};5`)]),
+    );
+    await drop(
+      ctx,
+      'A',
+      'notes',
+      'a-corrige-MAT101.csv',
+      csv(['N° anonyme;Note', ...n.map((x) => `${x.number};19`)]),
+    );
+    const saved = Date.now() / 1000;
+    const folder = path.join(ctx.config.inbox, 'A', 'notes');
+    await utimes(path.join(folder, 'z-original-MAT101.csv'), saved - 120, saved - 120);
+    await utimes(path.join(folder, 'a-corrige-MAT101.csv'), saved - 60, saved - 60);
+
+    await runOnce(ctx, new InProcessQueue(ctx));
+
+    const grades = await gradesOf(ctx, assessments.mat101);
+    expect(n.map((x) => grades.get(x.student))).toEqual(['19.00', '19.00', '19.00']);
+    const drops = (await ctx
+      .db('intake_drop')
+      .whereIn('file_name', ['z-original-MAT101.csv', 'a-corrige-MAT101.csv'])
+      .orderBy('dropped_at')
+      .select('file_name')) as Array<{ file_name: string }>;
+    expect(drops.map((d) => d.file_name)).toEqual([
+      'z-original-MAT101.csv',
+      'a-corrige-MAT101.csv',
+    ]);
   });
 
   it('keeps a jury decision dropped later when an older jury file is imported after it', async () => {
