@@ -168,6 +168,20 @@ export class NumberBook {
     return new NumberBook(holders, templates, ctnTemplates, likely, padded, spares, elsewhere);
   }
 
+  /**
+   * The object codes of the CTN's templates that `fileName` holds as words of its own (case aside,
+   * between characters other than letters and digits: `ANG` is not named by `ANGLAIS`): a file named
+   * after an exam says which one its grades are for. None for a typed grade (null).
+   */
+  codesNamedIn(fileName: string | null): string[] {
+    if (fileName === null) {
+      return [];
+    }
+    const words = new Set(fileName.toUpperCase().split(/[^\p{L}\p{N}]+/u));
+    const codes = this.ctnTemplates.flatMap((t) => t.assessments.map((a) => a.info.objectCode));
+    return [...new Set(codes.filter((code) => words.has(code.toUpperCase())))];
+  }
+
   /** Students holding one of `numbers` through a per-template number (valid for every assessment). */
   perTemplateHolders(numbers: readonly string[]): string[] {
     const students = new Set<string>();
@@ -230,6 +244,42 @@ export class NumberBook {
   }
 }
 
+/** What a file or a command says of the assessment a number's grade is for. */
+export interface AssessmentHint {
+  /** The assessment a returned grade-entry workbook was made for. */
+  assessmentId?: number;
+  /** A « Code épreuve » cell, or the command line's --object. */
+  objectCode?: string;
+  session?: number;
+  /** The file's name; null for a typed grade. */
+  fileName: string | null;
+  /** The object codes of the CTN the file's name holds (NumberBook.codesNamedIn). */
+  namedCodes?: readonly string[];
+}
+
+/**
+ * Refuses a number whose assessments (`own`: the one it was given for, or those of its template)
+ * are none of those the file's name designates: a file named after one exam does not write the
+ * grades of another (`notes-MAT102.csv` holding INF101 numbers rewrote INF101 grades, a trial),
+ * as a « Code épreuve » column saying MAT102 would not. Null when the name designates no exam of
+ * the CTN, or one of `own`.
+ */
+function namedOtherwise(
+  own: readonly TemplateAssessment[],
+  hint: AssessmentHint,
+): { code: ErrorCode; detail: string } | null {
+  const named = (hint.namedCodes ?? []).map((code) => code.toUpperCase());
+  if (named.length === 0 || own.some((a) => named.includes(a.info.objectCode.toUpperCase()))) {
+    return null;
+  }
+  const codes = [...new Set(own.map((a) => a.info.objectCode))];
+  const of = codes.length > 1 ? 'des épreuves' : "de l'épreuve";
+  return {
+    code: 'NUMBER_OTHER_ASSESSMENT',
+    detail: `(numéro ${of} ${codes.join(', ')}, fichier nommé pour ${(hint.namedCodes ?? []).join(', ')})`,
+  };
+}
+
 /**
  * The assessment a number's grade is for, given what the file (or the command line, `fileName`
  * null) says; or why it cannot be told.
@@ -237,7 +287,7 @@ export class NumberBook {
 export function assessmentFor(
   template: LoadedTemplate,
   holder: Holder,
-  hint: { assessmentId?: number; objectCode?: string; session?: number; fileName: string | null },
+  hint: AssessmentHint,
 ): TemplateAssessment | { code: ErrorCode; detail?: string } {
   const byId = (id: number): TemplateAssessment | undefined =>
     template.assessments.find((a) => a.info.assessmentId === id);
@@ -265,7 +315,7 @@ export function assessmentFor(
         detail: `(numéro de l'épreuve ${own.info.objectCode}, donné pour ${hint.objectCode})`,
       };
     }
-    return own;
+    return hint.objectCode ? own : (namedOtherwise([own], hint) ?? own);
   }
 
   let candidates = template.assessments;
@@ -281,7 +331,11 @@ export function assessmentFor(
     candidates = candidates.filter((a) => a.info.session === hint.session);
   }
   if (candidates.length === 1 && candidates[0]) {
-    return candidates[0];
+    return hint.objectCode ? candidates[0] : (namedOtherwise(candidates, hint) ?? candidates[0]);
+  }
+  const refused = hint.objectCode ? null : namedOtherwise(template.assessments, hint);
+  if (refused) {
+    return refused;
   }
   const codes = template.assessments.map((a) => a.info.objectCode).join(', ');
   const how =

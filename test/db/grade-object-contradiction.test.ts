@@ -72,4 +72,30 @@ describe.each(DATABASE_TARGETS)('a number given for another assessment, on $name
     expect(receipt.status).toBe('rejected');
     expect(receipt.errors.map((e) => [e.row, e.code])).toEqual([[2, 'NUMBER_OTHER_ASSESSMENT']]);
   });
+
+  it('refuses the numbers of another exam in a file named after one, as a « Code épreuve » would', async () => {
+    const [a, b] = world().numbers.mat101.slice(6, 8);
+    const [c] = world().numbers.mat102;
+    const lines = ['N° anonyme;Note', `${a?.number};16`, `${b?.number};17`, `${c?.number};18`];
+    await drop(world().ctx, 'A', 'notes', 'notes-MAT102.csv', lines.join('\r\n'));
+
+    const receipt = await intake(world().ctx, 'A', 'notes-MAT102.csv');
+
+    expect(
+      receipt.errors.map((e) => [e.row, e.code, e.message.split(' ').slice(-8).join(' ')]),
+    ).toEqual([
+      [2, 'NUMBER_OTHER_ASSESSMENT', "(numéro de l'épreuve MAT101, fichier nommé pour MAT102)"],
+      [3, 'NUMBER_OTHER_ASSESSMENT', "(numéro de l'épreuve MAT101, fichier nommé pour MAT102)"],
+    ]);
+    const mat101 = await gradesOf(world().ctx, world().assessments.mat101);
+    expect([mat101.get(a?.student ?? ''), mat101.get(b?.student ?? '')]).toEqual([
+      undefined,
+      undefined,
+    ]);
+    // A grade file is taken whole or not at all: its right row waits for the file corrected.
+    expect(receipt.status).toBe('rejected');
+    expect((await gradesOf(world().ctx, world().assessments.mat102)).get(c?.student ?? '')).toBe(
+      undefined,
+    );
+  });
 });

@@ -59,4 +59,29 @@ describe('an assessment not told by the number', () => {
       info: { assessmentId: 11 },
     });
   });
+
+  it('refuses a number whose template serves none of the exams a file is named after', () => {
+    const single = { id: 2, assessments: [assessment(21, 'BIO101')] } as unknown as LoadedTemplate;
+    const hint = { fileName: 'notes-MAT101.csv', namedCodes: ['MAT101'] };
+
+    expect(assessmentFor(single, holder, hint)).toEqual({
+      code: 'NUMBER_OTHER_ASSESSMENT',
+      detail: "(numéro de l'épreuve BIO101, fichier nommé pour MAT101)",
+    });
+    expect(
+      assessmentFor(template, holder, { fileName: 'BIO101.csv', namedCodes: ['BIO101'] }),
+    ).toEqual({
+      code: 'NUMBER_OTHER_ASSESSMENT',
+      detail: '(numéro des épreuves MAT101, MAT102, fichier nommé pour BIO101)',
+    });
+    expect(assessmentFor(single, holder, { fileName: 'notes.csv', namedCodes: [] })).toMatchObject({
+      info: { assessmentId: 21 },
+    });
+  });
+
+  it('lets a « Code épreuve » column decide over the file name', () => {
+    const hint = { fileName: 'notes-MAT101.csv', namedCodes: ['MAT101'], objectCode: 'MAT102' };
+
+    expect(assessmentFor(template, holder, hint)).toMatchObject({ info: { assessmentId: 12 } });
+  });
 });
