@@ -27,6 +27,7 @@ function withGrade(row: KeyedRow, grade: Cell): KeyedRow {
     has: (key) => row.has(key),
     get: (key) => (key === 'grade' ? grade : row.get(key)),
     text: (key) => (key === 'grade' ? cellText(grade).trim() : row.text(key)),
+    others: () => row.others(),
   };
 }
 

@@ -7,6 +7,7 @@ import type { AnonymityState } from '../domain/types.js';
 import { statesAtWrite, type StatesAtWrite } from './grade-store.js';
 import { assessmentFor, normaliseNumber, NumberBook, type TemplateCache } from './numbers.js';
 import { noteOtherYears } from './other-years.js';
+import { withoutIdentities } from './identities-beside.js';
 import type { ErrorList, KeyedRow } from './rows.js';
 import type { ChannelInput } from './types.js';
 
@@ -56,6 +57,22 @@ function listStateRefusal(errors: ErrorList, operation: ImportOperation, r: Stat
   }
 }
 
+/** The holders of the rows' numbers, and the enrolments of those holding per-template numbers. */
+async function numbersOf(
+  input: ChannelInput,
+  rows: KeyedRow[],
+  errors: ErrorList,
+  bound: { templateId: number } | undefined,
+  cache: TemplateCache | undefined,
+): Promise<{ book: NumberBook; enrolled: Set<string> }> {
+  const prefer = { templateId: bound?.templateId, year: input.ctx.config.defaultYear };
+  const numbers = rows.map((r) => normaliseNumber(r.text('number')));
+  const options = { cache, helped: errors.listable, prefer };
+  const book = await NumberBook.load(input.trx, input.ctn, numbers, options);
+  const holders = book.perTemplateHolders(rows.map((r) => r.text('number')));
+  return { book, enrolled: await enrolmentsOf(input, holders) };
+}
+
 /** Resolves rows keyed by anonymous number. `bound` is the assessment a returned workbook was made for. */
 export async function resolveByNumber(
   input: ChannelInput,
@@ -64,16 +81,10 @@ export async function resolveByNumber(
   bound?: { assessmentId: number; templateId: number },
   cache?: TemplateCache,
 ): Promise<Resolution> {
-  const prefer = { templateId: bound?.templateId, year: input.ctx.config.defaultYear };
-  const numbers = rows.map((r) => normaliseNumber(r.text('number')));
-  const options = { cache, helped: errors.listable, prefer };
-  const book = await NumberBook.load(input.trx, input.ctn, numbers, options);
-  const enrolled = await enrolmentsOf(
-    input,
-    book.perTemplateHolders(rows.map((r) => r.text('number'))),
-  );
-  const resolved: Resolved[] = [];
+  const { book, enrolled } = await numbersOf(input, rows, errors, bound, cache);
+  let resolved: Resolved[] = [];
   let stateRefusal: ErrorCode | null = null;
+  const namedCodes = book.codesNamedIn(input.fileName);
 
   for (const row of rows) {
     const found = book.find(row.text('number'), bound?.templateId);
@@ -96,6 +107,7 @@ export async function resolveByNumber(
       objectCode: row.text('object') || undefined,
       session,
       fileName: input.fileName,
+      namedCodes,
     });
     if ('code' in target) {
       errors.add(row.number, 'N° anonyme', target.code, row.text('number'), target.detail);
@@ -134,6 +146,7 @@ export async function resolveByNumber(
       state: target.state,
     });
   }
+  resolved = await withoutIdentities(input, resolved, errors);
   return { resolved, stateRefusal, operation: 'import_by_number' };
 }
 

@@ -11,6 +11,8 @@ export interface KeyedRow {
   get(key: string): Cell | undefined;
   text(key: string): string;
   has(key: string): boolean;
+  /** The texts of the row's cells in no column the channel reads (added columns, remarks). */
+  others(): string[];
 }
 
 /**
@@ -112,6 +114,30 @@ class KeyedCells implements KeyedRow {
   has(key: string): boolean {
     return this.columns[key] !== undefined;
   }
+
+  others(): string[] {
+    const read = readColumns(this.columns);
+    const texts: string[] = [];
+    for (let i = 0; i < this.row.cells.length; i += 1) {
+      const text = read.has(i) ? '' : cellText(this.row.cells[i]).trim();
+      if (text !== '') {
+        texts.push(text);
+      }
+    }
+    return texts;
+  }
+}
+
+const readIndexes = new WeakMap<HeaderMatch['columns'], ReadonlySet<number>>();
+
+/** The cell indexes a header match reads, computed once per match (rows share its columns). */
+function readColumns(columns: HeaderMatch['columns']): ReadonlySet<number> {
+  let read = readIndexes.get(columns);
+  if (!read) {
+    read = new Set(Object.values(columns));
+    readIndexes.set(columns, read);
+  }
+  return read;
 }
 
 /** A row's cells by column key. */

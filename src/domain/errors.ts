@@ -163,6 +163,8 @@ export const ERROR_MESSAGES = {
     "L'anonymat de l'épreuve est déjà validé : rien n'a changé. Les étapes suivantes sont la saisie des notes par numéro anonyme, puis la levée de l'anonymat (anonymat lift-request).",
   STATE_FORBIDS_IMPORT:
     "L'état d'anonymat de l'épreuve interdit ce type de fichier : les notes par numéro anonyme ne sont acceptées qu'une fois les numéros posés et validés ; faites valider l'anonymat puis déposez le fichier à nouveau.",
+  IDENTITY_BESIDE_NUMBER:
+    "Cette ligne met une identité d'étudiant à côté du numéro anonyme alors que l'épreuve est sous anonymat validé : retirez du fichier les noms, numéros d'étudiant, INE ou dates de naissance (colonnes ajoutées, observations), puis déposez-le à nouveau.",
   IDENTITY_UNDER_ANONYMITY:
     "L'épreuve est sous anonymat validé : les notes doivent être saisies par numéro anonyme, pas par numéro étudiant ou par nom.",
   NUMBERS_HAVE_GRADES:

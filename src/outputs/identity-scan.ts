@@ -116,14 +116,7 @@ interface Finding {
  * The scan as a conversation with the roster: it yields questions (answered from memory or from
  * Postgres by the two drivers below) and returns the hits.
  */
-function* scanSteps(
-  relative: string,
-  bytes: Buffer | string,
-): Generator<Question, ScanHit[], Answer> {
-  const file = readableText(
-    relative,
-    typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes,
-  );
+function* scanSteps(file: FileText): Generator<Question, ScanHit[], Answer> {
   const readings = file.parts.flatMap(({ part, texts }) =>
     texts.map((raw) => ({ part, raw, flat: words(raw) })),
   );
@@ -237,16 +230,26 @@ export function scanForIdentities(
   roster: readonly RosterEntry[],
   referential: readonly string[] = [],
 ): ScanHit[] {
-  if (roster.length === 0) {
-    return [];
-  }
+  return roster.length === 0 ? [] : scanWithList(fileText(relative, bytes), roster, referential);
+}
+
+/** The scan of a file's text, its questions answered from a list in memory. */
+function scanWithList(
+  file: FileText,
+  roster: readonly RosterEntry[],
+  referential: readonly string[],
+): ScanHit[] {
   const list = ListRoster.of(roster);
-  const steps = scanSteps(relative, bytes);
+  const steps = scanSteps(file);
   let step = steps.next();
   while (!step.done) {
     step = steps.next(list.answer(step.value, referential));
   }
   return step.value;
+}
+
+function fileText(relative: string, bytes: Buffer | string): FileText {
+  return readableText(relative, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes);
 }
 
 /** Runs the scan against any roster: a list, or a lookup that asks Postgres. */
@@ -259,10 +262,42 @@ export async function scanFile(
   if (isList(roster)) {
     return scanForIdentities(relative, bytes, roster, referential);
   }
+  return scanText(fileText(relative, bytes), roster, referential);
+}
+
+/** A text read from a file, and where a person finds it (« 7 » for its row, say). */
+export interface PlacedText {
+  place: string;
+  text: string;
+}
+
+/**
+ * Runs the scan over texts already read from a file (cells of a dropped file, say), each its own
+ * unit: a hit's places are those of the texts holding it.
+ */
+export function scanTexts(texts: readonly PlacedText[], roster: Roster): Promise<ScanHit[]> {
+  const part = 'contenu';
+  const file: FileText = {
+    parts: [{ part, texts: texts.map((t) => t.text) }],
+    units: (asked) =>
+      asked === part ? texts.map((t) => ({ places: [t.place], texts: [t.text] })) : [],
+  };
+  if (isList(roster)) {
+    return Promise.resolve(roster.length === 0 ? [] : scanWithList(file, roster, []));
+  }
+  return scanText(file, roster, []);
+}
+
+/** The scan of a file's text against a roster that asks Postgres. */
+async function scanText(
+  file: FileText,
+  roster: Exclude<Roster, readonly RosterEntry[]>,
+  referential: readonly string[],
+): Promise<ScanHit[]> {
   if (await roster.isEmpty()) {
     return [];
   }
-  const steps = scanSteps(relative, bytes);
+  const steps = scanSteps(file);
   let step = steps.next();
   while (!step.done) {
     const q = step.value;

@@ -1,0 +1,95 @@
+// A file keyed by anonymous number for an exam under validated anonymity must not tie the numbers to
+// identities: a trial returned a grade-entry workbook with « Nom » and « N° étudiant » columns added,
+// and a CSV with names beside the numbers, and both were imported without a word. Those rows are
+// refused, saying which kind of identifier was found where, never the value; remarks that name no
+// one, and names beside the numbers of an exam whose anonymity is lifted, are still taken.
+import { describe, expect, it } from 'vitest';
+import { lift } from '../../src/services/anonymity.js';
+import type { AppContext } from '../../src/services/context.js';
+import { drop, gradesOf, gradeTable, intake, worldFor } from './channels-world.js';
+import { DATABASE_TARGETS } from '../support/postgres.js';
+
+async function identity(
+  ctx: AppContext,
+  student: string,
+): Promise<{ last: string; first: string; birth: string }> {
+  const row = (await ctx
+    .db('student')
+    .where({ student_number: student })
+    .first(
+      'last_name',
+      'first_name',
+      ctx.db.raw("to_char(birth_date, 'DD/MM/YYYY') as birth"),
+    )) as {
+    last_name: string;
+    first_name: string;
+    birth: string;
+  };
+  return { last: row.last_name, first: row.first_name, birth: row.birth };
+}
+
+describe.each(DATABASE_TARGETS)('identities beside anonymous numbers, on $name', (target) => {
+  const world = worldFor(target, 'identities_beside');
+
+  it('refuses a grade file under V whose added columns name the students, showing no value', async () => {
+    const [a, b, c] = world().numbers.mat101;
+    const who = await identity(world().ctx, b?.student ?? '');
+    const lines = [
+      'N° anonyme;Note;Nom;Prénom;N° étudiant',
+      `${a?.number};12;;;`,
+      `${b?.number};13;${who.last};${who.first};`,
+      `${c?.number};14;;;${c?.student}`,
+    ];
+    const before = await gradeTable(world().ctx);
+    await drop(world().ctx, 'A', 'notes', 'notes-MAT101-noms.csv', lines.join('\r\n'));
+
+    const receipt = await intake(world().ctx, 'A', 'notes-MAT101-noms.csv');
+
+    expect(receipt.status).toBe('rejected');
+    expect(receipt.errors.map((e) => [e.row, e.code, e.value])).toEqual([
+      [3, 'IDENTITY_BESIDE_NUMBER', undefined],
+      [4, 'IDENTITY_BESIDE_NUMBER', undefined],
+    ]);
+    expect(receipt.errors[0]?.message).toContain('(nom)');
+    expect(receipt.errors[1]?.message).toContain('(numéro d’étudiant)');
+    const shown = JSON.stringify(receipt);
+    expect(shown).not.toContain(who.last);
+    expect(shown).not.toContain(c?.student);
+    expect(await gradeTable(world().ctx)).toEqual(before);
+  });
+
+  it('refuses an optical-reader row whose remark holds a birth date, and takes the others', async () => {
+    const [a, b] = world().numbers.mat101.slice(3, 5);
+    const who = await identity(world().ctx, b?.student ?? '');
+    const lines = [
+      'N° anonyme;Note;Remarque',
+      `${a?.number};11;copie tachée, relue`,
+      `${b?.number};15;né le ${who.birth}`,
+    ];
+    await drop(world().ctx, 'A', 'lecteur-optique', 'lot-remarques.csv', lines.join('\r\n'));
+
+    const receipt = await intake(world().ctx, 'A', 'lot-remarques.csv');
+
+    expect(receipt.errors.map((e) => [e.row, e.code])).toEqual([[3, 'IDENTITY_BESIDE_NUMBER']]);
+    expect(receipt.errors[0]?.message).toContain('(date de naissance)');
+    const grades = await gradesOf(world().ctx, world().assessments.mat101);
+    expect([grades.get(a?.student ?? ''), grades.get(b?.student ?? '')]).toEqual([
+      '11.00',
+      undefined,
+    ]);
+  });
+
+  it('takes names beside the numbers of an exam whose anonymity is lifted', async () => {
+    await lift(world().ctx, 'gest-B', { ctn: 'B', year: 2026, code: 'B-JANV' });
+    const [a] = world().numbers.bio101;
+    const who = await identity(world().ctx, a?.student ?? '');
+    const lines = ['N° anonyme;Note;Nom', `${a?.number};16;${who.last}`];
+    await drop(world().ctx, 'B', 'notes', 'notes-BIO101-noms.csv', lines.join('\r\n'));
+
+    const receipt = await intake(world().ctx, 'B', 'notes-BIO101-noms.csv');
+
+    expect(receipt.status).toBe('imported');
+    const grades = await gradesOf(world().ctx, world().assessments.bio101);
+    expect(grades.get(a?.student ?? '')).toBe('16.00');
+  });
+});
