@@ -41,9 +41,17 @@ export async function reportMissingRows(
   if (numbersDigest(current) !== sent.numbersDigest) {
     return;
   }
-  for (const number of current.filter((n) => !returned.has(n))) {
+  // A number whose leading zeros the spreadsheet dropped (`00417` read as 417) is on its row, and
+  // listed there as NUMBER_LEADING_ZEROS: it is not missing too (a trial counted it twice).
+  const missing = current.filter((n) => !returned.has(n) && !returned.has(withoutZeros(n)));
+  for (const number of missing) {
     errors.add(null, 'N° anonyme', 'WORKBOOK_ROW_MISSING', number);
   }
+}
+
+/** A number as a spreadsheet shows it once read as a number: its leading zeros gone. */
+function withoutZeros(number: string): string {
+  return /^\d+$/.test(number) ? number.replace(/^0+(?=\d)/, '') : number;
 }
 
 /**

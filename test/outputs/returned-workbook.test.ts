@@ -56,6 +56,26 @@ describe('returned grade-entry workbook', () => {
     expect((await gradesOf(world.ctx, world.assessments.mat101)).size).toBe(0);
   });
 
+  it('lists a number whose leading zeros were lost on its row only, not as a missing row too', async () => {
+    const zeros = world.numbers.mat101.map((n) => n.number).filter((n) => n.startsWith('0'));
+    const lost = zeros[0] ?? '-';
+    const bytes = await returned(world, (sheet) => {
+      sheet.eachRow((row) => {
+        if (row.getCell(1).value === lost) {
+          row.getCell(1).value = Number(lost);
+        }
+      });
+    });
+    await drop(world.ctx, 'A', 'notes', 'bordereau-zeros-perdus.xlsx', bytes);
+    const receipt = await intake(world.ctx, 'A', 'bordereau-zeros-perdus.xlsx');
+
+    expect(zeros.length).toBeGreaterThan(0);
+    expect(receipt.status).toBe('rejected');
+    expect(receipt.errors.map((e) => [e.code, e.value])).toEqual([
+      ['NUMBER_LEADING_ZEROS', String(Number(lost))],
+    ]);
+  });
+
   it('takes a complete workbook without a missing-row report', async () => {
     await drop(
       world.ctx,
