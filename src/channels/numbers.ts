@@ -235,13 +235,26 @@ export class NumberBook {
       return { code: 'NUMBER_LEADING_ZEROS', detail: possibleNumbers(padded) };
     }
     if (!misreadRule(this.ctnTemplates, number)) {
-      return { code: 'NUMBER_UNKNOWN' };
+      return { code: 'NUMBER_UNKNOWN', detail: separatorHint(number) };
     }
     const candidates = this.likely.get(number) ?? [];
     const detail =
       candidates.length > 0 ? `Numéros probables : ${candidates.join(', ')}.` : undefined;
     return { code: 'NUMBER_CHECK_FAILED', detail };
   }
+}
+
+/**
+ * What a number holding a separator suggests (`S7947003,12`: a line of a `;` file typed with a
+ * comma, its grade in the number's cell); undefined otherwise.
+ */
+function separatorHint(number: string): string | undefined {
+  const separator = /[,;|\t]/.exec(number)?.[0];
+  if (separator === undefined) {
+    return undefined;
+  }
+  const shown = separator === '\t' ? 'une tabulation' : `« ${separator} »`;
+  return `(le numéro contient ${shown} : la note est-elle dans la même cellule ? Séparez le numéro et la note comme sur les autres lignes du fichier.)`;
 }
 
 /** What a file or a command says of the assessment a number's grade is for. */

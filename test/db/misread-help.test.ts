@@ -61,4 +61,16 @@ describe.each(DATABASE_TARGETS)('help for misread numbers on $name', (target) =>
     expect(held && 'holder' in held ? held.holder.number : null).toBe(real);
     expect(misreadOne && 'code' in misreadOne ? misreadOne.code : null).toBe('NUMBER_CHECK_FAILED');
   });
+
+  it('says a number holding a comma may hold its grade too, as a line typed with the wrong separator', async () => {
+    const real = world().numbers.mat102[0]?.number ?? '';
+    const [comma, plain] = await found([`${real},12`, 'ZZ']);
+
+    expect(comma).toEqual({
+      code: 'NUMBER_UNKNOWN',
+      detail:
+        '(le numéro contient « , » : la note est-elle dans la même cellule ? Séparez le numéro et la note comme sur les autres lignes du fichier.)',
+    });
+    expect(plain).toEqual({ code: 'NUMBER_UNKNOWN', detail: undefined });
+  });
 });
