@@ -76,7 +76,12 @@ const OUTCOME_WORDS: Array<[string, string]> = [
   ['duplicate', 'déjà reçu(s)'],
 ];
 
-/** « : 2 importé(s), 1 refusé(s) » for the drops finished since `since`; '' when none. */
+/**
+ * « 3 fichier(s) traité(s) : 2 importé(s), 1 refusé(s) » for the drops registered since `since`
+ * and finished: counted in one place, so that the total and its parts agree even when another
+ * process took some of the files (three `run --once` at once printed « 0 fichier(s) traité(s) :
+ * 3 importé(s) », a trial).
+ */
 async function outcomesSince(c: AppContext, since: Date): Promise<string> {
   const rows = (await c
     .db('intake_drop')
@@ -89,7 +94,8 @@ async function outcomesSince(c: AppContext, since: Date): Promise<string> {
   const parts = OUTCOME_WORDS.filter(([outcome]) => (counts.get(outcome) ?? 0) > 0).map(
     ([outcome, words]) => `${counts.get(outcome)} ${words}`,
   );
-  return parts.length > 0 ? ` : ${parts.join(', ')}` : '';
+  const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
+  return `${total} fichier(s) traité(s)${parts.length > 0 ? ` : ${parts.join(', ')}` : ''}`;
 }
 
 async function runService(c: AppContext, once: boolean): Promise<void> {
@@ -100,10 +106,8 @@ async function runService(c: AppContext, once: boolean): Promise<void> {
   try {
     if (once) {
       const since = await dbNow(c);
-      const processed = await runOnce(c, queue);
-      say(
-        `${processed} fichier(s) traité(s)${await outcomesSince(c, since)}. Accusés de réception dans ${c.config.outbox}.`,
-      );
+      await runOnce(c, queue);
+      say(`${await outcomesSince(c, since)}. Accusés de réception dans ${c.config.outbox}.`);
       strayLines(await strayFiles(c.config.inbox)).forEach((line) => say(line));
     } else {
       await watchUntilSignal(c, opened);
