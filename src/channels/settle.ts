@@ -40,7 +40,11 @@ export function settle(
     rows: { read, imported: kept, rejected: errors.rows.size },
     errors: errors.items,
     summary:
-      `${kept} ${what}(s) enregistrée(s) sur ${read} ligne(s) lue(s).` +
+      // A file with nothing to record (a workbook returned blank) says so first (a trial read
+      // « Importé » as grades taken).
+      (kept === 0 && read > 0 && !failed
+        ? `Aucune ${what} enregistrée : ${read} ligne(s) lue(s), aucune à enregistrer.`
+        : `${kept} ${what}(s) enregistrée(s) sur ${read} ligne(s) lue(s).`) +
       (status === 'partial' ? partialSentence(errors.rows.size, what) : '') +
       unlisted,
   };

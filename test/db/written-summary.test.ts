@@ -72,6 +72,18 @@ describe.each(DATABASE_TARGETS)('the receipt of written grades, on $name', (targ
     expect(after).toEqual(before);
   });
 
+  it('says first that nothing was recorded when every row is blank', async () => {
+    const n = world().numbers.mat101.slice(5, 7);
+    const lines = ['N° anonyme;Note', ...n.map((x) => `${x.number};`)];
+    await drop(world().ctx, 'A', 'notes', 'notes-MAT101-vide.csv', lines.join('\r\n'));
+
+    const receipt = await intake(world().ctx, 'A', 'notes-MAT101-vide.csv');
+
+    expect(receipt.summary).toMatch(
+      /^Aucune note enregistrée : 2 ligne\(s\) lue\(s\), aucune à enregistrer\. .* 2 ligne\(s\) sans note/,
+    );
+  });
+
   it('says how many grades were written after the lift of anonymity', async () => {
     await lift(world().ctx, 'gest-B', { ctn: 'B', year: 2026, code: 'B-JANV' });
     const n = world().numbers.bio101.slice(0, 2);
