@@ -49,7 +49,7 @@ async function stableFiles(
 }
 
 /** Registers one stable file and hands its job over; false when it moved again before the claim. */
-export async function submitFile(
+async function submitFile(
   ctx: AppContext,
   queue: JobQueue,
   file: InboxFile,

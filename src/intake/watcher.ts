@@ -3,8 +3,8 @@
 import { watch, type FSWatcher } from 'chokidar';
 import type { JobQueue } from '../jobs/queue.js';
 import type { AppContext } from '../services/context.js';
-import { fileSignature, locate, type InboxFile } from './inbox.js';
-import { scanInbox, sleep, submitFile } from './runner.js';
+import { locate } from './inbox.js';
+import { scanInbox } from './runner.js';
 import { strayFiles } from './strays.js';
 
 /** A running watcher; close it to stop watching and wait for the submitted jobs. */
@@ -32,17 +32,15 @@ async function warnStrays(ctx: AppContext, told: Set<string>): Promise<void> {
  * Closing stops taking files; jobs already handed over are the queue's to finish (close it too).
  */
 export function watchInbox(ctx: AppContext, queue: JobQueue): InboxWatcher {
-  const waiting = new Set<string>();
   let closed = false;
+  // An event asks for a scan rather than registering its own file: files arriving together (an
+  // original and its correction copied at once, times kept) are then registered in the order they
+  // were saved (scanInbox), not in the order their copies ended, which a file manager makes the
+  // order of their names (a trial: the correction lost to the original it corrected).
   const onFile = (absolute: string): void => {
-    const file = locate(ctx.config.inbox, absolute);
-    if (!file || waiting.has(absolute) || closed) {
-      return;
+    if (!closed && locate(ctx.config.inbox, absolute)) {
+      void rescan();
     }
-    waiting.add(absolute);
-    void settle(ctx, queue, file)
-      .catch((err: unknown) => ctx.log.warn({ err, ctn: file.ctn }, 'intake event failed'))
-      .finally(() => waiting.delete(absolute));
   };
 
   const watcher: FSWatcher | null = ctx.config.watchEvents
@@ -58,15 +56,25 @@ export function watchInbox(ctx: AppContext, queue: JobQueue): InboxWatcher {
     : null;
   watcher?.on('add', onFile).on('change', onFile);
 
-  // One scan at a time: a slow scan (thousands of files) is never overlapped by the next tick.
+  // One scan at a time: a slow scan (thousands of files) is never overlapped by the next tick. An
+  // event heard during a scan, whose file that scan may have listed too early, gets one more.
   let scanning: Promise<void> | null = null;
+  let again = false;
   const told = new Set<string>();
   const rescan = (): Promise<void> => {
-    scanning ??= scanInbox(ctx, queue, () => closed)
+    if (scanning) {
+      again = true;
+      return scanning;
+    }
+    scanning = scanInbox(ctx, queue, () => closed)
       .then(() => warnStrays(ctx, told))
       .catch((err: unknown) => ctx.log.error({ err }, 'rescan failed'))
       .finally(() => {
         scanning = null;
+        if (again && !closed) {
+          again = false;
+          void rescan();
+        }
       });
     return scanning;
   };
@@ -84,18 +92,3 @@ export function watchInbox(ctx: AppContext, queue: JobQueue): InboxWatcher {
   };
 }
 
-/** Waits for one file to hold still, then registers it; a file still moving is left to the rescan. */
-async function settle(ctx: AppContext, queue: JobQueue, file: InboxFile): Promise<void> {
-  let before = await fileSignature(file.absolute);
-  while (before !== null) {
-    await sleep(ctx.config.stableMs);
-    const after = await fileSignature(file.absolute);
-    if (after === before) {
-      if (!(await submitFile(ctx, queue, file, after))) {
-        ctx.log.debug({ ctn: file.ctn, channel: file.channel }, 'file moved at claim');
-      }
-      return;
-    }
-    before = after;
-  }
-}
