@@ -1,7 +1,9 @@
 // Commands of the anonymity cycle and its outputs.
 import type { Command } from 'commander';
+import { AppError } from '../domain/errors.js';
 import { aliasRead } from '../domain/grades.js';
 import { lift, pose, validate, withdraw, type TemplateRef } from '../services/anonymity.js';
+import { academicYearLabel } from '../outputs/french.js';
 import { exportApogee } from '../services/apogee-export.js';
 import type { AppContext } from '../services/context.js';
 import { enterGrade } from '../services/grade-entry.js';
@@ -125,10 +127,8 @@ function registerCtnCommands(program: Command): void {
       const year = o.year ?? c.config.defaultYear;
       const written = await exportApogee(c, o.as, o.ctn, year);
       if (written.length === 0) {
-        say(
-          `Aucune maquette Apogée enregistrée pour le CTN ${o.ctn} en ${year} : rien n'a été exporté. ` +
-            `Déposez l'extraction de la maquette Apogée dans inbox/${o.ctn}/referentiel/ puis relancez la commande.`,
-        );
+        // Nothing exported is a refusal (exit 2): a script must not take it for an export.
+        throw new AppError('MAQUETTE_NONE', `(CTN ${o.ctn}, année ${academicYearLabel(year)})`);
       }
       for (const w of written) {
         say(`${w.filled} note(s) : ${w.path}`);

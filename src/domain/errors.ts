@@ -182,6 +182,8 @@ export const ERROR_MESSAGES = {
     "Période d'anonymat inconnue : vérifiez son code ; une période est déclarée par anonymat period add.",
   RULE_UNKNOWN:
     'Règle de numérotation inconnue : vérifiez son code ; une règle est déclarée par anonymat rule add.',
+  MAQUETTE_NONE:
+    "Aucune maquette Apogée n'est enregistrée pour ce CTN et cette année : rien n'a été exporté. Déposez l'extraction de la maquette Apogée dans inbox/<CTN>/referentiel/ puis relancez la commande.",
   ASSESSMENT_UNKNOWN:
     "Aucune épreuve (résultat à gérer sous anonymat) ne correspond, ou plusieurs correspondent : vérifiez le code de l'enseignement et la session ; si l'épreuve n'est pas encore déclarée, demandez au gestionnaire de l'anonymat de la déclarer (anonymat modality add).",
   ASSESSMENT_AMBIGUOUS:

@@ -186,13 +186,13 @@ describe('the anonymity cycle from the command line', () => {
       expect.stringContaining('[TEMPLATE_UNKNOWN]'),
     ]);
     expect(unknownTemplate.err).toContain('anonymat template list --ctn <CTN>');
-    // No Apogée maquette was dropped for ECO: the export says why nothing was written and what to do.
+    // No Apogée maquette was dropped for ECO: the export is refused (exit 2), saying why and what to do.
     const exported = await anonymat(home, 'export-apogee', ...as('gest'));
-    expect([exported.code, exported.out.trim()]).toEqual([
-      0,
-      "Aucune maquette Apogée enregistrée pour le CTN ECO en 2026 : rien n'a été exporté. " +
-        "Déposez l'extraction de la maquette Apogée dans inbox/ECO/referentiel/ puis relancez la commande.",
-    ]);
+    expect([exported.code, exported.out.trim()]).toEqual([2, '']);
+    expect(exported.err).toContain('[MAQUETTE_NONE]');
+    expect(exported.err).toContain(
+      "Déposez l'extraction de la maquette Apogée dans inbox/<CTN>/referentiel/ puis relancez la commande. (CTN ECO, année 2026/2027)",
+    );
     expect((await anonymat(home, 'audit', 'verify')).out).toMatch(
       /Journal d'audit intègre : \d+ entrée/,
     );
