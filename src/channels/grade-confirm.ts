@@ -11,7 +11,7 @@ import { advanceClock, type GradeWrite } from './grade-store.js';
 const GRADE_CHANNELS = ['notes', 'lecteur-optique'];
 
 /**
- * Whether a file of `channels` dropped before `receivedAt` is still to be imported or being
+ * Whether a file of `channels` handed in before `receivedAt` is still to be imported or being
  * imported.
  */
 export async function earlierDropPending(
@@ -24,7 +24,7 @@ export async function earlierDropPending(
   const found = (await trx.raw(
     `select exists (select 1 from intake_drop d join intake_file f on f.id = d.intake_id
                      where not d.done and f.channel = any(?::text[])
-                       and d.dropped_at < ?::timestamptz) as pending`,
+                       and coalesce(d.handed_in_at, d.dropped_at) < ?::timestamptz) as pending`,
     [channels, receivedAt],
   )) as { rows: Array<{ pending: boolean }> };
   return found.rows[0]?.pending ?? false;

@@ -13,8 +13,8 @@ import type { ChannelInput } from './types.js';
 /**
  * Who hands grades in and when: the source (`fichier`, `lecteur-optique`, `saisie`), the file's
  * intake (null for a typed grade), the person or `service`, and when they were handed in (the
- * drop's registration for a file; for a typed grade, the moment its write lock was held). A grade
- * handed in earlier never replaces one handed in later (GRADE_UPSERT).
+ * time its file was saved, never after its drop; for a typed grade, the moment its write lock was
+ * held). A grade handed in earlier never replaces one handed in later (GRADE_UPSERT).
  */
 export interface GradeOrigin {
   source: string;
@@ -185,8 +185,8 @@ export function keptDetail(kept: string | null, file: string | null): string {
 /** The receipt summary's sentence on grades not written, a later one being recorded. */
 export function newerKeptSummary(count: number): string {
   return count > 0
-    ? ` ${count} note(s) non enregistrée(s) : une note plus récente, déposée ou saisie après ce ` +
-        'fichier, est gardée (voir les avis).'
+    ? ` ${count} note(s) non enregistrée(s) : une note plus récente, remise ou saisie après le ` +
+        'dernier enregistrement de ce fichier, est gardée (voir les avis).'
     : '';
 }
 

@@ -30,9 +30,9 @@ export interface ChannelInput {
   input: ReadInput;
   intakeId: number;
   /**
-   * When the file was dropped (its drop's registration), as ISO text to the microsecond: a grade
-   * handed in later is kept over its. Text, since a Date would round two drops of one millisecond
-   * to the same instant.
+   * When the file's grades were handed in (when it was saved, never after its drop), as ISO text
+   * to the microsecond: a grade handed in later is kept over its. Text, since a Date would round
+   * two drops of one millisecond to the same instant.
    */
   receivedAt: string;
 }

@@ -40,8 +40,11 @@ interface DropRow {
   status: string;
   received_at: string | Date;
   dropped_at: string | Date;
-  /** `dropped_at` as ISO text to the microsecond: the order grades are handed in (grade-store.ts). */
-  dropped_at_exact: string;
+  /**
+   * When the file's grades were handed in (when it was saved, else its registration), as ISO text
+   * to the microsecond: the order grades are handed in (grade-store.ts).
+   */
+  handed_in_exact: string;
   /** The name the same bytes were first received under, and the receipt of that import. */
   first_name: string;
   first_receipt: Receipt | string | null;
@@ -67,7 +70,7 @@ async function loadDrop(ctx: AppContext, dropId: number): Promise<DropRow | unde
       'f.received_at',
       'f.file_name as first_name',
       'f.receipt as first_receipt',
-      ctx.db.raw(`${exactInstant('d.dropped_at')} as dropped_at_exact`),
+      ctx.db.raw(`${exactInstant('coalesce(d.handed_in_at, d.dropped_at)')} as handed_in_exact`),
     )) as DropRow | undefined;
 }
 
@@ -238,7 +241,7 @@ async function decide(
               bytes: read.bytes,
               input: read.input,
               intakeId: drop.intake_id,
-              receivedAt: drop.dropped_at_exact,
+              receivedAt: drop.handed_in_exact,
             }).catch((error: unknown) => {
               // A coded error from a channel is bad input: refused, never retried.
               if (isAppError(error)) {

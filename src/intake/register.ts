@@ -23,6 +23,11 @@ export function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === '23505';
 }
 
+/** When a file was last written, in ms, from its signature (`size:mtimeMs`, fileSignature). */
+export function savedAt(signature: string): number {
+  return Number(signature.slice(signature.indexOf(':') + 1));
+}
+
 async function claim(
   trx: Knex.Transaction,
   file: InboxFile,
@@ -55,7 +60,14 @@ async function claim(
     return null;
   }
   const [drop] = (await trx('intake_drop')
-    .insert({ intake_id: intake.id, file_name: file.name })
+    .insert({
+      intake_id: intake.id,
+      file_name: file.name,
+      // When the file was last saved, on the clock of its file system; never after its arrival.
+      handed_in_at: trx.raw('least(now(), to_timestamp(?::double precision / 1000))', [
+        savedAt(signature),
+      ]),
+    })
     .returning('id')) as Array<{ id: number }>;
   return Number(drop?.id);
 }

@@ -6,7 +6,7 @@ import { retryDelay } from '../jobs/failures.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { AppContext } from '../services/context.js';
 import { fileSignature, listInbox, type InboxFile } from './inbox.js';
-import { registerDrop } from './register.js';
+import { registerDrop, savedAt } from './register.js';
 
 /** What one scan did: files handed to the queue, files still moving, files that failed to register. */
 export interface ScanResult {
@@ -18,17 +18,10 @@ export interface ScanResult {
 export const sleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
 
-/** When a file was last written, in ms, read from its signature (`size:mtimeMs`, fileSignature). */
-function writtenAt(signature: string): number {
-  return Number(signature.slice(signature.indexOf(':') + 1));
-}
-
 /**
  * Files whose size and time did not move over `stableMs` (checked for all files at once), in the
- * order they were written, then by path. A drop's time is its registration's, and a grade handed in
- * earlier never replaces one handed in later: a corrected file saved after the one it corrects,
- * both waiting for the same scan, must be registered after it whatever their names (in name order,
- * `a-corrige.xlsx` lost to the `z-original.xlsx` it corrected, a trial).
+ * order they were saved, then by path: the order their grades were handed in (a drop's hand-in
+ * time is when its file was saved, migration 014), so that receipts come in that order too.
  */
 async function stableFiles(
   files: InboxFile[],
@@ -43,7 +36,7 @@ async function stableFiles(
   });
   return stable.sort(
     (a, b) =>
-      writtenAt(a.signature) - writtenAt(b.signature) ||
+      savedAt(a.signature) - savedAt(b.signature) ||
       (a.file.absolute < b.file.absolute ? -1 : a.file.absolute > b.file.absolute ? 1 : 0),
   );
 }

@@ -91,4 +91,3 @@ export function watchInbox(ctx: AppContext, queue: JobQueue): InboxWatcher {
     },
   };
 }
-

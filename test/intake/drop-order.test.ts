@@ -46,6 +46,18 @@ async function receiptOf(ctx: AppContext, job: DropJob): Promise<Receipt> {
   return outcome.receipt;
 }
 
+/** Drops a grade file of A's `notes` whose last save was `seconds` ago (ahead when negative). */
+async function savedAgo(
+  ctx: AppContext,
+  name: string,
+  rows: string[],
+  seconds: number,
+): Promise<void> {
+  await drop(ctx, 'A', 'notes', name, csv(['N° anonyme;Note', ...rows]));
+  const at = Date.now() / 1000 - seconds;
+  await utimes(path.join(ctx.config.inbox, 'A', 'notes', name), at, at);
+}
+
 /** A drop registered one tick after the previous one, as two drops a moment apart are. */
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
 
@@ -81,14 +93,14 @@ describe.each(DATABASE_TARGETS)('the order grades were handed in, on $name', (ta
         'N° anonyme',
         'GRADE_NEWER_KEPT',
         n[0]?.number,
-        "Une note plus récente est déjà enregistrée pour ce numéro (d'un fichier déposé ou d'une saisie faite après le dépôt de ce fichier)",
+        "Une note plus récente est déjà enregistrée pour ce numéro (d'un fichier enregistré ou d'une saisie faite après le dernier enregistrement de ce fichier, qui date sa remise)",
       ],
       [
         3,
         'N° anonyme',
         'GRADE_NEWER_KEPT',
         n[1]?.number,
-        "Une note plus récente est déjà enregistrée pour ce numéro (d'un fichier déposé ou d'une saisie faite après le dépôt de ce fichier)",
+        "Une note plus récente est déjà enregistrée pour ce numéro (d'un fichier enregistré ou d'une saisie faite après le dernier enregistrement de ce fichier, qui date sa remise)",
       ],
     ]);
     expect(late.errors.map((e) => e.message.slice(e.message.lastIndexOf('Gardée')))).toEqual([
@@ -96,7 +108,7 @@ describe.each(DATABASE_TARGETS)('the order grades were handed in, on $name', (ta
       'Gardée : ABJ ; ce fichier : 8,00.',
     ]);
     expect(late.summary).toContain(
-      '2 note(s) non enregistrée(s) : une note plus récente, déposée ou saisie après ce fichier, est gardée (voir les avis).',
+      '2 note(s) non enregistrée(s) : une note plus récente, remise ou saisie après le dernier enregistrement de ce fichier, est gardée (voir les avis).',
     );
     expect(late.summary).not.toContain('remplacée');
     // Only the grades recorded count as imported, in the receipt as in its summary.
@@ -167,9 +179,10 @@ describe.each(DATABASE_TARGETS)('the order grades were handed in, on $name', (ta
     const grades = await gradesOf(ctx, assessments.mat101);
     expect(n.map((x) => grades.get(x.student))).toEqual(['13.00', '13.00', '13.00']);
     expect(receipt.errors.map((e) => e.code)).toEqual(Array(3).fill('GRADE_REPLACED'));
-    // Each grade carries its drop's time to the microsecond: two drops of one millisecond differ.
+    // Each grade carries its drop's hand-in time (its file's save) to the microsecond: two drops of
+    // one millisecond differ.
     const exact = (await ctx.db.raw(
-      `select bool_and(g.received_at = d.dropped_at) as same, count(*)::int as n
+      `select bool_and(g.received_at = d.handed_in_at) as same, count(*)::int as n
          from grade g join intake_drop d on d.id = ?
         where g.assessment_id = ? and g.student_number = any(?::text[])`,
       [newer.dropId, assessments.mat101, n.map((x) => x.student)],
@@ -182,24 +195,18 @@ describe.each(DATABASE_TARGETS)('the order grades were handed in, on $name', (ta
     const { ctx, numbers, assessments } = world();
     const n = numbers.mat101.slice(20, 23);
     // The original is saved first under a name that sorts last, its correction a minute later.
-    await drop(
+    await savedAgo(
       ctx,
-      'A',
-      'notes',
       'z-original-MAT101.csv',
-      csv(['N° anonyme;Note', ...n.map((x) => `${x.number};5`)]),
+      n.map((x) => `${x.number};5`),
+      120,
     );
-    await drop(
+    await savedAgo(
       ctx,
-      'A',
-      'notes',
       'a-corrige-MAT101.csv',
-      csv(['N° anonyme;Note', ...n.map((x) => `${x.number};19`)]),
+      n.map((x) => `${x.number};19`),
+      60,
     );
-    const saved = Date.now() / 1000;
-    const folder = path.join(ctx.config.inbox, 'A', 'notes');
-    await utimes(path.join(folder, 'z-original-MAT101.csv'), saved - 120, saved - 120);
-    await utimes(path.join(folder, 'a-corrige-MAT101.csv'), saved - 60, saved - 60);
 
     await runOnce(ctx, new InProcessQueue(ctx));
 
@@ -214,6 +221,56 @@ describe.each(DATABASE_TARGETS)('the order grades were handed in, on $name', (ta
       'z-original-MAT101.csv',
       'a-corrige-MAT101.csv',
     ]);
+  });
+
+  it('dates a file by its save: one saved before a grade was typed, run later, keeps that grade', async () => {
+    const { ctx, numbers, assessments } = world();
+    const [x] = numbers.mat101.slice(6, 7);
+    // Saved into the inbox two hours ago, left there while the grade office typed a correction.
+    await savedAgo(ctx, 'ancien-MAT101.csv', [`${x?.number};5`], 7200);
+    await enterGrade(ctx, 'gest-A', { ctn: 'A', number: x?.number ?? '', grade: '19' });
+
+    await runOnce(ctx, new InProcessQueue(ctx));
+
+    expect((await gradesOf(ctx, assessments.mat101)).get(x?.student ?? '')).toBe('19.00');
+    const drop_ = (await ctx
+      .db('intake_drop')
+      .where({ file_name: 'ancien-MAT101.csv' })
+      .first('outcome', 'receipt')) as { outcome: string; receipt: Receipt | string };
+    const receipt = (
+      typeof drop_.receipt === 'string' ? JSON.parse(drop_.receipt) : drop_.receipt
+    ) as Receipt;
+    expect(receipt.errors.map((e) => [e.row, e.code])).toEqual([[2, 'GRADE_NEWER_KEPT']]);
+  });
+
+  it('keeps the grades of the file saved last whatever order two runs registered them in', async () => {
+    const { ctx, numbers, assessments } = world();
+    const n = numbers.mat101.slice(7, 9);
+    // The correction is found first (the original was still being copied), the original after.
+    await savedAgo(
+      ctx,
+      'v2-MAT101.csv',
+      n.map((x) => `${x.number};14`),
+      60,
+    );
+    await runOnce(ctx, new InProcessQueue(ctx));
+    await savedAgo(
+      ctx,
+      'v1-MAT101.csv',
+      n.map((x) => `${x.number};6`),
+      600,
+    );
+    // A clock ahead on the file's side never dates a file after its arrival.
+    await savedAgo(ctx, 'futur-MAT101.csv', [`${numbers.mat101[9]?.number};8`], -86_400);
+    await runOnce(ctx, new InProcessQueue(ctx));
+
+    const grades = await gradesOf(ctx, assessments.mat101);
+    expect(n.map((x) => grades.get(x.student))).toEqual(['14.00', '14.00']);
+    const future = (await ctx
+      .db('intake_drop')
+      .where({ file_name: 'futur-MAT101.csv' })
+      .first(ctx.db.raw('handed_in_at <= dropped_at as bounded'))) as { bounded: boolean };
+    expect(future.bounded).toBe(true);
   });
 
   it('keeps a jury decision dropped later when an older jury file is imported after it', async () => {

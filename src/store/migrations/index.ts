@@ -11,6 +11,7 @@ import * as m009 from './009-number-key-order.js';
 import * as m010 from './010-number-collation.js';
 import * as m012 from './012-grade-received.js';
 import * as m013 from './013-distinct-references.js';
+import * as m014 from './014-drop-handed-in.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '010-number-collation': m010,
   '012-grade-received': m012,
   '013-distinct-references': m013,
+  '014-drop-handed-in': m014,
 };
 
 /** knex migration source over the in-code list above. */
