@@ -24,17 +24,17 @@ export async function withoutIdentities(
   const texts: PlacedText[] = [];
   for (const r of resolved) {
     // Keyed by number, a « N° étudiant » column beside it is read by nothing but this look.
-    const others =
-      r.state === 'V' ? [...r.row.others(), r.row.text('student')].filter(Boolean) : [];
-    if (others.length > 0) {
-      texts.push({ place: String(r.row.number), text: others.join(' ; ') });
+    const cells = r.state === 'V' ? [...r.row.others(), r.row.text('student')].filter(Boolean) : [];
+    if (cells.length > 0) {
+      texts.push({ place: String(r.row.number), texts: readingsOf(cells) });
     }
   }
   if (texts.length === 0) {
     return resolved;
   }
   const listed = new Set<number>();
-  const hits = await scanTexts(texts, await rosterUnderAnonymity(input.trx, input.ctn));
+  const roster = await rosterUnderAnonymity(input.trx, input.ctn);
+  const hits = await scanTexts(texts, roster, 'whole-text');
   const kinds = new Map<number, Set<string>>();
   for (const hit of hits) {
     for (const place of hit.places) {
@@ -60,3 +60,45 @@ const IDENTITY_KINDS: Record<ScanHit['kind'], string> = {
   last_name: 'nom',
   birth_date: 'date de naissance',
 };
+
+const MONTHS = [
+  'janvier',
+  'fevrier',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'aout',
+  'septembre',
+  'octobre',
+  'novembre',
+  'decembre',
+];
+/** « 7 juillet 2000 », « 1er mars 2001 » (accents off, case aside). */
+const DATE_IN_WORDS = new RegExp(
+  `\\b(\\d{1,2})(?:er)?\\s+(${MONTHS.join('|')})\\s+(\\d{4})\\b`,
+  'gi',
+);
+
+/**
+ * The texts a row's cells are searched in: the cells side by side (a last name and a first name in
+ * two columns make a full name), each cell alone (a last name alone counts only as a whole cell),
+ * and each cell as it would read written another way: a number glued to letters (`etu21047514`),
+ * digits grouped by spaces or dots (`21 047 514`), a date in words (`7 juillet 2000`).
+ */
+function readingsOf(cells: readonly string[]): string[] {
+  const readings = new Set(cells.length > 1 ? [cells.join(' ; '), ...cells] : cells);
+  for (const cell of cells) {
+    const plain = cell.normalize('NFD').replace(/\p{M}/gu, '');
+    readings.add(plain.replace(/(\p{L})(?=\d)|(\d)(?=\p{L})/gu, '$1$2 '));
+    readings.add(cell.replace(/(\d)[\s.\u00a0\u202f-]+(?=\d)/g, '$1'));
+    readings.add(
+      plain.replace(DATE_IN_WORDS, (_all, day: string, month: string, year: string) => {
+        const m = MONTHS.indexOf(month.toLowerCase()) + 1;
+        return `${day.padStart(2, '0')}/${String(m).padStart(2, '0')}/${year}`;
+      }),
+    );
+  }
+  return [...readings];
+}

@@ -45,17 +45,21 @@ export interface ScanHit {
   places: string[];
 }
 
-/** Something to find: a whole-word needle, or separated dates; `soft` for a last name alone. */
+/**
+ * Something to find: a whole-word needle, or separated dates; `soft` for a last name alone, `whole`
+ * when it must be the whole of a text to count.
+ */
 interface Needle {
   kind: ScanKind;
   flat?: string;
   dates?: ReadonlySet<string>;
   soft?: boolean;
+  whole?: boolean;
 }
 
 function found(needle: Needle, reading: { raw: string; flat: string }): boolean {
   if (needle.flat !== undefined) {
-    return reading.flat.includes(needle.flat);
+    return needle.whole ? reading.flat === needle.flat : reading.flat.includes(needle.flat);
   }
   return [...datesIn(reading.raw)].some((d) => needle.dates?.has(d));
 }
@@ -116,7 +120,10 @@ interface Finding {
  * The scan as a conversation with the roster: it yields questions (answered from memory or from
  * Postgres by the two drivers below) and returns the hits.
  */
-function* scanSteps(file: FileText): Generator<Question, ScanHit[], Answer> {
+function* scanSteps(
+  file: FileText,
+  lastNameAlone: LastNameAlone = 'anywhere',
+): Generator<Question, ScanHit[], Answer> {
   const readings = file.parts.flatMap(({ part, texts }) =>
     texts.map((raw) => ({ part, raw, flat: words(raw) })),
   );
@@ -124,7 +131,9 @@ function* scanSteps(file: FileText): Generator<Question, ScanHit[], Answer> {
   const pairs = match.lastNames.length > 0 ? pairsOf(readings, match.lastNames) : [];
   const fullNames =
     pairs.length > 0 ? ((yield { ask: 'fullNames', pairs }) as Array<[string, string]>) : [];
-  const needles = needlesOf(match, fullNames);
+  const needles = needlesOf(match, fullNames).map((n) =>
+    n.soft && lastNameAlone === 'whole-text' ? { ...n, whole: true } : n,
+  );
 
   const findings = new Map<string, Finding>();
   for (const reading of readings) {
@@ -238,9 +247,10 @@ function scanWithList(
   file: FileText,
   roster: readonly RosterEntry[],
   referential: readonly string[],
+  lastNameAlone: LastNameAlone = 'anywhere',
 ): ScanHit[] {
   const list = ListRoster.of(roster);
-  const steps = scanSteps(file);
+  const steps = scanSteps(file, lastNameAlone);
   let step = steps.next();
   while (!step.done) {
     step = steps.next(list.answer(step.value, referential));
@@ -265,27 +275,40 @@ export async function scanFile(
   return scanText(fileText(relative, bytes), roster, referential);
 }
 
-/** A text read from a file, and where a person finds it (« 7 » for its row, say). */
+/** Texts read from a file, and where a person finds them (« 7 » for their row, say). */
 export interface PlacedText {
   place: string;
-  text: string;
+  texts: string[];
 }
 
 /**
- * Runs the scan over texts already read from a file (cells of a dropped file, say), each its own
- * unit: a hit's places are those of the texts holding it.
+ * Where a last name alone counts: anywhere in a text (what the service writes), or only as the
+ * whole of a text (a cell of a person's file, where « petit », « blanc » or « David » in a remark
+ * are ordinary words far more often than a student's name).
  */
-export function scanTexts(texts: readonly PlacedText[], roster: Roster): Promise<ScanHit[]> {
+export type LastNameAlone = 'anywhere' | 'whole-text';
+
+/**
+ * Runs the scan over texts already read from a file (cells of a dropped file, say), each group its
+ * own unit: a hit's places are those of the groups holding it.
+ */
+export function scanTexts(
+  groups: readonly PlacedText[],
+  roster: Roster,
+  lastNameAlone: LastNameAlone = 'anywhere',
+): Promise<ScanHit[]> {
   const part = 'contenu';
   const file: FileText = {
-    parts: [{ part, texts: texts.map((t) => t.text) }],
+    parts: [{ part, texts: groups.flatMap((g) => g.texts) }],
     units: (asked) =>
-      asked === part ? texts.map((t) => ({ places: [t.place], texts: [t.text] })) : [],
+      asked === part ? groups.map((g) => ({ places: [g.place], texts: g.texts })) : [],
   };
   if (isList(roster)) {
-    return Promise.resolve(roster.length === 0 ? [] : scanWithList(file, roster, []));
+    return Promise.resolve(
+      roster.length === 0 ? [] : scanWithList(file, roster, [], lastNameAlone),
+    );
   }
-  return scanText(file, roster, []);
+  return scanText(file, roster, [], lastNameAlone);
 }
 
 /** The scan of a file's text against a roster that asks Postgres. */
@@ -293,11 +316,12 @@ async function scanText(
   file: FileText,
   roster: Exclude<Roster, readonly RosterEntry[]>,
   referential: readonly string[],
+  lastNameAlone: LastNameAlone = 'anywhere',
 ): Promise<ScanHit[]> {
   if (await roster.isEmpty()) {
     return [];
   }
-  const steps = scanSteps(file);
+  const steps = scanSteps(file, lastNameAlone);
   let step = steps.next();
   while (!step.done) {
     const q = step.value;

@@ -79,6 +79,47 @@ describe.each(DATABASE_TARGETS)('identities beside anonymous numbers, on $name',
     ]);
   });
 
+  it('finds a student number glued to a word or grouped by spaces, and a birth date in words', async () => {
+    const [a, b, c] = world().numbers.mat101.slice(5, 8);
+    const who = await identity(world().ctx, c?.student ?? '');
+    const [day, month, year] = who.birth.split('/').map(Number);
+    const months = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août'];
+    const spaced = (a?.student ?? '').replace(/^(\d{2})(\d{3})(\d{3})$/, '$1 $2 $3');
+    const lines = [
+      'N° anonyme;Note;Remarque',
+      `${a?.number};10;rattrapage ${spaced}`,
+      `${b?.number};11;etu${b?.student}-rattrapage`,
+      `${c?.number};12;né le ${day} ${[...months, 'septembre', 'octobre', 'novembre', 'décembre'][(month ?? 1) - 1]} ${year}`,
+    ];
+    await drop(world().ctx, 'A', 'notes', 'notes-MAT101-variantes.csv', lines.join('\r\n'));
+
+    const receipt = await intake(world().ctx, 'A', 'notes-MAT101-variantes.csv');
+
+    expect(receipt.errors.map((e) => [e.row, e.code])).toEqual([
+      [2, 'IDENTITY_BESIDE_NUMBER'],
+      [3, 'IDENTITY_BESIDE_NUMBER'],
+      [4, 'IDENTITY_BESIDE_NUMBER'],
+    ]);
+  });
+
+  it('takes remarks whose ordinary words are also students’ last names, and refuses a name alone', async () => {
+    const [a, b, c] = world().numbers.mat101.slice(8, 11);
+    const lines = [
+      'N° anonyme;Note;Remarque',
+      `${a?.number};10;corrigée par M. Martin, effort de Dubois à saluer`,
+      `${b?.number};11;copie Bernard rendue en retard`,
+    ];
+    await drop(world().ctx, 'A', 'notes', 'notes-MAT101-remarques.csv', lines.join('\r\n'));
+    const ordinary = await intake(world().ctx, 'A', 'notes-MAT101-remarques.csv');
+    const who = await identity(world().ctx, c?.student ?? '');
+    const alone = ['N° anonyme;Note;Nom', `${c?.number};12;${who.last}`];
+    await drop(world().ctx, 'A', 'notes', 'notes-MAT101-nom-seul.csv', alone.join('\r\n'));
+    const named = await intake(world().ctx, 'A', 'notes-MAT101-nom-seul.csv');
+
+    expect([ordinary.status, ordinary.errors]).toEqual(['imported', []]);
+    expect(named.errors.map((e) => [e.row, e.code])).toEqual([[2, 'IDENTITY_BESIDE_NUMBER']]);
+  });
+
   it('takes names beside the numbers of an exam whose anonymity is lifted', async () => {
     await lift(world().ctx, 'gest-B', { ctn: 'B', year: 2026, code: 'B-JANV' });
     const [a] = world().numbers.bio101;
