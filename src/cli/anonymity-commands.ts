@@ -74,8 +74,14 @@ export function registerAnonymityCommands(program: Command): void {
     program.command('lift-request <maquette>').description('demander la levée (à confirmer)'),
   ).action((code: string, o: ActorOptions, cmd: Command) =>
     withContext(async (ctx) => {
-      await requestLift(ctx, o.as, refOf(ctx, code, o));
-      say(`Levée de ${code} demandée : un second gestionnaire doit la confirmer (lift-confirm).`);
+      const { secondManager } = await requestLift(ctx, o.as, refOf(ctx, code, o));
+      say(
+        secondManager
+          ? `Levée de ${code} demandée : un second gestionnaire doit la confirmer (lift-confirm).`
+          : `Levée de ${code} demandée. Cette maquette n'exige pas de second gestionnaire : ` +
+              'tout gestionnaire, vous compris, peut la confirmer (lift-confirm). Pour exiger un ' +
+              'second gestionnaire : anonymat lift-conditions … --confirmation.',
+      );
     }, overridesOf(cmd)),
   );
 

@@ -86,15 +86,24 @@ export async function liftConditionsOf(
 /**
  * Records a manager's request to lift; a second manager confirms it by lifting (audited). Refused,
  * as the lift would be, while the template's lift conditions are unmet: no one is asked to
- * confirm a lift that cannot happen.
+ * confirm a lift that cannot happen. Returns whether the template requires that second manager
+ * (lift-conditions --confirmation): without it, any manager, the requester too, may lift.
  */
-export async function requestLift(ctx: AppContext, actor: string, ref: TemplateRef): Promise<void> {
+export async function requestLift(
+  ctx: AppContext,
+  actor: string,
+  ref: TemplateRef,
+): Promise<{ secondManager: boolean }> {
   const rights = await authorise(ctx, actor, ref.ctn, 'lift');
   try {
-    await ctx.db.transaction(async (trx) => {
+    return await ctx.db.transaction(async (trx) => {
       const template = await loadTemplate(trx, ref.ctn, ref.year, ref.code);
       template.assessments.forEach((a) => assertAllowed('lift', a.state, rights));
-      await assertConditionsMet(trx, template, targetAssessments(template, ref.objectCode));
+      const conditions = await assertConditionsMet(
+        trx,
+        template,
+        targetAssessments(template, ref.objectCode),
+      );
       const open: unknown = await trx('lift_request')
         .where({ template_id: template.id })
         .whereNull('confirmed_by')
@@ -108,6 +117,7 @@ export async function requestLift(ctx: AppContext, actor: string, ref: TemplateR
         action: 'lift_request',
         subject: { templateId: template.id },
       });
+      return { secondManager: conditions.secondConfirmation };
     });
   } catch (error: unknown) {
     if (isAppError(error)) {

@@ -71,4 +71,32 @@ describe('reveal and lift from the command line', { timeout: 240_000 }, () => {
     expect(report.out).toContain('0 note(s) modifiée(s) après la levée.');
     expect(verify.out).toMatch(/intègre/);
   });
+
+  it('says, where no second manager is required, that the requester may confirm the lift too', async () => {
+    const request = await anonymat(
+      world.home,
+      'lift-request',
+      'B-JANV',
+      '--ctn',
+      'B',
+      '--as',
+      'gest-B',
+    );
+    const confirm = await anonymat(
+      world.home,
+      'lift-confirm',
+      'B-JANV',
+      '--ctn',
+      'B',
+      '--as',
+      'gest-B',
+    );
+
+    expect(request.code).toBe(0);
+    expect(request.out).toContain(
+      "Cette maquette n'exige pas de second gestionnaire : tout gestionnaire, vous compris, peut la confirmer (lift-confirm).",
+    );
+    expect(request.out).not.toContain('un second gestionnaire doit la confirmer');
+    expect(confirm.out).toContain('épreuve(s) levée(s) (L).');
+  });
 });
