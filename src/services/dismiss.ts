@@ -179,7 +179,10 @@ export async function dismissFile(
   // Who may comes first: someone else learns nothing of what a dismissal needs.
   await requireManager(ctx, actor, ctn);
   if (reason.trim().length < MIN_REASON) {
-    throw new AppError('DISMISS_REASON_REQUIRED');
+    throw new AppError(
+      'DISMISS_REASON_REQUIRED',
+      `(motif donné : ${reason.trim().length} caractère(s))`,
+    );
   }
 
   return ctx.db.transaction(async (trx) => {

@@ -96,7 +96,9 @@ describe.each(DATABASE_TARGETS)('dismissing a stray grade file on $name', (targe
     );
     expect(otherCtn.code).toBe('NOT_HABILITATED');
     expect(noReason.code).toBe('DISMISS_REASON_REQUIRED');
-    expect(noReason.message).toContain('exige un motif (--reason), d’au moins 10 caractères');
+    expect(noReason.message).toContain(
+      'exige un motif (--reason), d’au moins 10 caractères : il est gardé dans le journal d’audit. (motif donné : 6 caractère(s))',
+    );
     expect(stillBlocked.code).toBe('LIFT_CONDITIONS_UNMET');
     expect((await auditOf('refused')).map((r) => [r.actor, r.subject.operation])).toEqual(
       expect.arrayContaining([
