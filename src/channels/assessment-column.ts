@@ -4,6 +4,7 @@
 // validated, that those assessments take grades by anonymous number only.
 import { AppError } from '../domain/errors.js';
 import type { HeaderMatch } from '../readers/columns.js';
+import { LISTED_NOTICES, type ErrorList, type KeyedRow } from './rows.js';
 import type { ChannelInput } from './types.js';
 
 /** The refusal of a file keyed by student number without a column naming the assessment, or null. */
@@ -36,5 +37,34 @@ export async function assessmentColumnRefusal(
     `(sous anonymat validé dans ce CTN : ${names} ; leurs notes et décisions se saisissent par ` +
       'numéro anonyme, sur le bordereau de saisie ou dans un fichier à colonne « N° anonyme », ' +
       'jamais par numéro étudiant tant que l’anonymat n’est pas levé)',
+  );
+}
+
+/**
+ * Says once per file, on the first row concerned, that its « Code épreuve » column names another
+ * exam than its file name: the column decides, row by row, but a file named after MAT102 whose
+ * rows say MAT101 may be the wrong file (a trial: it replaced MAT101 grades without a word).
+ */
+export function noteNameOtherAssessment(
+  errors: ErrorList,
+  row: KeyedRow,
+  namedCodes: readonly string[],
+): void {
+  const code = 'FILE_NAME_OTHER_ASSESSMENT';
+  const given = row.text('object');
+  if (
+    given === '' ||
+    namedCodes.length === 0 ||
+    namedCodes.some((named) => named.toUpperCase() === given.toUpperCase()) ||
+    errors.noticesListable(code) < LISTED_NOTICES
+  ) {
+    return;
+  }
+  errors.note(
+    row.number,
+    'Code épreuve',
+    code,
+    given,
+    `(nom du fichier : ${namedCodes.join(', ')})`,
   );
 }

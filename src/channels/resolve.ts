@@ -7,6 +7,7 @@ import type { AnonymityState } from '../domain/types.js';
 import { statesAtWrite, type StatesAtWrite } from './grade-store.js';
 import { assessmentFor, normaliseNumber, NumberBook, type TemplateCache } from './numbers.js';
 import { noteOtherYears } from './other-years.js';
+import { noteNameOtherAssessment } from './assessment-column.js';
 import { withoutIdentities } from './identities-beside.js';
 import type { ErrorList, KeyedRow } from './rows.js';
 import type { ChannelInput } from './types.js';
@@ -139,6 +140,7 @@ export async function resolveByNumber(
       continue;
     }
     await noteOtherYears(input, errors, row, { holder, bound: bound !== undefined });
+    noteNameOtherAssessment(errors, row, namedCodes);
     resolved.push({
       row,
       assessmentId: target.info.assessmentId,

@@ -98,4 +98,27 @@ describe.each(DATABASE_TARGETS)('a number given for another assessment, on $name
       undefined,
     );
   });
+
+  it('takes the « Code épreuve » of each row over the file name, saying once that they differ', async () => {
+    const [a, b] = world().numbers.mat101.slice(8, 10);
+    const lines = [
+      'N° anonyme;Code épreuve;Note',
+      `${a?.number};MAT101;11`,
+      `${b?.number};MAT101;12`,
+    ];
+    await drop(world().ctx, 'A', 'notes', 'notes-MAT102-b.csv', lines.join('\r\n'));
+
+    const receipt = await intake(world().ctx, 'A', 'notes-MAT102-b.csv');
+
+    expect(receipt.status).toBe('imported');
+    expect(receipt.errors.map((e) => [e.row, e.kind, e.code, e.value])).toEqual([
+      [2, 'notice', 'FILE_NAME_OTHER_ASSESSMENT', 'MAT101'],
+    ]);
+    expect(receipt.errors[0]?.message).toContain('(nom du fichier : MAT102)');
+    const grades = await gradesOf(world().ctx, world().assessments.mat101);
+    expect([grades.get(a?.student ?? ''), grades.get(b?.student ?? '')]).toEqual([
+      '11.00',
+      '12.00',
+    ]);
+  });
 });
