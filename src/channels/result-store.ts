@@ -175,7 +175,7 @@ export function resultsWrittenSummary(results: number, done: ResultsWritten): st
  */
 export function newerResultsSummary(count: number, listed = false): string {
   return count > 0
-    ? ` ${count} résultat(s) non enregistré(s) : un résultat plus récent, déposé après ce ` +
-        `fichier, est gardé${listed ? ' (voir les avis)' : ''}.`
+    ? ` ${count} résultat(s) non enregistré(s) : un résultat plus récent, remis après le dernier ` +
+        `enregistrement de ce fichier, est gardé${listed ? ' (voir les avis)' : ''}.`
     : '';
 }

@@ -123,6 +123,11 @@ export interface RegularFile {
   sha256: string;
   size: number;
   signature: string;
+  /**
+   * The last change of the file's inode, in ms: when it was created, copied or moved into the
+   * inbox at the latest (no tool sets it back, unlike the modification time).
+   */
+  changedMs: number;
 }
 
 const HASH_SLICE_BYTES = 1024 * 1024;
@@ -173,7 +178,7 @@ export async function readRegularFile(
     const after = await handle.stat();
     const signature = signatureOf(after);
     return signature === signatureOf(before) && size === after.size
-      ? { bytes, sha256: hash.digest('hex'), size, signature }
+      ? { bytes, sha256: hash.digest('hex'), size, signature, changedMs: after.ctimeMs }
       : null;
   } finally {
     await handle.close();

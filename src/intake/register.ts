@@ -63,10 +63,14 @@ async function claim(
     .insert({
       intake_id: intake.id,
       file_name: file.name,
-      // When the file was last saved, on the clock of its file system; never after its arrival.
-      handed_in_at: trx.raw('least(now(), to_timestamp(?::double precision / 1000))', [
-        savedAt(signature),
-      ]),
+      // When the file was last saved, on the clock of its file system; never after its arrival in
+      // the inbox (its inode's change, which a copy or a move sets and a `touch` cannot set back: a
+      // file dated in the future and left in the inbox before a grade was typed replaced it, a
+      // trial), nor after its registration.
+      handed_in_at: trx.raw(
+        'least(now(), to_timestamp(?::double precision / 1000), to_timestamp(?::double precision / 1000))',
+        [savedAt(signature), read.changedMs],
+      ),
     })
     .returning('id')) as Array<{ id: number }>;
   return Number(drop?.id);

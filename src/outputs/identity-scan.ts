@@ -59,9 +59,16 @@ interface Needle {
 
 function found(needle: Needle, reading: { raw: string; flat: string }): boolean {
   if (needle.flat !== undefined) {
-    return needle.whole ? reading.flat === needle.flat : reading.flat.includes(needle.flat);
+    return needle.whole
+      ? withoutInitials(reading.flat) === needle.flat
+      : reading.flat.includes(needle.flat);
   }
   return [...datesIn(reading.raw)].some((d) => needle.dates?.has(d));
+}
+
+/** A `words` text without its one-letter words: initials and « M. » around a name (« J. PETIT »). */
+function withoutInitials(flat: string): string {
+  return flat.replace(/ [A-Z](?= )/g, '');
 }
 
 /** The needles of what the roster recognised. */

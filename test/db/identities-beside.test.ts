@@ -102,7 +102,7 @@ describe.each(DATABASE_TARGETS)('identities beside anonymous numbers, on $name',
     ]);
   });
 
-  it('takes remarks whose ordinary words are also students’ last names, and refuses a name alone', async () => {
+  it('takes remarks whose ordinary words are also students’ last names, and refuses a name alone in a cell, initial or not', async () => {
     const [a, b, c] = world().numbers.mat101.slice(8, 11);
     const lines = [
       'N° anonyme;Note;Remarque',
@@ -112,7 +112,7 @@ describe.each(DATABASE_TARGETS)('identities beside anonymous numbers, on $name',
     await drop(world().ctx, 'A', 'notes', 'notes-MAT101-remarques.csv', lines.join('\r\n'));
     const ordinary = await intake(world().ctx, 'A', 'notes-MAT101-remarques.csv');
     const who = await identity(world().ctx, c?.student ?? '');
-    const alone = ['N° anonyme;Note;Nom', `${c?.number};12;${who.last}`];
+    const alone = ['N° anonyme;Note;Nom', `${c?.number};12;${who.first[0]}. ${who.last}`];
     await drop(world().ctx, 'A', 'notes', 'notes-MAT101-nom-seul.csv', alone.join('\r\n'));
     const named = await intake(world().ctx, 'A', 'notes-MAT101-nom-seul.csv');
 

@@ -243,6 +243,18 @@ describe.each(DATABASE_TARGETS)('the order grades were handed in, on $name', (ta
     expect(receipt.errors.map((e) => [e.row, e.code])).toEqual([[2, 'GRADE_NEWER_KEPT']]);
   });
 
+  it('dates a file saved « in the future » by its arrival: it keeps a grade typed after it came', async () => {
+    const { ctx, numbers, assessments } = world();
+    const x = numbers.mat101[13];
+    // A share whose clock runs a year ahead; the file sits in the inbox while a grade is typed.
+    await savedAgo(ctx, 'en-avance-MAT101.csv', [`${x?.number};5`], -365 * 86_400);
+    await enterGrade(ctx, 'gest-A', { ctn: 'A', number: x?.number ?? '', grade: '16' });
+
+    await runOnce(ctx, new InProcessQueue(ctx));
+
+    expect((await gradesOf(ctx, assessments.mat101)).get(x?.student ?? '')).toBe('16.00');
+  });
+
   it('keeps the grades of the file saved last whatever order two runs registered them in', async () => {
     const { ctx, numbers, assessments } = world();
     const n = numbers.mat101.slice(7, 9);
@@ -305,7 +317,7 @@ describe.each(DATABASE_TARGETS)('the order grades were handed in, on $name', (ta
     expect(n.map((x) => byStudent.get(x.student))).toEqual(['ADM', 'AJ']);
     expect(late.status).toBe('imported');
     expect(late.summary).toContain(
-      '1 résultat(s) non enregistré(s) : un résultat plus récent, déposé après ce fichier, est gardé (voir les avis).',
+      '1 résultat(s) non enregistré(s) : un résultat plus récent, remis après le dernier enregistrement de ce fichier, est gardé (voir les avis).',
     );
     // The row is listed, with the result kept and the file's, and is not counted as recorded.
     expect(late.errors.map((e) => [e.row, e.column, e.code, e.value, e.kind])).toEqual([
