@@ -5,6 +5,7 @@
 // (V); after the lift (L) what it changes is flagged for the after-lift report.
 import { gradeToStorage, parseGrade } from '../domain/grades.js';
 import { decide } from '../domain/states.js';
+import { ABSENCE_CODES, type AbsenceCode } from '../domain/types.js';
 import type { Maquette, MaquetteColumn, MaquetteStudent } from '../readers/apogee-maquette.js';
 import { acceptedCodesText, allowedCodes, isAllowedValue } from '../readers/apogee-results.js';
 import {
@@ -192,6 +193,11 @@ function readGrade(
   };
 }
 
+/** Whether a cell holds an absence code as typed (ABI, ABJ, DEF, DEM, DIS). */
+function isAbsence(typed: string): boolean {
+  return (ABSENCE_CODES as readonly string[]).includes(typed);
+}
+
 /** A Résultat code, checked against the maquette's own lists (without any, the known codes). */
 function readResult(
   plan: Plan,
@@ -244,10 +250,25 @@ function readElement(
     return;
   }
 
+  const graded = cells.some((c) => c.type === NOTE);
   for (const column of cells) {
     if (column.type === NOTE) {
       const grade = readGrade(student, element, a, column, errors);
       writes.grades.push(...(grade ? [grade] : []));
+    } else if (column.type === RESULT && !graded && isAbsence(valueOf(student, column))) {
+      // An absence is written in the Résultat column when the grade is blank, as Apogée takes it
+      // and the export writes it (apogee-export.ts): read back, it is the grade's absence, not a
+      // jury result (the service's own export dropped again listed every absence as changed after
+      // the lift, a trial).
+      const absence = valueOf(student, column) as AbsenceCode;
+      const source = { row, key: absence, column: label(column) };
+      writes.grades.push({
+        assessmentId: a.id,
+        studentNumber: student.studentNumber,
+        value: null,
+        absence,
+        source,
+      });
     } else if (column.type === RESULT) {
       const result = readResult(plan, student, a, column, errors);
       writes.results.push(...(result ? [result] : []));

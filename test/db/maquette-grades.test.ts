@@ -379,6 +379,18 @@ describe.each(DATABASE_TARGETS)(
       expect(await values()).toContain('7WGC4 58310472 13.00 ADM');
     });
 
+    it('reads an absence in the Résultat column beside a blank grade as the grade’s absence', async () => {
+      // 7WGD4 (no anonymity): N apoL_c0013, R apoL_c0016. The export writes an absence there.
+      const inResult = await apply(typed({ '24681953': { apoL_c0016: 'DEF' } }));
+      const written = await grades();
+      const inGrade = await apply(typed({ '24681953': { apoL_c0013: 'DEF' } }));
+
+      expect([inResult.status, inResult.errors]).toEqual(['imported', []]);
+      expect(await values()).toContain('7WGD4 24681953 DEF -');
+      expect(inGrade.status).toBe('imported');
+      expect(await grades()).toEqual(written);
+    });
+
     it('flags what it writes on a lifted assessment (L) for the after-lift report', async () => {
       // 7WGB4 (L): N apoL_c0005, R apoL_c0008.
       const result = await apply(typed({ '16492738': { apoL_c0005: '15', apoL_c0008: 'ADM' } }));
