@@ -254,7 +254,10 @@ function separatorHint(number: string): string | undefined {
     return undefined;
   }
   const shown = separator === '\t' ? 'une tabulation' : `« ${separator} »`;
-  return `(le numéro contient ${shown} : la note est-elle dans la même cellule ? Séparez le numéro et la note comme sur les autres lignes du fichier.)`;
+  return (
+    `(le numéro contient ${shown} : la note est-elle dans la même cellule ? ` +
+    'Séparez le numéro et la note comme sur les autres lignes du fichier.)'
+  );
 }
 
 /** What a file or a command says of the assessment a number's grade is for. */

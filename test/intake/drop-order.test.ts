@@ -3,13 +3,10 @@
 // the correction, under another name, was overwritten by the file it corrected). The older file's
 // receipt lists, row by row, the grades it did not write and the grade kept. Runs on PGlite, and on
 // Postgres too when DATABASE_URL is set.
-import { utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processDrop } from '../../src/intake/process-drop.js';
 import { registerDrop, type DropJob } from '../../src/intake/register.js';
-import { runOnce } from '../../src/intake/runner.js';
-import { InProcessQueue } from '../../src/jobs/queue.js';
 import type { Receipt } from '../../src/outputs/receipt.js';
 import { enterGrade } from '../../src/services/grade-entry.js';
 import type { AppContext } from '../../src/services/context.js';
@@ -44,18 +41,6 @@ async function receiptOf(ctx: AppContext, job: DropJob): Promise<Receipt> {
     throw new Error(`drop ${job.dropId} gave no receipt`);
   }
   return outcome.receipt;
-}
-
-/** Drops a grade file of A's `notes` whose last save was `seconds` ago (ahead when negative). */
-async function savedAgo(
-  ctx: AppContext,
-  name: string,
-  rows: string[],
-  seconds: number,
-): Promise<void> {
-  await drop(ctx, 'A', 'notes', name, csv(['N° anonyme;Note', ...rows]));
-  const at = Date.now() / 1000 - seconds;
-  await utimes(path.join(ctx.config.inbox, 'A', 'notes', name), at, at);
 }
 
 /** A drop registered one tick after the previous one, as two drops a moment apart are. */
@@ -189,100 +174,6 @@ describe.each(DATABASE_TARGETS)('the order grades were handed in, on $name', (ta
     )) as { rows: Array<{ same: boolean; n: number }> };
     expect(exact.rows[0]).toEqual({ same: true, n: 3 });
     expect(receipt.summary).toContain('3 note(s) déjà enregistrée(s) remplacée(s)');
-  });
-
-  it('takes files waiting together in the order they were saved, not by name: the correction wins', async () => {
-    const { ctx, numbers, assessments } = world();
-    const n = numbers.mat101.slice(20, 23);
-    // The original is saved first under a name that sorts last, its correction a minute later.
-    await savedAgo(
-      ctx,
-      'z-original-MAT101.csv',
-      n.map((x) => `${x.number};5`),
-      120,
-    );
-    await savedAgo(
-      ctx,
-      'a-corrige-MAT101.csv',
-      n.map((x) => `${x.number};19`),
-      60,
-    );
-
-    await runOnce(ctx, new InProcessQueue(ctx));
-
-    const grades = await gradesOf(ctx, assessments.mat101);
-    expect(n.map((x) => grades.get(x.student))).toEqual(['19.00', '19.00', '19.00']);
-    const drops = (await ctx
-      .db('intake_drop')
-      .whereIn('file_name', ['z-original-MAT101.csv', 'a-corrige-MAT101.csv'])
-      .orderBy('dropped_at')
-      .select('file_name')) as Array<{ file_name: string }>;
-    expect(drops.map((d) => d.file_name)).toEqual([
-      'z-original-MAT101.csv',
-      'a-corrige-MAT101.csv',
-    ]);
-  });
-
-  it('dates a file by its save: one saved before a grade was typed, run later, keeps that grade', async () => {
-    const { ctx, numbers, assessments } = world();
-    const [x] = numbers.mat101.slice(6, 7);
-    // Saved into the inbox two hours ago, left there while the grade office typed a correction.
-    await savedAgo(ctx, 'ancien-MAT101.csv', [`${x?.number};5`], 7200);
-    await enterGrade(ctx, 'gest-A', { ctn: 'A', number: x?.number ?? '', grade: '19' });
-
-    await runOnce(ctx, new InProcessQueue(ctx));
-
-    expect((await gradesOf(ctx, assessments.mat101)).get(x?.student ?? '')).toBe('19.00');
-    const drop_ = (await ctx
-      .db('intake_drop')
-      .where({ file_name: 'ancien-MAT101.csv' })
-      .first('outcome', 'receipt')) as { outcome: string; receipt: Receipt | string };
-    const receipt = (
-      typeof drop_.receipt === 'string' ? JSON.parse(drop_.receipt) : drop_.receipt
-    ) as Receipt;
-    expect(receipt.errors.map((e) => [e.row, e.code])).toEqual([[2, 'GRADE_NEWER_KEPT']]);
-  });
-
-  it('dates a file saved « in the future » by its arrival: it keeps a grade typed after it came', async () => {
-    const { ctx, numbers, assessments } = world();
-    const x = numbers.mat101[13];
-    // A share whose clock runs a year ahead; the file sits in the inbox while a grade is typed.
-    await savedAgo(ctx, 'en-avance-MAT101.csv', [`${x?.number};5`], -365 * 86_400);
-    await enterGrade(ctx, 'gest-A', { ctn: 'A', number: x?.number ?? '', grade: '16' });
-
-    await runOnce(ctx, new InProcessQueue(ctx));
-
-    expect((await gradesOf(ctx, assessments.mat101)).get(x?.student ?? '')).toBe('16.00');
-  });
-
-  it('keeps the grades of the file saved last whatever order two runs registered them in', async () => {
-    const { ctx, numbers, assessments } = world();
-    const n = numbers.mat101.slice(7, 9);
-    // The correction is found first (the original was still being copied), the original after.
-    await savedAgo(
-      ctx,
-      'v2-MAT101.csv',
-      n.map((x) => `${x.number};14`),
-      60,
-    );
-    await runOnce(ctx, new InProcessQueue(ctx));
-    await savedAgo(
-      ctx,
-      'v1-MAT101.csv',
-      n.map((x) => `${x.number};6`),
-      600,
-    );
-    // A clock ahead on the file's side never dates a file after its arrival.
-    await savedAgo(ctx, 'futur-MAT101.csv', [`${numbers.mat101[9]?.number};8`], -86_400);
-    await runOnce(ctx, new InProcessQueue(ctx));
-
-    const grades = await gradesOf(ctx, assessments.mat101);
-    expect(n.map((x) => grades.get(x.student))).toEqual(['14.00', '14.00']);
-    const future = (await ctx
-      .db('intake_drop')
-      .where({ file_name: 'futur-MAT101.csv' })
-      .first(ctx.db.raw('handed_in_at <= dropped_at as bounded'))) as { bounded: boolean };
-    expect(future.bounded).toBe(true);
   });
 
   it('keeps a jury decision dropped later when an older jury file is imported after it', async () => {
