@@ -60,13 +60,16 @@ interface Needle {
 function found(needle: Needle, reading: { raw: string; flat: string }): boolean {
   if (needle.flat !== undefined) {
     return needle.whole
-      ? withoutInitials(reading.flat) === needle.flat
+      ? withoutInitials(reading.flat) === withoutInitials(needle.flat)
       : reading.flat.includes(needle.flat);
   }
   return [...datesIn(reading.raw)].some((d) => needle.dates?.has(d));
 }
 
-/** A `words` text without its one-letter words: initials and « M. » around a name (« J. PETIT »). */
+/**
+ * A `words` text without its one-letter words: initials and « M. » around a name (« J. PETIT »),
+ * taken off the name searched too (N'DIAYE reads `N DIAYE`).
+ */
 function withoutInitials(flat: string): string {
   return flat.replace(/ [A-Z](?= )/g, '');
 }
