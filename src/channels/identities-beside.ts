@@ -12,9 +12,9 @@ import type { ChannelInput } from './types.js';
  * beside the number and the grade, remarks) hold an identity of a student under anonymity in the
  * CTN: a file tying numbers to names must not be taken as if it were anonymous (a trial: a
  * workbook returned with « Nom » and « N° étudiant » columns added was imported without a word,
- * and kept as a correspondence list). Returns the other rows: those listed are not written. The value is
- * never shown: only the kind of identifier. A file whose cells are the number and the grade only
- * costs nothing here.
+ * and kept as a correspondence list). Returns the other rows: those listed are not written. The
+ * value is never shown: only the kind of identifier. A file whose cells are the number and the
+ * grade only costs nothing here.
  */
 export async function withoutIdentities(
   input: ChannelInput,
@@ -23,8 +23,13 @@ export async function withoutIdentities(
 ): Promise<Resolved[]> {
   const texts: PlacedText[] = [];
   for (const r of resolved) {
+    if (r.state !== 'V') {
+      continue;
+    }
     // Keyed by number, a « N° étudiant » column beside it is read by nothing but this look.
-    const cells = r.state === 'V' ? [...r.row.others(), r.row.text('student')].filter(Boolean) : [];
+    const student = r.row.has('student') ? r.row.text('student') : '';
+    const others = r.row.others();
+    const cells = student === '' ? others : [...others, student];
     if (cells.length > 0) {
       texts.push({ place: String(r.row.number), texts: readingsOf(cells) });
     }
@@ -43,11 +48,11 @@ export async function withoutIdentities(
     }
   }
   for (const [row, found] of [...kinds].sort(([a], [b]) => a - b)) {
-    if (Number.isInteger(row)) {
-      errors.add(row, null, 'IDENTITY_BESIDE_NUMBER', undefined, `(${[...found].join(', ')})`);
-      listed.add(row);
-    } else {
-      errors.add(null, null, 'IDENTITY_BESIDE_NUMBER', undefined, `(${[...found].join(', ')})`);
+    // A hit in no row's texts (placed on the whole content) is the file's.
+    const at = Number.isInteger(row) ? row : null;
+    errors.add(at, null, 'IDENTITY_BESIDE_NUMBER', undefined, `(${[...found].join(', ')})`);
+    if (at !== null) {
+      listed.add(at);
     }
   }
   return listed.size > 0 ? resolved.filter((r) => !listed.has(r.row.number)) : resolved;

@@ -117,14 +117,15 @@ class KeyedCells implements KeyedRow {
 
   others(): string[] {
     const read = readColumns(this.columns);
-    const texts: string[] = [];
+    // No array for a row whose cells are all read (every row of most files).
+    let texts: string[] | undefined;
     for (let i = 0; i < this.row.cells.length; i += 1) {
       const text = read.has(i) ? '' : cellText(this.row.cells[i]).trim();
       if (text !== '') {
-        texts.push(text);
+        (texts ??= []).push(text);
       }
     }
-    return texts;
+    return texts ?? [];
   }
 }
 

@@ -34,9 +34,9 @@ async function warnStrays(ctx: AppContext, told: Set<string>): Promise<void> {
 export function watchInbox(ctx: AppContext, queue: JobQueue): InboxWatcher {
   let closed = false;
   // An event asks for a scan rather than registering its own file: files arriving together (an
-  // original and its correction copied at once, times kept) are then registered in the order they
-  // were saved (scanInbox), not in the order their copies ended, which a file manager makes the
-  // order of their names (a trial: the correction lost to the original it corrected).
+  // original and its correction copied at once, times kept) are then registered, and their
+  // receipts written, in the order they were saved (scanInbox), not in the order their copies
+  // ended. Which grade wins does not hang on it: a drop is dated by its file's save (migration 014).
   const onFile = (absolute: string): void => {
     if (!closed && locate(ctx.config.inbox, absolute)) {
       void rescan();

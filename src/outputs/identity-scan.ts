@@ -279,9 +279,6 @@ export async function scanFile(
   roster: Roster,
   referential: readonly string[] = [],
 ): Promise<ScanHit[]> {
-  if (isList(roster)) {
-    return scanForIdentities(relative, bytes, roster, referential);
-  }
   return scanText(fileText(relative, bytes), roster, referential);
 }
 
@@ -313,21 +310,19 @@ export function scanTexts(
     units: (asked) =>
       asked === part ? groups.map((g) => ({ places: [g.place], texts: g.texts })) : [],
   };
-  if (isList(roster)) {
-    return Promise.resolve(
-      roster.length === 0 ? [] : scanWithList(file, roster, [], lastNameAlone),
-    );
-  }
   return scanText(file, roster, [], lastNameAlone);
 }
 
-/** The scan of a file's text against a roster that asks Postgres. */
+/** The scan of a file's text against any roster: a list in memory, or a lookup in Postgres. */
 async function scanText(
   file: FileText,
-  roster: Exclude<Roster, readonly RosterEntry[]>,
+  roster: Roster,
   referential: readonly string[],
   lastNameAlone: LastNameAlone = 'anywhere',
 ): Promise<ScanHit[]> {
+  if (isList(roster)) {
+    return roster.length === 0 ? [] : scanWithList(file, roster, referential, lastNameAlone);
+  }
   if (await roster.isEmpty()) {
     return [];
   }
