@@ -126,6 +126,8 @@ function buildReceipt(
     status,
     // This drop's arrival: a duplicate's receipt says when the copy came, not the first one.
     receivedAt: new Date(drop.dropped_at).toISOString(),
+    // What its grades were handed in at: of two files, the one saved later wins.
+    savedAt: new Date(drop.handed_in_exact).toISOString(),
     processedAt: new Date().toISOString(),
     rows: result?.rows ?? { read: 0, imported: 0, rejected: 0 },
     // In row order, as the person reads their file (file-level errors, without a row, first).

@@ -27,6 +27,13 @@ const TIME_FORMAT = new Intl.DateTimeFormat('fr-FR', {
   minute: '2-digit',
 });
 
+const TIME_SECONDS_FORMAT = new Intl.DateTimeFormat('fr-FR', {
+  timeZone: DISPLAY_TIME_ZONE,
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
 /** "2026/2027" for the academic year starting in 2026. */
 export function academicYearLabel(year: number): string {
   return `${year}/${year + 1}`;
@@ -80,6 +87,16 @@ export function frenchDateTime(iso: string): string {
   }
 
   return `${DATE_FORMAT.format(date)} à ${TIME_FORMAT.format(date)}`;
+}
+
+/** "jj/mm/aaaa à hh:mm:ss": where seconds tell two times apart (a file's last save). */
+export function frenchDateTimeSeconds(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) {
+    return iso;
+  }
+
+  return `${DATE_FORMAT.format(date)} à ${TIME_SECONDS_FORMAT.format(date)}`;
 }
 
 /** "Maquette JAN-L1 — Examens de janvier · période janvier · CTN SCI · 2026/2027". */

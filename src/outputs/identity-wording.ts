@@ -117,6 +117,7 @@ const OUTPUT_WORDING = [
   'Que faire',
   'Rapport de rapprochement',
   'Reçu le',
+  'Fichier enregistré le',
   'RÉSERVE',
   'Résultat',
   'Résumé',

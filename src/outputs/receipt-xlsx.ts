@@ -13,7 +13,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 import { ERROR_MESSAGES, type ErrorCode } from '../domain/errors.js';
-import { frenchDateTime } from './french.js';
+import { frenchDateTime, frenchDateTimeSeconds } from './french.js';
 import {
   receiptKind,
   receiptStatusFrench,
@@ -90,6 +90,9 @@ function summaryPairs(r: Receipt): Array<[string, CellInput]> {
     ['CTN', r.ctn],
     ['Canal', r.channel],
     ['Statut', receiptStatusFrench(r.status)],
+    ...(r.savedAt === undefined
+      ? []
+      : [['Fichier enregistré le', frenchDateTimeSeconds(r.savedAt)] as [string, CellInput]]),
     ['Reçu le', frenchDateTime(r.receivedAt)],
     ['Traité le', frenchDateTime(r.processedAt)],
     ['Lignes lues', r.rows.read],

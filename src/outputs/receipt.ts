@@ -36,6 +36,11 @@ export interface Receipt {
   status: 'imported' | 'partial' | 'rejected' | 'duplicate';
   /** ISO timestamp at which the file was taken in. */
   receivedAt: string;
+  /**
+   * ISO timestamp of the file's last save (its modification time, never after its arrival): the
+   * time its grades and results are handed in at, which decides which of two files wins.
+   */
+  savedAt?: string;
   /** ISO timestamp at which its outcome was committed. */
   processedAt: string;
   rows: { read: number; imported: number; rejected: number };
@@ -87,6 +92,7 @@ export function receiptJson(r: Receipt): string {
     channel: r.channel,
     status: r.status,
     receivedAt: r.receivedAt,
+    ...(r.savedAt === undefined ? {} : { savedAt: r.savedAt }),
     processedAt: r.processedAt,
     rows: { read: r.rows.read, imported: r.rows.imported, rejected: r.rows.rejected },
     errors: r.errors.map(orderedError),

@@ -82,6 +82,10 @@ describe.each(DATABASE_TARGETS)('when a file was handed in, on $name', (target) 
       typeof drop_.receipt === 'string' ? JSON.parse(drop_.receipt) : drop_.receipt
     ) as Receipt;
     expect(receipt.errors.map((e) => [e.row, e.code])).toEqual([[2, 'GRADE_NEWER_KEPT']]);
+    // The receipt says when the file was saved, which is why the typed grade was kept.
+    const savedAgoMs = Date.now() - new Date(receipt.savedAt ?? '').getTime();
+    expect(savedAgoMs).toBeGreaterThan(7_100_000);
+    expect(savedAgoMs).toBeLessThan(7_300_000);
   });
 
   it('dates a file saved « in the future » by its arrival: it keeps a grade typed after it came', async () => {

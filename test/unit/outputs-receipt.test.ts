@@ -13,6 +13,7 @@ const RECEIPT: Receipt = {
   channel: 'notes',
   status: 'partial',
   receivedAt: '2027-01-12T09:30:00Z',
+  savedAt: '2027-01-12T09:29:58Z',
   processedAt: '2027-01-12T09:31:05Z',
   rows: { read: 4, imported: 2, rejected: 2 },
   errors: [
@@ -136,6 +137,8 @@ describe('receipt workbook', () => {
     expect(field(ws, 'CTN')).toBe('SCI');
     expect(field(ws, 'Canal')).toBe('notes');
     expect(field(ws, 'Statut')).toBe('Importé partiellement');
+    // The save decides which of two files wins: to the second, as files saved a moment apart are.
+    expect(field(ws, 'Fichier enregistré le')).toBe('12/01/2027 à 10:29:58');
     expect(field(ws, 'Reçu le')).toBe('12/01/2027 à 10:30');
     expect(field(ws, 'Traité le')).toBe('12/01/2027 à 10:31');
     expect(field(ws, 'Lignes lues')).toBe(4);
