@@ -222,7 +222,7 @@ async function collectGrades(
       await drop(ctx, 'SCIENCES', 'lecteur-optique', 'amc-export-PHY101.csv', amc.bytes);
     } else {
       const filled = await fillWorkbook(original, 20);
-      const object = /bordereau-[^-]+(?:-[^-]+)?-([A-Z0-9]+)-s\d/.exec(name)?.[1] ?? '';
+      const object = /-(?:\d{4})-([A-Z0-9]+)-s\d+\.xlsx$/.exec(name)?.[1] ?? '';
       filled.grades.forEach((g, n) => expected.set(`${object}|${n}`, g));
       await drop(
         ctx,

@@ -268,6 +268,14 @@ export function slug(text: string): string {
   );
 }
 
+/**
+ * A template's part of its outputs' names: its code and academic year (« T1-2026 »). Codes come
+ * back every year, so without the year one year's workbook or list replaced the other's.
+ */
+export function templateSlug(template: { code: string; year: number }): string {
+  return `${slug(template.code)}-${template.year}`;
+}
+
 /** Where a file of a CTN goes in the outbox: `<CTN slug>/<folder>/<file>`. */
 export function ctnPath(ctn: string, folder: string, file: string): string {
   return `${slug(ctn)}/${folder}/${file}`;

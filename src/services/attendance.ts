@@ -4,7 +4,7 @@
 // travels with the copies (numbers only) goes through the gateway's identity scan.
 import { AppError } from '../domain/errors.js';
 import { assertAllowed } from '../domain/states.js';
-import { slug } from '../outputs/gateway.js';
+import { slug, templateSlug } from '../outputs/gateway.js';
 import {
   buildAttendanceSheet,
   buildCopySlip,
@@ -143,7 +143,7 @@ export async function writeAttendance(
   }
 
   const day: ExamDay = { date: options.date, time: options.time };
-  const stem = `${slug(template.code)}${ref.objectCode ? `-${slug(ref.objectCode)}` : ''}`;
+  const stem = `${templateSlug(template)}${ref.objectCode ? `-${slug(ref.objectCode)}` : ''}`;
   const sheet = await ctx.outbox.writeConfidential(
     `${slug(template.ctn)}/confidentiel/emargement-${stem}.pdf`,
     await buildAttendanceSheet(template.info, sheetGroups, day),

@@ -5,7 +5,7 @@
 // printed copy can be checked against what was recorded.
 import type { Config } from '../config/config.js';
 import { assertAllowed } from '../domain/states.js';
-import { slug } from '../outputs/gateway.js';
+import { slug, templateSlug } from '../outputs/gateway.js';
 import { buildLabelPdf, type PdfLabel } from '../outputs/pdf/labels.js';
 import { resolveGrid, type PrintSettings, type Symbology } from '../outputs/pdf/layouts.js';
 import { buildIndividualPvPdf } from '../outputs/pdf/pv-individual.js';
@@ -98,7 +98,7 @@ export async function writeLabelsPdf(
   const scope = ref.objectCode ? `-${slug(ref.objectCode)}` : '';
   const reprint = only ? `-reimpression-${[...only].map(slug).join('-').slice(0, 60)}` : '';
   // The grid stays last: `npm run render` reads it from the name to find the labels on the page.
-  const name = `etiquettes-${slug(template.code)}${scope}${reprint}-${grid.name}.pdf`;
+  const name = `etiquettes-${templateSlug(template)}${scope}${reprint}-${grid.name}.pdf`;
   const path = await ctx.outbox.writeAnonymous(
     dir(template.ctn, 'etiquettes', name),
     bytes,
@@ -138,7 +138,7 @@ export async function writePvPdf(
   const build = kind === 'collective' ? buildPvPdf : buildIndividualPvPdf;
 
   const prefix = kind === 'collective' ? 'pv' : 'pv-individuels';
-  const stem = `${prefix}-${anonymous ? 'anonyme' : 'nominatif'}-${slug(template.code)}`;
+  const stem = `${prefix}-${anonymous ? 'anonyme' : 'nominatif'}-${templateSlug(template)}`;
   const relative = dir(template.ctn, 'deliberation', `${stem}.pdf`);
   let written: { path: string; fingerprint: string };
   // The lift compares these with the grades stored then (services/pv-freshness.ts).

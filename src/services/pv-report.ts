@@ -1,7 +1,7 @@
 // The PV de délibération and the PV individuel of a template: anonymous (numbers, grades and
 // results only) while any assessment shown is in V, named otherwise. An anonymous PV records in its
 // audit entry the grades it shows, which the lift compares with those stored (pv-freshness.ts).
-import { ctnPath, slug } from '../outputs/gateway.js';
+import { ctnPath, templateSlug } from '../outputs/gateway.js';
 import { buildIndividualPv } from '../outputs/pv-individual.js';
 import { buildAnonymousPv, buildNamedPv } from '../outputs/pv.js';
 import { ANONYMOUS_ROWS, NAMED_ROWS, pvFingerprint } from '../outputs/pv-rows.js';
@@ -110,7 +110,7 @@ export async function writePv(
   const name = ctnPath(
     template.ctn,
     'deliberation',
-    `${kind === 'collective' ? 'pv' : 'pv-individuels'}-${anonymous ? 'anonyme' : 'nominatif'}-${slug(template.code)}.xlsx`,
+    `${kind === 'collective' ? 'pv' : 'pv-individuels'}-${anonymous ? 'anonyme' : 'nominatif'}-${templateSlug(template)}.xlsx`,
   );
   const path = anonymous
     ? await ctx.outbox.writeAnonymous(name, bytes, await rosterOfTemplate(ctx.db, template.id))

@@ -3,7 +3,7 @@
 // writes.
 import { numbersDigest, signFingerprint, type WorkbookFingerprint } from '../domain/fingerprint.js';
 import { buildCorrespondenceList } from '../outputs/correspondence.js';
-import { ctnPath, slug } from '../outputs/gateway.js';
+import { ctnPath, slug, templateSlug } from '../outputs/gateway.js';
 import { buildGradeEntryWorkbook } from '../outputs/grade-entry-workbook.js';
 import { buildLabelSheet } from '../outputs/labels-xlsx.js';
 import { buildModalitiesReport } from '../outputs/modalities-report.js';
@@ -46,7 +46,7 @@ export async function writeLabels(
     );
   }
   const path = await ctx.outbox.writeAnonymous(
-    ctnPath(template.ctn, 'etiquettes', `etiquettes-${slug(template.code)}.xlsx`),
+    ctnPath(template.ctn, 'etiquettes', `etiquettes-${templateSlug(template)}.xlsx`),
     await buildLabelSheet(template.info, labels),
     await rosterOfTemplate(ctx.db, template.id),
   );
@@ -95,7 +95,7 @@ export async function writeGradeWorkbooks(
       fields,
       mac: signFingerprint(fields, ctx.secret),
     });
-    const name = `bordereau-${slug(template.code)}-${slug(a.info.objectCode)}-s${a.info.session}.xlsx`;
+    const name = `bordereau-${templateSlug(template)}-${slug(a.info.objectCode)}-s${a.info.session}.xlsx`;
     written.push({
       path: await ctx.outbox.writeAnonymous(
         ctnPath(template.ctn, 'bordereaux', name),
@@ -153,7 +153,7 @@ export async function writeCorrespondence(
     generatedAt: new Date().toISOString(),
   });
   const path = await ctx.outbox.writeConfidential(
-    ctnPath(template.ctn, 'confidentiel', `correspondance-${slug(template.code)}.xlsx`),
+    ctnPath(template.ctn, 'confidentiel', `correspondance-${templateSlug(template)}.xlsx`),
     bytes,
   );
   await ctx.db.transaction((trx) =>
@@ -221,7 +221,7 @@ export async function writeProgress(
     });
   }
   const path = await ctx.outbox.writeAnonymous(
-    ctnPath(template.ctn, 'controle', `avancement-${slug(template.code)}.xlsx`),
+    ctnPath(template.ctn, 'controle', `avancement-${templateSlug(template)}.xlsx`),
     await buildProgressReport(template.info, rows),
     await rosterOfTemplate(ctx.db, template.id),
   );

@@ -1,9 +1,12 @@
 // A number is unique within its academic year only: sequential rules start again at the same
 // number each year. A grade read or typed for a number two years hold goes to the holder of the
 // year it is for (the configured year, or the year named with --year), never to the other one.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pose, validate } from '../../src/services/anonymity.js';
 import { enterGrade } from '../../src/services/grade-entry.js';
+import { writeCorrespondence, writeGradeWorkbooks } from '../../src/services/reports.js';
 import { addModality, addPeriod, addTemplate } from '../../src/services/setup.js';
 import { DATABASE_TARGETS } from '../support/postgres.js';
 import { drop, intake, YEAR, type World, worldFor } from './channels-world.js';
@@ -83,15 +86,16 @@ describe.each(DATABASE_TARGETS)('a number held in two academic years, on $name',
     await addTemplate(ctx, 'gest-A', {
       ctn: 'A',
       year: NEXT,
-      code: 'A-SUIV',
-      label: 'A-SUIV',
+      // Template codes come back every year: next year's has this year's code.
+      code: 'A-JANV',
+      label: 'A-JANV',
       period: 'JANV',
       rule: 'SEQ5',
       attribution: 'per_assessment',
       autoNewcomers: false,
       assessments: [{ objectCode: 'MAT101', session: 1, stage: 'admission' }],
     });
-    const ref = { ctn: 'A', year: NEXT, code: 'A-SUIV' };
+    const ref = { ctn: 'A', year: NEXT, code: 'A-JANV' };
     await pose(ctx, 'gest-A', ref);
     await validate(ctx, 'gest-A', ref);
     // Numbers of this year's MAT101 (validated) that next year's pose handed out again.
@@ -163,5 +167,37 @@ describe.each(DATABASE_TARGETS)('a number held in two academic years, on $name',
       detail: `(attribué en ${YEAR}/${NEXT} ; année lue : ${NEXT}/${NEXT + 1})`,
     });
     expect(await gradeOf(world, onlyThisYear ?? '', YEAR)).toBe(before);
+  });
+
+  it('writes each year’s workbooks and correspondence list under their own names, side by side', async () => {
+    const [thisYear] = await writeGradeWorkbooks(world.ctx, 'gest-A', {
+      ctn: 'A',
+      year: YEAR,
+      code: 'A-JANV',
+      objectCode: 'MAT101',
+    });
+    const [nextYear] = await writeGradeWorkbooks(world.ctx, 'gest-A', {
+      ctn: 'A',
+      year: NEXT,
+      code: 'A-JANV',
+    });
+    const lists = [
+      await writeCorrespondence(world.ctx, 'gest-A', { ctn: 'A', year: YEAR, code: 'A-JANV' }),
+      await writeCorrespondence(world.ctx, 'gest-A', { ctn: 'A', year: NEXT, code: 'A-JANV' }),
+    ];
+
+    expect([thisYear, nextYear].map((w) => path.basename(w?.path ?? ''))).toEqual([
+      `bordereau-A-JANV-${YEAR}-MAT101-s1.xlsx`,
+      `bordereau-A-JANV-${NEXT}-MAT101-s1.xlsx`,
+    ]);
+    expect(lists.map((l) => path.basename(l.path))).toEqual([
+      `correspondance-A-JANV-${YEAR}.xlsx`,
+      `correspondance-A-JANV-${NEXT}.xlsx`,
+    ]);
+    // Written one after the other, the first year's files are still its own.
+    expect(thisYear?.rows).toBe(world.numbers.mat101.length);
+    expect(nextYear?.rows).toBe(10);
+    const first = await readFile(thisYear?.path ?? '');
+    expect(first.equals(await readFile(nextYear?.path ?? ''))).toBe(false);
   });
 });

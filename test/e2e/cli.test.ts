@@ -197,8 +197,8 @@ describe('the anonymity cycle from the command line', () => {
       /Journal d'audit intègre : \d+ entrée/,
     );
     expect(await readdir(path.join(home, 'outbox', 'ECO', 'deliberation'))).toEqual([
-      'pv-anonyme-T.xlsx',
-      'pv-nominatif-T.xlsx',
+      'pv-anonyme-T-2026.xlsx',
+      'pv-nominatif-T-2026.xlsx',
     ]);
   }, 240_000);
 

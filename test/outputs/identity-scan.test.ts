@@ -200,11 +200,11 @@ describe('the service’s own wording', () => {
 
   // Where each workbook goes in the outbox (its name is scanned too).
   const FOLDERS: Record<string, string> = {
-    etiquettes: 'etiquettes/etiquettes-L1-JANV',
-    bordereau: 'bordereaux/bordereau-L1-JANV-PHY101',
-    'pv-anonyme': 'deliberation/pv-anonyme-L1-JANV',
-    'pv-individuels': 'deliberation/pv-individuels-anonyme-L1-JANV',
-    avancement: 'controle/avancement-L1-JANV',
+    etiquettes: 'etiquettes/etiquettes-L1-JANV-2026',
+    bordereau: 'bordereaux/bordereau-L1-JANV-2026-PHY101-s1',
+    'pv-anonyme': 'deliberation/pv-anonyme-L1-JANV-2026',
+    'pv-individuels': 'deliberation/pv-individuels-anonyme-L1-JANV-2026',
+    avancement: 'controle/avancement-L1-JANV-2026',
     modalites: 'controle/modalites-2026',
     accuse: 'accuses/notes/notes-cccccccc',
     rapprochement: 'controle/rapprochement-20270112-020000',

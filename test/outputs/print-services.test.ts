@@ -39,7 +39,7 @@ describe('print services', () => {
 
     expect(spares.created).toBe(4);
     expect(out).toMatchObject({ labels: given + 4, spares: 4 });
-    expect(path.basename(out.path)).toBe('etiquettes-A-JANV-3x7.pdf');
+    expect(path.basename(out.path)).toBe('etiquettes-A-JANV-2026-3x7.pdf');
     expect(runs.filter((r) => r === 'RÉSERVE')).toHaveLength(4);
     for (const n of world.numbers.mat101) {
       expect(runs).toContain(n.number);
@@ -123,7 +123,7 @@ describe('print services', () => {
     const runs = pdfTextRuns(await readFile(out.path));
 
     expect(out).toMatchObject({ labels: 1, spares: 0 });
-    expect(path.basename(out.path)).toBe(`etiquettes-A-JANV-reimpression-${bound.number}-2x7.pdf`);
+    expect(path.basename(out.path)).toBe(`etiquettes-A-JANV-2026-reimpression-${bound.number}-2x7.pdf`);
     expect(runs.filter((r) => r === bound.number)).toHaveLength(1);
     expect(runs).not.toContain('RÉSERVE');
   });
@@ -175,7 +175,7 @@ describe('print services', () => {
       .first('subject')) as { subject: { fingerprint: string } };
 
     expect(out.anonymous).toBe(true);
-    expect(path.basename(out.path)).toBe('pv-anonyme-A-JANV.pdf');
+    expect(path.basename(out.path)).toBe('pv-anonyme-A-JANV-2026.pdf');
     expect(audit.subject.fingerprint).toBe(out.fingerprint);
   });
 
@@ -196,7 +196,7 @@ describe('print services', () => {
     await wb.xlsx.load((await readFile(xlsx.path)) as unknown as ArrayBuffer);
     const runs = pdfTextRuns(await readFile(pdf.path));
 
-    expect(path.basename(individual.path)).toBe('pv-individuels-anonyme-A-JANV.xlsx');
+    expect(path.basename(individual.path)).toBe('pv-individuels-anonyme-A-JANV-2026.xlsx');
     expect(wb.getWorksheet('Levées individuelles')?.getRow(2).getCell(1).value).toBe(number);
     expect(runs).toContain('Levées individuelles d’anonymat — PV anonyme');
     expect(runs).toContain(number);
