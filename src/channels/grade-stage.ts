@@ -215,14 +215,15 @@ export class GradeStage {
     // row comes back whenever there is one, since it carries the total.
     const changed = (await this.input.trx.raw(
       `select s.row_no, s.key_text, s.key_column, g.value::text as old_value, g.absence as old_absence,
-              s.value::text as new_value, s.absence as new_absence, count(*) over ()::int as total
+              s.value::text as new_value, s.absence as new_absence, count(*) over ()::int as total,
+              g.received_at = ?::timestamptz as same_time
        from ${this.table} s
        join grade g on g.assessment_id = s.assessment_id and g.student_number = s.student_number
        where not s.dup and s.error_code is null and not s.blank
          and (g.value, g.absence) is distinct from (s.value, s.absence)
        order by s.row_no
        limit greatest(?::int, 1)`,
-      [errors.noticesListable('GRADE_REPLACED')],
+      [this.input.receivedAt, errors.noticesListable('GRADE_REPLACED')],
     )) as { rows: Replaced[] };
     for (const r of changed.rows) {
       const before = r.old_value ?? r.old_absence;
@@ -232,7 +233,7 @@ export class GradeStage {
         r.key_column,
         'GRADE_REPLACED',
         r.key_text ?? undefined,
-        replacedDetail(before, after),
+        replacedDetail(before, after, r.same_time === true),
       );
     }
     const total = changed.rows[0]?.total ?? 0;
@@ -358,6 +359,7 @@ interface Replaced {
   new_value: string | null;
   new_absence: string | null;
   total: number;
+  same_time: boolean | null;
 }
 
 interface Fault {

@@ -72,8 +72,17 @@ function shown(grade: string | null): string {
 }
 
 /** « Avant : ABI ; maintenant : 7,50. »: a replaced grade as a receipt notice shows it. */
-export function replacedDetail(before: string | null, after: string | null): string {
-  return `Avant : ${shown(before)} ; maintenant : ${shown(after)}.`;
+export function replacedDetail(
+  before: string | null,
+  after: string | null,
+  sameTime = false,
+): string {
+  // Two files saved at the same instant (a zip's two-second times) cannot be put in order.
+  const order = sameTime
+    ? ' Les deux fichiers portent la même heure d’enregistrement : celui traité le dernier ' +
+      'l’emporte, vérifiez que c’est le bon.'
+    : '';
+  return `Avant : ${shown(before)} ; maintenant : ${shown(after)}.${order}`;
 }
 
 /** The receipt summary's sentence on the grades a file replaced (none when it replaced none). */
@@ -138,12 +147,14 @@ export async function listReplaced(
     return { replaced: 0, newerKept: 0 };
   }
   const changed = (await trx.raw(
-    `select w.i, coalesce(g.value::text, g.absence) as before, ${NEWER} as newer
+    `select w.i, coalesce(g.value::text, g.absence) as before, ${NEWER} as newer,
+            g.received_at = ?::timestamptz as same_time
        from unnest(?::int[], ?::int[], ?::text[], ?::numeric[], ?::text[]) as w(i, a, s, v, x)
        join grade g on g.assessment_id = w.a and g.student_number = w.s
       where (g.value, g.absence) is distinct from (w.v, w.x)
       order by w.i`,
     [
+      receivedAt,
       receivedAt,
       traced.map((_, i) => i),
       traced.map((g) => g.assessmentId),
@@ -151,9 +162,11 @@ export async function listReplaced(
       traced.map((g) => g.value),
       traced.map((g) => g.absence),
     ] as unknown as Knex.RawBinding[],
-  )) as { rows: Array<{ i: number; before: string | null; newer: boolean }> };
+  )) as {
+    rows: Array<{ i: number; before: string | null; newer: boolean; same_time: boolean | null }>;
+  };
   let newerKept = 0;
-  for (const { i, before, newer } of changed.rows) {
+  for (const { i, before, newer, same_time: sameTime } of changed.rows) {
     const g = traced[i];
     if (g?.source) {
       newerKept += newer ? 1 : 0;
@@ -164,7 +177,7 @@ export async function listReplaced(
         g.source.key,
         newer
           ? keptDetail(before, g.value ?? g.absence)
-          : replacedDetail(before, g.value ?? g.absence),
+          : replacedDetail(before, g.value ?? g.absence, sameTime === true),
       );
     }
   }

@@ -198,8 +198,11 @@ const OUTPUT_WORDING = [
   'Pas de copie annotée : ce fichier porte par nature des identités d’étudiants, dont certains ont une épreuve sous anonymat, et aucune copie n’en est faite',
   'Pas de copie annotée pour une maquette Apogée',
   'nom de famille numéro d’étudiant date de naissance feuille cellule en-tête nom du fichier',
+  // Details a receipt adds to a code's message (channels/grade-store.ts).
+  'Avant : ; maintenant :',
+  'Les deux fichiers portent la même heure d’enregistrement : celui traité le dernier l’emporte, vérifiez que c’est le bon',
   // Receipt JSON keys and values (outputs/receipt.ts), outbox folders and file kinds.
-  'file sha256 ctn channel status receivedAt processedAt rows read imported rejected errors row',
+  'file sha256 ctn channel status receivedAt savedAt processedAt rows read imported rejected errors row',
   'column value code message summary partial duplicate',
   'referentiel notes lecteur-optique jury',
   'accuses etiquettes bordereaux confidentiel controle deliberation emargement apogee',

@@ -129,4 +129,41 @@ describe.each(DATABASE_TARGETS)('when a file was handed in, on $name', (target) 
       .first(ctx.db.raw('handed_in_at <= dropped_at as bounded'))) as { bounded: boolean };
     expect(future.bounded).toBe(true);
   });
+
+  it('says when a file replaces grades of a file saved at the very same instant (zip times)', async () => {
+    const { ctx, numbers } = world();
+    const n = numbers.mat101.slice(1, 3);
+    // Extracted from a zip, whose times have two seconds' precision: both saved at the same instant.
+    const at = Math.floor(Date.now() / 2000) * 2 - 300;
+    for (const [name, grade] of [
+      ['zip-v1-MAT101.csv', 7],
+      ['zip-v2-MAT101.csv', 13],
+    ] as const) {
+      await drop(
+        ctx,
+        'A',
+        'notes',
+        name,
+        csv(['N° anonyme;Note', ...n.map((x) => `${x.number};${grade}`)]),
+      );
+      await utimes(path.join(ctx.config.inbox, 'A', 'notes', name), at, at);
+      await runOnce(ctx, new InProcessQueue(ctx));
+    }
+
+    const row = (await ctx
+      .db('intake_drop')
+      .where({ file_name: 'zip-v2-MAT101.csv' })
+      .first('receipt')) as { receipt: Receipt | string };
+    const receipt = (
+      typeof row.receipt === 'string' ? JSON.parse(row.receipt) : row.receipt
+    ) as Receipt;
+    expect(receipt.errors.map((e) => [e.row, e.code])).toEqual([
+      [2, 'GRADE_REPLACED'],
+      [3, 'GRADE_REPLACED'],
+    ]);
+    for (const e of receipt.errors) {
+      expect(e.message).toContain('Avant : 7,00 ; maintenant : 13,00.');
+      expect(e.message).toContain('la même heure d’enregistrement');
+    }
+  });
 });
