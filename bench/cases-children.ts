@@ -18,7 +18,8 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const CHILD = fileURLToPath(new URL(FROM_SOURCE ? './child.ts' : './child.js', import.meta.url));
 
 function spawnChild(args: string[]): ChildProcess {
-  // Node's default heap settings, as the service runs: a bigger limit would only let garbage pile up.
+  // Node's default heap limits, as the service runs (a bigger one would only let garbage pile up);
+  // the child sizes its heap's growth as the `anonymat` command does (src/cli/heap.ts).
   return spawn(process.execPath, [...(FROM_SOURCE ? ['--import', 'tsx'] : []), CHILD, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -26,6 +26,8 @@ function peakMb(): number {
 }
 
 async function importOne(url: string, home: string, file: string): Promise<void> {
+  // This child stands for an `anonymat run` process: its heap is sized as the command sizes it.
+  (await import('../src/cli/heap.js')).tuneHeap();
   const { copyFile } = await import('node:fs/promises');
   const path = await import('node:path');
   const { runOnce } = await import('../src/intake/runner.js');
@@ -54,6 +56,8 @@ async function importOne(url: string, home: string, file: string): Promise<void>
 }
 
 async function work(url: string, home: string, prefix: string): Promise<void> {
+  // As an `anonymat worker` process.
+  (await import('../src/cli/heap.js')).tuneHeap();
   const { redisConnection, startWorker } = await import('../src/jobs/bull-queue.js');
   const { closeContext } = await import('../src/services/context.js');
   const { contextOn, REDIS_URL } = await import('./world.js');

@@ -3,10 +3,12 @@
 // French messages; the cycle's rules are enforced below, in services/ and domain/.
 import { Command, Option } from 'commander';
 import { registerCommands } from './command-groups.js';
+import { tuneHeap } from './heap.js';
 import { tolerateClosedOutput } from './runtime.js';
 import { CommanderError, frenchUsageErrors, reportUsageError } from './usage-errors.js';
 
 tolerateClosedOutput();
+tuneHeap();
 
 const program = new Command();
 program
