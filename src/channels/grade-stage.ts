@@ -221,6 +221,8 @@ export class GradeStage {
        join grade g on g.assessment_id = s.assessment_id and g.student_number = s.student_number
        where not s.dup and s.error_code is null and not s.blank
          and (g.value, g.absence) is distinct from (s.value, s.absence)
+         -- A row holding a jury result only had no grade to replace.
+         and (g.value is not null or g.absence is not null)
        order by s.row_no
        limit greatest(?::int, 1)`,
       [this.input.receivedAt, errors.noticesListable('GRADE_REPLACED')],

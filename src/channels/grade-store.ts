@@ -152,6 +152,8 @@ export async function listReplaced(
        from unnest(?::int[], ?::int[], ?::text[], ?::numeric[], ?::text[]) as w(i, a, s, v, x)
        join grade g on g.assessment_id = w.a and g.student_number = w.s
       where (g.value, g.absence) is distinct from (w.v, w.x)
+        -- A row holding a jury result only had no grade to replace (unless a later one is kept).
+        and (g.value is not null or g.absence is not null or ${NEWER})
       order by w.i`,
     [
       receivedAt,
@@ -161,6 +163,7 @@ export async function listReplaced(
       traced.map((g) => g.studentNumber),
       traced.map((g) => g.value),
       traced.map((g) => g.absence),
+      receivedAt,
     ] as unknown as Knex.RawBinding[],
   )) as {
     rows: Array<{ i: number; before: string | null; newer: boolean; same_time: boolean | null }>;

@@ -108,13 +108,13 @@ export const ERROR_MESSAGES = {
   GRADE_ROUNDED:
     'La note lue a été arrondie au plus proche (la moitié vers le haut), comme le prévoit le profil du lecteur optique : rien à corriger, la ligne est importée.',
   GRADE_REPLACED:
-    'Une autre note était déjà enregistrée pour ce numéro ; elle est remplacée par celle du fichier : vérifiez que ce fichier est bien la correction attendue.',
+    'Une autre note était déjà enregistrée pour cette copie (même numéro, même épreuve) ; elle est remplacée par celle du fichier : vérifiez que ce fichier est bien la correction attendue.',
   GRADE_NEWER_KEPT:
-    "Une note plus récente est déjà enregistrée pour ce numéro (d'un fichier enregistré ou d'une saisie faite après le dernier enregistrement de ce fichier, qui date sa remise) : elle est gardée, la note de ce fichier n'est pas enregistrée. Si c'est la note de ce fichier qui compte, saisissez-la (anonymat grade … --replace) ou déposez un fichier corrigé qui la porte : la note remise la dernière l'emporte, mais le même fichier déposé de nouveau est reconnu comme déjà reçu et ne change rien.",
+    "Une note plus récente est déjà enregistrée pour cette copie (d'un fichier enregistré ou d'une saisie faite après le dernier enregistrement de ce fichier, qui date sa remise) : elle est gardée, la note de ce fichier n'est pas enregistrée. Si c'est la note de ce fichier qui compte, saisissez-la (anonymat grade … --replace) ou déposez un fichier corrigé qui la porte : la note remise la dernière l'emporte, mais le même fichier déposé de nouveau est reconnu comme déjà reçu et ne change rien.",
   RESULT_REPLACED:
-    'Un autre résultat de jury était déjà enregistré pour ce numéro ; il est remplacé par celui du fichier : vérifiez que ce fichier est bien la décision attendue.',
+    'Un autre résultat de jury était déjà enregistré pour cette copie (même numéro, même épreuve) ; il est remplacé par celui du fichier : vérifiez que ce fichier est bien la décision attendue.',
   RESULT_NEWER_KEPT:
-    "Un résultat de jury plus récent est déjà enregistré pour ce numéro (d'un fichier enregistré après ce fichier) : il est gardé, le résultat de ce fichier n'est pas enregistré. Si c'est le résultat de ce fichier qui compte, déposez un fichier corrigé qui le porte : le résultat remis le dernier l'emporte.",
+    "Un résultat de jury plus récent est déjà enregistré pour cette copie (d'un fichier enregistré après ce fichier) : il est gardé, le résultat de ce fichier n'est pas enregistré. Si c'est le résultat de ce fichier qui compte, déposez un fichier corrigé qui le porte : le résultat remis le dernier l'emporte.",
   GRADE_ALIAS_READ:
     "Code d'absence écrit autrement que les codes officiels (ABI, ABJ, DEF, DEM, DIS) : il est lu comme le code indiqué ; vérifiez que c'est bien l'absence voulue.",
   // Anonymous numbers

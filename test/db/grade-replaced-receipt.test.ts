@@ -56,7 +56,7 @@ describe.each(DATABASE_TARGETS)('a replaced grade on the receipt, on $name', (ta
         'Valeur lue': a,
         Code: 'GRADE_REPLACED',
         Explication:
-          'Une autre note était déjà enregistrée pour ce numéro ; elle est remplacée par celle du ' +
+          'Une autre note était déjà enregistrée pour cette copie (même numéro, même épreuve) ; elle est remplacée par celle du ' +
           'fichier. Avant : 12,00 ; maintenant : 14,50.',
         'Que faire': 'Vérifiez que ce fichier est bien la correction attendue.',
       },
@@ -82,5 +82,25 @@ describe.each(DATABASE_TARGETS)('a replaced grade on the receipt, on $name', (ta
         Explication: expect.stringContaining('Avant : 11,00 ; maintenant : 13,00.') as string,
       }),
     ]);
+  });
+
+  it('lists no replaced grade where only a jury result was recorded before the grades came', async () => {
+    const [d, e] = world.numbers.mat101.slice(5, 7).map((n) => n.number);
+    // The jury file is processed first (dropped with the grades, taken in name order).
+    await drop(world.ctx, 'A', 'jury', 'jury-MAT101.csv', csv(['N° anonyme;Résultat', `${d};AJ`]));
+    expect((await intake(world.ctx, 'A', 'jury-MAT101.csv')).status).toBe('imported');
+
+    await drop(
+      world.ctx,
+      'A',
+      'notes',
+      'notes-MAT101.csv',
+      csv(['N° anonyme;Note', `${d};8`, `${e};15`]),
+    );
+    const receipt = await intake(world.ctx, 'A', 'notes-MAT101.csv');
+
+    expect(receipt.status).toBe('imported');
+    expect(receipt.errors).toEqual([]);
+    expect(receipt.summary).not.toContain('remplacée');
   });
 });

@@ -79,6 +79,7 @@ describe('receiptJson', () => {
       'channel',
       'status',
       'receivedAt',
+      'savedAt',
       'processedAt',
       'rows',
       'errors',
@@ -192,7 +193,7 @@ describe('receipt workbook', () => {
         'N° anonyme',
         'K10',
         'GRADE_REPLACED',
-        'Une autre note était déjà enregistrée pour ce numéro ; elle est remplacée par celle du ' +
+        'Une autre note était déjà enregistrée pour cette copie (même numéro, même épreuve) ; elle est remplacée par celle du ' +
           'fichier. Avant : 12,00 ; maintenant : 14,50.',
         'Vérifiez que ce fichier est bien la correction attendue.',
       ],
