@@ -28,9 +28,10 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], what: str
 /** `OBJ` or `OBJ:2` (session 2) or `OBJ:1:admissibility`. */
 export function parseAssessmentRef(text: string): AssessmentRef {
   const [objectCode = '', session = '1', stage = 'admission'] = text.split(':');
+  // Session 1 or 2 only: « 3 » was taken for session 1 without a word.
   return {
     objectCode,
-    session: session === '2' ? 2 : 1,
+    session: oneOf(session.trim(), ['1', '2'], 'session') === '2' ? 2 : 1,
     stage: oneOf<Stage>(stage, ['admission', 'admissibility'], 'étape'),
   };
 }
