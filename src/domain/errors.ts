@@ -15,7 +15,9 @@ export const ERROR_MESSAGES = {
     'Le classeur est protégé par un mot de passe : enregistrez-le sans mot de passe puis déposez-le à nouveau.',
   FILE_CORRUPT: 'Le fichier est illisible ou tronqué : enregistrez-le à nouveau puis déposez-le.',
   FILE_ZIP_BOMB:
-    "Le classeur est anormalement compressé et a été refusé par sécurité : ouvrez-le dans votre tableur, enregistrez-le à nouveau puis déposez-le ; s'il est refusé encore, prévenez l'administrateur du service.",
+    "Le classeur est anormalement compressé et a été refusé par sécurité : ouvrez-le dans votre tableur, enregistrez-le à nouveau puis déposez-le ; s'il est refusé encore, videz les cellules où un long texte a été collé, ou prévenez l'administrateur du service.",
+  CELL_TOO_LONG:
+    "Une cellule du fichier dépasse 32 767 caractères, la limite d'une cellule de tableur : videz-la ou raccourcissez-la (sa place et sa longueur sont entre parenthèses) puis déposez le fichier à nouveau ; rien n'a été enregistré.",
   FILE_NO_DATA:
     "Le fichier ne contient aucune ligne de données : vérifiez que c'est le bon fichier et que les lignes sont bien sous la ligne d'en-tête, puis déposez-le à nouveau.",
   FILE_ENCODING:

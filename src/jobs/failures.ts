@@ -28,9 +28,10 @@ const TRANSIENT_ERRNO = new Set([
   'ENOSPC',
 ]);
 
-// SQLSTATE: 08 connection, 53 resources, 57P0x shutdown, 40001/40P01 serialisation and deadlock,
-// 55P03 lock not available.
-const TRANSIENT_SQLSTATE = /^(08|53|57P0|40001|40P01|55P03)/;
+// SQLSTATE: 08 connection, 53 resources but 53200 (out of memory: a query a file makes too big runs
+// out of it again at every attempt; PGlite's retried for ever and held every file back, trial),
+// 57P0x shutdown, 40001/40P01 serialisation and deadlock, 55P03 lock not available.
+const TRANSIENT_SQLSTATE = /^(08|53[0134]|57P0|40001|40P01|55P03)/;
 
 // Drivers that report an outage without a code (pg pool, knex pool, ioredis).
 const TRANSIENT_MESSAGE = new RegExp(

@@ -14,7 +14,7 @@ import {
   detectSeparator,
   isBlankRecord,
   takeDirective,
-  toCell,
+  recordCells,
 } from './csv.js';
 import type { Row } from './table.js';
 
@@ -87,7 +87,8 @@ export function* csvBatches(bytes: Buffer): Generator<Row[]> {
     const batch: Row[] = [];
     for (let record = parser.read() as string[] | null; record !== null;) {
       if (!isBlankRecord(record)) {
-        batch.push({ number: firstNumber + index, cells: record.map(toCell) });
+        const number = firstNumber + index;
+        batch.push({ number, cells: recordCells(record, number) });
       }
       index += 1;
       record = parser.read() as string[] | null;

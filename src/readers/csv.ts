@@ -9,6 +9,7 @@ import { parse } from 'csv-parse/sync';
 
 import { AppError } from '../domain/errors.js';
 import type { Cell, Row, Workbook } from './table.js';
+import { MAX_CELL_CHARS, placedError, textCell } from './xlsx-fast-cells.js';
 
 /** Candidate separators, in order of preference when two explain the file equally well. */
 const SEPARATORS = [';', ',', '\t', '|'] as const;
@@ -127,8 +128,13 @@ export function detectSeparator(text: string): Separator {
   return SEPARATORS[0];
 }
 
-export function toCell(field: string): Cell {
-  return field.trim() === '' ? { kind: 'blank' } : { kind: 'text', raw: field };
+/** A record's cells; a cell too long for a spreadsheet refuses the file, naming its place. */
+export function recordCells(record: string[], rowNumber: number): Cell[] {
+  try {
+    return record.map(textCell);
+  } catch (error: unknown) {
+    throw placedError(error, rowNumber, record.findIndex((f) => f.length > MAX_CELL_CHARS) + 1);
+  }
 }
 
 /** Splits a leading `sep=X` line off the text; the line still counts as record 1. */
@@ -193,7 +199,8 @@ export function readCsv(bytes: Buffer): Workbook {
   const rows: Row[] = [];
   records.forEach((record, index) => {
     if (!isBlankRecord(record)) {
-      rows.push({ number: firstNumber + index, cells: record.map(toCell) });
+      const number = firstNumber + index;
+      rows.push({ number, cells: recordCells(record, number) });
     }
   });
   if (rows.length === 0) {

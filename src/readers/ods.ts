@@ -6,6 +6,7 @@ import { SaxesParser, type SaxesTagPlain } from 'saxes';
 
 import { AppError } from '../domain/errors.js';
 import type { Cell, Row, Sheet, Workbook } from './table.js';
+import { placedError, textCell } from './xlsx-fast-cells.js';
 import { checkZip, readZipEntry, streamZipEntry, type ZipEntry } from './zip-guard.js';
 
 /** More cells than this from repeats of non-blank content is a crafted file, not a grade list. */
@@ -39,10 +40,6 @@ interface State {
 function count(value: string | undefined): number {
   const parsed = Number(value ?? '1');
   return Number.isInteger(parsed) && parsed > 0 ? parsed : 1;
-}
-
-function textCell(text: string): Cell {
-  return text.trim() === '' ? { kind: 'blank' } : { kind: 'text', raw: text };
 }
 
 /** The date a person sees (dd/mm/yyyy), from ODS's ISO `office:date-value`. */
@@ -180,9 +177,12 @@ function closeCell(state: State): void {
   }
 
   // Only the top-left cell of a merged range holds the value the person sees.
-  const value = cell.covered
-    ? ({ kind: 'blank' } as const)
-    : odsCell(cell.attributes, cell.paragraphs.join('\n'));
+  let value: Cell = { kind: 'blank' };
+  try {
+    value = cell.covered ? value : odsCell(cell.attributes, cell.paragraphs.join('\n'));
+  } catch (error: unknown) {
+    throw placedError(error, state.rowNumber + 1, state.column + 1);
+  }
   if (value.kind !== 'blank') {
     state.expanded += cell.repeat;
     if (state.expanded > MAX_EXPANDED_CELLS) {

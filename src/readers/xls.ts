@@ -12,7 +12,7 @@ import {
   zeroPadded,
   zeroPadWidth,
 } from './number-format.js';
-import { dateCell as dayCell } from './xlsx-fast-cells.js';
+import { dateCell as dayCell, placedError, textCell } from './xlsx-fast-cells.js';
 import type { Cell, Row, Sheet, Workbook } from './table.js';
 
 const BIFF8 = 0x0600;
@@ -191,10 +191,6 @@ function numberCell(value: number, xf: number, globals: Globals): Cell {
     : { kind: 'number', value, raw };
 }
 
-function textCell(text: string): Cell {
-  return text.trim() === '' ? { kind: 'blank' } : { kind: 'text', raw: text };
-}
-
 function boolOrError(flag: number, isError: boolean): Cell {
   if (isError) {
     return { kind: 'error', raw: ERRORS[flag] ?? '#ERREUR' };
@@ -304,7 +300,11 @@ function applyRecord(state: SheetState, record: BiffRecord, globals: Globals): v
   const { type, data } = record;
   const awaiting = state.awaitingText;
   if (awaiting && type === RT.STRING) {
-    setCell(state, awaiting.row, awaiting.col, stringResult(record));
+    try {
+      setCell(state, awaiting.row, awaiting.col, stringResult(record));
+    } catch (error: unknown) {
+      throw placedError(error, awaiting.row + 1, awaiting.col + 1);
+    }
   }
   if (!FORMULA_COMPANIONS.has(type)) {
     // Anything else ends the wait: the formula keeps « no value », as when Excel wrote no result.
@@ -321,7 +321,14 @@ function applyRecord(state: SheetState, record: BiffRecord, globals: Globals): v
     }
     return;
   }
-  for (const [row, col, cell] of cellsOf(record, globals)) {
+  let cells: Array<[number, number, Cell]>;
+  try {
+    cells = cellsOf(record, globals);
+  } catch (error: unknown) {
+    // Only a cell record reads text, and it starts with its row and column.
+    throw placedError(error, data.readUInt16LE(0) + 1, data.readUInt16LE(2) + 1);
+  }
+  for (const [row, col, cell] of cells) {
     setCell(state, row, col, cell);
     if (type === RT.FORMULA && cell.kind === 'formula_no_value') {
       state.awaitingText = { row, col };

@@ -1,6 +1,7 @@
 // Cells and rows of a worksheet in the reader shape: dates as French Excel shows them, blank text
 // as blank, and the clean-ups done once a sheet is read (row order, merged areas).
 
+import { AppError, isAppError } from '../domain/errors.js';
 import type { Cell, Row } from './table.js';
 
 const A_CODE = 'A'.charCodeAt(0);
@@ -29,9 +30,37 @@ function pad(value: number, width = 2): string {
   return String(value).padStart(width, '0');
 }
 
-/** Text as read; text that is only spaces is a blank cell. */
+/** Excel's own limit: no cell of a spreadsheet holds more characters. */
+export const MAX_CELL_CHARS = 32_767;
+
+/**
+ * Text as read; text that is only spaces is a blank cell. Longer text than a spreadsheet's cell
+ * holds refuses the file (CELL_TOO_LONG): 10 MB pasted in a remark took the identity look beside
+ * the numbers to gigabytes and stopped every import behind it (trial).
+ */
 export function textCell(text: string): Cell {
+  if (text.length > MAX_CELL_CHARS) {
+    throw new AppError('CELL_TOO_LONG', `(${text.length.toLocaleString('fr-FR')} caractères)`);
+  }
   return text.trim() === '' ? BLANK : { kind: 'text', raw: text };
+}
+
+/** A CELL_TOO_LONG error with the cell's place (« ligne 2, colonne C ») in its detail. */
+export function placedError(error: unknown, row: number, column: number): unknown {
+  if (!isAppError(error, 'CELL_TOO_LONG')) {
+    return error;
+  }
+  const length = error.detail?.replace(/^\(|\)$/g, '') ?? '';
+  return new AppError('CELL_TOO_LONG', `(ligne ${row}, colonne ${columnLetters(column)} : ${length})`);
+}
+
+/** « A », « Z », « AA » for columns 1, 26, 27. */
+function columnLetters(column: number): string {
+  let letters = '';
+  for (let rest = column; rest > 0; rest = Math.floor((rest - 1) / 26)) {
+    letters = String.fromCharCode(65 + ((rest - 1) % 26)) + letters;
+  }
+  return letters;
 }
 
 /** A date cell from milliseconds since 1970 (UTC), shown as French Excel does (`dd/mm/yyyy[ hh:mm]`). */

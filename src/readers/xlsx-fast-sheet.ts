@@ -17,6 +17,7 @@ import {
   dateCell,
   isoDateCell,
   sortRows,
+  placedError,
   textCell,
 } from './xlsx-fast-cells.js';
 
@@ -275,7 +276,11 @@ export class SheetHandler extends WorksheetTags {
   }
 
   protected cellRead(draft: CellDraft): void {
-    this.cells[draft.column - 1] = this.toCell(draft);
+    try {
+      this.cells[draft.column - 1] = this.toCell(draft);
+    } catch (error: unknown) {
+      throw placedError(error, this.rowNumber, draft.column);
+    }
   }
 
   private toCell(draft: CellDraft): Cell {

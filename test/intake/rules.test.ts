@@ -66,6 +66,13 @@ describe('classifyFailure', () => {
     });
     expect(classifyFailure(error)).toBe('unexpected');
     expect(failureLabel(error)).toBe('TypeError 23503');
+    // Out of memory comes back at every attempt of the file that caused it: a few tries, then error/.
+    expect(classifyFailure(Object.assign(new Error('out of memory'), { code: '53200' }))).toBe(
+      'unexpected',
+    );
+    expect(classifyFailure(Object.assign(new Error('too many clients'), { code: '53300' }))).toBe(
+      'transient',
+    );
   });
 });
 
