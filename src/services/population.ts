@@ -1,6 +1,6 @@
 // Reads the facts eligibility is decided on (IA, IP, grades, session-1 results) for one assessment.
 import type { Knex } from 'knex';
-import { eligibleStudents } from '../domain/eligibility.js';
+import { population, type Population } from '../domain/eligibility.js';
 import type { TemplateAssessment } from './lookups.js';
 
 type Queryable = Knex | Knex.Transaction;
@@ -16,6 +16,15 @@ export async function assessmentPopulation(
   a: TemplateAssessment,
   passingCodes: readonly string[],
 ): Promise<string[]> {
+  return (await assessmentStanding(db, a, passingCodes)).eligible;
+}
+
+/** The assessment's population, with who a session 2 left out and why. */
+export async function assessmentStanding(
+  db: Queryable,
+  a: TemplateAssessment,
+  passingCodes: readonly string[],
+): Promise<Population> {
   const year = a.info.year;
   const onObject = db('pedagogic_enrolment')
     .select('student_number')
@@ -55,7 +64,7 @@ export async function assessmentPopulation(
     session1Results = new Map(rows.map((row) => [row.student_number, row.result]));
   }
 
-  return eligibleStudents({
+  return population({
     session: a.info.session,
     inGoodStanding,
     enrolledOnObject,

@@ -3,6 +3,7 @@ import { describe, it, expect } from 'vitest';
 import {
   eligibleStudents,
   newcomers,
+  population,
   type EligibilityInput,
 } from '../../src/domain/eligibility.js';
 
@@ -61,34 +62,57 @@ describe('eligibleStudents, session 1', () => {
 
 describe('eligibleStudents, session 2', () => {
   const everybody = new Set(['00000100', '00000200', '00000300', '00000400', '00000500']);
+  /** Everybody enrolled and in good standing, with these session-1 results. */
+  const resit = (results: Array<[string, string | null]>): EligibilityInput =>
+    input({
+      session: 2,
+      inGoodStanding: everybody,
+      enrolledOnObject: everybody,
+      session1Results: new Map(results),
+    });
 
-  it('takes only students whose session-1 result exists and is not passing', () => {
+  it('takes every student without a passing session-1 result: failed, no grade, no decision', () => {
     const result = eligibleStudents(
-      input({
-        session: 2,
-        inGoodStanding: everybody,
-        enrolledOnObject: everybody,
-        session1Results: new Map<string, string | null>([
-          ['00000100', 'AJ'],
-          ['00000200', 'ADM'],
-          ['00000300', null],
-          ['00000500', 'NVAL'],
-        ]),
-      }),
+      resit([
+        ['00000100', 'AJ'],
+        ['00000200', 'ADM'],
+        ['00000300', null],
+        ['00000500', 'NVAL'],
+      ]),
     );
-    expect(result).toEqual(['00000100', '00000500']);
+    expect(result).toEqual(['00000100', '00000300', '00000400', '00000500']);
   });
 
-  it('treats a blank session-1 result as no result', () => {
-    const result = eligibleStudents(
-      input({
-        session: 2,
-        inGoodStanding: everybody,
-        enrolledOnObject: everybody,
-        session1Results: new Map([['00000100', '  ']]),
-      }),
+  it('counts who passed session 1 and who resits without a session-1 decision', () => {
+    const result = population(
+      resit([
+        ['00000100', 'AJ'],
+        ['00000200', 'ADM'],
+        ['00000300', null],
+        ['00000400', ' VAL '],
+      ]),
     );
-    expect(result).toEqual([]);
+    expect(result).toEqual({
+      eligible: ['00000100', '00000300', '00000500'],
+      passedSession1: 2,
+      withoutSession1Result: 2,
+      session1JuryHeld: true,
+    });
+  });
+
+  it('numbers nobody while the session-1 jury has recorded no decision, and says so', () => {
+    const result = population(
+      resit([
+        ['00000100', '  '],
+        ['00000200', null],
+      ]),
+    );
+    expect(result).toEqual({
+      eligible: [],
+      passedSession1: 0,
+      withoutSession1Result: 0,
+      session1JuryHeld: false,
+    });
   });
 
   it('still requires the IA, the IP and no grade yet', () => {
