@@ -16,6 +16,7 @@ import {
   writeProgress,
 } from '../services/reports.js';
 import { overridesOf, withActor, type ActorOptions } from './options.js';
+import { poseSummary } from './pose-summary.js';
 import { say, withContext } from './runtime.js';
 
 type TemplateOptions = ActorOptions & { object?: string };
@@ -44,10 +45,7 @@ export function registerCycleCommands(program: Command): void {
     program,
     'pose',
     'poser les numéros anonymes (I → P), ou numéroter les nouveaux inscrits (P, V)',
-    async (c, a, r) => {
-      const out = await pose(c, a, r);
-      return `${out.numbered} numéro(s) attribué(s) ; population ${out.population} ; états : ${out.states.map((s) => `${s.objectCode} ${s.state}`).join(', ')}.`;
-    },
+    async (c, a, r) => poseSummary(await pose(c, a, r), c.config.passingResultCodes),
   );
   templateCommand(
     program,

@@ -195,6 +195,8 @@ export const ERROR_MESSAGES = {
   ASSESSMENT_NOT_IN_PERIOD:
     "L'épreuve n'a pas de modalité d'anonymat dans la période de la maquette.",
   ASSESSMENT_IN_OTHER_TEMPLATE: "L'épreuve appartient déjà à une autre maquette d'anonymat.",
+  SESSION1_RESULTS_MISSING:
+    "La session 2 est réservée aux étudiants non admis en session 1, et aucun résultat du jury de session 1 n'est encore enregistré pour l'enseignement (ou chacun des enseignements) indiqué entre parenthèses : qui passe la session 2 ne peut pas encore être connu, aucun numéro n'a été attribué et l'état n'a pas changé. Enregistrez d'abord les résultats du jury de session 1 (fichier de décisions déposé dans jury/, ou maquette Apogée déposée dans notes/), puis relancez la pose ; pour poser dès maintenant les autres épreuves de la maquette, précisez --object.",
   POSE_CONCURRENT:
     "D'autres numéros de la même année ont été tirés en même temps, plusieurs fois de suite : aucun numéro n'a été attribué ; relancez la commande.",
   NUMBER_SPACE_EXHAUSTED:

@@ -29,7 +29,7 @@ import {
   type LoadedTemplate,
   type TemplateAssessment,
 } from './lookups.js';
-import { assessmentPopulation, numberHolders } from './population.js';
+import { poseTargets, type NumberingScope, type Session2Count } from './pose-population.js';
 import { checkLiftAllowed } from './reveal.js';
 import {
   freeNumbers,
@@ -53,6 +53,8 @@ export interface PoseOutcome {
   numbered: number;
   population: number;
   states: Array<{ objectCode: string; state: AnonymityState }>;
+  /** per session-2 assessment: students left out as passed in session 1, and without a result */
+  session2: Session2Count[];
 }
 
 async function setState(
@@ -148,43 +150,6 @@ export function assignNumbers(
   };
 }
 
-/** Students to number: per template, the union of the targets' populations; else per assessment. */
-async function newcomersByScope(
-  ctx: AppContext,
-  trx: Knex.Transaction,
-  template: LoadedTemplate,
-  targets: TemplateAssessment[],
-): Promise<{
-  scopes: Array<{ assessmentId: number | null; students: string[] }>;
-  population: number;
-}> {
-  const passing = ctx.config.passingResultCodes;
-  const scopes: Array<{ assessmentId: number | null; students: string[] }> = [];
-  const everyone = new Set<string>();
-
-  if (template.attribution === 'per_template') {
-    const holders = await numberHolders(trx, template.id, null);
-    for (const target of targets) {
-      for (const student of await assessmentPopulation(trx, target, passing)) {
-        everyone.add(student);
-      }
-    }
-    scopes.push({ assessmentId: null, students: [...everyone].filter((s) => !holders.has(s)) });
-    return { scopes, population: everyone.size };
-  }
-
-  for (const target of targets) {
-    const holders = await numberHolders(trx, template.id, target.info.assessmentId);
-    const population = await assessmentPopulation(trx, target, passing);
-    population.forEach((s) => everyone.add(`${target.info.assessmentId}:${s}`));
-    scopes.push({
-      assessmentId: target.info.assessmentId,
-      students: population.filter((s) => !holders.has(s)),
-    });
-  }
-  return { scopes, population: everyone.size };
-}
-
 /** Columns of `anonymous_number` a pose writes, in COPY order. */
 const NUMBER_COLUMNS = ['year', 'number', 'template_id', 'assessment_id', 'student_number'];
 
@@ -196,7 +161,7 @@ const NUMBER_COLUMNS = ['year', 'number', 'template_id', 'assessment_id', 'stude
  */
 async function attribute(
   template: LoadedTemplate,
-  scopes: Array<{ assessmentId: number | null; students: string[] }>,
+  scopes: NumberingScope[],
   year: YearNumbers,
   run: Run,
 ): Promise<CopyValue[][]> {
@@ -244,7 +209,8 @@ function poseOnce(
     const targets = targetAssessments(template, ref.objectCode);
     const verdicts = targets.map((a) => assertAllowed('generate', a.state, rights));
     const { year, run } = await ownNumbers(trx, template);
-    const { scopes, population } = await newcomersByScope(ctx, trx, template, targets);
+    const passing = ctx.config.passingResultCodes;
+    const { scopes, population, session2 } = await poseTargets(trx, template, targets, passing);
 
     // One COPY straight into the table for the whole pose: every constraint and check of the table
     // applies to every row (references once per statement, migration 007), and a single failing row
@@ -266,6 +232,7 @@ function poseOnce(
         assessments: targets.map((a) => a.info.assessmentId),
         numbered,
         newcomersOnly: verdicts.every((v) => v.newcomersOnly),
+        ...(session2.length > 0 ? { session2 } : {}),
       },
     });
 
@@ -273,7 +240,7 @@ function poseOnce(
       objectCode: a.info.objectCode,
       state: a.state === 'I' ? ('P' as const) : a.state,
     }));
-    return { numbered, population, states };
+    return { numbered, population, states, session2 };
   });
 }
 
