@@ -59,7 +59,7 @@ export async function withoutIdentities(
 }
 
 /** The kinds of identifier as a receipt names them (never the value). */
-const IDENTITY_KINDS: Record<ScanHit['kind'], string> = {
+export const IDENTITY_KINDS: Record<ScanHit['kind'], string> = {
   student_number: 'numéro d’étudiant',
   ine: 'INE',
   last_name: 'nom',

@@ -225,6 +225,8 @@ export const ERROR_MESSAGES = {
   LIFT_NEEDS_CONFIRMATION:
     "La levée de l'anonymat doit être demandée par un gestionnaire puis confirmée par un second.",
   REVEAL_REASON_REQUIRED: 'Une levée individuelle exige un motif (au moins 10 caractères).',
+  REVEAL_REASON_IDENTITY:
+    "Le motif d'une levée individuelle est repris dans les PV anonymes : il ne doit contenir ni nom, ni numéro d'étudiant, ni INE, ni date de naissance d'un étudiant de la maquette (ce qui y a été trouvé est entre parenthèses). Écrivez-le sans identité, par exemple « recours : erreur de report de note signalée », puis relancez la commande ; rien n'a été enregistré.",
   // Spare labels (issue 6)
   SPARE_UNKNOWN: "Ce numéro n'est pas une étiquette de réserve de la maquette.",
   SPARE_ALREADY_BOUND: 'Cette étiquette de réserve est déjà attribuée à un étudiant.',

@@ -2,7 +2,9 @@
 // lift's own transaction, a second manager's confirmation, per-student reveals before the lift
 // (with a reason, audited, listed in the PV), and the report of grades changed after the lift.
 import type { Knex } from 'knex';
+import { IDENTITY_KINDS } from '../channels/identities-beside.js';
 import { AppError, isAppError } from '../domain/errors.js';
+import { scanFile } from '../outputs/identity-scan.js';
 import { assertAllowed } from '../domain/states.js';
 import { appendAudit } from '../store/audit.js';
 import { auditRefusal, authorise } from './actors.js';
@@ -16,6 +18,7 @@ import {
   type TemplateAssessment,
 } from './lookups.js';
 import { openImportErrors, openImportsText } from './open-imports.js';
+import { rosterOfTemplate } from './roster.js';
 import { anonymousPvUnmet } from './pv-freshness.js';
 
 /** What a template requires before its anonymity may be lifted. */
@@ -220,6 +223,23 @@ export interface RevealEntry {
 }
 
 /** The identity behind one number, revealed before the lift for a stated reason (manager, audited). */
+/**
+ * Refuses a reason naming a student of the template: the anonymous PVs list every reveal with its
+ * reason, and their identity scan then refused every PV, and with it the lift, with no way to
+ * correct the reason (trial: « Recours de Mme Dubois (24681953) »).
+ */
+async function assertReasonAnonymous(
+  trx: Knex.Transaction,
+  templateId: number,
+  reason: string,
+): Promise<void> {
+  const hits = await scanFile('motif.txt', reason, await rosterOfTemplate(trx, templateId));
+  if (hits.length > 0) {
+    const kinds = [...new Set(hits.map((h) => IDENTITY_KINDS[h.kind]))];
+    throw new AppError('REVEAL_REASON_IDENTITY', `(${kinds.join(', ')})`);
+  }
+}
+
 export async function revealStudent(
   ctx: AppContext,
   actor: string,
@@ -235,6 +255,7 @@ export async function revealStudent(
   return ctx.db.transaction(async (trx) => {
     const template = await loadTemplate(trx, ref.ctn, ref.year, ref.code);
     template.assessments.forEach((a) => assertAllowed('reveal', a.state, rights));
+    await assertReasonAnonymous(trx, template.id, reason);
     const row = (await trx('anonymous_number as n')
       .join('student as s', 's.student_number', 'n.student_number')
       .where({ 'n.template_id': template.id, 'n.number': number })

@@ -84,6 +84,32 @@ describe.each(DATABASE_TARGETS)('anonymity guards on $name', ({ postgres }) => {
     ]);
   });
 
+  it('refuses a reveal whose reason names a student, and records nothing', async () => {
+    const [first, other] = world.numbersA;
+    const { last_name: name } = (await world.ctx
+      .db('student')
+      .where({ student_number: other?.student })
+      .first('last_name')) as { last_name: string };
+    const reveals = async (): Promise<number> =>
+      Number(((await world.ctx.db('reveal').count({ n: '*' })) as Array<{ n: string }>)[0]?.n);
+    const before = [(await audit('reveal')).length, await reveals()];
+
+    const refused = await refusal(
+      revealStudent(
+        world.ctx,
+        'gest-A',
+        world.refA,
+        first?.number ?? '',
+        `Recours de ${name} (${other?.student}), copie échangée`,
+      ),
+    );
+
+    expect(refused.code).toBe('REVEAL_REASON_IDENTITY');
+    expect(refused.message).toContain('(numéro d’étudiant, nom)');
+    expect(refused.message).not.toContain(name);
+    expect([(await audit('reveal')).length, await reveals()]).toEqual(before);
+  });
+
   it('lists the reveal in the anonymous PV, by number and reason only', async () => {
     const out = await writePv(world.ctx, 'gest-A', world.refA);
     const wb = new ExcelJS.Workbook();
