@@ -66,6 +66,14 @@ function registerConditions(program: Command): void {
     );
 }
 
+/** What `lift-request` says when a request is already open: whose it is, and how to go on. */
+export function liftPendingText(code: string, pendingBy: string, actor: string): string {
+  return pendingBy === actor
+    ? `Levée de ${code} déjà demandée par vous : un second gestionnaire doit la confirmer (anonymat lift-confirm ${code}).`
+    : `Levée de ${code} déjà demandée par ${pendingBy} ; rien de plus n'est enregistré. ` +
+        `Pour la confirmer en second gestionnaire : anonymat lift-confirm ${code}.`;
+}
+
 /** Registers the reveal and lift-control commands. */
 export function registerAnonymityCommands(program: Command): void {
   registerConditions(program);
@@ -74,11 +82,13 @@ export function registerAnonymityCommands(program: Command): void {
     program.command('lift-request <maquette>').description('demander la levée (à confirmer)'),
   ).action((code: string, o: ActorOptions, cmd: Command) =>
     withContext(async (ctx) => {
-      const { secondManager } = await requestLift(ctx, o.as, refOf(ctx, code, o));
+      const { secondManager, pendingBy } = await requestLift(ctx, o.as, refOf(ctx, code, o));
       say(
-        secondManager
-          ? `Levée de ${code} demandée : un second gestionnaire doit la confirmer (lift-confirm).`
-          : `Levée de ${code} demandée. Cette maquette n'exige pas de second gestionnaire : ` +
+        pendingBy !== null
+          ? liftPendingText(code, pendingBy, o.as)
+          : secondManager
+            ? `Levée de ${code} demandée : un second gestionnaire doit la confirmer (lift-confirm).`
+            : `Levée de ${code} demandée. Cette maquette n'exige pas de second gestionnaire : ` +
               'tout gestionnaire, vous compris, peut la confirmer (lift-confirm). Pour exiger un ' +
               'second gestionnaire : anonymat lift-conditions … --confirmation.',
       );

@@ -96,7 +96,7 @@ export async function requestLift(
   ctx: AppContext,
   actor: string,
   ref: TemplateRef,
-): Promise<{ secondManager: boolean }> {
+): Promise<{ secondManager: boolean; pendingBy: string | null }> {
   const rights = await authorise(ctx, actor, ref.ctn, 'lift');
   try {
     return await ctx.db.transaction(async (trx) => {
@@ -107,10 +107,10 @@ export async function requestLift(
         template,
         targetAssessments(template, ref.objectCode),
       );
-      const open: unknown = await trx('lift_request')
+      const open = (await trx('lift_request')
         .where({ template_id: template.id })
         .whereNull('confirmed_by')
-        .first('id');
+        .first('requested_by')) as { requested_by: string } | undefined;
       if (open === undefined) {
         await trx('lift_request').insert({ template_id: template.id, requested_by: actor });
       }
@@ -120,7 +120,11 @@ export async function requestLift(
         action: 'lift_request',
         subject: { templateId: template.id },
       });
-      return { secondManager: conditions.secondConfirmation };
+      // A request already open stays the one to confirm: who made it is said, nothing is added.
+      return {
+        secondManager: conditions.secondConfirmation,
+        pendingBy: open?.requested_by ?? null,
+      };
     });
   } catch (error: unknown) {
     if (isAppError(error)) {
@@ -205,7 +209,10 @@ export async function checkLiftAllowed(
     .forUpdate()
     .first('id', 'requested_by')) as { id: number; requested_by: string } | undefined;
   if (!request || request.requested_by === actor) {
-    const detail = request ? `(demandée par ${actor} : un autre gestionnaire doit confirmer)` : '';
+    const detail = request
+      ? `(demandée par ${actor} : un autre gestionnaire doit confirmer)`
+      : `(aucune demande en cours : un gestionnaire la demande avec anonymat lift-request ${t.code}, ` +
+        `un second la confirme avec anonymat lift-confirm ${t.code})`;
     throw new AppError('LIFT_NEEDS_CONFIRMATION', detail);
   }
   await trx('lift_request')

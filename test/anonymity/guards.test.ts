@@ -19,6 +19,7 @@ import {
   revealStudent,
   setLiftConditions,
 } from '../../src/services/reveal.js';
+import { liftPendingText } from '../../src/cli/anonymity-commands.js';
 import { verifyAudit } from '../../src/store/audit.js';
 import { DATABASE_TARGETS, createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { buildAnonWorld, dropFile, refusal, type AnonWorld } from './world.js';
@@ -196,7 +197,9 @@ describe.each(DATABASE_TARGETS)('anonymity guards on $name', ({ postgres }) => {
     }
     await writePv(world.ctx, 'gest-A', world.refA);
     const alone = await refusal(lift(world.ctx, 'gest-A', world.refA));
-    await requestLift(world.ctx, 'gest-A', world.refA);
+    const first = await requestLift(world.ctx, 'gest-A', world.refA);
+    // A second request while one is open records nothing and says whose request to confirm.
+    const again = await requestLift(world.ctx, 'gest-A2', world.refA);
     const self = await refusal(lift(world.ctx, 'gest-A', world.refA));
     // The same manager cannot drop the second-manager rule under V to lift alone.
     const weakened = await refusal(
@@ -214,6 +217,13 @@ describe.each(DATABASE_TARGETS)('anonymity guards on $name', ({ postgres }) => {
     expect(missing.code).toBe('LIFT_CONDITIONS_UNMET');
     expect(missing.message).toMatch(/note\(s\) manquante\(s\) en MAT101/);
     expect(alone.code).toBe('LIFT_NEEDS_CONFIRMATION');
+    expect(alone.message).toContain('aucune demande en cours');
+    expect(alone.message).toContain(`anonymat lift-request ${world.refA.code}`);
+    expect([first.pendingBy, again.pendingBy]).toEqual([null, 'gest-A']);
+    expect(liftPendingText('A-JANV', 'gest-A', 'gest-A2')).toBe(
+      "Levée de A-JANV déjà demandée par gest-A ; rien de plus n'est enregistré. " +
+        'Pour la confirmer en second gestionnaire : anonymat lift-confirm A-JANV.',
+    );
     expect(self.code).toBe('LIFT_NEEDS_CONFIRMATION');
     expect(weakened.code).toBe('LIFT_CONDITIONS_LOCKED');
     expect(stillSelf.code).toBe('LIFT_NEEDS_CONFIRMATION');
