@@ -108,10 +108,21 @@ function describeElement(e: Element, session: number): string {
   return `${e.objectCode}, session ${session}${stage}, année ${e.year}`;
 }
 
+/** The session a column's text names (`0`, Apogée's single session, or `1` → 1; `2` → 2), or null. */
+export function sessionOf(text: string): number | null {
+  return ({ '0': 1, '1': 1, '2': 2 } as Record<string, number>)[text.trim()] ?? null;
+}
+
+/** The stage a column's admission/admissibility text names (`0` admissibility, `1` admission), or null. */
+export function stageOf(text: string): 'admissibility' | 'admission' | null {
+  const trimmed = text.trim();
+  return trimmed === '0' ? 'admissibility' : trimmed === '1' ? 'admission' : null;
+}
+
 /** The element's assessment in the CTN: same code, year, session (`0` or `1` → 1) and stage. */
 function targetOf(e: Element, assessments: AssessmentRow[]): Target {
-  const session = ({ '0': 1, '1': 1, '2': 2 } as Record<string, number>)[e.session] ?? null;
-  const stage = e.stage === '0' ? 'admissibility' : e.stage === '1' ? 'admission' : null;
+  const session = sessionOf(e.session);
+  const stage = stageOf(e.stage);
   if (session === null || stage === null) {
     const read = `session « ${e.session} », admission « ${e.stage} »`;
     return { code: 'ASSESSMENT_UNKNOWN', detail: `(${e.objectCode}\u00a0: ${read} illisibles)` };

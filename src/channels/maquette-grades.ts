@@ -256,10 +256,10 @@ function readElement(
       const grade = readGrade(student, element, a, column, errors);
       writes.grades.push(...(grade ? [grade] : []));
     } else if (column.type === RESULT && !graded && isAbsence(valueOf(student, column))) {
-      // An absence is written in the Résultat column when the grade is blank, as Apogée takes it
-      // and the export writes it (apogee-export.ts): read back, it is the grade's absence, not a
-      // jury result (the service's own export dropped again listed every absence as changed after
-      // the lift, a trial).
+      // An absence typed in the Résultat column beside a blank grade (as exports before the
+      // absence moved to the Note column wrote it, apogee-export.ts) is the grade's absence, not a
+      // jury result (such an export dropped again listed every absence as changed after the lift,
+      // a trial).
       const absence = valueOf(student, column) as AbsenceCode;
       const source = { row, key: absence, column: label(column) };
       writes.grades.push({

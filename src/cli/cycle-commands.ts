@@ -4,7 +4,7 @@ import { AppError } from '../domain/errors.js';
 import { aliasRead } from '../domain/grades.js';
 import { lift, pose, validate, withdraw, type TemplateRef } from '../services/anonymity.js';
 import { academicYearLabel } from '../outputs/french.js';
-import { exportApogee } from '../services/apogee-export.js';
+import { exportApogee, unplacedNotice } from '../services/apogee-export.js';
 import type { AppContext } from '../services/context.js';
 import { enterGrade } from '../services/grade-entry.js';
 import { writePv } from '../services/pv-report.js';
@@ -123,13 +123,17 @@ function registerCtnCommands(program: Command): void {
   ).action((o: ActorOptions, cmd: Command) =>
     withContext(async (c) => {
       const year = o.year ?? c.config.defaultYear;
-      const written = await exportApogee(c, o.as, o.ctn, year);
-      if (written.length === 0) {
+      const { maquettes, unplaced } = await exportApogee(c, o.as, o.ctn, year);
+      if (maquettes.length === 0) {
         // Nothing exported is a refusal (exit 2): a script must not take it for an export.
         throw new AppError('MAQUETTE_NONE', `(CTN ${o.ctn}, année ${academicYearLabel(year)})`);
       }
-      for (const w of written) {
+      for (const w of maquettes) {
         say(`${w.filled} note(s) : ${w.path}`);
+      }
+      const notice = unplacedNotice(unplaced);
+      if (notice) {
+        say(notice);
       }
     }, overridesOf(cmd)),
   );

@@ -350,10 +350,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
     await lift(ctx, managerOf(ref), ref);
   }
   await printPvs(ctx, refs, managerOf); // named PVs, spreadsheet and PDF
-  counts.apogeeFilled = (await exportApogee(ctx, 'gest-iut', 'IUT', YEAR)).reduce(
-    (n, w) => n + w.filled,
-    0,
-  );
+  const exported = await exportApogee(ctx, 'gest-iut', 'IUT', YEAR);
+  counts.apogeeFilled = exported.maquettes.reduce((n, w) => n + w.filled, 0);
+  counts.apogeeUnplaced = exported.unplaced.reduce((n, u) => n + u.count, 0);
   return { counts, bound, revealed, expected, writtenUnderV, ctx };
 }
 

@@ -14,6 +14,13 @@ const maquette = path.resolve(checkout, '..', 'shared', 'samples', 'apogee-maque
 const fallback = path.resolve(checkout, 'test', 'fixtures', 'apogee-maquette-7W29.txt');
 
 /** Stops with a French message on stderr and exit code 2, as every refused command does. */
+/** The demo's word on lifted grades the maquette had no place for (none in its own data). */
+function unplacedText(count: number | undefined): string {
+  return count
+    ? ` ; ${count} note(s) levée(s) sans colonne ni ligne dans la maquette, non exportée(s)`
+    : '';
+}
+
 function refuse(message: string): never {
   process.stderr.write(`Refusé : ${message}\n`);
   process.exit(2);
@@ -134,7 +141,7 @@ if (until === 'V') {
     );
   }
   say(
-    `  PV anonymes puis nominatifs écrits (tableur et PDF, PV individuels compris) ; maquette Apogée remplie : ${c.apogeeFilled ?? 0} note(s)`,
+    `  PV anonymes puis nominatifs écrits (tableur et PDF, PV individuels compris) ; maquette Apogée remplie : ${c.apogeeFilled ?? 0} note(s)${unplacedText(c.apogeeUnplaced)}`,
   );
 }
 say(

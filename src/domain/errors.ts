@@ -188,6 +188,8 @@ export const ERROR_MESSAGES = {
     'Règle de numérotation inconnue : vérifiez son code ; une règle est déclarée par anonymat rule add.',
   MAQUETTE_NONE:
     "Aucune maquette Apogée n'est enregistrée pour ce CTN et cette année : rien n'a été exporté. Déposez l'extraction de la maquette Apogée dans inbox/<CTN>/referentiel/ puis relancez la commande.",
+  APOGEE_GRADES_UNPLACED:
+    "Des notes levées n'ont trouvé de place dans aucune maquette Apogée enregistrée : elles ne sont pas dans l'export (enseignements et sessions entre parenthèses). Déposez dans inbox/<CTN>/referentiel/ l'extraction de maquette Apogée qui porte les colonnes de ces enseignements pour ces sessions (et ces étudiants), puis relancez anonymat export-apogee.",
   ASSESSMENT_UNKNOWN:
     "Aucune épreuve (résultat à gérer sous anonymat) ne correspond, ou plusieurs correspondent : vérifiez le code de l'enseignement et la session ; si l'épreuve n'est pas encore déclarée, demandez au gestionnaire de l'anonymat de la déclarer (anonymat modality add).",
   ASSESSMENT_AMBIGUOUS:

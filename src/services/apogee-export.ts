@@ -1,11 +1,12 @@
 // After the lift, the grades go back into the maquettes the office exported from Apogée, byte for
 // byte except the filled values. Before the lift no maquette with grades is ever written.
-import { AppError } from '../domain/errors.js';
+import { AppError, frenchMessage } from '../domain/errors.js';
 import { formatGradeFrench } from '../domain/grades.js';
 import type { AbsenceCode, GradeValue } from '../domain/types.js';
 import { slug } from '../outputs/gateway.js';
 import { writeMaquette } from '../outputs/filled-maquette.js';
-import { parseMaquette, type MaquetteColumn } from '../readers/apogee-maquette.js';
+import { parseMaquette, type Maquette, type MaquetteColumn } from '../readers/apogee-maquette.js';
+import { sessionOf, stageOf } from '../channels/maquette-elements.js';
 import { appendAudit } from '../store/audit.js';
 import { authorise } from './actors.js';
 import type { AppContext } from './context.js';
@@ -13,6 +14,7 @@ import type { AppContext } from './context.js';
 interface GradeRow {
   code: string;
   session: number;
+  stage: string;
   student_number: string;
   value: string | null;
   absence: string | null;
@@ -20,19 +22,128 @@ interface GradeRow {
   scale: string;
 }
 
+/**
+ * The text of one cell. An absence is a substitute for the grade, so it goes in the Note column
+ * (as the maquette's own ABI ABJ DEF DEM DIS list allows and maquette-grades.ts reads it back),
+ * leaving the Résultat column to the jury: in Résultat, a jury result beside it would erase it.
+ */
 function cellFor(column: MaquetteColumn, grade: GradeRow): string | null {
   const value: GradeValue | null =
     grade.value !== null ? { kind: 'value', value: Number(grade.value) } : null;
   switch (column.type) {
     case 'N':
-      return value ? formatGradeFrench(value) : null;
+      return value ? formatGradeFrench(value) : (grade.absence as AbsenceCode | null);
     case 'B':
       return value ? formatGradeFrench({ kind: 'value', value: Number(grade.scale) }) : null;
     case 'R':
-      return grade.result ?? (grade.absence as AbsenceCode | null);
+      return grade.result;
     default:
       return null;
   }
+}
+
+/** The grade key of a column: object, session and stage as the import reads them, or null. */
+function columnKey(column: MaquetteColumn): string | null {
+  const session = sessionOf(column.session);
+  const stage = stageOf(column.stage);
+  return session === null || stage === null ? null : `${column.objectCode}|${session}|${stage}`;
+}
+
+function gradeKey(grade: GradeRow): string {
+  return `${grade.code}|${grade.session}|${grade.stage}`;
+}
+
+/** Lifted grades that no stored maquette has a cell for, by object, session and stage. */
+export interface UnplacedGrades {
+  objectCode: string;
+  session: number;
+  stage: string;
+  count: number;
+  /** True when some maquette has columns for them but not the students' lines. */
+  columnFound: boolean;
+}
+
+/** What the export wrote, and the lifted grades it could not place. */
+export interface ApogeeExport {
+  maquettes: Array<{ path: string; filled: number }>;
+  unplaced: UnplacedGrades[];
+}
+
+/** The grades left out of every maquette, grouped; `columns` holds the keys any maquette has. */
+function unplacedOf(
+  grades: GradeRow[],
+  placed: ReadonlySet<GradeRow>,
+  columns: ReadonlySet<string>,
+): UnplacedGrades[] {
+  const groups = new Map<string, UnplacedGrades>();
+  for (const grade of grades) {
+    const key = gradeKey(grade);
+    const empty = grade.value === null && grade.absence === null && grade.result === null;
+    if (placed.has(grade) || empty) {
+      continue;
+    }
+    const group = groups.get(key) ?? {
+      objectCode: grade.code,
+      session: grade.session,
+      stage: grade.stage,
+      count: 0,
+      columnFound: columns.has(key),
+    };
+    group.count += 1;
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/** What the command and the demo say of unplaced grades (French), or null when none was left out. */
+export function unplacedNotice(unplaced: readonly UnplacedGrades[]): string | null {
+  if (unplaced.length === 0) {
+    return null;
+  }
+  const total = unplaced.reduce((n, u) => n + u.count, 0);
+  const groups = unplaced.map((u) => {
+    const stage = u.stage === 'admissibility' ? ', admissibilité' : '';
+    const why = u.columnFound ? 'étudiants absents de la maquette' : 'aucune colonne';
+    return `${u.objectCode} session ${u.session}${stage}\u00a0: ${u.count} (${why})`;
+  });
+  return `Avis [APOGEE_GRADES_UNPLACED] ${frenchMessage(
+    'APOGEE_GRADES_UNPLACED',
+    `(${total} note(s) non exportée(s)\u00a0: ${groups.join(' ; ')})`,
+  )}`;
+}
+
+/**
+ * The values of one maquette, by student and column, with the count of Note cells filled; marks
+ * in `placed` the grades written and in `columns` the grade keys the maquette has columns for.
+ */
+function fillValues(
+  m: Maquette,
+  byKey: ReadonlyMap<string, GradeRow>,
+  placed: Set<GradeRow>,
+  columns: Set<string>,
+): { values: Map<string, Map<string, string>>; filled: number } {
+  const values = new Map<string, Map<string, string>>();
+  let filled = 0;
+  for (const student of m.students) {
+    const row = new Map<string, string>();
+    for (const column of m.columns) {
+      const key = columnKey(column);
+      const grade = key ? byKey.get(`${key}|${student.studentNumber}`) : undefined;
+      if (key) {
+        columns.add(key);
+      }
+      const text = grade ? cellFor(column, grade) : null;
+      if (grade && text !== null) {
+        row.set(column.code, text);
+        placed.add(grade);
+        filled += column.type === 'N' ? 1 : 0;
+      }
+    }
+    if (row.size > 0) {
+      values.set(student.studentNumber, row);
+    }
+  }
+  return { values, filled };
 }
 
 /** Fills every stored maquette of the CTN and year with the grades of lifted assessments. */
@@ -41,7 +152,7 @@ export async function exportApogee(
   actor: string,
   ctn: string,
   year: number,
-): Promise<Array<{ path: string; filled: number }>> {
+): Promise<ApogeeExport> {
   await authorise(ctx, actor, ctn, 'grade_report');
   const grades = (await ctx
     .db('grade as g')
@@ -52,6 +163,7 @@ export async function exportApogee(
     .select(
       'o.code',
       'a.session',
+      'a.stage',
       'g.student_number',
       'g.value',
       'g.absence',
@@ -64,32 +176,18 @@ export async function exportApogee(
       "(aucune épreuve levée avec des notes : la maquette Apogée n'est remplie qu'après la levée d'anonymat)",
     );
   }
-  const byKey = new Map(grades.map((g) => [`${g.code}|${g.session}|${g.student_number}`, g]));
+  const byKey = new Map(grades.map((g) => [`${gradeKey(g)}|${g.student_number}`, g]));
 
   const maquettes = (await ctx.db('apogee_maquette').where({ ctn, year }).orderBy('id')) as Array<{
     file_name: string;
     content: Buffer;
   }>;
-  const written: Array<{ path: string; filled: number }> = [];
+  const written: ApogeeExport['maquettes'] = [];
+  const placed = new Set<GradeRow>();
+  const columns = new Set<string>();
   for (const stored of maquettes) {
     const m = parseMaquette(Buffer.from(stored.content));
-    const values = new Map<string, Map<string, string>>();
-    let filled = 0;
-    for (const student of m.students) {
-      const row = new Map<string, string>();
-      for (const column of m.columns) {
-        const session = column.session === '2' ? 2 : 1;
-        const grade = byKey.get(`${column.objectCode}|${session}|${student.studentNumber}`);
-        const text = grade ? cellFor(column, grade) : null;
-        if (text !== null) {
-          row.set(column.code, text);
-          filled += column.type === 'N' ? 1 : 0;
-        }
-      }
-      if (row.size > 0) {
-        values.set(student.studentNumber, row);
-      }
-    }
+    const { values, filled } = fillValues(m, byKey, placed, columns);
     const name = `${slug(stored.file_name.replace(/\.[^.]+$/, ''))}-notes.txt`;
     written.push({
       // Only grades of lifted assessments are filled (query above), so the named file concerns L only.
@@ -99,13 +197,18 @@ export async function exportApogee(
       filled,
     });
   }
+  const unplaced = unplacedOf(grades, placed, columns);
   await ctx.db.transaction((trx) =>
     appendAudit(trx, {
       actor,
       ctn,
       action: 'apogee_export',
-      subject: { year, maquettes: written.length },
+      subject: {
+        year,
+        maquettes: written.length,
+        unplaced: unplaced.reduce((n, u) => n + u.count, 0),
+      },
     }),
   );
-  return written;
+  return { maquettes: written, unplaced };
 }
