@@ -1,36 +1,30 @@
 // The Apogée export after the lift, on the real maquette sample (its columns say session 0):
 // absences are written so that they survive beside a jury result and come back unchanged when the
 // exported file is dropped again, and lifted grades no stored maquette has a place for are told.
-import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { loadConfig } from '../../src/config/config.js';
 import type { Session } from '../../src/domain/types.js';
 import { writeMaquette } from '../../src/outputs/filled-maquette.js';
 import { parseMaquette } from '../../src/readers/apogee-maquette.js';
 import { lift, pose, validate } from '../../src/services/anonymity.js';
 import { exportApogee, unplacedNotice } from '../../src/services/apogee-export.js';
-import { createContext, type AppContext } from '../../src/services/context.js';
-import {
-  addCtn,
-  addModality,
-  addPeriod,
-  addRule,
-  addTemplate,
-  addUser,
-  grant,
-} from '../../src/services/setup.js';
-import { createTestDatabase, DATABASE_TARGETS, type TestDatabase } from '../support/postgres.js';
+import type { AppContext } from '../../src/services/context.js';
+import { addModality, addPeriod, addRule, addTemplate } from '../../src/services/setup.js';
+import { DATABASE_TARGETS } from '../support/postgres.js';
 import { drop, intake } from './channels-world.js';
+import {
+  closeIutSite,
+  importedInto,
+  IUT_MANAGER as MANAGER,
+  openIutSite,
+  SAMPLE,
+  type IutSite,
+} from './iut-site.js';
 
-const SAMPLE = readFileSync(new URL('../fixtures/apogee-maquette-7W29.txt', import.meta.url));
 const YEAR = 2026;
-const MANAGER = 'gest-IUT';
 
 /** The sample as Apogée would extract it for another session: the Session field of every column. */
 function forSession(session: string): Buffer {
@@ -62,8 +56,7 @@ function lineOf(bytes: Buffer, student: string): string[] {
 }
 
 describe.each(DATABASE_TARGETS)('the Apogée export after the lift, on $name', (target) => {
-  let database: TestDatabase | null = null;
-  let home: string;
+  let site: IutSite | undefined;
   let ctx: AppContext;
 
   /** Object, session, student, value or absence, result of every grade, in a stable order. */
@@ -99,12 +92,8 @@ describe.each(DATABASE_TARGETS)('the Apogée export after the lift, on $name', (
     );
   }
 
-  async function imported(channel: string, name: string, bytes: Buffer): Promise<void> {
-    await drop(ctx, 'IUT', channel, name, bytes);
-    const receipt = await intake(ctx, 'IUT', name);
-    if (receipt.status !== 'imported') {
-      throw new Error(`${name} not imported: ${JSON.stringify(receipt.errors)}`);
-    }
+  function imported(channel: string, name: string, bytes: Buffer): Promise<void> {
+    return importedInto(ctx, channel, name, bytes);
   }
 
   async function liftedTemplate(code: string, session: Session, period: string): Promise<void> {
@@ -126,20 +115,8 @@ describe.each(DATABASE_TARGETS)('the Apogée export after the lift, on $name', (
   }
 
   beforeAll(async () => {
-    database = target.postgres ? await createTestDatabase('apogee_export') : null;
-    home = await mkdtemp(path.join(os.tmpdir(), 'anonymat-apogee-export-'));
-    const config = loadConfig(process.env, {
-      home,
-      databaseUrl: database?.url ?? null,
-      redisUrl: null,
-      stableMs: 0,
-    });
-    ctx = await createContext(config, pino({ level: 'silent' }));
-    await addUser(ctx, 'admin', 'admin', 'Administrateur', true);
-    await addCtn(ctx, 'admin', 'IUT', 'IUT MMI');
-    await addUser(ctx, 'admin', MANAGER, 'Gestionnaire anonymat IUT', false);
-    await grant(ctx, 'admin', MANAGER, 'IUT', 'manager');
-    await imported('referentiel', 'apogee-maquette-7W29.txt', SAMPLE);
+    site = await openIutSite(target, 'apogee_export');
+    ctx = site.ctx;
 
     await addPeriod(ctx, MANAGER, { ctn: 'IUT', year: YEAR, code: 'S4', label: 'Semestre 4' });
     await addPeriod(ctx, MANAGER, { ctn: 'IUT', year: YEAR, code: 'R4', label: 'Rattrapage' });
@@ -178,9 +155,7 @@ describe.each(DATABASE_TARGETS)('the Apogée export after the lift, on $name', (
   });
 
   afterAll(async () => {
-    await ctx?.db.destroy();
-    await rm(home, { recursive: true, force: true });
-    await database?.drop();
+    await closeIutSite(site);
   });
 
   it('writes an absence in the Note column, beside the jury result or alone', async () => {

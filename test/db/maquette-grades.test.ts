@@ -3,34 +3,20 @@
 // against a CTN whose five elements stand in every anonymity state: 7WGA4 validated (V), 7WGB4
 // lifted (L), 7WGC4 posed (P), 7WGD4 without anonymity (barème 10), 7WGE4 with no assessment.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { importMaquetteGrades } from '../../src/channels/maquette-grades.js';
 import type { ChannelResult } from '../../src/channels/types.js';
-import { loadConfig } from '../../src/config/config.js';
 import { parseMaquette } from '../../src/readers/apogee-maquette.js';
 import { lift, pose, validate } from '../../src/services/anonymity.js';
-import { createContext, type AppContext } from '../../src/services/context.js';
-import {
-  addCtn,
-  addModality,
-  addPeriod,
-  addRule,
-  addTemplate,
-  addUser,
-  grant,
-} from '../../src/services/setup.js';
+import type { AppContext } from '../../src/services/context.js';
+import { addModality, addPeriod, addRule, addTemplate } from '../../src/services/setup.js';
 import { RaceStage } from '../support/lock-race.js';
-import { createTestDatabase, DATABASE_TARGETS, type TestDatabase } from '../support/postgres.js';
+import { DATABASE_TARGETS, type TestDatabase } from '../support/postgres.js';
 import { drop, intake } from './channels-world.js';
+import { closeIutSite, openIutSite, SAMPLE, type IutSite } from './iut-site.js';
 
-const SAMPLE = readFileSync(new URL('../fixtures/apogee-maquette-7W29.txt', import.meta.url));
 const PARSED = parseMaquette(SAMPLE);
 const YEAR = 2026;
 /** Known to the referential, enrolled in 7WGA4 only. */
@@ -92,8 +78,8 @@ interface Stored {
 describe.each(DATABASE_TARGETS)(
   'an Apogée maquette with grades, dropped in notes/, on $name',
   (target) => {
+    let site: IutSite | undefined;
     let database: TestDatabase | null = null;
-    let home: string;
     let ctx: AppContext;
     let serial = 0;
 
@@ -171,31 +157,11 @@ describe.each(DATABASE_TARGETS)(
     }
 
     beforeAll(async () => {
-      database = target.postgres ? await createTestDatabase('maquette_grades') : null;
-      home = await mkdtemp(path.join(os.tmpdir(), 'anonymat-maquette-grades-'));
-      const config = loadConfig(process.env, {
-        home,
-        databaseUrl: database?.url ?? null,
-        redisUrl: null,
-        stableMs: 0,
-      });
-      ctx = await createContext(config, pino({ level: 'silent' }));
-      await addUser(ctx, 'admin', 'admin', 'Administrateur', true);
-      await addCtn(ctx, 'admin', 'IUT', 'IUT MMI');
-      await addUser(ctx, 'admin', 'gest-IUT', 'Gestionnaire anonymat IUT', false);
-      await grant(ctx, 'admin', 'gest-IUT', 'IUT', 'manager');
-
-      await drop(ctx, 'IUT', 'referentiel', 'apogee-maquette-7W29.txt', SAMPLE);
       const outsider =
         'COD_ETU;LIB_NOM_PAT_IND;LIB_PR1_IND;DATE_NAI_IND;COD_ETP;COD_VRS_VET;COD_ANU;COD_ELP;LIB_ELP\r\n' +
         `${OUTSIDER};DURAND;Léa;02/03/2006;7W29;4;${YEAR};7WGA4;Comprend stratégie com S4\r\n`;
-      await drop(ctx, 'IUT', 'referentiel', 'inscription-tardive.csv', outsider);
-      for (const name of ['apogee-maquette-7W29.txt', 'inscription-tardive.csv']) {
-        const receipt = await intake(ctx, 'IUT', name);
-        if (receipt.status !== 'imported') {
-          throw new Error(`${name} not imported: ${JSON.stringify(receipt.errors)}`);
-        }
-      }
+      site = await openIutSite(target, 'maquette_grades', { 'inscription-tardive.csv': outsider });
+      ({ ctx, database } = site);
 
       await addPeriod(ctx, 'gest-IUT', { ctn: 'IUT', year: YEAR, code: 'S4', label: 'Semestre 4' });
       for (const [objectCode, scale] of [
@@ -244,9 +210,7 @@ describe.each(DATABASE_TARGETS)(
     });
 
     afterAll(async () => {
-      await ctx?.db.destroy();
-      await rm(home, { recursive: true, force: true });
-      await database?.drop();
+      await closeIutSite(site);
     });
 
     // 7WGC4 (P, barème 20): N apoL_c0009, B apoL_c0010, R apoL_c0012.
