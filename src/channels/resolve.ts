@@ -237,10 +237,19 @@ export async function resolveByIdentity(
   let stateRefusal: ErrorCode | null = null;
   for (const row of rows) {
     const session = Number(row.text('session') || '1');
-    const matches = assessments.filter(
-      (a) => a.code.toUpperCase() === row.text('object').toUpperCase() && a.session === session,
-    );
+    const object = row.text('object').toUpperCase();
+    const ofObject = assessments.filter((a) => a.code.toUpperCase() === object);
+    const matches = ofObject.filter((a) => a.session === session);
     const target = matches[0];
+    // Without a session column, session 1 is meant only where the object has no session 2: a grade
+    // meant for the resit replaced the session-1 grade without a word (trial).
+    if (target && row.text('session') === '' && ofObject.some((a) => a.session !== session)) {
+      const detail =
+        `(${row.text('object')} a une épreuve en session 1 et une en session 2 : ajoutez au ` +
+        'fichier une colonne « Session » (1 ou 2) ; aucune session n’est supposée)';
+      errors.add(row.number, 'Code épreuve', 'ASSESSMENT_UNKNOWN', row.text('object'), detail);
+      continue;
+    }
     if (!target || matches.length > 1) {
       const why = target ? 'plusieurs épreuves de ce CTN' : 'aucune épreuve de ce CTN';
       // A blank cell of the column names nothing: say so rather than quote an empty code.

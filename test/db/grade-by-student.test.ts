@@ -62,4 +62,19 @@ describe.each(DATABASE_TARGETS)('grades keyed by student number, on $name', (tar
     expect(grades.get(enrolled)).toBe('12.00');
     expect(grades.has(outsider)).toBe(false);
   });
+
+  it('refuses a row without a session where the object has a session 1 and a session 2', async () => {
+    const enrolled = world.studentsA[1] ?? '';
+    const lines = ['COD_ETU;COD_ELP;Note', `${enrolled};MAT101;15,5`];
+    await drop(world.ctx, 'A', 'notes', 'sans-session.csv', `${lines.join('\r\n')}\r\n`);
+
+    const refused = await intake(world.ctx, 'A', 'sans-session.csv');
+
+    expect(refused.status).toBe('rejected');
+    expect(refused.errors.map((e) => [e.row, e.code])).toEqual([[2, 'ASSESSMENT_UNKNOWN']]);
+    expect(refused.errors[0]?.message).toContain(
+      'MAT101 a une épreuve en session 1 et une en session 2 : ajoutez au fichier une colonne « Session »',
+    );
+    expect((await gradesOf(world.ctx, session2)).has(enrolled)).toBe(false);
+  });
 });
