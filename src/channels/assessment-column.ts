@@ -2,8 +2,10 @@
 // (« Code épreuve », COD_ELP): without it no row can be matched, and each would be refused with a
 // blank code. The file is refused once, saying which column to add, and, where anonymity is
 // validated, that those assessments take grades by anonymous number only.
+import type { Knex } from 'knex';
+
 import { AppError } from '../domain/errors.js';
-import type { HeaderMatch } from '../readers/columns.js';
+import { cellText, type HeaderMatch } from '../readers/columns.js';
 import { LISTED_NOTICES, type ErrorList, type KeyedRow } from './rows.js';
 import type { ChannelInput } from './types.js';
 
@@ -66,5 +68,51 @@ export function noteNameOtherAssessment(
     code,
     given,
     `(nom du fichier : ${namedCodes.join(', ')})`,
+  );
+}
+
+/** The object codes of the assessments of the CTN's anonymity templates, upper case. */
+export async function templateObjectCodes(trx: Knex.Transaction, ctn: string): Promise<string[]> {
+  const rows = (await trx('anonymity_template as t')
+    .join('template_assessment as ta', 'ta.template_id', 't.id')
+    .join('assessment as a', 'a.id', 'ta.assessment_id')
+    .join('teaching_object as o', 'o.id', 'a.object_id')
+    .where('t.ctn', ctn)
+    .distinct('o.code')) as Array<{ code: string }>;
+  return rows.map((r) => r.code.toUpperCase()).filter((code) => code !== '');
+}
+
+/** The words of a text, upper case, split on anything but letters and digits. */
+function wordsOf(text: string): Set<string> {
+  return new Set(text.toUpperCase().split(/[^\p{L}\p{N}]+/u));
+}
+
+/**
+ * The refusal of a sheet whose title (the text above its header row: « Bordereau de saisie des
+ * notes — 7WGA4 … » on a grade-entry workbook) names other exams of the CTN than its file name, or
+ * null. A workbook copied without its hidden sheet and saved under another exam's name wrote its
+ * grades there, the title saying otherwise (trial); which of the two is right cannot be told.
+ */
+export async function titleContradiction(
+  input: ChannelInput,
+  match: HeaderMatch,
+): Promise<AppError | null> {
+  const title = match.sheet.rows
+    .slice(0, match.headerRowIndex)
+    .flatMap((row) => row.cells.map(cellText))
+    .join(' ');
+  if (title.trim() === '' || input.fileName === null) {
+    return null;
+  }
+  const codes = await templateObjectCodes(input.trx, input.ctn);
+  const [inTitle, inName] = [wordsOf(title), wordsOf(input.fileName)].map((words) =>
+    codes.filter((code) => words.has(code)),
+  ) as [string[], string[]];
+  if (inTitle.length === 0 || inName.length === 0 || inTitle.some((c) => inName.includes(c))) {
+    return null;
+  }
+  return new AppError(
+    'FILE_TITLE_OTHER_ASSESSMENT',
+    `(titre : ${inTitle.join(', ')} ; nom du fichier : ${inName.join(', ')})`,
   );
 }

@@ -5,7 +5,7 @@
 import { AppError } from '../domain/errors.js';
 import { headingsRead, type ColumnSpec, type HeaderMatch } from '../readers/columns.js';
 import type { Row, Workbook } from '../readers/table.js';
-import { assessmentColumnRefusal } from './assessment-column.js';
+import { assessmentColumnRefusal, titleContradiction } from './assessment-column.js';
 import { GradeStage } from './grade-stage.js';
 import { blanksSummary, newerKeptSummary, replacedSummary, writtenSummary } from './grade-store.js';
 import { boundAssessment, gradeColumn, keyColumns, visibleOnly } from './grades.js';
@@ -184,7 +184,10 @@ export async function importGradeSource(
   const { match, specs, bound } = layout;
   // Decisions are not read here: a « Résultat » column beside the grades is named on the receipt.
   noteOtherChannelColumns(match, JURY_RESULT_COLUMN, 'jury', errors);
-  const unmatched = await assessmentColumnRefusal(input, match);
+  // A returned workbook's signed fingerprint names its exam, whatever its title and name say.
+  const unmatched =
+    (await assessmentColumnRefusal(input, match)) ??
+    (bound ? null : await titleContradiction(input, match));
   if (unmatched) {
     errors.addError(null, null, unmatched);
     return settle(input, 0, 0, errors, true, 'note');

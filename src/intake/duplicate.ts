@@ -9,6 +9,7 @@
 // correction where the content, not the name, decides the assessment (a returned workbook).
 import type { Knex } from 'knex';
 
+import { templateObjectCodes } from '../channels/assessment-column.js';
 import { frenchDateTime } from '../outputs/french.js';
 
 /** The drop that imported a content (first one in, imported or imported in part). */
@@ -45,13 +46,7 @@ export async function otherNamedCodes(
   name: string,
   importers: readonly ImportingDrop[],
 ): Promise<string[]> {
-  const rows = (await trx('anonymity_template as t')
-    .join('template_assessment as ta', 'ta.template_id', 't.id')
-    .join('assessment as a', 'a.id', 'ta.assessment_id')
-    .join('teaching_object as o', 'o.id', 'a.object_id')
-    .where('t.ctn', ctn)
-    .distinct('o.code')) as Array<{ code: string }>;
-  const codes = rows.map((r) => r.code.toUpperCase()).filter((code) => code !== '');
+  const codes = await templateObjectCodes(trx, ctn);
   const before = new Set(importers.flatMap((drop) => codesIn(drop.file_name, codes)));
   return codesIn(name, codes).filter((code) => !before.has(code));
 }

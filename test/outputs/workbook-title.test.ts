@@ -1,0 +1,73 @@
+// A grade-entry workbook copied without its hidden sheet is an ordinary grade file: its title still
+// names its exam. Saved under another exam's name, which of the two is meant cannot be told, and the
+// file is refused whole; a trial saw such a copy write its grades to the exam of its name.
+import { readFile } from 'node:fs/promises';
+
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { ENTRY_HEADER_ROW, ENTRY_SHEET_NAME } from '../../src/outputs/grade-entry-workbook.js';
+import { closeContext } from '../../src/services/context.js';
+import { buildWorld, drop, gradesOf, intake, type World } from '../db/channels-world.js';
+
+/** The MAT101 workbook as sent, every grade typed `grade`, its hidden sheet kept or not. */
+async function filled(world: World, grade: number, keepHidden: boolean): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load((await readFile(world.workbooks.mat101)) as unknown as ArrayBuffer);
+  wb.getWorksheet(ENTRY_SHEET_NAME)?.eachRow((row, n) => {
+    if (n > ENTRY_HEADER_ROW && typeof row.getCell(1).value === 'string') {
+      row.getCell(2).value = grade;
+    }
+  });
+  const hidden = wb.getWorksheet('_anonymat');
+  if (!keepHidden && hidden) {
+    wb.removeWorksheet(hidden.id);
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+describe('the title of a grade sheet against its file name', () => {
+  let world: World;
+
+  beforeAll(async () => {
+    world = await buildWorld();
+  });
+
+  afterAll(async () => {
+    await closeContext(world.ctx);
+  });
+
+  it('refuses a copy without its hidden sheet named after another exam, and writes nothing', async () => {
+    await drop(world.ctx, 'A', 'notes', 'notes-MAT102.xlsx', await filled(world, 17, false));
+
+    const receipt = await intake(world.ctx, 'A', 'notes-MAT102.xlsx');
+
+    expect(receipt.status).toBe('rejected');
+    expect(receipt.errors.map((e) => [e.code, e.row])).toEqual([
+      ['FILE_TITLE_OTHER_ASSESSMENT', null],
+    ]);
+    expect(receipt.errors[0]?.message).toContain('(titre : MAT101 ; nom du fichier : MAT102)');
+    expect((await gradesOf(world.ctx, world.assessments.mat101)).size).toBe(0);
+    expect((await gradesOf(world.ctx, world.assessments.mat102)).size).toBe(0);
+  });
+
+  it('imports the same copy named after its own exam', async () => {
+    await drop(world.ctx, 'A', 'notes', 'copie-MAT101.xlsx', await filled(world, 13, false));
+
+    const receipt = await intake(world.ctx, 'A', 'copie-MAT101.xlsx');
+
+    expect([receipt.status, receipt.errors]).toEqual(['imported', []]);
+    const grades = await gradesOf(world.ctx, world.assessments.mat101);
+    expect([...grades.values()]).toEqual(world.numbers.mat101.map(() => '13.00'));
+  });
+
+  it('lets the signed workbook decide, whatever its name says', async () => {
+    await drop(world.ctx, 'A', 'notes', 'bordereau-MAT102.xlsx', await filled(world, 15, true));
+
+    const receipt = await intake(world.ctx, 'A', 'bordereau-MAT102.xlsx');
+
+    expect(receipt.status).toBe('imported');
+    const grades = await gradesOf(world.ctx, world.assessments.mat101);
+    expect([...grades.values()]).toEqual(world.numbers.mat101.map(() => '15.00'));
+  });
+});
