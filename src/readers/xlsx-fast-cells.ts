@@ -51,7 +51,10 @@ export function placedError(error: unknown, row: number, column: number): unknow
     return error;
   }
   const length = error.detail?.replace(/^\(|\)$/g, '') ?? '';
-  return new AppError('CELL_TOO_LONG', `(ligne ${row}, colonne ${columnLetters(column)} : ${length})`);
+  return new AppError(
+    'CELL_TOO_LONG',
+    `(ligne ${row}, colonne ${columnLetters(column)} : ${length})`,
+  );
 }
 
 /** « A », « Z », « AA » for columns 1, 26, 27. */

@@ -123,7 +123,9 @@ describe('print services', () => {
     const runs = pdfTextRuns(await readFile(out.path));
 
     expect(out).toMatchObject({ labels: 1, spares: 0 });
-    expect(path.basename(out.path)).toBe(`etiquettes-A-JANV-2026-reimpression-${bound.number}-2x7.pdf`);
+    expect(path.basename(out.path)).toBe(
+      `etiquettes-A-JANV-2026-reimpression-${bound.number}-2x7.pdf`,
+    );
     expect(runs.filter((r) => r === bound.number)).toHaveLength(1);
     expect(runs).not.toContain('RÉSERVE');
   });
