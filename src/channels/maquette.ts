@@ -1,8 +1,9 @@
 // An Apogée grade maquette dropped in referentiel/: its students become students with an IA on the
-// étape and an IP on each of its objects; its result codes are recorded; its bytes are kept so the
-// maquette can be filled with grades after the lift (outputs/apogee-export). A value the file's own
-// XX-APO_TYP_RES-XX lists do not hold would be refused by Apogée on upload, so the file is refused
-// here, row by row, before anything is kept.
+// étape and an IP on each of its objects (a student already known keeps the stored identity: a
+// maquette's names may be placeholders, see channels/student-identities.ts); its result codes are
+// recorded; its bytes are kept so the maquette can be filled with grades after the lift
+// (services/apogee-export). A value the file's own XX-APO_TYP_RES-XX lists do not hold would be
+// refused by Apogée on upload, so the file is refused here, row by row, before anything is kept.
 import type { ObjectKind } from '../domain/types.js';
 import { maquetteObjects, type Maquette } from '../readers/apogee-maquette.js';
 import { allowedCodes, unknownResultValues } from '../readers/apogee-results.js';
@@ -134,7 +135,7 @@ export async function importMaquette(input: ChannelInput, m: Maquette): Promise<
   }
 
   const corrections =
-    errors.errorCount === 0 ? await storeReferential(input, collected, errors) : '';
+    errors.errorCount === 0 ? await storeReferential(input, collected, errors, 'stored') : '';
   if (errors.errorCount > 0) {
     return {
       status: 'rejected',

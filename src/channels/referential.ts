@@ -7,7 +7,12 @@ import type { Workbook } from '../readers/table.js';
 import { insertIgnore, upsert } from '../store/bulk.js';
 import { referentialRows } from './referential-columns.js';
 import { birthDateOf, ErrorList, type KeyedRow } from './rows.js';
-import { noteCorrections, reviewStudents, type StudentRow } from './student-identities.js';
+import {
+  noteCorrections,
+  reviewStudents,
+  type IdentitySource,
+  type StudentRow,
+} from './student-identities.js';
 import { rejectWhole, type ChannelInput, type ChannelResult } from './types.js';
 
 interface Collected {
@@ -162,11 +167,17 @@ async function ensureObjects(
 
 /**
  * Writes what was collected, set-based. Returns the receipt summary's sentence on the stored
- * identities the file corrected (listed as notices), '' when it corrected none or is refused.
+ * identities the file corrected or, from a maquette (`identities` 'stored'), kept (listed as
+ * notices), '' when there is none or the file is refused.
  */
-async function store(input: ChannelInput, c: Collected, errors: ErrorList): Promise<string> {
+async function store(
+  input: ChannelInput,
+  c: Collected,
+  errors: ErrorList,
+  identities: IdentitySource = 'file',
+): Promise<string> {
   const { trx, ctn } = input;
-  const review = await reviewStudents(trx, c.students, c.firstRows, errors);
+  const review = await reviewStudents(trx, c.students, c.firstRows, errors, identities);
   await upsert(
     trx,
     'student',
@@ -218,7 +229,7 @@ async function store(input: ChannelInput, c: Collected, errors: ErrorList): Prom
     year: r.year,
   }));
   await insertIgnore(trx, 'pedagogic_enrolment', ip, ['student_number', 'object_id', 'year']);
-  return noteCorrections(review.corrections, errors);
+  return noteCorrections(review, errors);
 }
 
 function emptyCollected(): Collected {

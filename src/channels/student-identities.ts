@@ -1,8 +1,13 @@
-// Students a referential gives again (a yearly extraction, a corrected list, an Apogée maquette):
-// their stored identity is corrected, and the correction is listed on the receipt; a student
-// number that now names another person is refused when that person already holds anonymous
-// numbers or grades, since storing the new identity would give them to someone else. The rule
-// telling a correction from another person is domain/identity.ts.
+// Students a referential gives again (a yearly extraction, a corrected list): their stored identity
+// is corrected, and the correction is listed on the receipt; a student number that now names
+// another person is refused when that person already holds anonymous numbers or grades, since
+// storing the new identity would give them to someone else. The rule telling a correction from
+// another person is domain/identity.ts.
+//
+// An Apogée maquette is a grade document, not the identity authority: its names may be placeholders
+// (« AAA BBB » for every student in the sample, and so in the maquette the service fills from it
+// after the lift), so it never rewrites a stored identity. It only fills the fields left blank,
+// and lists the students whose stored identity it names otherwise.
 //
 // Receipts name no one here: a refusal or a notice gives the row and the fields, never the student
 // number or the identities. Every student concerned is known to the service, and under anonymity
@@ -11,6 +16,7 @@
 import type { Knex } from 'knex';
 import {
   compareIdentities,
+  fieldsSpelledOtherwise,
   mergedIdentity,
   type IdentityChange,
   type IdentityField,
@@ -36,12 +42,27 @@ interface Correction {
   otherPerson: boolean;
 }
 
+/** A stored identity a maquette names otherwise, kept as it is. */
+interface Kept {
+  row: number;
+  fields: IdentityField[];
+}
+
 /** What `reviewStudents` decided. */
 export interface StudentReview {
   /** The students to store: the file's identities, blanks filled from the stored ones. */
   rows: StudentRow[];
   corrections: Correction[];
+  kept: Kept[];
+  /** Whose file it is: a maquette's notices name its own columns. */
+  source: IdentitySource;
 }
+
+/**
+ * Whose identity wins for a known student: `file` for a referential, the identity authority;
+ * `stored` for an Apogée maquette, which only fills the fields left blank.
+ */
+export type IdentitySource = 'file' | 'stored';
 
 const FIELD_FRENCH: Record<IdentityField, string> = {
   lastName: 'nom',
@@ -56,6 +77,14 @@ const FIELD_COLUMN: Record<IdentityField, string> = {
   firstName: 'LIB_PR1_IND',
   birthDate: 'DATE_NAI_IND',
   ine: 'COD_NNE_IND',
+};
+
+/** The same columns in an Apogée maquette, which has no INE. */
+const MAQUETTE_COLUMN: Record<IdentityField, string | null> = {
+  lastName: 'apoL_a02_nom',
+  firstName: 'apoL_a03_prenom',
+  birthDate: 'apoL_a04_naissance',
+  ine: null,
 };
 
 const fieldList = (fields: IdentityField[]): string =>
@@ -108,25 +137,57 @@ async function holders(trx: Knex.Transaction, numbers: string[]): Promise<Set<st
 }
 
 /**
+ * Keeps a stored identity a maquette gives again: the fields it leaves blank are filled (listed as a
+ * correction), the fields it spells otherwise are listed as kept.
+ */
+function keepStored(
+  number: string,
+  before: StudentRow,
+  file: StudentRow,
+  row: number,
+  review: StudentReview,
+): void {
+  const [stored, given] = [identityOf(before), identityOf(file)];
+  // mergedIdentity takes the second identity, blanks filled from the first: the stored one wins.
+  const kept = mergedIdentity(given, stored);
+  review.rows.push(rowOf(number, kept));
+
+  const filled = compareIdentities(stored, kept).changed;
+  if (filled.length > 0) {
+    review.corrections.push({ row, fields: filled, otherPerson: false });
+  }
+  const otherwise = fieldsSpelledOtherwise(stored, given);
+  if (otherwise.length > 0) {
+    review.kept.push({ row, fields: otherwise });
+  }
+}
+
+/**
  * Checks every student of the file already stored against its stored identity. A change that looks
  * like another person (domain/identity.ts) is refused with STUDENT_IDENTITY_CHANGED on the row
  * where the file gives it, when the student holds numbers or grades; any other change is a
- * correction. A field the file leaves blank keeps its stored value.
+ * correction. A field the file leaves blank keeps its stored value. With `source` 'stored' (a
+ * maquette), nothing stored is changed but the blanks.
  */
 export async function reviewStudents(
   trx: Knex.Transaction,
   students: ReadonlyMap<string, StudentRow>,
   rows: ReadonlyMap<string, number>,
   errors: ErrorList,
+  source: IdentitySource = 'file',
 ): Promise<StudentReview> {
   const stored = await storedStudents(trx, [...students.keys()]);
-  const review: StudentReview = { rows: [], corrections: [] };
+  const review: StudentReview = { rows: [], corrections: [], kept: [], source };
   const suspects: Array<{ number: string; row: number; change: IdentityChange }> = [];
 
   for (const [number, file] of students) {
     const before = stored.get(number);
     if (!before) {
       review.rows.push(file);
+      continue;
+    }
+    if (source === 'stored') {
+      keepStored(number, before, file, rows.get(number) ?? 0, review);
       continue;
     }
     const change = compareIdentities(identityOf(before), identityOf(file));
@@ -157,14 +218,22 @@ export async function reviewStudents(
 }
 
 /**
- * Lists the corrections as receipt notices, in row order, and returns the summary's sentence about
- * them ('' when there is none). Called once the file is known to be imported: a refused file
- * corrected nothing, and its notices would push its errors out of the receipt's list.
+ * Lists the corrections and the identities kept as receipt notices, in row order, and returns the
+ * summary's sentences about them ('' when there is none). Called once the file is known to be
+ * imported: a refused file corrected nothing, and its notices would push its errors out of the
+ * receipt's list.
  */
-export function noteCorrections(corrections: Correction[], errors: ErrorList): string {
-  const sorted = [...corrections].sort((a, b) => a.row - b.row);
-  for (const c of sorted) {
-    const column = c.fields.length === 1 ? FIELD_COLUMN[c.fields[0] as IdentityField] : null;
+export function noteCorrections(review: StudentReview, errors: ErrorList): string {
+  const { corrections, kept } = review;
+  const columns = review.source === 'stored' ? MAQUETTE_COLUMN : FIELD_COLUMN;
+  const notices = [...corrections, ...kept.map((k) => ({ ...k, otherPerson: null }))];
+  for (const c of notices.sort((a, b) => a.row - b.row)) {
+    const column = c.fields.length === 1 ? columns[c.fields[0] as IdentityField] : null;
+    if (c.otherPerson === null) {
+      const detail = `(diffère : ${fieldList(c.fields)})`;
+      errors.note(c.row, column, 'STUDENT_IDENTITY_KEPT', undefined, detail);
+      continue;
+    }
     const warning = c.otherPerson
       ? " ; l'identité est très différente et ce numéro n'avait encore ni numéro anonyme ni note" +
         ' : vérifiez dans Apogée que ce numéro est bien celui de cette personne'
@@ -178,7 +247,11 @@ export function noteCorrections(corrections: Correction[], errors: ErrorList): s
     );
   }
 
-  const n = corrections.length;
+  return correctedSentence(corrections.length) + keptSentence(kept.length);
+}
+
+/** The summary's sentence on `n` identities corrected, '' for none. */
+function correctedSentence(n: number): string {
   if (n === 0) {
     return '';
   }
@@ -186,4 +259,16 @@ export function noteCorrections(corrections: Correction[], errors: ErrorList): s
     ? " 1 identité d'étudiant déjà enregistrée a été corrigée d'après le fichier (voir l'avis)."
     : ` ${n} identités d'étudiants déjà enregistrées ont été corrigées d'après le fichier` +
         ' (voir les avis).';
+}
+
+/** The summary's sentence on `n` identities a maquette names otherwise, kept; '' for none. */
+function keptSentence(n: number): string {
+  if (n === 0) {
+    return '';
+  }
+  return n === 1
+    ? " 1 étudiant déjà enregistré a une autre identité dans la maquette : l'identité enregistrée" +
+        " est gardée (voir l'avis)."
+    : ` ${n} étudiants déjà enregistrés ont une autre identité dans la maquette : leur identité` +
+        ' enregistrée est gardée (voir les avis).';
 }

@@ -78,6 +78,8 @@ export const ERROR_MESSAGES = {
     "Ce numéro étudiant désigne déjà une autre personne, qui a des numéros anonymes ou des notes ; le fichier n'est pas importé, pour que ses notes ne passent pas à quelqu'un d'autre : vérifiez dans Apogée le numéro étudiant de cette ligne, corrigez-le puis déposez le fichier à nouveau ; s'il s'agit bien de la même personne (changement d'état civil), demandez à l'administrateur du service de corriger son identité.",
   STUDENT_IDENTITY_CORRECTED:
     "L'identité enregistrée pour ce numéro étudiant est corrigée d'après le fichier (accent, majuscules, nom d'usage, faute de frappe…) : rien à faire si c'est bien la même personne ; sinon, vérifiez dans Apogée le numéro étudiant de cette ligne.",
+  STUDENT_IDENTITY_KEPT:
+    "La maquette Apogée donne pour ce numéro étudiant une autre identité que celle enregistrée ; une maquette ne corrige pas les identités, l'identité enregistrée est gardée : rien à faire si elle est juste ; sinon, déposez l'extraction Apogée des étudiants à jour dans le dossier referentiel.",
   STUDENT_COLUMN_MISSING:
     "La colonne du numéro étudiant est absente, aucune ligne n'a été lue : ajoutez une colonne COD_ETU (ou « Numéro étudiant ») donnant le numéro étudiant de chaque ligne, ou déposez l'extraction Apogée des étudiants et de leurs inscriptions ; une liste de noms seule, comme la liste d'étudiants d'Auto Multiple Choice (nom, prenom, numero), ne peut pas servir de référentiel.",
   STUDENT_UNKNOWN:

@@ -128,6 +128,20 @@ export function compareIdentities(stored: StudentIdentity, file: StudentIdentity
   };
 }
 
+/**
+ * The fields a file gives otherwise than the stored identity beyond case, accents and punctuation
+ * (« Léa » and « LEA » are spelled alike), leaving out those the stored identity leaves blank.
+ */
+export function fieldsSpelledOtherwise(
+  stored: StudentIdentity,
+  file: StudentIdentity,
+): IdentityField[] {
+  return FIELDS.filter((field) => {
+    const [before, after] = [stored[field], file[field]];
+    return given(before) && given(after) && folded(before) !== folded(after);
+  });
+}
+
 /** The identity to store: the file's, with the fields it leaves blank kept from the stored one. */
 export function mergedIdentity(stored: StudentIdentity, file: StudentIdentity): StudentIdentity {
   return {

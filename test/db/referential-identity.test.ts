@@ -127,17 +127,26 @@ describe.each(DATABASE_TARGETS)('the referential channel, on $name', (target) =>
       expect(await identityOf(world, elodie)).toEqual(["N'DIAYE", 'Élodie', '05/05/2003']);
     });
 
-    it('lists a corrected name in an Apogée maquette dropped again on its own line', async () => {
+    it('keeps the stored name an Apogée maquette gives otherwise, listing it on its line', async () => {
       const text = sample('apogee-maquette-7W29.txt').toString('latin1');
       expect((await dropped('maquette.txt', Buffer.from(text, 'latin1'))).status).toBe('imported');
-      const corrected = text.replace('58310472\tAAA BBB\t', '58310472\tAAA BBC\t');
-      const receipt = await dropped('maquette-2.txt', Buffer.from(corrected, 'latin1'));
+      // A maquette is a grade document: its names (placeholders here) never rewrite an identity,
+      // not even one that holds nothing yet, nor one only a slip away.
+      const renamed = text
+        .replace('58310472\tAAA BBB\t', '58310472\tAAA BBC\t')
+        .replace('91736205\tAAA BBB\t', '91736205\taaa bbb\t');
+      const receipt = await dropped('maquette-2.txt', Buffer.from(renamed, 'latin1'));
 
       expect(receipt.status).toBe('imported');
-      expect(receipt.errors.map((e) => [e.row, e.code])).toEqual([
-        [52, 'STUDENT_IDENTITY_CORRECTED'],
+      expect(receipt.errors.map((e) => [e.row, e.column, e.code])).toEqual([
+        [52, 'apoL_a02_nom', 'STUDENT_IDENTITY_KEPT'],
       ]);
-      expect(receipt.summary).toContain("1 identité d'étudiant déjà enregistrée a été corrigée");
+      expect(receipt.errors[0]?.message).toContain("l'identité enregistrée est gardée");
+      expect(receipt.summary).toContain(
+        "1 étudiant déjà enregistré a une autre identité dans la maquette : l'identité enregistrée est gardée",
+      );
+      expect(await identityOf(world, '58310472')).toEqual(['AAA BBB', '', '19/08/2007']);
+      expect(await identityOf(world, '91736205')).toEqual(['AAA BBB', '', '31/03/2007']);
     });
   });
 

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   compareIdentities,
+  fieldsSpelledOtherwise,
   mergedIdentity,
   type StudentIdentity,
 } from '../../src/domain/identity.js';
@@ -85,5 +86,16 @@ describe('compareIdentities', () => {
     });
 
     expect(merged).toEqual({ ...LEA, lastName: 'Martin' });
+  });
+});
+
+describe('fieldsSpelledOtherwise', () => {
+  it('names the fields a maquette gives otherwise, case, accents and blanks aside', () => {
+    const placeholder = { lastName: 'AAA BBB', firstName: '', birthDate: '2002-01-01', ine: null };
+    const spelled = { lastName: 'martín', firstName: 'LEA', birthDate: null, ine: '0123456789a' };
+
+    expect(fieldsSpelledOtherwise(LEA, placeholder)).toEqual(['lastName']);
+    expect(fieldsSpelledOtherwise(LEA, spelled)).toEqual([]);
+    expect(fieldsSpelledOtherwise({ ...LEA, birthDate: null }, given({}))).toEqual([]);
   });
 });
