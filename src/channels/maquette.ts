@@ -1,12 +1,13 @@
 // An Apogée grade maquette dropped in referentiel/: its students become students with an IA on the
 // étape and an IP on each of its objects (a student already known keeps the stored identity: a
 // maquette's names may be placeholders, see channels/student-identities.ts); its result codes are
-// recorded; its bytes are kept so the maquette can be filled with grades after the lift
-// (services/apogee-export). A value the file's own XX-APO_TYP_RES-XX lists do not hold would be
+// recorded; its bytes are kept, once per maquette, so that it can be filled with grades after the
+// lift (services/apogee-export). A value the file's own XX-APO_TYP_RES-XX lists do not hold would be
 // refused by Apogée on upload, so the file is refused here, row by row, before anything is kept.
 import type { ObjectKind } from '../domain/types.js';
 import { maquetteObjects, type Maquette } from '../readers/apogee-maquette.js';
 import { allowedCodes, unknownResultValues } from '../readers/apogee-results.js';
+import { standingOf } from './maquette-stored.js';
 import { emptyCollected, objectKey, storeReferential } from './referential.js';
 import { ErrorList } from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
@@ -22,8 +23,16 @@ function kindOf(kind: string): ObjectKind {
   return (['VDI', 'VET', 'ELP', 'EP'] as const).find((k) => k === kind) ?? 'ELP';
 }
 
-/** Records the maquette's result codes and its bytes (for the filled export after the lift). */
-async function keepMaquette(input: ChannelInput, m: Maquette, year: number): Promise<unknown[]> {
+/**
+ * Records the maquette's result codes and its bytes (for the filled export after the lift), once
+ * per maquette (channels/maquette-stored.ts). Returns the codes and the summary's sentence on a
+ * maquette already stored ('' when there is none).
+ */
+async function keepMaquette(
+  input: ChannelInput,
+  m: Maquette,
+  year: number,
+): Promise<{ codes: unknown[]; stored: string }> {
   const codes = Object.entries(m.resultCodeLabels).map(([code, label]) => ({
     code,
     label,
@@ -32,18 +41,37 @@ async function keepMaquette(input: ChannelInput, m: Maquette, year: number): Pro
   if (codes.length > 0) {
     await input.trx('result_code').insert(codes).onConflict('code').ignore();
   }
+
+  const standing = await standingOf(input.trx, input.ctn, year, m);
+  const kept = { sha256: input.sha256, file_name: input.fileName, content: input.bytes };
+  switch (standing.kind) {
+    case 'held':
+      return {
+        codes,
+        stored:
+          ` La maquette « ${standing.fileName} », déjà enregistrée, a les mêmes enseignements et` +
+          " ces étudiants : elle reste celle que l'export Apogée remplira.",
+      };
+    case 'replaces': {
+      const [first, ...others] = standing.ids;
+      await input.trx('apogee_maquette').where({ id: first }).update(kept);
+      await input.trx('apogee_maquette').whereIn('id', others).delete();
+      return {
+        codes,
+        stored:
+          ` Elle remplace la maquette « ${standing.fileName} » (mêmes enseignements, des` +
+          " étudiants en plus) pour l'export Apogée.",
+      };
+    }
+    case 'new':
+      break;
+  }
   await input
     .trx('apogee_maquette')
-    .insert({
-      ctn: input.ctn,
-      year,
-      sha256: input.sha256,
-      file_name: input.fileName,
-      content: input.bytes,
-    })
+    .insert({ ctn: input.ctn, year, ...kept })
     .onConflict('sha256')
     .ignore();
-  return codes;
+  return { codes, stored: '' };
 }
 
 /** Lists each value no result-code list of the maquette holds, on the file line carrying it. */
@@ -147,12 +175,12 @@ export async function importMaquette(input: ChannelInput, m: Maquette): Promise<
     };
   }
 
-  const codes = await keepMaquette(input, m, year);
+  const { codes, stored } = await keepMaquette(input, m, year);
 
   const read = m.students.length;
   const summary =
     `Maquette Apogée : ${read} étudiants, ${objects.length} enseignements, ` +
-    `${codes.length} codes résultat enregistrés.${corrections}`;
+    `${codes.length} codes résultat enregistrés.${corrections}${stored}`;
   return {
     status: 'imported',
     rows: { read, imported: read, rejected: 0 },

@@ -42,11 +42,15 @@ export async function importedInto(
   }
 }
 
-/** Opens the site (on Postgres when `target.postgres`), the sample then `extra` imported in referentiel/. */
+/**
+ * Opens the site (on Postgres when `target.postgres`), the sample then `extra` imported in
+ * referentiel/ (`extra` first with `sampleLast`, as when the referential came before the maquette).
+ */
 export async function openIutSite(
   target: { postgres: boolean },
   tag: string,
   extra: Record<string, string> = {},
+  options: { sampleLast?: boolean } = {},
 ): Promise<IutSite> {
   const database = target.postgres ? await createTestDatabase(tag) : null;
   const home = await mkdtemp(path.join(os.tmpdir(), `anonymat-${tag}-`));
@@ -62,9 +66,10 @@ export async function openIutSite(
   await addUser(ctx, 'admin', IUT_MANAGER, 'Gestionnaire anonymat IUT', false);
   await grant(ctx, 'admin', IUT_MANAGER, 'IUT', 'manager');
 
-  await importedInto(ctx, 'referentiel', 'apogee-maquette-7W29.txt', SAMPLE);
-  for (const [name, text] of Object.entries(extra)) {
-    await importedInto(ctx, 'referentiel', name, text);
+  const sample: Array<[string, string | Buffer]> = [['apogee-maquette-7W29.txt', SAMPLE]];
+  const files = Object.entries(extra);
+  for (const [name, bytes] of options.sampleLast ? [...files, ...sample] : [...sample, ...files]) {
+    await importedInto(ctx, 'referentiel', name, bytes);
   }
   return { ctx, home, database };
 }

@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importMaquetteGrades } from '../../src/channels/maquette-grades.js';
 import type { ChannelResult } from '../../src/channels/types.js';
 import { parseMaquette } from '../../src/readers/apogee-maquette.js';
-import { lift, pose, validate } from '../../src/services/anonymity.js';
+import { validate } from '../../src/services/anonymity.js';
 import type { AppContext } from '../../src/services/context.js';
-import { addModality, addPeriod, addRule, addTemplate } from '../../src/services/setup.js';
 import { RaceStage } from '../support/lock-race.js';
 import { DATABASE_TARGETS, type TestDatabase } from '../support/postgres.js';
 import { drop, intake } from './channels-world.js';
 import { closeIutSite, openIutSite, SAMPLE, type IutSite } from './iut-site.js';
+import { anonymiseIut } from './iut-world.js';
 
 const PARSED = parseMaquette(SAMPLE);
 const YEAR = 2026;
@@ -163,50 +163,11 @@ describe.each(DATABASE_TARGETS)(
       site = await openIutSite(target, 'maquette_grades', { 'inscription-tardive.csv': outsider });
       ({ ctx, database } = site);
 
-      await addPeriod(ctx, 'gest-IUT', { ctn: 'IUT', year: YEAR, code: 'S4', label: 'Semestre 4' });
-      for (const [objectCode, scale] of [
-        ['7WGA4', 20],
-        ['7WGB4', 20],
-        ['7WGC4', 20],
-        ['7WGD4', 10],
-      ] as const) {
-        await addModality(ctx, 'gest-IUT', {
-          ctn: 'IUT',
-          year: YEAR,
-          period: 'S4',
-          objectCode,
-          session: 1,
-          stage: 'admission',
-          scale,
-        });
-      }
-      await addRule(ctx, 'gest-IUT', {
-        ctn: 'IUT',
-        code: 'SEQ5',
-        kind: 'sequential',
-        width: 5,
-        prefix: '',
-        check: 'damm',
-        start: 1,
-      });
-      for (const objectCode of ['7WGA4', '7WGB4', '7WGC4']) {
-        await addTemplate(ctx, 'gest-IUT', {
-          ctn: 'IUT',
-          year: YEAR,
-          code: `T-${objectCode}`,
-          label: objectCode,
-          period: 'S4',
-          rule: 'SEQ5',
-          attribution: 'per_template',
-          autoNewcomers: false,
-          assessments: [{ objectCode, session: 1, stage: 'admission' }],
-        });
-        await pose(ctx, 'gest-IUT', { ctn: 'IUT', year: YEAR, code: `T-${objectCode}` });
-      }
-      for (const code of ['T-7WGA4', 'T-7WGB4']) {
-        await validate(ctx, 'gest-IUT', { ctn: 'IUT', year: YEAR, code });
-      }
-      await lift(ctx, 'gest-IUT', { ctn: 'IUT', year: YEAR, code: 'T-7WGB4' });
+      await anonymiseIut(
+        ctx,
+        { '7WGA4': 20, '7WGB4': 20, '7WGC4': 20, '7WGD4': 10 },
+        { '7WGA4': 'V', '7WGB4': 'L', '7WGC4': 'P' },
+      );
     });
 
     afterAll(async () => {

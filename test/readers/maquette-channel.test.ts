@@ -34,6 +34,22 @@ function filled(first: string[], second: string[]): Buffer {
   return Buffer.from(text, 'latin1');
 }
 
+/** The sample with its student lines replaced by `students` (then those given, kept first). */
+function withStudents(students: string[], keepSample: boolean): Buffer {
+  const lines = SAMPLE.toString('latin1').split('\r\n');
+  const header = lines.indexOf('XX-APO_VALEURS-XX') + 1;
+  const kept = keepSample ? lines.slice(header + 1, -1) : [];
+  const added = students.map((n) => `${n}\tAAA BBB\t 01/01/2007`);
+  return Buffer.from([...lines.slice(0, header + 1), ...kept, ...added, ''].join('\r\n'), 'latin1');
+}
+
+async function storedMaquettes(ctx: AppContext): Promise<string[]> {
+  const rows = (await ctx.db('apogee_maquette').orderBy('id').select('file_name')) as Array<{
+    file_name: string;
+  }>;
+  return rows.map((r) => r.file_name);
+}
+
 async function count(ctx: AppContext, table: string): Promise<number> {
   const [row] = (await ctx.db(table).count({ n: '*' })) as Array<{ n: string | number }>;
   return Number(row?.n ?? 0);
@@ -147,5 +163,39 @@ describe('an Apogée maquette dropped in referentiel/', () => {
 
     expect(receipt.status).toBe('imported');
     expect(receipt.errors).toEqual([]);
+    // The same objects and students: the maquette already stored, not a second one to export.
+    expect(receipt.summary).toContain(
+      'La maquette « apogee-maquette-7W29.txt », déjà enregistrée, a les mêmes enseignements',
+    );
+    expect(await storedMaquettes(ctx)).toEqual(['apogee-maquette-7W29.txt']);
+  });
+
+  it('stores one maquette per group, and a fuller extraction in place of the one it contains', async () => {
+    const group = await dropped(ctx, 'maquette-groupe-2.txt', withStudents(['11110001'], false));
+    expect(group.summary).not.toContain('déjà enregistrée');
+    expect(await storedMaquettes(ctx)).toEqual([
+      'apogee-maquette-7W29.txt',
+      'maquette-groupe-2.txt',
+    ]);
+
+    const fuller = withStudents(['11110002'], true);
+    const receipt = await dropped(ctx, 'maquette-7W29-a-jour.txt', fuller);
+
+    expect(receipt.summary).toContain(
+      'Elle remplace la maquette « apogee-maquette-7W29.txt » (mêmes enseignements',
+    );
+    expect(await storedMaquettes(ctx)).toEqual([
+      'maquette-7W29-a-jour.txt',
+      'maquette-groupe-2.txt',
+    ]);
+    const kept = (await ctx.db('apogee_maquette').orderBy('id').first('content')) as {
+      content: Buffer;
+    };
+    expect(Buffer.from(kept.content).equals(fuller)).toBe(true);
   });
 });
+
+async function dropped(ctx: AppContext, name: string, bytes: Buffer): Promise<Receipt> {
+  await drop(ctx, 'IUT', 'referentiel', name, bytes);
+  return intake(ctx, 'IUT', name);
+}
