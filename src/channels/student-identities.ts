@@ -50,7 +50,10 @@ interface Kept {
 
 /** What `reviewStudents` decided. */
 export interface StudentReview {
-  /** The students to store: the file's identities, blanks filled from the stored ones. */
+  /**
+   * The students to store: a referential's identities, blanks filled from the stored ones; from a
+   * maquette, the stored identities, blanks filled from the file.
+   */
   rows: StudentRow[];
   corrections: Correction[];
   kept: Kept[];
