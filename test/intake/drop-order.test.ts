@@ -78,14 +78,14 @@ describe.each(DATABASE_TARGETS)('the order grades were handed in, on $name', (ta
         'N° anonyme',
         'GRADE_NEWER_KEPT',
         n[0]?.number,
-        "Une note plus récente est déjà enregistrée pour ce numéro (d'un fichier enregistré ou d'une saisie faite après le dernier enregistrement de ce fichier, qui date sa remise)",
+        "Une note plus récente est déjà enregistrée pour cette copie (d'un fichier enregistré ou d'une saisie faite après le dernier enregistrement de ce fichier, qui date sa remise)",
       ],
       [
         3,
         'N° anonyme',
         'GRADE_NEWER_KEPT',
         n[1]?.number,
-        "Une note plus récente est déjà enregistrée pour ce numéro (d'un fichier enregistré ou d'une saisie faite après le dernier enregistrement de ce fichier, qui date sa remise)",
+        "Une note plus récente est déjà enregistrée pour cette copie (d'un fichier enregistré ou d'une saisie faite après le dernier enregistrement de ce fichier, qui date sa remise)",
       ],
     ]);
     expect(late.errors.map((e) => e.message.slice(e.message.lastIndexOf('Gardée')))).toEqual([
