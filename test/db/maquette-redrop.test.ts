@@ -2,7 +2,6 @@
 // export-apogee wrote): its names are placeholders (« AAA BBB » for every student), and it must
 // neither rename the students the referential named, whose grades the named PV shows, nor be stored
 // a second time, which made the export write the same grades into two files.
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -15,7 +14,6 @@ import { drop, intake } from './channels-world.js';
 import { closeIutSite, IUT_MANAGER, openIutSite, type IutSite } from './iut-site.js';
 import { anonymiseIut, IUT_YEAR } from './iut-world.js';
 
-const SAMPLE = readFileSync(new URL('../fixtures/apogee-maquette-7W29.txt', import.meta.url));
 const YEAR = IUT_YEAR;
 
 /** Three students of the sample as the referential names them (birth dates as in the sample). */
