@@ -290,6 +290,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
     databaseUrl: null,
     redisUrl: null,
     stableMs: 0,
+    unfinishedStableMs: 0,
   });
   const ctx = await createContext(config, o.log);
   const counts: Record<string, number> = {};

@@ -28,6 +28,11 @@ export interface Config {
   defaultYear: number;
   /** Milliseconds size and mtime must hold still before a file is taken (env ANONYMAT_STABLE_MS, default 2000). */
   stableMs: number;
+  /**
+   * Milliseconds a file whose end is not written yet (text without a final line break, a zip without
+   * its end record) must hold still before it is taken (env ANONYMAT_UNFINISHED_STABLE_MS, default 60000).
+   */
+  unfinishedStableMs: number;
   /** Largest input file accepted, in bytes (env ANONYMAT_MAX_FILE_BYTES, default 50 MiB). */
   maxFileBytes: number;
   /** Milliseconds between two full rescans of the inbox while watching (default 60000). */
@@ -79,6 +84,7 @@ interface FileConfig {
   resultCodes?: Record<string, string>;
   partialChannels?: string[];
   stableMs?: number;
+  unfinishedStableMs?: number;
   rescanMs?: number;
   maxFileBytes?: number;
   reconcileCron?: string;
@@ -165,6 +171,11 @@ export function loadConfig(
     redisUrl: urlOrNull(env, 'REDIS_URL'),
     defaultYear: intFrom(env, 'ANONYMAT_YEAR', 2026),
     stableMs: intFrom(env, 'ANONYMAT_STABLE_MS', file.stableMs ?? 2000),
+    unfinishedStableMs: intFrom(
+      env,
+      'ANONYMAT_UNFINISHED_STABLE_MS',
+      file.unfinishedStableMs ?? 60_000,
+    ),
     maxFileBytes: intFrom(env, 'ANONYMAT_MAX_FILE_BYTES', file.maxFileBytes ?? 50 * 1024 * 1024),
     rescanMs: intFrom(env, 'ANONYMAT_RESCAN_MS', file.rescanMs ?? 60_000),
     polling: env.ANONYMAT_POLLING === '1',

@@ -28,6 +28,8 @@ export const ERROR_MESSAGES = {
     "Le dossier de dépôt n'est pas un canal connu (referentiel, notes, lecteur-optique, jury).",
   FILE_CTN_UNKNOWN:
     "Le dossier de dépôt ne correspond à aucun CTN déclaré : déposez le fichier dans le dossier de votre CTN, ou demandez à l'administrateur du service de déclarer ce CTN.",
+  FILE_WRITTEN_AFTER_IMPORT:
+    "Ce fichier a continué d'être écrit après avoir été importé une première fois (copie ou enregistrement encore en cours quand le service l'a pris) : il a été importé de nouveau, tel qu'il est maintenant. Enregistré après, il l'emporte sur la première importation, faite sur un fichier incomplet, dont l'accusé de réception est indiqué entre parenthèses : vérifiez que ce fichier est bien complet.",
   FILE_PROCESSING_FAILED:
     "Le fichier n'a pas pu être traité après plusieurs tentatives : prévenez l'administrateur du service puis déposez-le à nouveau.",
   // Spreadsheets as people send them (issue 4)

@@ -116,6 +116,57 @@ function signatureOf(stats: Stats): string {
   return `${stats.size}:${stats.mtimeMs}`;
 }
 
+/**
+ * Opens a plain file without following a link (O_NOFOLLOW) and hands it, with its stats, to `use`;
+ * null when it is absent, a link or not a plain file. The file is closed after.
+ */
+async function withPlainFile<T>(
+  absolute: string,
+  use: (handle: FileHandle, stats: Stats) => Promise<T>,
+): Promise<T | null> {
+  let handle: FileHandle;
+  try {
+    handle = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error: unknown) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ELOOP' || code === 'EISDIR') {
+      return null;
+    }
+    throw error;
+  }
+
+  try {
+    const stats = await handle.stat();
+    return stats.isFile() ? await use(handle, stats) : null;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The first and last bytes of a regular file (never through a link), with the signature it had
+ * when they were read; null when it is absent.
+ */
+export function readEnds(
+  absolute: string,
+  headBytes: number,
+  tailBytes: number,
+): Promise<{ head: Buffer; tail: Buffer; signature: string } | null> {
+  return withPlainFile(absolute, async (handle, stats) => {
+    const slice = async (length: number, position: number): Promise<Buffer> => {
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, position);
+      return buffer.subarray(0, bytesRead);
+    };
+    const tailLength = Math.min(stats.size, tailBytes);
+    return {
+      head: await slice(Math.min(stats.size, headBytes), 0),
+      tail: await slice(tailLength, stats.size - tailLength),
+      signature: signatureOf(stats),
+    };
+  });
+}
+
 /** A regular file as read: its SHA-256 always, its bytes only when within the size limit. */
 export interface RegularFile {
   /** Null when the file is larger than the limit: it was hashed a slice at a time, never held. */
@@ -141,22 +192,7 @@ export async function readRegularFile(
   absolute: string,
   maxBytes = Number.POSITIVE_INFINITY,
 ): Promise<RegularFile | null> {
-  let handle: FileHandle;
-  try {
-    handle = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (error: unknown) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ELOOP' || code === 'EISDIR') {
-      return null;
-    }
-    throw error;
-  }
-
-  try {
-    const before = await handle.stat();
-    if (!before.isFile()) {
-      return null;
-    }
+  return withPlainFile(absolute, async (handle, before) => {
     const hash = createHash('sha256');
     let bytes: Buffer | null = null;
     let size = 0;
@@ -180,9 +216,7 @@ export async function readRegularFile(
     return signature === signatureOf(before) && size === after.size
       ? { bytes, sha256: hash.digest('hex'), size, signature, changedMs: after.ctimeMs }
       : null;
-  } finally {
-    await handle.close();
-  }
+  });
 }
 
 /** A regular file's hash, size and signature, read a slice at a time: its bytes are never held. */

@@ -26,6 +26,7 @@ import {
 import { duplicateSummary, importingDrops, otherNamedCodes } from './duplicate.js';
 import type { DropJob } from './register.js';
 import { inboxPath, release } from './release.js';
+import { rewrittenNotice, rewrittenOfColumn } from './rewritten.js';
 
 interface DropRow {
   id: number;
@@ -48,6 +49,8 @@ interface DropRow {
   /** The name the same bytes were first received under, and the receipt of that import. */
   first_name: string;
   first_receipt: Receipt | string | null;
+  /** The content hash of the import whose released file kept being written into these bytes. */
+  rewritten_of: string | null;
 }
 
 /** Outcome of a job: the receipt, or nothing when the drop was already finished or its file is gone. */
@@ -71,6 +74,7 @@ async function loadDrop(ctx: AppContext, dropId: number): Promise<DropRow | unde
       'f.file_name as first_name',
       'f.receipt as first_receipt',
       ctx.db.raw(`${exactInstant('coalesce(d.handed_in_at, d.dropped_at)')} as handed_in_exact`),
+      rewrittenOfColumn(ctx.db),
     )) as DropRow | undefined;
 }
 
@@ -131,7 +135,10 @@ function buildReceipt(
     processedAt: new Date().toISOString(),
     rows: result?.rows ?? { read: 0, imported: 0, rejected: 0 },
     // In row order, as the person reads their file (file-level errors, without a row, first).
-    errors: [...(result?.errors ?? [])].sort((a, b) => (a.row ?? 0) - (b.row ?? 0)),
+    errors: [
+      ...(result && drop.rewritten_of ? [rewrittenNotice(drop.rewritten_of)] : []),
+      ...(result?.errors ?? []),
+    ].sort((a, b) => (a.row ?? 0) - (b.row ?? 0)),
     summary: result
       ? [result.summary, annotatedCopyAbsence({ ...result, status })].filter(Boolean).join(' ')
       : '',

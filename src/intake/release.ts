@@ -14,6 +14,7 @@ import type { Receipt } from '../outputs/receipt.js';
 import { rosterUnderAnonymity } from '../services/anonymity.js';
 import type { AppContext } from '../services/context.js';
 import { hashRegularFile, isSafeName, readRegularFile } from './inbox.js';
+import { savedAt } from './register.js';
 
 /** What releasing a drop needs to know of it. */
 export interface ReleasedDrop {
@@ -37,7 +38,10 @@ export interface InboxKnowledge {
 type NameAt = (n: number) => string;
 
 /** Where a dropped file sits in the inbox. */
-export function inboxPath(ctx: AppContext, drop: ReleasedDrop): string {
+export function inboxPath(
+  ctx: AppContext,
+  drop: Pick<ReleasedDrop, 'ctn' | 'channel' | 'file_name'>,
+): string {
   return path.join(ctx.config.inbox, drop.ctn, drop.channel, drop.file_name);
 }
 
@@ -51,15 +55,19 @@ export function releasedName(drop: ReleasedDrop, n = 1): string {
   return path.join(drop.ctn, drop.channel, `${ownPrefix(drop)}${n > 1 ? `${n}-` : ''}${name}`);
 }
 
-/** The `n`th path a processed input may take: error/ when refused, archive/ otherwise. */
+/** Where processed inputs go: error/ when refused, archive/ otherwise. */
+export function releaseRoot(ctx: AppContext, status: Receipt['status']): string {
+  return status === 'rejected' ? ctx.config.errorDir : ctx.config.archive;
+}
+
+/** The `n`th path a processed input may take, under its releaseRoot. */
 function releaseTarget(
   ctx: AppContext,
   drop: ReleasedDrop,
   status: Receipt['status'],
   n = 1,
 ): string {
-  const root = status === 'rejected' ? ctx.config.errorDir : ctx.config.archive;
-  return path.join(root, releasedName(drop, n));
+  return path.join(releaseRoot(ctx, status), releasedName(drop, n));
 }
 
 /** The start of every name this drop's files take in archive/ or error/ (never another drop's). */
@@ -158,10 +166,24 @@ export async function release(
   // The inbox path may have been given new content after the file was read (a `mv` over it, or
   // rewritten in place): what was moved is then not what was imported. Hashed after the move, so
   // nothing can swap it later.
-  if (!moved || !(await holdsImported(moved, drop))) {
+  const kept = moved ? await hashRegularFile(moved) : null;
+  const holds = moved && kept?.sha256 === drop.sha256 ? { moved, kept } : null;
+  if (!holds) {
     await keepImported(ctx, drop, nameAt, moved, known.bytes ?? null);
   }
-  await ctx.db('intake_drop').where({ id: drop.id }).update({ done: true });
+  // The size and time it was hashed with: a writer still holding it open shows there (rewritten.ts).
+  const released = holds
+    ? {
+        released_name: path.relative(releaseRoot(ctx, receipt.status), holds.moved),
+        released_size: holds.kept.size,
+        released_mtime_ms: savedAt(holds.kept.signature),
+        released_at: ctx.db.fn.now(),
+      }
+    : {};
+  await ctx
+    .db('intake_drop')
+    .where({ id: drop.id })
+    .update({ done: true, ...released });
 }
 
 /**

@@ -5,6 +5,7 @@ import type { JobQueue } from '../jobs/queue.js';
 import type { AppContext } from '../services/context.js';
 import { locate } from './inbox.js';
 import { scanInbox } from './runner.js';
+import { Stillness } from './stillness.js';
 import { strayFiles } from './strays.js';
 
 /** A running watcher; close it to stop watching and wait for the submitted jobs. */
@@ -61,13 +62,25 @@ export function watchInbox(ctx: AppContext, queue: JobQueue): InboxWatcher {
   let scanning: Promise<void> | null = null;
   let again = false;
   const told = new Set<string>();
+  // How long each file has held still, across rescans: one whose end is unfinished waits longer.
+  const stillness = new Stillness(ctx.config.unfinishedStableMs);
+  let heldBack: NodeJS.Timeout | undefined;
   const rescan = (): Promise<void> => {
     if (scanning) {
       again = true;
       return scanning;
     }
-    scanning = scanInbox(ctx, queue, () => closed)
-      .then(() => warnStrays(ctx, told))
+    scanning = scanInbox(ctx, queue, { stillness, stopping: () => closed })
+      .then((result) => {
+        // A released file put back in the inbox is taken by the next scan, at once; a file held
+        // back for its unfinished end, as soon as it may be taken rather than at a later tick.
+        again ||= result.returned > 0;
+        clearTimeout(heldBack);
+        if (result.heldBackMs > 0 && !closed) {
+          heldBack = setTimeout(() => void rescan(), result.heldBackMs);
+        }
+        return warnStrays(ctx, told);
+      })
       .catch((err: unknown) => ctx.log.error({ err }, 'rescan failed'))
       .finally(() => {
         scanning = null;
@@ -86,6 +99,7 @@ export function watchInbox(ctx: AppContext, queue: JobQueue): InboxWatcher {
     async close() {
       closed = true;
       clearInterval(timer);
+      clearTimeout(heldBack);
       await watcher?.close();
       await scanning;
     },

@@ -3,7 +3,13 @@
 
 import { AppError } from '../domain/errors.js';
 import type { FileFormat } from './table.js';
-import { listZipEntries, readZipEntry, type ZipEntry } from './zip-guard.js';
+import {
+  EOCD_MAX_BYTES,
+  eocdOffset,
+  listZipEntries,
+  readZipEntry,
+  type ZipEntry,
+} from './zip-guard.js';
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const OLE2_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
@@ -201,4 +207,27 @@ export function sniffFormat(bytes: Buffer): FileFormat {
   }
 
   return sniffText(bytes);
+}
+
+/** How much of a file's start and end `looksUnfinished` needs: the end record of a zip fits its tail. */
+export const END_PROBE = { headBytes: 512, tailBytes: EOCD_MAX_BYTES } as const;
+
+/**
+ * True when a file's end shows it is still being written (judged on its first and last bytes,
+ * END_PROBE): nothing written yet, text (no NUL byte in its head) whose last byte is no line break
+ * (a copy stalled in the middle of a row), or a zip (xlsx, ods) whose end-of-central-directory
+ * record is not at its end yet. Other files, and text files ending a line, tell nothing.
+ */
+export function looksUnfinished(head: Buffer, tail: Buffer): boolean {
+  if (head.length === 0) {
+    return true;
+  }
+  if (startsWith(head, ZIP_MAGIC)) {
+    return eocdOffset(tail) === null;
+  }
+  if (startsWith(head, OLE2_MAGIC) || head.includes(0)) {
+    return false;
+  }
+  const last = tail[tail.length - 1];
+  return last !== 0x0a && last !== 0x0d;
 }

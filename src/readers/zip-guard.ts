@@ -60,9 +60,15 @@ function corrupt(detail: string): AppError {
   return new AppError('FILE_CORRUPT', detail);
 }
 
-/** Finds the end-of-central-directory record; its comment must reach exactly the end of the file. */
-function findEocd(bytes: Buffer): number {
-  const lowest = Math.max(0, bytes.length - EOCD_SIZE - U16_MAX);
+/** Most bytes the end-of-central-directory record and its comment take at the end of a zip. */
+export const EOCD_MAX_BYTES = EOCD_SIZE + U16_MAX;
+
+/**
+ * Where the end-of-central-directory record starts, its comment reaching exactly the end of
+ * `bytes`; null when there is none. `bytes` may be the file's last EOCD_MAX_BYTES only.
+ */
+export function eocdOffset(bytes: Buffer): number | null {
+  const lowest = Math.max(0, bytes.length - EOCD_MAX_BYTES);
 
   for (let at = bytes.length - EOCD_SIZE; at >= lowest; at -= 1) {
     if (
@@ -72,8 +78,16 @@ function findEocd(bytes: Buffer): number {
       return at;
     }
   }
+  return null;
+}
 
-  throw corrupt('(archive zip tronquée : répertoire central introuvable)');
+/** Finds the end-of-central-directory record, or refuses the archive as truncated. */
+function findEocd(bytes: Buffer): number {
+  const at = eocdOffset(bytes);
+  if (at === null) {
+    throw corrupt('(archive zip tronquée : répertoire central introuvable)');
+  }
+  return at;
 }
 
 function safeNumber(value: bigint): number {

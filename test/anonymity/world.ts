@@ -21,6 +21,7 @@ import {
   addUser,
   grant,
 } from '../../src/services/setup.js';
+import { NO_WAITS } from '../support/config.js';
 
 export const YEAR = 2026;
 
@@ -182,7 +183,7 @@ export async function buildAnonWorld(
     home,
     databaseUrl,
     redisUrl: null,
-    stableMs: 0,
+    ...NO_WAITS,
     ...overrides,
   });
   const ctx = await createContext(config, log);

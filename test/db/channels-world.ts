@@ -30,6 +30,7 @@ import {
   addUser,
   grant,
 } from '../../src/services/setup.js';
+import { NO_WAITS } from '../support/config.js';
 
 export const YEAR = 2026;
 
@@ -307,7 +308,8 @@ async function numbersOf(
 /** Builds the world in a fresh home, on PGlite or the given Postgres; built once per describe. */
 export async function buildWorld(databaseUrl: string | null = null): Promise<World> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'anonymat-channels-'));
-  const config = loadConfig(process.env, { home, databaseUrl, redisUrl: null, stableMs: 0 });
+  // No stability waits: a test's files are written whole before a run looks at them.
+  const config = loadConfig(process.env, { home, databaseUrl, redisUrl: null, ...NO_WAITS });
   const ctx = await createContext(config, pino({ level: 'silent' }));
   await declare(ctx);
 

@@ -59,6 +59,7 @@ export async function openIutSite(
     databaseUrl: database?.url ?? null,
     redisUrl: null,
     stableMs: 0,
+    unfinishedStableMs: 0,
   });
   const ctx = await createContext(config, pino({ level: 'silent' }));
   await addUser(ctx, 'admin', 'admin', 'Administrateur', true);

@@ -55,6 +55,7 @@ describe.skipIf(!enabled)('intake through BullMQ on Postgres and Redis', () => {
           databaseUrl: database.url,
           redisUrl: redisUrl!,
           stableMs: 0,
+          unfinishedStableMs: 0,
           queuePrefix: prefix,
         },
       ),

@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeContext } from '../../src/services/context.js';
 import { buildAnonWorld, type AnonWorld } from '../anonymity/world.js';
-import { anonymat } from '../support/cli.js';
+import { anonymat, cliEnv } from '../support/cli.js';
 
 const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 const tsx = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
@@ -19,8 +19,10 @@ const tsx = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
  * head has its line: the reading end of the pipe is closed before the command writes anything.
  */
 function withOutputClosed(home: string, ...args: string[]): Promise<{ code: number; err: string }> {
-  const env = { ...process.env, ANONYMAT_HOME: home, DATABASE_URL: '', REDIS_URL: '' };
-  const child = spawn(tsx, [main, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(tsx, [main, ...args], {
+    env: cliEnv(home),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.destroy();
   let err = '';
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));

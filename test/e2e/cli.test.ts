@@ -27,6 +27,7 @@ async function anonymat(home: string, ...args: string[]): Promise<Answer> {
         DATABASE_URL: '',
         REDIS_URL: '',
         ANONYMAT_STABLE_MS: '0',
+        ANONYMAT_UNFINISHED_STABLE_MS: '0',
       },
     });
     return { code: 0, out: stdout, err: stderr };

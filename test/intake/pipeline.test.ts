@@ -96,6 +96,7 @@ describe.skipIf(!enabled)('the intake pipeline on Postgres and Redis', { timeout
     ANONYMAT_RETRY_MAX_MS: '1000',
     ANONYMAT_RECONCILE_CRON: 'off',
     ANONYMAT_STABLE_MS: '0',
+    ANONYMAT_UNFINISHED_STABLE_MS: '0',
   });
   const worker = (queuePrefix: string, concurrency: number): WorkerProcess => {
     const started = spawnWorker(workerEnv(queuePrefix), concurrency);

@@ -20,6 +20,7 @@ import {
   addUser,
   grant,
 } from '../../src/services/setup.js';
+import { NO_WAITS } from '../support/config.js';
 
 export const YEAR = 2026;
 export const CTN = 'Q';
@@ -35,7 +36,7 @@ export function tempHome(label: string): Promise<string> {
 export async function openContext(home: string, overrides: Partial<Config>): Promise<AppContext> {
   const config = loadConfig(
     { ...process.env, LOG_LEVEL: 'silent' },
-    { home, databaseUrl: null, redisUrl: null, stableMs: 0, ...overrides },
+    { home, databaseUrl: null, redisUrl: null, ...NO_WAITS, ...overrides },
   );
   return createContext(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
 }

@@ -66,6 +66,7 @@ describe('an Apogée maquette dropped in referentiel/', () => {
       databaseUrl: null,
       redisUrl: null,
       stableMs: 0,
+      unfinishedStableMs: 0,
     });
     ctx = await createContext(config, pino({ level: 'silent' }));
     await addUser(ctx, 'admin', 'admin', 'Administrateur', true);

@@ -34,6 +34,7 @@ describe('a student list dropped in referentiel/', () => {
       databaseUrl: null,
       redisUrl: null,
       stableMs: 0,
+      unfinishedStableMs: 0,
     });
     ctx = await createContext(config, pino({ level: 'silent' }));
     await addUser(ctx, 'admin', 'admin', 'Administrateur', true);

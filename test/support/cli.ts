@@ -7,14 +7,27 @@ const run = promisify(execFile);
 const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 const tsx = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
 
+/**
+ * The environment of a command in `home`: embedded database, jobs in-process, and no longer wait
+ * for files whose end is unfinished (a test's files are written whole).
+ */
+export function cliEnv(home: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ANONYMAT_HOME: home,
+    DATABASE_URL: '',
+    REDIS_URL: '',
+    ANONYMAT_UNFINISHED_STABLE_MS: '0',
+  };
+}
+
 /** Runs `anonymat …args` in `home`; never throws on a refusal, returns its exit code instead. */
 export async function anonymat(
   home: string,
   ...args: string[]
 ): Promise<{ code: number; out: string }> {
-  const env = { ...process.env, ANONYMAT_HOME: home, DATABASE_URL: '', REDIS_URL: '' };
   try {
-    const { stdout, stderr } = await run(tsx, [main, ...args], { env });
+    const { stdout, stderr } = await run(tsx, [main, ...args], { env: cliEnv(home) });
     return { code: 0, out: stdout + stderr };
   } catch (error: unknown) {
     const e = error as { code: number; stdout: string; stderr: string };

@@ -12,6 +12,7 @@ import * as m010 from './010-number-collation.js';
 import * as m012 from './012-grade-received.js';
 import * as m013 from './013-distinct-references.js';
 import * as m014 from './014-drop-handed-in.js';
+import * as m015 from './015-drop-released.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '012-grade-received': m012,
   '013-distinct-references': m013,
   '014-drop-handed-in': m014,
+  '015-drop-released': m015,
 };
 
 /** knex migration source over the in-code list above. */
