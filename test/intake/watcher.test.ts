@@ -124,4 +124,30 @@ describe('the watched inbox', () => {
     figure('burst of 200, events off', { pickedUpByRescan: statuses });
     expect(statuses).toEqual({ imported: 200 });
   });
+
+  it('takes a file whose last row is not ended once it held still the longer delay, not before', async () => {
+    home = await tempHome('unfinished');
+    const c = (ctx = await openContext(home, {
+      stableMs: 100,
+      unfinishedStableMs: 2000,
+      rescanMs: 600_000,
+      watchEvents: false,
+    }));
+    await declareCtn(c, studentNumbers(1));
+    const written = Date.now();
+    // A copy that stalled for good in its last row (no final line break): no event, no rescan due.
+    await dropFile(c, 'referentiel', 'sans-fin.csv', referentialCsv(['40000001']).trimEnd());
+    const watcher = watchInbox(c, new InProcessQueue(c));
+
+    await vi.waitFor(
+      async () =>
+        expect((await allReceipts(c)).filter((r) => r.file === 'sans-fin.csv')).toHaveLength(1),
+      { timeout: 20_000, interval: 100 },
+    );
+    await watcher.close();
+
+    const [receipt] = (await allReceipts(c)).filter((r) => r.file === 'sans-fin.csv');
+    expect(receipt?.status).toBe('imported');
+    expect(new Date(receipt?.receivedAt ?? 0).getTime() - written).toBeGreaterThanOrEqual(2000);
+  });
 });
