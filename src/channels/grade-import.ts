@@ -19,7 +19,7 @@ import {
   type ImportOperation,
   type Resolution,
 } from './resolve.js';
-import { reportMissingRows, type SentWorkbook } from './returned-workbook.js';
+import { assertEntrySheetRead, reportMissingRows, type SentWorkbook } from './returned-workbook.js';
 import { ErrorList, extraCellsOf, findTableHeader, keyed, type KeyedRow } from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
 
@@ -151,6 +151,9 @@ function plan(
   const specs = keyColumns(data, gradeColumn(data));
   // The whole head: a hidden sheet holding a table of grades refuses the file.
   const match = findTableHeader(head, specs);
+  if (bound) {
+    assertEntrySheetRead(head, match);
+  }
   return { match, specs, bound };
 }
 

@@ -3,8 +3,12 @@
 // of the sent list missing from the returned one, and rows whose numbers were moved as numbers out of
 // the order they were sent in. Added or renumbered rows are already refused by the resolution
 // (unknown, not concerned, duplicated); this lists what disappeared or moved.
+import { AppError } from '../domain/errors.js';
 import { numbersDigest } from '../domain/fingerprint.js';
+import { ENTRY_SHEET_NAME } from '../outputs/grade-entry-sheet.js';
 import { compareNumbers } from '../outputs/order.js';
+import type { HeaderMatch } from '../readers/columns.js';
+import type { Workbook } from '../readers/table.js';
 import { numbersOf } from '../services/holders.js';
 import { loadTemplateById } from '../services/lookups.js';
 import type { ErrorList } from './rows.js';
@@ -64,5 +68,17 @@ function reportReorderedRows(returned: readonly string[], errors: ErrorList): vo
   const moved = returned.find((number, i) => number !== sent[i]);
   if (moved !== undefined) {
     errors.add(null, 'N° anonyme', 'WORKBOOK_ROWS_REORDERED', moved);
+  }
+}
+
+/**
+ * Refuses a returned workbook whose grades were found on another sheet than its entry sheet: a
+ * draft sheet put before « Saisie des notes » was read instead, and every number of the entry sheet
+ * was listed as a deleted row (trial). A renamed entry sheet, the only table, is still read.
+ */
+export function assertEntrySheetRead(head: Workbook, match: HeaderMatch): void {
+  const entry = head.sheets.find((s) => s.name === ENTRY_SHEET_NAME && s.state === 'visible');
+  if (entry && match.sheet !== entry) {
+    throw new AppError('WORKBOOK_OTHER_SHEET', `(« ${match.sheet.name} », « ${entry.name} »)`);
   }
 }

@@ -156,6 +156,8 @@ export const ERROR_MESSAGES = {
     "Ce classeur n'est pas un bordereau de saisie anonyme produit par le service : utilisez le bordereau fourni.",
   WORKBOOK_SEVERAL_TABLES:
     'Le classeur contient plusieurs feuilles visibles portant un tableau de notes, et une seule est lue par fichier : les notes des autres seraient perdues sans que rien ne le dise ; enregistrez chaque feuille dans un fichier à part puis déposez-les.',
+  WORKBOOK_OTHER_SHEET:
+    "Ce bordereau de saisie a une autre feuille de notes avant sa feuille « Saisie des notes » (feuilles entre parenthèses) : c'est dans « Saisie des notes » que ses notes se saisissent. Reportez-y les notes de l'autre feuille, supprimez celle-ci, puis déposez le bordereau à nouveau ; rien n'a été enregistré.",
   WORKBOOK_HIDDEN_TABLE:
     "Le classeur contient une feuille masquée portant elle aussi un tableau de notes (ou de décisions) : seules les feuilles visibles sont lues, et ses lignes seraient perdues sans que rien ne le dise ; le fichier n'a pas été lu. Affichez cette feuille (clic droit sur un onglet, « Afficher »), puis gardez une seule feuille de notes par fichier (enregistrez chaque feuille dans un fichier à part) ou supprimez-la si ses lignes ne sont pas à importer, et déposez le fichier à nouveau.",
   WORKBOOK_TAMPERED:

@@ -10,8 +10,16 @@ import { ENTRY_HEADER_ROW, ENTRY_SHEET_NAME } from '../../src/outputs/grade-entr
 import { closeContext } from '../../src/services/context.js';
 import { buildWorld, drop, gradesOf, intake, type World } from '../db/channels-world.js';
 
-/** The MAT101 workbook as sent, every grade typed `grade`, its hidden sheet kept or not. */
-async function filled(world: World, grade: number, keepHidden: boolean): Promise<Buffer> {
+/**
+ * The MAT101 workbook as sent, every grade typed `grade`, its hidden sheet kept or not, and a
+ * draft sheet of two grades put before its entry sheet with `draft`.
+ */
+async function filled(
+  world: World,
+  grade: number,
+  keepHidden: boolean,
+  draft = false,
+): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load((await readFile(world.workbooks.mat101)) as unknown as ArrayBuffer);
   wb.getWorksheet(ENTRY_SHEET_NAME)?.eachRow((row, n) => {
@@ -19,6 +27,18 @@ async function filled(world: World, grade: number, keepHidden: boolean): Promise
       row.getCell(2).value = grade;
     }
   });
+  if (draft) {
+    const sheet = wb.addWorksheet('Brouillon');
+    sheet.addRows([
+      ['N° anonyme', 'Note'],
+      ...world.numbers.mat101.slice(0, 2).map((n) => [n.number, 9]),
+    ]);
+    // exceljs writes sheets by their order number, which its types do not declare.
+    const ordered = (w: ExcelJS.Worksheet): { orderNo: number } =>
+      w as unknown as { orderNo: number };
+    wb.worksheets.filter((w) => w !== sheet).forEach((w) => (ordered(w).orderNo += 1));
+    ordered(sheet).orderNo = 0;
+  }
   const hidden = wb.getWorksheet('_anonymat');
   if (!keepHidden && hidden) {
     wb.removeWorksheet(hidden.id);
@@ -67,6 +87,25 @@ describe('the title of a grade sheet against its file name', () => {
     const receipt = await intake(world.ctx, 'A', 'bordereau-MAT102.xlsx');
 
     expect(receipt.status).toBe('imported');
+    const grades = await gradesOf(world.ctx, world.assessments.mat101);
+    expect([...grades.values()]).toEqual(world.numbers.mat101.map(() => '15.00'));
+  });
+
+  it('refuses a signed workbook whose draft sheet, put first, was found instead of its entry sheet', async () => {
+    await drop(
+      world.ctx,
+      'A',
+      'notes',
+      'brouillon-MAT101.xlsx',
+      await filled(world, 11, true, true),
+    );
+
+    const receipt = await intake(world.ctx, 'A', 'brouillon-MAT101.xlsx');
+
+    expect(receipt.status).toBe('rejected');
+    expect(receipt.errors.map((e) => [e.code, e.row])).toEqual([['WORKBOOK_OTHER_SHEET', null]]);
+    expect(receipt.errors[0]?.message).toContain('(« Brouillon », « Saisie des notes »)');
+    // What the signed workbook wrote before stays.
     const grades = await gradesOf(world.ctx, world.assessments.mat101);
     expect([...grades.values()]).toEqual(world.numbers.mat101.map(() => '15.00'));
   });
