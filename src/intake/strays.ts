@@ -20,12 +20,39 @@ const MAX_LISTED = 200;
 
 const FOLDERS = CHANNELS.map((c) => `${c}/`).join(', ');
 
-async function entries(dir: string): Promise<Array<{ name: string; folder: boolean }>> {
+const LINK_WHY =
+  'lien symbolique : le service ne suit pas les liens ; déposez le fichier lui-même à sa place';
+const HIDDEN_WHY =
+  'fichier caché (son nom commence par un point) : renommez-le sans le point pour qu’il soit traité';
+
+/** A hidden file named like a grade or referential file: a person's file, not a program's. */
+const HIDDEN_DATA = /^\.(?!~lock).+\.(csv|txt|xlsx|xlsm|xls|ods)$/i;
+
+/**
+ * An entry of a folder: a file or folder the scan may take, or one it never takes though a person
+ * may have put it there (`skipped` says why): a symbolic link, which the inbox does not follow, or a
+ * data file hidden by a leading dot. Both were left in place without a word (trial).
+ */
+interface Entry {
+  name: string;
+  folder: boolean;
+  skipped?: string;
+}
+
+async function entries(dir: string): Promise<Entry[]> {
   try {
     const found = await readdir(dir, { withFileTypes: true });
     return found
-      .filter((e) => (e.isFile() || e.isDirectory()) && !isIgnoredName(e.name))
-      .map((e) => ({ name: e.name, folder: e.isDirectory() }))
+      .map((e): Entry | null =>
+        e.isSymbolicLink()
+          ? { name: e.name, folder: false, skipped: LINK_WHY }
+          : HIDDEN_DATA.test(e.name) && e.isFile()
+            ? { name: e.name, folder: false, skipped: HIDDEN_WHY }
+            : (e.isFile() || e.isDirectory()) && !isIgnoredName(e.name)
+              ? { name: e.name, folder: e.isDirectory() }
+              : null,
+      )
+      .filter((e): e is Entry => e !== null)
       .sort((a, b) => a.name.localeCompare(b.name));
   } catch {
     // Gone or unreadable meanwhile: nothing to point at there.
@@ -89,7 +116,9 @@ export async function strayFiles(inbox: string): Promise<StrayFile[]> {
         continue;
       }
       for (const inner of await entries(below)) {
-        if (inner.folder) {
+        if (inner.skipped !== undefined) {
+          add(`${top.name}/${entry.name}/${inner.name}`, inner.skipped);
+        } else if (inner.folder) {
           await filesBelow(inbox, path.join(below, inner.name), 1, files);
         }
       }

@@ -1,6 +1,6 @@
 // Files the inbox never takes are listed with where they should go (intake/strays.ts): a file in the
 // inbox itself, in a CTN's folder, in a mis-cased or unknown folder, in a sub-folder of a channel.
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,6 +50,38 @@ describe('stray inbox files', () => {
         'referentiel/, notes/, lecteur-optique/, jury/.',
       '  inbox/SCI/résultats/jury.csv : dossier « résultats » inconnu : les dossiers de dépôt du ' +
         'CTN sont referentiel/, notes/, lecteur-optique/, jury/ ; déplacez le fichier dans celui qui convient.',
+    ]);
+  });
+
+  it('lists a symbolic link and a hidden data file in a channel, not the programs’ own files', async () => {
+    const inbox = await mkdtemp(path.join(os.tmpdir(), 'anonymat-strays-'));
+    for (const file of [
+      'SCI/notes/bon.csv',
+      'SCI/notes/.cache-PHY.csv',
+      'SCI/notes/.~lock.bon.xlsx#',
+      'SCI/notes/.DS_Store',
+      'dehors/vraies-notes.csv',
+    ]) {
+      await put(inbox, file);
+    }
+    await symlink(
+      path.join(inbox, 'dehors/vraies-notes.csv'),
+      path.join(inbox, 'SCI/notes/lien.csv'),
+    );
+
+    const strays = await strayFiles(inbox);
+    const taken = (await listInbox(inbox)).map((f) => path.relative(inbox, f.absolute));
+
+    expect(taken).toEqual(['SCI/notes/bon.csv']);
+    expect(strays.filter((s) => s.relative.startsWith('SCI/'))).toEqual([
+      {
+        relative: 'SCI/notes/.cache-PHY.csv',
+        why: 'fichier caché (son nom commence par un point) : renommez-le sans le point pour qu’il soit traité',
+      },
+      {
+        relative: 'SCI/notes/lien.csv',
+        why: 'lien symbolique : le service ne suit pas les liens ; déposez le fichier lui-même à sa place',
+      },
     ]);
   });
 });
