@@ -345,7 +345,9 @@ describe('the annotated copy rebuilt from a CSV or an .ods', () => {
   });
 
   it('opens and shows hostile cells as typed, none of them a formula', async () => {
-    const long = `${'é'.repeat(32_760)}😀😀😀😀`;
+    // As long as a cell may be (32,767 UTF-16 units, the last four emoji pairs whole): a longer one
+    // refuses the file at reading (CELL_TOO_LONG).
+    const long = `${'é'.repeat(32_759)}😀😀😀😀`;
     const lines = [
       'N° anonyme;Note;Obs;Autre',
       '123456;"=HYPERLINK(""http://x"",""clic"")";"<b a=""1"">&amp;]]></b>";@SUM(A1)',
@@ -374,7 +376,7 @@ describe('the annotated copy rebuilt from a CSV or an .ods', () => {
     ]);
     expect(values(3)).toEqual(["'+1+2", 'a\rb\nc', "'-2+3"]);
     expect(values(4)).toEqual(['-1', 'tabbé', '_x0041_ et _X00e9_']);
-    expect(values(5)).toEqual(['  12 ', '👩‍🎓 Zoë 😀', long.slice(0, 32_766)]);
+    expect(values(5)).toEqual(['  12 ', '👩‍🎓 Zoë 😀', long]);
     expect(ws?.getCell('A6').value).toBe('123460');
     expect(ws?.getCell('G7').value).toBe('6');
     expect(ws?.getCell('B2').formula).toBeUndefined();
@@ -386,7 +388,7 @@ describe('the annotated copy rebuilt from a CSV or an .ods', () => {
       'tabbé',
       '_x0041_ et _X00e9_',
     ]);
-    expect(readRow(read, 0, 5)[3]).toEqual(['text', long.slice(0, 32_766)]);
+    expect(readRow(read, 0, 5)[3]).toEqual(['text', long]);
     expect(readRow(read, 0, 7)).toHaveLength(7);
   });
 

@@ -12,7 +12,7 @@ import { frenchMessage } from '../../src/domain/errors.js';
 import { zipText } from '../../src/outputs/identity-xlsx.js';
 import type { Receipt, ReceiptError } from '../../src/outputs/receipt.js';
 import { buildReceiptWorkbook } from '../../src/outputs/receipt-xlsx.js';
-import { CELL_TEXT_MAX } from '../../src/outputs/xlsx-lean-text.js';
+import { CELL_TEXT_MAX, clampText } from '../../src/outputs/xlsx-lean-text.js';
 import { load, sheet, values, zipParts } from './outputs-helpers.js';
 
 const SRC = path.resolve(import.meta.dirname, '../../src');
@@ -160,5 +160,16 @@ describe('the receipt as a person reads and prints it', () => {
     const units = zipText(bytes).units('xl/sharedStrings.xml');
     const unit = units.find((u) => u.texts.some((t) => t.includes('DUPONT Jeanne')));
     expect(unit?.places.join(' ')).toContain('D2');
+  });
+});
+
+describe('text cut at a cell’s limit', () => {
+  it('keeps text that fits, cuts longer text at 32,767 units, never inside a surrogate pair', () => {
+    const fits = `${'a'.repeat(CELL_TEXT_MAX - 2)}😀`;
+    const split = `${'a'.repeat(CELL_TEXT_MAX - 1)}😀`;
+
+    expect(clampText(fits)).toBe(fits);
+    expect(clampText('Z'.repeat(40_000))).toHaveLength(CELL_TEXT_MAX);
+    expect(clampText(split)).toBe('a'.repeat(CELL_TEXT_MAX - 1));
   });
 });
