@@ -115,6 +115,8 @@ async function gradeRows(
 }
 
 async function readOne(how: string, file: string): Promise<void> {
+  // Reading happens in an `anonymat run` or `worker` process: its heap is sized as theirs.
+  (await import('../src/cli/heap.js')).tuneHeap();
   const { readFile } = await import('node:fs/promises');
   const use = await readers();
   // The peak is what reading adds to a process at rest with its modules loaded.
