@@ -1,7 +1,7 @@
 // Commands that make reveals deliberate: lift conditions, the lift request and its confirmation by
 // a second manager, the per-student reveal (with its reason) and the after-lift report.
 import type { Command } from 'commander';
-import { lift, type TemplateRef } from '../services/anonymity.js';
+import { confirmLift, type TemplateRef } from '../services/anonymity.js';
 import { frenchDateTime } from '../outputs/french.js';
 import type { AppContext } from '../services/context.js';
 import {
@@ -99,7 +99,7 @@ export function registerAnonymityCommands(program: Command): void {
     program.command('lift-confirm <maquette>').description('confirmer une levée demandée'),
   ).action((code: string, o: ActorOptions, cmd: Command) =>
     withContext(async (ctx) => {
-      const count = await lift(ctx, o.as, refOf(ctx, code, o));
+      const count = await confirmLift(ctx, o.as, refOf(ctx, code, o));
       say(`${count} épreuve(s) levée(s) (L).`);
     }, overridesOf(cmd)),
   );

@@ -360,3 +360,31 @@ export function validate(ctx: AppContext, actor: string, ref: TemplateRef): Prom
 export function lift(ctx: AppContext, actor: string, ref: TemplateRef): Promise<number> {
   return transition(ctx, actor, ref, 'lift');
 }
+
+/**
+ * Confirms a lift asked for with lift-request: refused while none is open, whatever the template's
+ * conditions (without the second-manager condition, lift-confirm lifted with no request at all, a
+ * final step the command's name never promised; trial). `lift` lifts without a request where the
+ * conditions allow it.
+ */
+export async function confirmLift(
+  ctx: AppContext,
+  actor: string,
+  ref: TemplateRef,
+): Promise<number> {
+  await authorise(ctx, actor, ref.ctn, 'lift');
+  const template = await loadTemplate(ctx.db, ref.ctn, ref.year, ref.code);
+  const open: unknown = await ctx
+    .db('lift_request')
+    .where({ template_id: template.id })
+    .whereNull('confirmed_by')
+    .first('id');
+  if (open === undefined) {
+    const detail =
+      `(aucune demande en cours : un gestionnaire la demande avec anonymat lift-request ${ref.code}, ` +
+      `un autre la confirme avec anonymat lift-confirm ${ref.code})`;
+    await auditRefusal(ctx, actor, ref.ctn, 'lift', 'LIFT_NEEDS_CONFIRMATION');
+    throw new AppError('LIFT_NEEDS_CONFIRMATION', detail);
+  }
+  return lift(ctx, actor, ref);
+}

@@ -72,6 +72,25 @@ describe('reveal and lift from the command line', { timeout: 240_000 }, () => {
     expect(verify.out).toMatch(/intègre/);
   });
 
+  it('refuses to confirm a lift nobody asked for, even where no second manager is required', async () => {
+    const confirm = await anonymat(
+      world.home,
+      'lift-confirm',
+      'B-JANV',
+      '--ctn',
+      'B',
+      '--as',
+      'gest-B',
+    );
+
+    expect(confirm.code).toBe(2);
+    expect(confirm.out).toContain('[LIFT_NEEDS_CONFIRMATION]');
+    expect(confirm.out).toContain(
+      '(aucune demande en cours : un gestionnaire la demande avec anonymat lift-request B-JANV',
+    );
+    expect(confirm.out).not.toContain('levée(s)');
+  });
+
   it('says, where no second manager is required, that the requester may confirm the lift too', async () => {
     const request = await anonymat(
       world.home,
