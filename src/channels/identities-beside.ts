@@ -92,7 +92,7 @@ const DATE_IN_WORDS = new RegExp(
  * and each cell as it would read written another way: a number glued to letters (`etu21047514`),
  * digits grouped by spaces or dots (`21 047 514`), a date in words (`7 juillet 2000`).
  */
-function readingsOf(cells: readonly string[]): string[] {
+export function readingsOf(cells: readonly string[]): string[] {
   const readings = new Set(cells.length > 1 ? [cells.join(' ; '), ...cells] : cells);
   for (const cell of cells) {
     const plain = cell.normalize('NFD').replace(/\p{M}/gu, '');

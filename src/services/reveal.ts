@@ -2,9 +2,9 @@
 // lift's own transaction, a second manager's confirmation, per-student reveals before the lift
 // (with a reason, audited, listed in the PV), and the report of grades changed after the lift.
 import type { Knex } from 'knex';
-import { IDENTITY_KINDS } from '../channels/identities-beside.js';
+import { IDENTITY_KINDS, readingsOf } from '../channels/identities-beside.js';
 import { AppError, isAppError } from '../domain/errors.js';
-import { scanFile } from '../outputs/identity-scan.js';
+import { scanTexts } from '../outputs/identity-scan.js';
 import { assertAllowed } from '../domain/states.js';
 import { appendAudit } from '../store/audit.js';
 import { auditRefusal, authorise } from './actors.js';
@@ -240,7 +240,15 @@ async function assertReasonAnonymous(
   templateId: number,
   reason: string,
 ): Promise<void> {
-  const hits = await scanFile('motif.txt', reason, await rosterOfTemplate(trx, templateId));
+  // Read as a cell of a dropped file is (a number glued or grouped, a date in words), and with a
+  // word cut by a hyphen or glued to an initial joined back: « Mar-tin », « MartinL » (trial).
+  const texts = readingsOf([
+    reason,
+    reason.replace(/(\p{L})-(?=\p{L})/gu, '$1'),
+    reason.replace(/(\p{Ll})(?=\p{Lu})/gu, '$1 '),
+  ]);
+  const roster = await rosterOfTemplate(trx, templateId);
+  const hits = await scanTexts([{ place: 'motif', texts }], roster);
   if (hits.length > 0) {
     const kinds = [...new Set(hits.map((h) => IDENTITY_KINDS[h.kind]))];
     throw new AppError('REVEAL_REASON_IDENTITY', `(${kinds.join(', ')})`);

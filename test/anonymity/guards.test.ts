@@ -111,6 +111,36 @@ describe.each(DATABASE_TARGETS)('anonymity guards on $name', ({ postgres }) => {
     expect([(await audit('reveal')).length, await reveals()]).toEqual(before);
   });
 
+  it('refuses a reason naming a student written another way, as a dropped file’s cell is read', async () => {
+    const [first, other] = world.numbersA;
+    const student = other?.student ?? '';
+    const { last_name: name } = (await world.ctx
+      .db('student')
+      .where({ student_number: student })
+      .first('last_name')) as { last_name: string };
+    const grouped = student.replace(/(\d{2})(\d{3})(\d{3})/, '$1 $2 $3');
+    const cut = `${name.slice(0, 2)}-${name.slice(2)}`;
+
+    for (const reason of [
+      `recours n° ${grouped}`,
+      `recours ETU${student}`,
+      `recours de ${cut}, copie échangée`,
+      `recours ${name.charAt(0)}${name.slice(1).toLowerCase()}L, copie échangée`,
+    ]) {
+      const code = await revealStudent(
+        world.ctx,
+        'gest-A',
+        world.refA,
+        first?.number ?? '',
+        reason,
+      ).then(
+        () => 'recorded',
+        (e: { code?: string }) => e.code,
+      );
+      expect([reason, code]).toEqual([reason, 'REVEAL_REASON_IDENTITY']);
+    }
+  });
+
   it('lists the reveal in the anonymous PV, by number and reason only', async () => {
     const out = await writePv(world.ctx, 'gest-A', world.refA);
     const wb = new ExcelJS.Workbook();
