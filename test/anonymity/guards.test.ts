@@ -135,7 +135,7 @@ describe.each(DATABASE_TARGETS)('anonymity guards on $name', ({ postgres }) => {
         reason,
       ).then(
         () => 'recorded',
-        (e: { code?: string }) => e.code,
+        (e: unknown) => (e as { code?: string }).code,
       );
       expect([reason, code]).toEqual([reason, 'REVEAL_REASON_IDENTITY']);
     }
