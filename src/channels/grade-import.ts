@@ -19,7 +19,12 @@ import {
   type ImportOperation,
   type Resolution,
 } from './resolve.js';
-import { assertEntrySheetRead, reportMissingRows, type SentWorkbook } from './returned-workbook.js';
+import {
+  assertEntrySheetRead,
+  entrySheetFirst,
+  reportMissingRows,
+  type SentWorkbook,
+} from './returned-workbook.js';
 import { ErrorList, extraCellsOf, findTableHeader, keyed, type KeyedRow } from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
 
@@ -147,12 +152,15 @@ function plan(
   head: Workbook,
 ): { match: HeaderMatch; specs: ColumnSpec[]; bound: SentWorkbook | undefined } {
   const bound = boundAssessment(input, head);
-  const data = visibleOnly(head);
+  // A returned workbook is read from its entry sheet first: a sheet of instructions put before it
+  // was read instead, and the file refused for a header it never had (trial).
+  const sheets = bound ? entrySheetFirst(head) : head;
+  const data = visibleOnly(sheets);
   const specs = keyColumns(data, gradeColumn(data));
   // The whole head: a hidden sheet holding a table of grades refuses the file.
-  const match = findTableHeader(head, specs);
+  const match = findTableHeader(sheets, specs);
   if (bound) {
-    assertEntrySheetRead(head, match);
+    assertEntrySheetRead(sheets, match);
   }
   return { match, specs, bound };
 }

@@ -82,3 +82,9 @@ export function assertEntrySheetRead(head: Workbook, match: HeaderMatch): void {
     throw new AppError('WORKBOOK_OTHER_SHEET', `(« ${match.sheet.name} », « ${entry.name} »)`);
   }
 }
+
+/** The head of a returned workbook with its entry sheet, when it has one by that name, first. */
+export function entrySheetFirst(head: Workbook): Workbook {
+  const entry = head.sheets.find((s) => s.name === ENTRY_SHEET_NAME && s.state === 'visible');
+  return entry ? { ...head, sheets: [entry, ...head.sheets.filter((s) => s !== entry)] } : head;
+}

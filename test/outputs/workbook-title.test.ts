@@ -18,7 +18,7 @@ async function filled(
   world: World,
   grade: number,
   keepHidden: boolean,
-  draft = false,
+  draft: 'grades' | 'instructions' | null = null,
 ): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load((await readFile(world.workbooks.mat101)) as unknown as ArrayBuffer);
@@ -28,11 +28,12 @@ async function filled(
     }
   });
   if (draft) {
-    const sheet = wb.addWorksheet('Brouillon');
-    sheet.addRows([
-      ['N° anonyme', 'Note'],
-      ...world.numbers.mat101.slice(0, 2).map((n) => [n.number, 9]),
-    ]);
+    const sheet = wb.addWorksheet(draft === 'grades' ? 'Brouillon' : 'Consignes');
+    sheet.addRows(
+      draft === 'grades'
+        ? [['N° anonyme', 'Note'], ...world.numbers.mat101.slice(0, 2).map((n) => [n.number, 9])]
+        : [['Saisir une note sur 20 par copie'], ['Rendre avant le 15 janvier']],
+    );
     // exceljs writes sheets by their order number, which its types do not declare.
     const ordered = (w: ExcelJS.Worksheet): { orderNo: number } =>
       w as unknown as { orderNo: number };
@@ -91,22 +92,30 @@ describe('the title of a grade sheet against its file name', () => {
     expect([...grades.values()]).toEqual(world.numbers.mat101.map(() => '15.00'));
   });
 
-  it('refuses a signed workbook whose draft sheet, put first, was found instead of its entry sheet', async () => {
-    await drop(
-      world.ctx,
-      'A',
-      'notes',
-      'brouillon-MAT101.xlsx',
-      await filled(world, 11, true, true),
-    );
+  it('refuses a signed workbook with a draft sheet of grades put before its entry sheet', async () => {
+    const bytes = await filled(world, 11, true, 'grades');
+    await drop(world.ctx, 'A', 'notes', 'brouillon-MAT101.xlsx', bytes);
 
     const receipt = await intake(world.ctx, 'A', 'brouillon-MAT101.xlsx');
 
     expect(receipt.status).toBe('rejected');
-    expect(receipt.errors.map((e) => [e.code, e.row])).toEqual([['WORKBOOK_OTHER_SHEET', null]]);
-    expect(receipt.errors[0]?.message).toContain('(« Brouillon », « Saisie des notes »)');
+    expect(receipt.errors.map((e) => [e.code, e.row])).toEqual([['WORKBOOK_SEVERAL_TABLES', null]]);
+    expect(receipt.errors[0]?.message).toContain('(feuilles « Saisie des notes », « Brouillon »)');
     // What the signed workbook wrote before stays.
     const grades = await gradesOf(world.ctx, world.assessments.mat101);
     expect([...grades.values()]).toEqual(world.numbers.mat101.map(() => '15.00'));
+  });
+
+  it('reads a signed workbook from its entry sheet, a sheet of instructions put before it', async () => {
+    const bytes = await filled(world, 16, true, 'instructions');
+    await drop(world.ctx, 'A', 'notes', 'consignes-MAT101.xlsx', bytes);
+
+    const receipt = await intake(world.ctx, 'A', 'consignes-MAT101.xlsx');
+
+    expect(receipt.status).toBe('imported');
+    // The 15 of the test before are replaced, and said so: nothing else is listed.
+    expect(new Set(receipt.errors.map((e) => e.code))).toEqual(new Set(['GRADE_REPLACED']));
+    const grades = await gradesOf(world.ctx, world.assessments.mat101);
+    expect([...grades.values()]).toEqual(world.numbers.mat101.map(() => '16.00'));
   });
 });
