@@ -116,3 +116,32 @@ export async function titleContradiction(
     `(titre : ${inTitle.join(', ')} ; nom du fichier : ${inName.join(', ')})`,
   );
 }
+
+/**
+ * The refusal of a signed grade-entry workbook whose file name names other exams of the CTN than
+ * the one it was made for, or null. With one number per student for a whole template, the numbers
+ * fit every exam of it: the name was the only sign that one exam's grades were typed into another's
+ * workbook, and they replaced that exam's grades without a word (trial).
+ */
+export async function boundNameContradiction(
+  input: ChannelInput,
+  assessmentId: number,
+): Promise<AppError | null> {
+  if (input.fileName === null) {
+    return null;
+  }
+  const own = (await input
+    .trx('assessment as a')
+    .join('teaching_object as o', 'o.id', 'a.object_id')
+    .where('a.id', assessmentId)
+    .first('o.code')) as { code: string } | undefined;
+  const words = wordsOf(input.fileName);
+  const inName = (await templateObjectCodes(input.trx, input.ctn)).filter((c) => words.has(c));
+  if (!own || inName.length === 0 || inName.includes(own.code.toUpperCase())) {
+    return null;
+  }
+  return new AppError(
+    'WORKBOOK_NAMED_OTHER_ASSESSMENT',
+    `(bordereau : ${own.code} ; nom du fichier : ${inName.join(', ')})`,
+  );
+}

@@ -5,7 +5,11 @@
 import { AppError } from '../domain/errors.js';
 import { headingsRead, type ColumnSpec, type HeaderMatch } from '../readers/columns.js';
 import type { Row, Workbook } from '../readers/table.js';
-import { assessmentColumnRefusal, titleContradiction } from './assessment-column.js';
+import {
+  assessmentColumnRefusal,
+  boundNameContradiction,
+  titleContradiction,
+} from './assessment-column.js';
 import { GradeStage } from './grade-stage.js';
 import { blanksSummary, newerKeptSummary, replacedSummary, writtenSummary } from './grade-store.js';
 import { boundAssessment, gradeColumn, keyColumns, visibleOnly } from './grades.js';
@@ -182,6 +186,24 @@ function planOrRefusal(
   }
 }
 
+/**
+ * Why the file cannot be read row by row at all: no column naming the exam of a file keyed by
+ * student number, or its exam in doubt. A returned workbook's signed fingerprint names its exam,
+ * whatever its title says; a file name naming another one is a doubt the person settles.
+ */
+async function wholeFileDoubt(
+  input: ChannelInput,
+  match: HeaderMatch,
+  bound: SentWorkbook | undefined,
+): Promise<AppError | null> {
+  return (
+    (await assessmentColumnRefusal(input, match)) ??
+    (bound
+      ? await boundNameContradiction(input, bound.assessmentId)
+      : await titleContradiction(input, match))
+  );
+}
+
 /** Imports a grade file, a chunk of rows at a time. */
 export async function importGradeSource(
   input: ChannelInput,
@@ -195,10 +217,7 @@ export async function importGradeSource(
   const { match, specs, bound } = layout;
   // Decisions are not read here: a « Résultat » column beside the grades is named on the receipt.
   noteOtherChannelColumns(match, JURY_RESULT_COLUMN, 'jury', errors);
-  // A returned workbook's signed fingerprint names its exam, whatever its title and name say.
-  const unmatched =
-    (await assessmentColumnRefusal(input, match)) ??
-    (bound ? null : await titleContradiction(input, match));
+  const unmatched = await wholeFileDoubt(input, match, bound);
   if (unmatched) {
     errors.addError(null, null, unmatched);
     return settle(input, 0, 0, errors, true, 'note');

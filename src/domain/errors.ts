@@ -145,6 +145,8 @@ export const ERROR_MESSAGES = {
     "Le nom du fichier désigne une autre épreuve que sa colonne « Code épreuve » : les notes sont enregistrées pour l'épreuve de la colonne, ligne par ligne. Vérifiez que c'est bien le fichier de cette épreuve ; s'il l'est, renommez-le pour la suite.",
   FILE_TITLE_OTHER_ASSESSMENT:
     "Le titre de la feuille désigne une autre épreuve que le nom du fichier (les deux entre parenthèses) : on ne peut pas savoir pour laquelle sont ces notes, rien n'a été enregistré. Si c'est le bordereau de l'épreuve du titre, renommez le fichier d'après elle (ou déposez le bordereau d'origine, avec sa feuille cachée) ; sinon corrigez le titre, puis déposez-le à nouveau.",
+  WORKBOOK_NAMED_OTHER_ASSESSMENT:
+    "Ce bordereau de saisie est celui d'une épreuve, et le nom du fichier en désigne une autre (les deux entre parenthèses) : ses notes ont peut-être été saisies dans le bordereau d'une autre épreuve, rien n'a été enregistré. Si ce sont bien les notes de l'épreuve du bordereau, renommez le fichier d'après elle ; sinon saisissez-les dans le bordereau de l'épreuve du nom. Puis déposez-le à nouveau.",
   NUMBER_OTHER_ASSESSMENT:
     "Ce numéro anonyme a été attribué pour une autre épreuve : vérifiez le numéro sur la copie, ou saisissez sa note dans le fichier de l'épreuve de cette copie.",
   NUMBER_DUPLICATED:

@@ -82,12 +82,26 @@ describe('the title of a grade sheet against its file name', () => {
     expect([...grades.values()]).toEqual(world.numbers.mat101.map(() => '13.00'));
   });
 
-  it('lets the signed workbook decide, whatever its name says', async () => {
-    await drop(world.ctx, 'A', 'notes', 'bordereau-MAT102.xlsx', await filled(world, 15, true));
+  it('imports the signed workbook under its own exam’s name', async () => {
+    await drop(world.ctx, 'A', 'notes', 'bordereau-MAT101.xlsx', await filled(world, 15, true));
 
-    const receipt = await intake(world.ctx, 'A', 'bordereau-MAT102.xlsx');
+    const receipt = await intake(world.ctx, 'A', 'bordereau-MAT101.xlsx');
 
     expect(receipt.status).toBe('imported');
+    const grades = await gradesOf(world.ctx, world.assessments.mat101);
+    expect([...grades.values()]).toEqual(world.numbers.mat101.map(() => '15.00'));
+  });
+
+  it('refuses the signed workbook saved under another exam’s name, and writes nothing', async () => {
+    await drop(world.ctx, 'A', 'notes', 'notes-MAT102-final.xlsx', await filled(world, 4, true));
+
+    const receipt = await intake(world.ctx, 'A', 'notes-MAT102-final.xlsx');
+
+    expect(receipt.status).toBe('rejected');
+    expect(receipt.errors.map((e) => [e.code, e.row])).toEqual([
+      ['WORKBOOK_NAMED_OTHER_ASSESSMENT', null],
+    ]);
+    expect(receipt.errors[0]?.message).toContain('(bordereau : MAT101 ; nom du fichier : MAT102)');
     const grades = await gradesOf(world.ctx, world.assessments.mat101);
     expect([...grades.values()]).toEqual(world.numbers.mat101.map(() => '15.00'));
   });
