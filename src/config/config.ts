@@ -184,7 +184,7 @@ export function loadConfig(
     retryMaxMs: intFrom(env, 'ANONYMAT_RETRY_MAX_MS', 60_000),
     reconcileCron: cronFrom(env, file.reconcileCron ?? '30 2 * * *'),
     stuckMinutes: intFrom(env, 'ANONYMAT_STUCK_MINUTES', file.stuckMinutes ?? 30),
-    passingResultCodes: file.passingResultCodes ?? ['ADM', 'ADJ', 'VAL', 'ADMI', 'AJAC'],
+    passingResultCodes: file.passingResultCodes ?? ['ADM', 'ADJ', 'VAL', 'ADMI'],
     resultCodes: file.resultCodes ?? DEFAULT_RESULT_CODES,
     partialChannels: file.partialChannels ?? ['lecteur-optique'],
     logLevel: env.LOG_LEVEL ?? 'warn',

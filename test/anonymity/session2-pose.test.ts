@@ -130,7 +130,7 @@ describe.each(DATABASE_TARGETS)('pose of a session 2 on $name', ({ postgres }) =
     const printed = poseSummary(outcome, world.ctx.config.passingResultCodes);
     expect(printed).toContain('3 numéro(s) attribué(s) ; population 3 ; états : MAT101 P.');
     expect(printed).toContain(
-      'Session 2 de MAT101 : 1 étudiant(s) écarté(s), admis en session 1 (résultat ADM, ADJ, VAL, ADMI ou AJAC)',
+      'Session 2 de MAT101 : 1 étudiant(s) écarté(s), admis en session 1 (résultat ADM, ADJ, VAL ou ADMI)',
     );
     expect(printed).toContain('2 étudiant(s) sans décision du jury de session 1');
   });

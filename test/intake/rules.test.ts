@@ -103,3 +103,12 @@ describe('the nightly schedule', () => {
     ).toThrow(/ANONYMAT_RECONCILE_CRON/);
   });
 });
+
+describe('the result codes that pass an assessment', () => {
+  it('counts no « ajourné » as passed by default: AJAC students resit session 2 (trial)', () => {
+    const passing = loadConfig({}, { home: '/tmp/anonymat-sans-config' }).passingResultCodes;
+
+    expect(passing).toEqual(['ADM', 'ADJ', 'VAL', 'ADMI']);
+    expect(passing.some((code) => code.startsWith('AJ'))).toBe(false);
+  });
+});
