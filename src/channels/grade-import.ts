@@ -18,11 +18,11 @@ import { assessmentsSentence, settle } from './settle.js';
 import { normaliseNumber, type TemplateCache } from './numbers.js';
 import {
   recheckStates,
-  resolveByIdentity,
   resolveByNumber,
   type ImportOperation,
   type Resolution,
 } from './resolve.js';
+import { resolveByIdentity } from './resolve-identity.js';
 import {
   assertEntrySheetRead,
   entrySheetFirst,

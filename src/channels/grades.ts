@@ -20,12 +20,8 @@ import {
   type GradeWrite,
 } from './grade-store.js';
 import { normaliseNumber } from './numbers.js';
-import {
-  recheckResolution,
-  resolveByIdentity,
-  resolveByNumber,
-  type Resolution,
-} from './resolve.js';
+import { recheckResolution, resolveByNumber, type Resolution } from './resolve.js';
+import { resolveByIdentity } from './resolve-identity.js';
 import { assessmentColumnRefusal } from './assessment-column.js';
 import { reportMissingRows, type SentWorkbook } from './returned-workbook.js';
 import { ErrorList, keyedRows, type KeyedRow } from './rows.js';
