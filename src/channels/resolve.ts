@@ -6,7 +6,7 @@ import type { ErrorCode } from '../domain/errors.js';
 import type { AnonymityState } from '../domain/types.js';
 import { statesAtWrite, type StatesAtWrite } from './grade-store.js';
 import { assessmentFor, normaliseNumber, NumberBook, type TemplateCache } from './numbers.js';
-import { noteOtherYears } from './other-years.js';
+import { noteOtherYears, withoutYearDoubts, type LiftedHolding } from './other-years.js';
 import { noteNameOtherAssessment } from './assessment-column.js';
 import { withoutIdentities } from './identities-beside.js';
 import type { ErrorList, KeyedRow } from './rows.js';
@@ -91,6 +91,7 @@ export async function resolveByNumber(
 ): Promise<Resolution> {
   const { book, enrolled } = await numbersOf(input, rows, errors, bound, cache);
   let resolved: Resolved[] = [];
+  const lifted: LiftedHolding[] = [];
   let stateRefusal: ErrorCode | null = null;
   const namedCodes = book.codesNamedIn(input.fileName);
 
@@ -148,6 +149,9 @@ export async function resolveByNumber(
     }
     await noteOtherYears(input, errors, row, { holder, bound: bound !== undefined });
     noteNameOtherAssessment(errors, row, namedCodes);
+    if (!bound && holder.heldElsewhere && target.state === 'L') {
+      lifted.push({ row, number: holder.number, year: holder.year });
+    }
     resolved.push({
       row,
       assessmentId: target.info.assessmentId,
@@ -155,6 +159,7 @@ export async function resolveByNumber(
       state: target.state,
     });
   }
+  resolved = await withoutYearDoubts(input, resolved, lifted, errors);
   resolved = await withoutIdentities(input, resolved, errors);
   return { resolved, stateRefusal, operation: 'import_by_number' };
 }

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { pose, validate } from '../../src/services/anonymity.js';
+import { lift, pose, validate } from '../../src/services/anonymity.js';
 import { enterGrade } from '../../src/services/grade-entry.js';
 import { writeCorrespondence, writeGradeWorkbooks } from '../../src/services/reports.js';
 import { addModality, addPeriod, addTemplate } from '../../src/services/setup.js';
@@ -199,5 +199,35 @@ describe.each(DATABASE_TARGETS)('a number held in two academic years, on $name',
     expect(nextYear?.rows).toBe(10);
     const first = await readFile(thisYear?.path ?? '');
     expect(first.equals(await readFile(nextYear?.path ?? ''))).toBe(false);
+  });
+
+  // Last: it lifts this year's MAT101.
+  it('refuses a number of this year’s lifted exam that next year holds under anonymity', async () => {
+    const number = shared[4] ?? '';
+    await lift(world.ctx, 'gest-A', { ctn: 'A', year: YEAR, code: 'A-JANV' });
+    const before = [await gradeOf(world, number, YEAR), await gradeOf(world, number, NEXT)];
+
+    await drop(
+      world.ctx,
+      'A',
+      'notes',
+      'notes-2027-MAT101.csv',
+      `N° anonyme;Note\r\n${number};19\r\n`,
+    );
+    const receipt = await intake(world.ctx, 'A', 'notes-2027-MAT101.csv');
+
+    expect(receipt.status).toBe('rejected');
+    expect(receipt.errors.filter((e) => e.kind === 'error')).toEqual([
+      expect.objectContaining({
+        row: 2,
+        code: 'NUMBER_YEAR_AMBIGUOUS',
+        message: expect.stringContaining(
+          `(levée en ${YEAR}/${NEXT} ; sous anonymat en ${NEXT}/${NEXT + 1})`,
+        ) as unknown,
+      }),
+    ]);
+    expect([await gradeOf(world, number, YEAR), await gradeOf(world, number, NEXT)]).toEqual(
+      before,
+    );
   });
 });
