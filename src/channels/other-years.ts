@@ -33,45 +33,64 @@ export async function noteOtherYears(
   errors.note(row.number, 'N° anonyme', code, row.text('number'), detail);
 }
 
-/** A row whose number is held in other years too, read for the service's year, where it is lifted. */
+/** A row whose number is held in other years too, read for the service's year. */
 export interface LiftedHolding {
   row: KeyedRow;
   number: string;
   year: number;
+  /** Whether its exam is lifted in the service's year. */
+  lifted: boolean;
+}
+
+/** The academic years a file name names (« notes-2027-LET101 »): none when it names `year` too. */
+function yearsNamedIn(fileName: string | null, year: number): number[] {
+  const named = (fileName ?? '').split(/[^\p{L}\p{N}]+/u).filter((w) => /^20\d\d$/.test(w));
+  const years = [...new Set(named.map(Number))];
+  return years.includes(year) ? [] : years;
 }
 
 /**
- * `resolved` without the rows among `lifted` whose number another year holds for an exam still
- * under anonymity, which are refused. Such a file is far likelier meant for that other year
- * (its exam still collects grades) than a late correction of a lifted one: read for the service's
- * year, a 2027 file replaced lifted 2026 grades of other students (trial). One query per chunk.
+ * `resolved` without the rows among `held` (numbers held in other years too) that are more likely
+ * meant for another year, which are refused: a number whose exam is lifted in the service's year
+ * while another year holds it under anonymity (read for the service's year, a 2027 file replaced
+ * lifted 2026 grades of other students, trial), and a number held in a year the file's name names.
+ * One query per chunk, none when no row is lifted and the name names no other year.
  */
 export async function withoutYearDoubts<T extends { row: KeyedRow }>(
   input: ChannelInput,
   resolved: T[],
-  lifted: readonly LiftedHolding[],
+  held: readonly LiftedHolding[],
   errors: ErrorList,
 ): Promise<T[]> {
-  const refused = new Set<number>();
-  if (lifted.length === 0) {
+  const year = held[0]?.year ?? 0;
+  const named = yearsNamedIn(input.fileName, year);
+  if (held.length === 0 || (named.length === 0 && !held.some((h) => h.lifted))) {
     return resolved;
   }
   const found = (await input.trx.raw(
-    `select n.number, array_agg(distinct n.year order by n.year) as years
+    `select n.number,
+            array_agg(distinct n.year order by n.year) filter (where ta.state <> 'L') as open_years,
+            bool_or(n.year = any(?::int[])) as named
        from anonymous_number n
        join template_assessment ta on ta.template_id = n.template_id
         and (n.assessment_id is null or ta.assessment_id = n.assessment_id)
-      where n.number = any(?::text[]) and n.year <> ? and ta.state <> 'L'
+      where n.number = any(?::text[]) and n.year <> ?
       group by n.number`,
-    [lifted.map((l) => l.number), lifted[0]?.year ?? 0],
-  )) as { rows: Array<{ number: string; years: number[] }> };
-  const open = new Map(found.rows.map((r) => [r.number, r.years]));
-  for (const { row, number, year } of lifted) {
-    const years = open.get(number);
-    if (years) {
-      const others = years.map(academicYearLabel).join(', ');
+    [named, held.map((h) => h.number), year],
+  )) as { rows: Array<{ number: string; open_years: number[] | null; named: boolean }> };
+  const byNumber = new Map(found.rows.map((r) => [r.number, r]));
+  const refused = new Set<number>();
+  for (const { row, number, lifted } of held) {
+    const other = byNumber.get(number);
+    const open = other?.open_years ?? [];
+    if (lifted && open.length > 0) {
+      const others = open.map(academicYearLabel).join(', ');
       const detail = `(levée en ${academicYearLabel(year)} ; sous anonymat en ${others})`;
       errors.add(row.number, 'N° anonyme', 'NUMBER_YEAR_AMBIGUOUS', row.text('number'), detail);
+      refused.add(row.number);
+    } else if (other?.named === true) {
+      const detail = `(nom du fichier : ${named.map(academicYearLabel).join(', ')} ; année du service : ${academicYearLabel(year)})`;
+      errors.add(row.number, 'N° anonyme', 'NUMBER_YEAR_NAMED', row.text('number'), detail);
       refused.add(row.number);
     }
   }

@@ -91,7 +91,7 @@ export async function resolveByNumber(
 ): Promise<Resolution> {
   const { book, enrolled } = await numbersOf(input, rows, errors, bound, cache);
   let resolved: Resolved[] = [];
-  const lifted: LiftedHolding[] = [];
+  const held: LiftedHolding[] = [];
   let stateRefusal: ErrorCode | null = null;
   const namedCodes = book.codesNamedIn(input.fileName);
 
@@ -149,8 +149,8 @@ export async function resolveByNumber(
     }
     await noteOtherYears(input, errors, row, { holder, bound: bound !== undefined });
     noteNameOtherAssessment(errors, row, namedCodes);
-    if (!bound && holder.heldElsewhere && target.state === 'L') {
-      lifted.push({ row, number: holder.number, year: holder.year });
+    if (!bound && holder.heldElsewhere) {
+      held.push({ row, number: holder.number, year: holder.year, lifted: target.state === 'L' });
     }
     resolved.push({
       row,
@@ -159,7 +159,7 @@ export async function resolveByNumber(
       state: target.state,
     });
   }
-  resolved = await withoutYearDoubts(input, resolved, lifted, errors);
+  resolved = await withoutYearDoubts(input, resolved, held, errors);
   resolved = await withoutIdentities(input, resolved, errors);
   return { resolved, stateRefusal, operation: 'import_by_number' };
 }

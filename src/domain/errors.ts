@@ -129,6 +129,8 @@ export const ERROR_MESSAGES = {
     "Ce numéro anonyme n'a pas été attribué pour l'année universitaire lue, mais pour une autre (années entre parenthèses) : rien n'est enregistré pour lui. Pour une note de cette autre année, déposez le bordereau de saisie de l'épreuve, qui désigne son année, ou saisissez-la avec l'option --year ; si le service doit travailler sur cette année-là, réglez ANONYMAT_YEAR.",
   NUMBER_YEAR_AMBIGUOUS:
     "Ce numéro anonyme est attribué pour l'année du service, où son épreuve est levée, et aussi pour une autre année, où l'anonymat court encore (années entre parenthèses) : la note n'est enregistrée pour aucune des deux. Pour l'autre année, déposez le bordereau de saisie de son épreuve, qui désigne son année, ou saisissez la note avec --year ; pour corriger une note de l'année levée, saisissez-la (anonymat grade … --replace).",
+  NUMBER_YEAR_NAMED:
+    "Le nom du fichier désigne une autre année universitaire que celle du service, et ce numéro anonyme y est attribué aussi (années entre parenthèses) : on ne peut pas savoir pour quelle année est la note, rien n'est enregistré pour lui. Pour cette autre année, déposez le bordereau de saisie de son épreuve, qui désigne son année, ou saisissez la note avec --year ; si le fichier est bien de l'année du service, retirez l'année de son nom.",
   NUMBER_OTHER_YEARS:
     "Ce numéro anonyme a aussi été attribué une autre année universitaire (d'autres numéros du fichier peuvent l'être aussi) : les notes du fichier sont enregistrées pour l'année du service, indiquée entre parenthèses. Pour des notes d'une autre année, déposez le bordereau de saisie de l'épreuve, qui désigne son année.",
   NUMBER_SPARE_UNBOUND:

@@ -201,6 +201,34 @@ describe.each(DATABASE_TARGETS)('a number held in two academic years, on $name',
     expect(first.equals(await readFile(nextYear?.path ?? ''))).toBe(false);
   });
 
+  it('refuses a number held in the year the file’s name names, other than the service’s', async () => {
+    const number = shared[3] ?? '';
+    const before = [await gradeOf(world, number, YEAR), await gradeOf(world, number, NEXT)];
+
+    await drop(
+      world.ctx,
+      'A',
+      'notes',
+      `rattrapage-MAT101-${NEXT}.csv`,
+      `N° anonyme;Note\r\n${number};18\r\n`,
+    );
+    const receipt = await intake(world.ctx, 'A', `rattrapage-MAT101-${NEXT}.csv`);
+
+    expect(receipt.status).toBe('rejected');
+    expect(receipt.errors.filter((e) => e.kind === 'error')).toEqual([
+      expect.objectContaining({
+        row: 2,
+        code: 'NUMBER_YEAR_NAMED',
+        message: expect.stringContaining(
+          `(nom du fichier : ${NEXT}/${NEXT + 1} ; année du service : ${YEAR}/${NEXT})`,
+        ) as unknown,
+      }),
+    ]);
+    expect([await gradeOf(world, number, YEAR), await gradeOf(world, number, NEXT)]).toEqual(
+      before,
+    );
+  });
+
   // Last: it lifts this year's MAT101.
   it('refuses a number of this year’s lifted exam that next year holds under anonymity', async () => {
     const number = shared[4] ?? '';
