@@ -89,7 +89,8 @@ export async function withoutYearDoubts<T extends { row: KeyedRow }>(
       errors.add(row.number, 'N° anonyme', 'NUMBER_YEAR_AMBIGUOUS', row.text('number'), detail);
       refused.add(row.number);
     } else if (other?.named === true) {
-      const detail = `(nom du fichier : ${named.map(academicYearLabel).join(', ')} ; année du service : ${academicYearLabel(year)})`;
+      const names = named.map(academicYearLabel).join(', ');
+      const detail = `(nom du fichier : ${names} ; année du service : ${academicYearLabel(year)})`;
       errors.add(row.number, 'N° anonyme', 'NUMBER_YEAR_NAMED', row.text('number'), detail);
       refused.add(row.number);
     }

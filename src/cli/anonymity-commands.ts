@@ -69,7 +69,8 @@ function registerConditions(program: Command): void {
 /** What `lift-request` says when a request is already open: whose it is, and how to go on. */
 export function liftPendingText(code: string, pendingBy: string, actor: string): string {
   return pendingBy === actor
-    ? `Levée de ${code} déjà demandée par vous : un second gestionnaire doit la confirmer (anonymat lift-confirm ${code}).`
+    ? `Levée de ${code} déjà demandée par vous : un second gestionnaire doit la confirmer ` +
+        `(anonymat lift-confirm ${code}).`
     : `Levée de ${code} déjà demandée par ${pendingBy} ; rien de plus n'est enregistré. ` +
         `Pour la confirmer en second gestionnaire : anonymat lift-confirm ${code}.`;
 }
