@@ -107,11 +107,9 @@ export async function writePv(
     fingerprint = pvFingerprint(template.info, sections, NAMED_ROWS, options.reveals);
     count = sections.reduce((n, s) => n + s.rows.length, 0);
   }
-  const name = ctnPath(
-    template.ctn,
-    'deliberation',
-    `${kind === 'collective' ? 'pv' : 'pv-individuels'}-${anonymous ? 'anonyme' : 'nominatif'}-${templateSlug(template)}.xlsx`,
-  );
+  const prefix = kind === 'collective' ? 'pv' : 'pv-individuels';
+  const stem = `${prefix}-${anonymous ? 'anonyme' : 'nominatif'}-${templateSlug(template)}`;
+  const name = ctnPath(template.ctn, 'deliberation', `${stem}.xlsx`);
   const path = anonymous
     ? await ctx.outbox.writeAnonymous(name, bytes, await rosterOfTemplate(ctx.db, template.id))
     : await ctx.outbox.writeNamed(
