@@ -94,24 +94,16 @@ export class NumberBook {
     const prefer = options.prefer ?? {};
     // One index probe per distinct number, in key order. As `number = any(…)` the planner scanned
     // the whole table once numbers outgrew shared buffers (a million numbers: 90-120 ms per chunk of
-    // 5,000, against 30-50 ms probed). A number is unique within a year only: its holder is the
-    // bound template's, else the year's; a holder of another year only is kept to refuse it by name.
+    // 5,000, against 30-50 ms probed). A number is unique within a year only: every year's holder
+    // comes back (a handful at most), and the one standing for the number is chosen below; a holder
+    // of another year only is kept to refuse it by name. Ordering them here, a sort per number, cost
+    // a third of the query (20 against 13 ms per chunk of 5,000).
     const result = (await trx.raw(
-      `select n.number, n.student_number, n.template_id, n.assessment_id, n.year
+      `select a.number, a.student_number, a.template_id, a.assessment_id, a.year
          from (select distinct k from unnest(?::text[]) as k order by k) as keys (number)
-         cross join lateral (
-           select a.number, a.student_number, a.template_id, a.assessment_id, a.year
-             from anonymous_number a
-            where a.number = keys.number
-            order by (a.template_id = ?::int) is true desc, (a.year = ?::int) is true desc,
-                     a.year desc
-            limit 2) as n`,
-      [
-        // Postgres text holds no NUL: a number with one is no stored number (find() says why).
-        numbers.filter((n) => !n.includes('\0')),
-        prefer.templateId ?? null,
-        prefer.year ?? null,
-      ],
+         join anonymous_number a on a.number = keys.number`,
+      // Postgres text holds no NUL: a number with one is no stored number (find() says why).
+      [numbers.filter((n) => !n.includes('\0'))],
     )) as {
       rows: Array<{
         number: string;
@@ -121,8 +113,7 @@ export class NumberBook {
         year: number;
       }>;
     };
-    // At most two rows per number, the preferred ones: the better is its holder (chosen again here,
-    // whatever order the rows come in), a second means another year holds the number too.
+    // The preferred row is the number's holder; another row means another year holds it too.
     const holders = new Map<string, Holder>();
     for (const row of result.rows) {
       const holder: Holder = {
