@@ -1,4 +1,4 @@
-// A bench child process: `import <url> <home> <file>` imports one grade file and prints its time
+// A bench child process: `import <url> <home> <file> <number>` imports one grade file and prints its time
 // and peak memory; `worker <url> <home> <prefix>` runs a BullMQ worker until SIGTERM; `read
 // <stream|whole> <file>` only reads a grade file (streamed as the intake reads it, or whole with
 // readWorkbook) and prints its time and peak memory. Modules are loaded by the mode that needs
@@ -25,7 +25,7 @@ function peakMb(): number {
   return process.resourceUsage().maxRSS / KB_PER_MB;
 }
 
-async function importOne(url: string, home: string, file: string): Promise<void> {
+async function importOne(url: string, home: string, file: string, spare: string): Promise<void> {
   // This child stands for an `anonymat run` process: its heap is sized as the command sizes it.
   (await import('../src/cli/heap.js')).tuneHeap();
   const { copyFile } = await import('node:fs/promises');
@@ -38,12 +38,14 @@ async function importOne(url: string, home: string, file: string): Promise<void>
 
   const { writeFile } = await import('node:fs/promises');
   const ctx = await contextOn(url, home);
-  // Warmed as a running service is: a first small drop (one unknown number, refused) loads the
-  // code paths and opens the pool, so the time measured is the file's, not the process start's.
+  // Warmed as a running service is, by a file it took before: one grade imported (a number the
+  // measured file does not hold) and one unknown number, so the first drop compiles the code the
+  // measured one runs (a partial import, its annotated copy and receipt) and opens the pool; the
+  // time measured is the file's, not the process start's.
   const notes = path.join(ctx.config.inbox, CTN, 'notes');
   await writeFile(
     path.join(notes, `echauffement-${process.pid}.csv`),
-    'N° anonyme;Note\r\n99999999;10\r\n',
+    `N° anonyme;Note\r\n${spare};10\r\n99999999;10\r\n`,
   );
   await runOnce(ctx, new InProcessQueue(ctx));
   const baseline = peakMb();
@@ -132,13 +134,13 @@ async function readOne(how: string, file: string): Promise<void> {
   process.stdout.write(`${JSON.stringify({ ms, peakMb: peakMb(), baselineMb: baseline, rows })}\n`);
 }
 
-const [mode, first = '', second = '', last = ''] = process.argv.slice(2);
+const [mode, first = '', second = '', third = '', fourth = ''] = process.argv.slice(2);
 const run =
   mode === 'import'
-    ? importOne(first, second, last)
+    ? importOne(first, second, third, fourth)
     : mode === 'read'
       ? readOne(first, second)
-      : work(first, second, last);
+      : work(first, second, third);
 run.catch((error: unknown) => {
   process.stderr.write(
     `child failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

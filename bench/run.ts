@@ -55,7 +55,12 @@ function worldSteps(world: World): Array<[string, () => Promise<Record<string, C
     ['linear', () => linearAndMemoryCases(world, sizes, quick ? 1 : 2)],
     [
       'scaleout',
-      () => scaleOutCase(world, quick ? { files: 20, rows: 2_500 } : { files: 200, rows: 5_000 }),
+      () =>
+        scaleOutCase(
+          world,
+          quick ? { files: 20, rows: 2_500 } : { files: 200, rows: 5_000 },
+          quick ? 1 : 3,
+        ),
     ],
     ['pglite', () => pgliteCases(world, plan, students)],
   ];
