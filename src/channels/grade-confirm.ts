@@ -1,40 +1,17 @@
-// A grade handed in again as it is recorded leaves its row untouched, so that a re-import rewrites
-// nothing (issue 7); the row then keeps the time of the earlier hand-in. That time decides whether a
-// file still to be imported may replace the grade (GRADE_UPSERT, grade-store.ts): a file dropped
-// between the two hand-ins, imported last, would replace a grade handed in after it. While such a
-// file is pending, the rows a hand-in confirms take its time, and the assessments' clocks move on,
-// so that the pending file keeps them and its receipt lists them (GRADE_NEWER_KEPT).
+// A grade handed in again as it is recorded keeps its value and row, so that a re-import changes no
+// grade (issue 7), but it takes the time of this later hand-in: that time decides whether a file
+// imported afterwards may replace the grade (GRADE_UPSERT, grade-store.ts). A file saved between the
+// two hand-ins may reach the inbox at any time later (a mailbox, a share copied late): it must find
+// the grade confirmed and keep it (GRADE_NEWER_KEPT), as it would a changed one. The assessments'
+// clocks move on too. (Confirming only while such a file was already waiting let one arriving
+// later replace the confirmed grade: trial.)
 import type { Knex } from 'knex';
 import { advanceClock, type GradeWrite } from './grade-store.js';
 
-/** Channels whose files write grades (a maquette comes through `notes`). */
-const GRADE_CHANNELS = ['notes', 'lecteur-optique'];
-
-/**
- * Whether a file of `channels` handed in before `receivedAt` is still to be imported or being
- * imported.
- */
-export async function earlierDropPending(
-  trx: Knex.Transaction,
-  receivedAt: string,
-  channels = GRADE_CHANNELS,
-): Promise<boolean> {
-  // A drop is marked done only after its import committed and its file left the inbox: one not
-  // done may still write, one done never will again (dropped anew, it is a drop of its own).
-  const found = (await trx.raw(
-    `select exists (select 1 from intake_drop d join intake_file f on f.id = d.intake_id
-                     where not d.done and f.channel = any(?::text[])
-                       and coalesce(d.handed_in_at, d.dropped_at) < ?::timestamptz) as pending`,
-    [channels, receivedAt],
-  )) as { rows: Array<{ pending: boolean }> };
-  return found.rows[0]?.pending ?? false;
-}
-
 /**
  * Gives the time `receivedAt` to the grades recorded exactly as `incoming` gives them (a select of
- * assessment_id, student_number, value, absence) and handed in earlier, when a grade file dropped
- * before `receivedAt` is pending; returns how many. Call it under the locks of statesAtWrite, after
- * the write, with the assessments the incoming rows belong to.
+ * assessment_id, student_number, value, absence) and handed in earlier; returns how many. Call it
+ * under the locks of statesAtWrite, after the write, with the assessments the incoming rows belong to.
  */
 export async function confirmUnchanged(
   trx: Knex.Transaction,
@@ -42,9 +19,6 @@ export async function confirmUnchanged(
   receivedAt: string,
   assessmentIds: Iterable<number>,
 ): Promise<number> {
-  if (!(await earlierDropPending(trx, receivedAt))) {
-    return 0;
-  }
   const result = (await trx.raw(
     `update grade g set received_at = ?::timestamptz
        from (${incoming.select}) as w (assessment_id, student_number, value, absence)

@@ -4,7 +4,6 @@
 // later (`result_received_at`, migration 012), and a result written after the lift is flagged.
 import type { Knex } from 'knex';
 import { liftedIn, statesAtWrite, type StatesAtWrite } from './grade-store.js';
-import { earlierDropPending } from './grade-confirm.js';
 import type { ErrorList } from './rows.js';
 
 /** One jury result to write. */
@@ -15,9 +14,6 @@ export interface ResultWrite {
   /** Where it was read, to list it when a later result is kept over it: row, key typed, column. */
   source?: { row: number; key: string; column: string };
 }
-
-/** Channels whose files carry jury results (an Apogée maquette comes through `notes`). */
-const RESULT_CHANNELS = ['jury', 'notes'];
 
 /** Who hands results in and when (a file's drop, or `service` for the intake). */
 export interface ResultOrigin {
@@ -132,18 +128,14 @@ async function listChanged(
 }
 
 /**
- * A result handed in again as it is recorded keeps the time of the earlier hand-in; while a file
- * carrying results dropped before this one is pending, the rows confirmed take this hand-in's time
- * (as grades do, grade-confirm.ts), so that the pending file keeps them.
+ * A result handed in again as it is recorded takes this hand-in's time, as a grade does
+ * (grade-confirm.ts): a file carrying results saved before it, imported later, keeps it.
  */
 async function confirmUnchangedResults(
   trx: Knex.Transaction,
   columns: unknown[][],
   receivedAt: string,
 ): Promise<void> {
-  if (!(await earlierDropPending(trx, receivedAt, RESULT_CHANNELS))) {
-    return;
-  }
   await trx.raw(
     `update grade g set result_received_at = ?::timestamptz from ${UNNEST}
       where g.assessment_id = w.a and g.student_number = w.s and g.result = w.r

@@ -293,14 +293,22 @@ describe.each(DATABASE_TARGETS)('a grade handed in again as it is, on $name', (t
     ]);
     expect(late.rows).toEqual({ read: 2, imported: 0, rejected: 0 });
 
-    // With no earlier file pending, the same grades handed in again leave every row as it was.
+    // The same grades handed in again change no grade, and date the two rows it confirms anew.
     const before = await handedIn(ctx, assessments.mat101, n);
+    const written = await updatedAt(ctx, assessments.mat101, n);
     await tick();
     await receiptOf(
       ctx,
       await dropped(ctx, 'notes', 'c-bis-MAT101.csv', `${grades(['12', '14'])}\r\n`),
     );
-    expect(await handedIn(ctx, assessments.mat101, n)).toEqual(before);
+    const after = await handedIn(ctx, assessments.mat101, n);
+    expect(await updatedAt(ctx, assessments.mat101, n)).toEqual(written);
+    expect(await gradesOf(ctx, assessments.mat101)).toEqual(recorded);
+    expect([after[0] === before[0], after[1] === before[1], after[2] === before[2]]).toEqual([
+      false,
+      false,
+      true,
+    ]);
   });
 
   it('is kept when typed again as it is, over a file dropped before and imported after', async () => {
@@ -327,7 +335,22 @@ describe.each(DATABASE_TARGETS)('a grade handed in again as it is, on $name', (t
   });
 });
 
-/** When each of the students' grades was handed in, as ISO text. */
+/** When each of the students' grade rows was last written, as ISO text, in their order. */
+async function updatedAt(
+  ctx: AppContext,
+  assessmentId: number,
+  students: Array<{ student: string }>,
+): Promise<string[]> {
+  const found = (await ctx.db.raw(
+    `select updated_at::text as at from grade
+      where assessment_id = ? and student_number = any(?::text[])
+      order by array_position(?::text[], student_number)`,
+    [assessmentId, students.map((s) => s.student), students.map((s) => s.student)],
+  )) as { rows: Array<{ at: string }> };
+  return found.rows.map((r) => r.at);
+}
+
+/** When each of the students' grades was handed in, as ISO text, in their order. */
 async function handedIn(
   ctx: AppContext,
   assessmentId: number,
@@ -335,8 +358,9 @@ async function handedIn(
 ): Promise<string[]> {
   const found = (await ctx.db.raw(
     `select student_number, received_at::text as at from grade
-      where assessment_id = ? and student_number = any(?::text[]) order by student_number`,
-    [assessmentId, students.map((s) => s.student)],
+      where assessment_id = ? and student_number = any(?::text[])
+      order by array_position(?::text[], student_number)`,
+    [assessmentId, students.map((s) => s.student), students.map((s) => s.student)],
   )) as { rows: Array<{ at: string }> };
   return found.rows.map((r) => r.at);
 }

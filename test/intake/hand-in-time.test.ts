@@ -130,6 +130,47 @@ describe.each(DATABASE_TARGETS)('when a file was handed in, on $name', (target) 
     expect(future.bounded).toBe(true);
   });
 
+  it('keeps a grade a later file confirmed over a file saved between the two that arrives last', async () => {
+    const { ctx, numbers, assessments } = world();
+    const x = numbers.mat101[16];
+    // v1 says 12; v3 says 12 again (v2's 18 was a mistake); v2, held in a mailbox, comes last.
+    await savedAgo(ctx, 'confirme-v1-MAT101.csv', [`${x?.number};12`], 30);
+    await runOnce(ctx, new InProcessQueue(ctx));
+    await savedAgo(ctx, 'confirme-v3-MAT101.csv', [`${x?.number};12,00`], 10);
+    await runOnce(ctx, new InProcessQueue(ctx));
+    await savedAgo(ctx, 'confirme-v2-MAT101.csv', [`${x?.number};18`], 20);
+    await runOnce(ctx, new InProcessQueue(ctx));
+
+    expect((await gradesOf(ctx, assessments.mat101)).get(x?.student ?? '')).toBe('12.00');
+    const late = await receiptNamed(ctx, 'confirme-v2-MAT101.csv');
+    expect(late.errors.map((e) => [e.row, e.code])).toEqual([[2, 'GRADE_NEWER_KEPT']]);
+    expect(late.rows).toEqual({ read: 1, imported: 0, rejected: 0 });
+  });
+
+  it('keeps a grade typed again as it is over a file saved before the typing that arrives after', async () => {
+    const { ctx, numbers, assessments } = world();
+    const x = numbers.mat102[16];
+    await drop(ctx, 'A', 'notes', 'a-MAT102.csv', csv(['N° anonyme;Note', `${x?.number};11`]));
+    const first = Date.now() / 1000 - 60;
+    await utimes(path.join(ctx.config.inbox, 'A', 'notes', 'a-MAT102.csv'), first, first);
+    await runOnce(ctx, new InProcessQueue(ctx));
+    // The office checks the copy and types the same grade: the grade is confirmed now.
+    const typed = await enterGrade(ctx, 'gest-A', {
+      ctn: 'A',
+      number: x?.number ?? '',
+      grade: '11',
+    });
+    expect(typed.unchanged).toBe(true);
+    await drop(ctx, 'A', 'notes', 'b-MAT102.csv', csv(['N° anonyme;Note', `${x?.number};8`]));
+    const between = Date.now() / 1000 - 30;
+    await utimes(path.join(ctx.config.inbox, 'A', 'notes', 'b-MAT102.csv'), between, between);
+    await runOnce(ctx, new InProcessQueue(ctx));
+
+    expect((await gradesOf(ctx, assessments.mat102)).get(x?.student ?? '')).toBe('11.00');
+    const late = await receiptNamed(ctx, 'b-MAT102.csv');
+    expect(late.errors.map((e) => e.code)).toEqual(['GRADE_NEWER_KEPT']);
+  });
+
   it('says when a file replaces grades of a file saved at the very same instant (zip times)', async () => {
     const { ctx, numbers } = world();
     const n = numbers.mat101.slice(1, 3);
@@ -167,3 +208,11 @@ describe.each(DATABASE_TARGETS)('when a file was handed in, on $name', (target) 
     }
   });
 });
+
+/** The receipt of the drop of `name`. */
+async function receiptNamed(ctx: AppContext, name: string): Promise<Receipt> {
+  const found = (await ctx.db('intake_drop').where({ file_name: name }).first('receipt')) as {
+    receipt: Receipt | string;
+  };
+  return (typeof found.receipt === 'string' ? JSON.parse(found.receipt) : found.receipt) as Receipt;
+}
