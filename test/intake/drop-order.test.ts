@@ -336,28 +336,21 @@ describe.each(DATABASE_TARGETS)('a grade handed in again as it is, on $name', (t
 });
 
 /** When each of the students' grade rows was last written, as ISO text, in their order. */
-async function updatedAt(
-  ctx: AppContext,
-  assessmentId: number,
-  students: Array<{ student: string }>,
-): Promise<string[]> {
-  const found = (await ctx.db.raw(
-    `select updated_at::text as at from grade
-      where assessment_id = ? and student_number = any(?::text[])
-      order by array_position(?::text[], student_number)`,
-    [assessmentId, students.map((s) => s.student), students.map((s) => s.student)],
-  )) as { rows: Array<{ at: string }> };
-  return found.rows.map((r) => r.at);
-}
+const updatedAt = (ctx: AppContext, id: number, students: Array<{ student: string }>) =>
+  timesOf(ctx, 'updated_at', id, students);
 
 /** When each of the students' grades was handed in, as ISO text, in their order. */
-async function handedIn(
+const handedIn = (ctx: AppContext, id: number, students: Array<{ student: string }>) =>
+  timesOf(ctx, 'received_at', id, students);
+
+async function timesOf(
   ctx: AppContext,
+  column: 'updated_at' | 'received_at',
   assessmentId: number,
   students: Array<{ student: string }>,
 ): Promise<string[]> {
   const found = (await ctx.db.raw(
-    `select student_number, received_at::text as at from grade
+    `select ${column}::text as at from grade
       where assessment_id = ? and student_number = any(?::text[])
       order by array_position(?::text[], student_number)`,
     [assessmentId, students.map((s) => s.student), students.map((s) => s.student)],
