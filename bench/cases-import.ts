@@ -89,17 +89,20 @@ export async function workbookCases(world: World, plan: Plan): Promise<Record<st
   for (let rep = 0; rep < plan.reps; rep += 1) {
     file = await gradeXlsx(lines, `Notes ${rep + 2}`);
     const before = (await world.ctx.db.raw('select now() as at')).rows?.[0]?.at as Date | undefined;
+    const lastHandIn = (
+      (await world.ctx.db('grade').max({ at: 'received_at' })) as Array<{ at: Date | null }>
+    )[0]?.at;
     reimports.push(await timed(() => dropAndImport(world.ctx, `reimport-${rep}.xlsx`, file)));
     const changed = (await world.ctx
       .db('grade')
       .where('updated_at', '>=', before ?? new Date())
       .count({ n: '*' })) as Array<{ n: number }>;
     rewritten.push(Number(changed[0]?.n ?? 0));
-    // Unchanged grades take the re-import's hand-in time (channels/grade-confirm.ts): rows updated,
-    // no grade rewritten. Counted so the note says what the re-import's time includes.
+    // Unchanged grades take the re-import's hand-in time (channels/grade-confirm.ts: the workbook's
+    // save, before `before`): rows updated, no grade rewritten. Counted for the note.
     const dated = (await world.ctx
       .db('grade')
-      .where('received_at', '>=', before ?? new Date())
+      .where('received_at', '>', lastHandIn ?? new Date(0))
       .count({ n: '*' })) as Array<{ n: number }>;
     confirmed.push(Number(dated[0]?.n ?? 0));
   }
