@@ -256,7 +256,10 @@ function refusedWithErrors(receipt: Pick<Receipt, 'status' | 'errors'>): boolean
 
 /**
  * What a refused or partly imported file's receipt says when its content alone means there is no
- * annotated copy (errors about the whole file only, or too many rows); '' otherwise.
+ * annotated copy (errors about the whole file only, an identity beside an anonymous number, or too
+ * many rows); '' otherwise. A row refused for an identity beside its number is never copied: the
+ * output scan reads the copy as it is written, not as a person reads it (« 03 32 43 70 »,
+ * « ETU03324370 » were copied under V, trial), and the row check has already found it.
  */
 export function annotatedCopyAbsence(receipt: Pick<Receipt, 'status' | 'rows' | 'errors'>): string {
   if (!refusedWithErrors(receipt)) {
@@ -264,6 +267,13 @@ export function annotatedCopyAbsence(receipt: Pick<Receipt, 'status' | 'rows' | 
   }
   if (!receipt.errors.some((e) => e.row !== null)) {
     return "Pas de copie annotée : le refus porte sur le fichier entier et non sur des lignes, il n'y a donc aucune cellule à marquer.";
+  }
+  if (receipt.errors.some((e) => e.code === 'IDENTITY_BESIDE_NUMBER')) {
+    return (
+      "Pas de copie annotée : des lignes de ce fichier mettent une identité d'étudiant à côté d'un " +
+      'numéro anonyme (IDENTITY_BESIDE_NUMBER), et une copie la reproduirait. Retirez ces identités ' +
+      `du fichier avant de le déposer à nouveau ; ${LISTED_HERE}`
+    );
   }
   return receipt.rows.read > ANNOTATED_COPY_MAX_ROWS
     ? `Fichier de plus de ${ANNOTATED_COPY_MAX_ROWS.toLocaleString('fr-FR')} lignes : pas de copie annotée, ${LISTED_HERE}`

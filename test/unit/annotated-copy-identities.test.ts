@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { writeAnnotatedCopy } from '../../src/outputs/annotated-copy.js';
+import { annotatedCopyAbsence, writeAnnotatedCopy } from '../../src/outputs/annotated-copy.js';
 import { Outbox, type Roster } from '../../src/outputs/gateway.js';
 import type { Receipt } from '../../src/outputs/receipt.js';
 
@@ -50,15 +50,13 @@ describe('the receipt of a file whose annotated copy would show a student under 
   });
 
   /** Writes the copy of `bytes` under Q/accuses/<channel>/; returns the sentence and files written. */
-  async function copyOf(channel: string, bytes: Buffer | string): Promise<[string, string[]]> {
+  async function copyOf(
+    channel: string,
+    bytes: Buffer | string,
+    receipt = refused(channel),
+  ): Promise<[string, string[]]> {
     const base = path.join('Q', 'accuses', channel, 'f-abababab');
-    const said = await writeAnnotatedCopy(
-      outbox,
-      base,
-      Buffer.from(bytes),
-      refused(channel),
-      ROSTER,
-    );
+    const said = await writeAnnotatedCopy(outbox, base, Buffer.from(bytes), receipt, ROSTER);
     const written = await readdir(path.join(root, 'Q'), { recursive: true }).catch(() => []);
     return [said, written.filter((n) => n.endsWith('.xlsx'))];
   }
@@ -103,6 +101,23 @@ describe('the receipt of a file whose annotated copy would show a student under 
     expect(said).toContain('Pas de copie annotée : elle contiendrait un identifiant');
     expect(said).toContain('cellule C2');
     expect(said).toContain('Retirez-le du fichier avant de le déposer à nouveau');
+  });
+
+  it('makes none of a file whose rows were refused for an identity beside the number, in any form', async () => {
+    // Grouped in pairs, the number is no word the output guard searches: the row check found it.
+    const csv = 'N° anonyme;Note;Observations\r\n123456;25;né 00 42 13 37\r\n';
+    const receipt = refused('notes', 'IDENTITY_BESIDE_NUMBER');
+
+    const [said, written] = await copyOf('notes', csv, receipt);
+
+    expect(written).toEqual([]);
+    expect(said).toBe('');
+    expect(annotatedCopyAbsence(receipt)).toBe(
+      "Pas de copie annotée : des lignes de ce fichier mettent une identité d'étudiant à côté " +
+        "d'un numéro anonyme (IDENTITY_BESIDE_NUMBER), et une copie la reproduirait. Retirez ces " +
+        'identités du fichier avant de le déposer à nouveau ; les lignes en erreur sont listées ' +
+        'dans cet accusé.',
+    );
   });
 
   it('tells an Apogée maquette that no copy is made of a maquette, not that it could not be read', async () => {
