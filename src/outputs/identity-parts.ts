@@ -85,3 +85,23 @@ export function dateForms(iso: string): string[] {
   const [y, m, d] = iso.slice(0, 10).split('-');
   return y && m && d ? [`${y}${m}${d}`, `${d}${m}${y}`] : [];
 }
+
+/**
+ * Fewest digits a student number keeps once its leading zeros are dropped (as Excel drops them) to
+ * be still searched: a grade, a rank, a count or a birth date's Excel serial (5 digits up to 2173)
+ * is never that long, so « 12 » or « 15,5 » never reads as student 00000012.
+ */
+export const UNPADDED_MIN_DIGITS = 6;
+
+const UNPADDED = new RegExp(`^[1-9]\\d{${UNPADDED_MIN_DIGITS - 1},}$`);
+
+/** Whether a word may be a student number written without its leading zeros. */
+export function mayBeUnpadded(word: string): boolean {
+  return UNPADDED.test(word);
+}
+
+/** A student number (`words` form, trimmed) without its leading zeros, when still searched. */
+export function unpaddedNumber(number: string): string | null {
+  const bare = number.replace(/^0+/, '');
+  return bare !== number && mayBeUnpadded(bare) ? bare : null;
+}

@@ -1,7 +1,7 @@
 // The questions the identity scan (identity-scan.ts) asks its roster about a file: the file's
 // distinct words, the runs of words that may be a last name, the dates it holds, then the
 // [last name, first name] pairs around the last names the roster recognised.
-import { datesIn } from './identity-parts.js';
+import { datesIn, mayBeUnpadded } from './identity-parts.js';
 import type { RosterQuery } from './identity-roster.js';
 
 /** Longest last name searched alone, in words (« DE LA TOUR D AUVERGNE » is 5). */
@@ -48,8 +48,11 @@ export function isCalendarDay(iso: string): boolean {
   return isDay(y, m, d);
 }
 
-/** The question about a file: its distinct words, name-shaped runs and dates. */
-export function queryOf(readings: Reading[]): RosterQuery {
+/**
+ * The question about a file: its distinct words, name-shaped runs and dates; with `unpadded`, the
+ * digit words that may be a student number stripped of its leading zeros too.
+ */
+export function queryOf(readings: Reading[], unpadded = false): RosterQuery {
   const all = new Set<string>();
   const names = new Set<string>();
   const dates = new Set<string>();
@@ -85,7 +88,8 @@ export function queryOf(readings: Reading[]): RosterQuery {
     datesIn(raw).forEach((d) => isCalendarDay(d) && dates.add(d));
   }
   all.delete('');
-  return { words: [...all], names: [...names], dates: [...dates] };
+  const bare = unpadded ? [...all].filter(mayBeUnpadded) : [];
+  return { words: [...all], unpadded: bare, names: [...names], dates: [...dates] };
 }
 
 /** The [last, first] pairs worth asking about: name-shaped runs right before or after a last name. */

@@ -2,7 +2,7 @@
 // whose identity must not appear in it, given as a list in memory, or as a lookup that asks
 // Postgres (services/roster.ts). The scan only asks questions and reads the answers: it never
 // walks the students itself.
-import { words } from './identity-parts.js';
+import { unpaddedNumber, words } from './identity-parts.js';
 
 /** One student whose identity must not appear in an anonymous file. */
 export interface RosterEntry {
@@ -18,6 +18,11 @@ export interface RosterEntry {
 export interface RosterQuery {
   /** Distinct words (student numbers and INE are one word each). */
   words: string[];
+  /**
+   * Digit words that may be a student number whose leading zeros were dropped (`3324370` for
+   * 03324370); asked only about texts a person typed (cells, reasons), never about outputs.
+   */
+  unpadded: string[];
   /** Runs of 1 to MAX_NAME_WORDS consecutive words with letters: the last names that may be there. */
   names: string[];
   /** ISO dates written in the file (separated, or as one 8-digit word). */
@@ -65,6 +70,7 @@ export function isList(roster: Roster): roster is readonly RosterEntry[] {
 export class ListRoster {
   private static readonly indexed = new WeakMap<readonly RosterEntry[], ListRoster>();
   private readonly byWord = new Map<string, RosterEntry[]>();
+  private readonly byUnpadded = new Map<string, RosterEntry[]>();
   private readonly lastNames = new Set<string>();
   private readonly pairs = new Set<string>();
   private readonly births = new Set<string>();
@@ -90,6 +96,10 @@ export class ListRoster {
           this.byWord.set(word, [entry]);
         }
       }
+      const bare = unpaddedNumber(words(entry.studentNumber).trim().split(' ')[0] ?? '');
+      if (bare) {
+        this.byUnpadded.set(bare, [...(this.byUnpadded.get(bare) ?? []), entry]);
+      }
       const last = words(entry.lastName).trim();
       const first = words(entry.firstName ?? '').trim();
       this.lastNames.add(last);
@@ -106,8 +116,11 @@ export class ListRoster {
   answer(question: Question, referential: readonly string[]): Answer {
     switch (question.ask) {
       case 'match': {
-        const { words: list, names, dates } = question.query;
-        const students = new Set(list.flatMap((w) => this.byWord.get(w) ?? []));
+        const { words: list, unpadded, names, dates } = question.query;
+        const students = new Set([
+          ...list.flatMap((w) => this.byWord.get(w) ?? []),
+          ...unpadded.flatMap((w) => this.byUnpadded.get(w) ?? []),
+        ]);
         return {
           identifiers: [...students].map((s) => ({
             studentNumber: s.studentNumber,

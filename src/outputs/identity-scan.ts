@@ -12,12 +12,14 @@
 // either order). A last name alone is a hit unless it only appears inside text the service writes
 // by itself (identity-wording.ts): the referential's labels and codes, the outputs' fixed wording.
 // Known limits: a first name alone is not searched (too many are ordinary words), nor a birth date
-// stored as a spreadsheet date serial, nor a last name of more than MAX_NAME_WORDS words alone.
+// stored as a spreadsheet date serial, nor a last name of more than MAX_NAME_WORDS words alone, nor,
+// in an output, a student number stripped of its leading zeros (only in typed texts: scanTexts).
 import {
   FILE_NAME_PART,
   dateForms,
   datesIn,
   readableText,
+  unpaddedNumber,
   words,
   type FileText,
 } from './identity-parts.js';
@@ -74,8 +76,15 @@ function withoutInitials(flat: string): string {
   return flat.replace(/ [A-Z](?= )/g, '');
 }
 
-/** The needles of what the roster recognised. */
-function needlesOf(match: RosterMatch, fullNames: Array<[string, string]>): Needle[] {
+/**
+ * The needles of what the roster recognised; with `unpadded`, a student number stripped of its
+ * leading zeros too (see `UNPADDED_MIN_DIGITS`).
+ */
+function needlesOf(
+  match: RosterMatch,
+  fullNames: Array<[string, string]>,
+  unpadded: boolean,
+): Needle[] {
   const needles: Needle[] = [];
   const add = (value: string, kind: ScanKind, minLength: number): void => {
     const flat = words(value);
@@ -85,6 +94,10 @@ function needlesOf(match: RosterMatch, fullNames: Array<[string, string]>): Need
   };
   for (const { studentNumber, ine } of match.identifiers) {
     add(studentNumber, 'student_number', 4);
+    const bare = unpadded ? unpaddedNumber(words(studentNumber).trim()) : null;
+    if (bare) {
+      add(bare, 'student_number', 4);
+    }
     if (ine) {
       add(ine, 'ine', 6);
     }
@@ -132,17 +145,17 @@ interface Finding {
  */
 function* scanSteps(
   file: FileText,
-  lastNameAlone: LastNameAlone = 'anywhere',
+  mode: ScanMode = OUTPUT_SCAN,
 ): Generator<Question, ScanHit[], Answer> {
   const readings = file.parts.flatMap(({ part, texts }) =>
     texts.map((raw) => ({ part, raw, flat: words(raw) })),
   );
-  const match = (yield { ask: 'match', query: queryOf(readings) }) as RosterMatch;
+  const match = (yield { ask: 'match', query: queryOf(readings, mode.unpadded) }) as RosterMatch;
   const pairs = match.lastNames.length > 0 ? pairsOf(readings, match.lastNames) : [];
   const fullNames =
     pairs.length > 0 ? ((yield { ask: 'fullNames', pairs }) as Array<[string, string]>) : [];
-  const needles = needlesOf(match, fullNames).map((n) =>
-    n.soft && lastNameAlone === 'whole-text' ? { ...n, whole: true } : n,
+  const needles = needlesOf(match, fullNames, mode.unpadded).map((n) =>
+    n.soft && mode.lastNameAlone === 'whole-text' ? { ...n, whole: true } : n,
   );
 
   const findings = new Map<string, Finding>();
@@ -257,10 +270,10 @@ function scanWithList(
   file: FileText,
   roster: readonly RosterEntry[],
   referential: readonly string[],
-  lastNameAlone: LastNameAlone = 'anywhere',
+  mode: ScanMode = OUTPUT_SCAN,
 ): ScanHit[] {
   const list = ListRoster.of(roster);
-  const steps = scanSteps(file, lastNameAlone);
+  const steps = scanSteps(file, mode);
   let step = steps.next();
   while (!step.done) {
     step = steps.next(list.answer(step.value, referential));
@@ -296,8 +309,21 @@ export interface PlacedText {
 export type LastNameAlone = 'anywhere' | 'whole-text';
 
 /**
- * Runs the scan over texts already read from a file (cells of a dropped file, say), each group its
- * own unit: a hit's places are those of the groups holding it.
+ * How a text is searched: where a last name alone counts, and whether a student number may appear
+ * without its leading zeros. Outputs are the service's own writing: their numbers (Excel's row
+ * limit 1048576 in a range, a time in a scan's name) are not looked up stripped of zeros.
+ */
+interface ScanMode {
+  lastNameAlone: LastNameAlone;
+  unpadded: boolean;
+}
+
+const OUTPUT_SCAN: ScanMode = { lastNameAlone: 'anywhere', unpadded: false };
+
+/**
+ * Runs the scan over texts a person typed (cells of a dropped file, a reveal's reason), each group
+ * its own unit: a hit's places are those of the groups holding it. A student number is found there
+ * without its leading zeros too, as Excel shows it (trial: « 5360433 » for 05360433).
  */
 export function scanTexts(
   groups: readonly PlacedText[],
@@ -310,7 +336,7 @@ export function scanTexts(
     units: (asked) =>
       asked === part ? groups.map((g) => ({ places: [g.place], texts: g.texts })) : [],
   };
-  return scanText(file, roster, [], lastNameAlone);
+  return scanText(file, roster, [], { lastNameAlone, unpadded: true });
 }
 
 /** The scan of a file's text against any roster: a list in memory, or a lookup in Postgres. */
@@ -318,15 +344,15 @@ async function scanText(
   file: FileText,
   roster: Roster,
   referential: readonly string[],
-  lastNameAlone: LastNameAlone = 'anywhere',
+  mode: ScanMode = OUTPUT_SCAN,
 ): Promise<ScanHit[]> {
   if (isList(roster)) {
-    return roster.length === 0 ? [] : scanWithList(file, roster, referential, lastNameAlone);
+    return roster.length === 0 ? [] : scanWithList(file, roster, referential, mode);
   }
   if (await roster.isEmpty()) {
     return [];
   }
-  const steps = scanSteps(file, lastNameAlone);
+  const steps = scanSteps(file, mode);
   let step = steps.next();
   while (!step.done) {
     const q = step.value;

@@ -61,7 +61,7 @@ export function rosterUnderAnonymity(db: Db, ctn: string): Promise<RosterLookup>
 type Identifier = RosterMatch['identifiers'][number];
 
 interface MatchRow {
-  kind: 'id' | 'last' | 'birth';
+  kind: 'id' | 'bare' | 'last' | 'birth';
   k: string;
   a: string | null;
   b: string | null;
@@ -77,11 +77,20 @@ interface MatchRow {
 function matchSql(holds: string): string {
   // A word that is an anonymous number is what anonymous files are made of, even when it also
   // spells a student number (both are often eight digits): it is not looked up as an identifier.
+  // A word looked up without its leading zeros comes back as `bare`, apart from the same word read
+  // whole (which may name another student). The partial index of migration 016 serves it.
   return `select distinct 'id' as kind, w as k, i.student_number as a, i.ine as b
      from unnest(?::text[]) w cross join lateral (
        select s.student_number, s.ine from student s where s.scan_number = w and ${holds}
        union all
        select s.student_number, s.ine from student s where s.scan_ine = w and ${holds}
+     ) i
+    where not exists (select 1 from anonymous_number a where a.number = w)
+   union all
+   select distinct 'bare', w, i.student_number, i.ine
+     from unnest(?::text[]) w cross join lateral (
+       select s.student_number, s.ine from student s
+        where ltrim(s.scan_number, '0') = w and s.scan_number like '0%' and ${holds}
      ) i
     where not exists (select 1 from anonymous_number a where a.number = w)
    union all
@@ -101,6 +110,7 @@ export class SqlRoster implements RosterLookup {
   /** Rows read from the database since this roster was made (tests: never the whole roster). */
   rowsRead = 0;
   private readonly identifiers = new Map<string, Identifier[]>();
+  private readonly unpadded = new Map<string, Identifier[]>();
   private readonly lastNames = new Map<string, boolean>();
   private readonly births = new Map<string, boolean>();
 
@@ -123,16 +133,22 @@ export class SqlRoster implements RosterLookup {
 
   /** Students by identifier, last names present, birth dates present. */
   async match(query: RosterQuery): Promise<RosterMatch> {
-    const words = query.words.filter((w) => !this.identifiers.has(w));
-    const names = query.names.filter((n) => !this.lastNames.has(n));
-    const dates = query.dates.filter((d) => !this.births.has(d));
-    if (words.length + names.length + dates.length > 0) {
-      await this.ask(words, names, dates);
+    const asked: RosterQuery = {
+      words: query.words.filter((w) => !this.identifiers.has(w)),
+      unpadded: query.unpadded.filter((w) => !this.unpadded.has(w)),
+      names: query.names.filter((n) => !this.lastNames.has(n)),
+      dates: query.dates.filter((d) => !this.births.has(d)),
+    };
+    const lists = [asked.words, asked.unpadded, asked.names, asked.dates];
+    if (lists.some((list) => list.length > 0)) {
+      await this.ask(asked);
     }
     const found = new Map<string, Identifier>();
-    for (const word of query.words) {
-      this.identifiers.get(word)?.forEach((i) => found.set(i.studentNumber, i));
-    }
+    const known = [
+      ...query.words.flatMap((w) => this.identifiers.get(w) ?? []),
+      ...query.unpadded.flatMap((w) => this.unpadded.get(w) ?? []),
+    ];
+    known.forEach((i) => found.set(i.studentNumber, i));
     return {
       identifiers: [...found.values()],
       lastNames: query.names.filter((n) => this.lastNames.get(n)),
@@ -140,8 +156,8 @@ export class SqlRoster implements RosterLookup {
     };
   }
 
-  /** One round trip for the words, names and dates not asked about yet. */
-  private async ask(words: string[], names: string[], dates: string[]): Promise<void> {
+  /** One round trip for the words (whole and unpadded), names and dates not asked about yet. */
+  private async ask({ words, unpadded, names, dates }: RosterQuery): Promise<void> {
     const [holds, scoped] = this.scope.holds;
     // Thousands of tokens make the plan costly enough for Postgres to compile it (JIT): 250 ms
     // spent compiling a 40 ms query. This one is never compiled.
@@ -149,16 +165,18 @@ export class SqlRoster implements RosterLookup {
       await trx.raw('set local jit = off');
       return this.rows<MatchRow>(
         matchSql(holds),
-        [words, ...scoped, ...scoped, names, ...scoped, dates, ...scoped],
+        [words, ...scoped, ...scoped, unpadded, ...scoped, names, ...scoped, dates, ...scoped],
         trx,
       );
     });
     words.forEach((w) => this.identifiers.set(w, []));
+    unpadded.forEach((w) => this.unpadded.set(w, []));
     names.forEach((n) => this.lastNames.set(n, false));
     dates.forEach((d) => this.births.set(d, false));
     for (const r of rows) {
-      if (r.kind === 'id') {
-        this.identifiers.get(r.k)?.push({ studentNumber: r.a ?? '', ine: r.b });
+      if (r.kind === 'id' || r.kind === 'bare') {
+        const map = r.kind === 'id' ? this.identifiers : this.unpadded;
+        map.get(r.k)?.push({ studentNumber: r.a ?? '', ine: r.b });
       } else {
         (r.kind === 'last' ? this.lastNames : this.births).set(
           r.k.slice(0, r.kind === 'birth' ? 10 : undefined),

@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanFile } from '../../src/outputs/gateway.js';
 import { words } from '../../src/outputs/identity-parts.js';
+import { scanTexts } from '../../src/outputs/identity-scan.js';
 import { rosterOfTemplate, rosterUnderAnonymity, SqlRoster } from '../../src/services/roster.js';
 import { migrate, openDb } from '../../src/store/db.js';
 import { DATABASE_TARGETS, createTestDatabase, type TestDatabase } from '../support/postgres.js';
@@ -215,6 +216,26 @@ describe.each(DATABASE_TARGETS)('the roster in SQL on $name', ({ postgres }) => 
     const fresh = await rosterUnderAnonymity(db, 'M');
     expect(await scanFile('b.receipt.json', receipt(spelled), fresh)).toEqual([]);
     await db('anonymous_number').where({ number: spelled }).delete();
+  });
+
+  it('finds in typed text a number without its leading zeros, never a short one nor an anonymous number', async () => {
+    const roster = (await rosterUnderAnonymity(db, 'M')) as SqlRoster;
+    const typed = async (text: string) =>
+      (await scanTexts([{ place: '2', texts: [text] }], roster)).map((h) => h.kind);
+    await db('anonymous_number').insert({
+      year: YEAR,
+      number: '123458',
+      template_id: otherTemplateId,
+      student_number: '00123458',
+    });
+
+    expect(await typed('recours 123457')).toEqual(['student_number']);
+    expect(await typed('note 12 sur 20, 15,5 au rattrapage, rang 1457')).toEqual([]);
+    expect(await typed('copie 123458')).toEqual([]);
+    // The service's own outputs are not searched for it.
+    expect(await scanFile('x.csv', 'recours 123457', roster)).toEqual([]);
+    expect(roster.rowsRead).toBeLessThan(10);
+    await db('anonymous_number').where({ number: '123458' }).delete();
   });
 
   it('finds a student by INE, by birth date, and by name with the first name beside it', async () => {

@@ -31,3 +31,29 @@ describe('last names alone in the cells of a dropped file', () => {
     expect(await rowsHit(cells)).toEqual(['2', '3', '4']);
   });
 });
+
+describe('student numbers in the cells of a dropped file, written without their leading zeros', () => {
+  const numbered = [
+    { studentNumber: '00000012', lastName: 'DOUZE', birthDate: null },
+    { studentNumber: '00000155', lastName: 'CENT', birthDate: null },
+    { studentNumber: '05360433', lastName: 'ZERO', birthDate: null },
+    { studentNumber: '00120000', lastName: 'DEUX', birthDate: null },
+  ];
+  const rowsOf = async (cells: string[]): Promise<string[]> =>
+    (
+      await scanTexts(
+        cells.map((text, i) => ({ place: String(i + 2), texts: [text] })),
+        numbered,
+      )
+    )
+      .flatMap((h) => h.places)
+      .sort();
+
+  it('finds one that keeps six digits or more, with « N° » glued or not', async () => {
+    expect(await rowsOf(['recours 5360433', 'N°120000', 'copie 5360434'])).toEqual(['2', '3']);
+  });
+
+  it('never takes a grade or a short number for one', async () => {
+    expect(await rowsOf(['12', '15,5', '155', 'note 12 sur 20, rang 155'])).toEqual([]);
+  });
+});

@@ -13,6 +13,7 @@ import * as m012 from './012-grade-received.js';
 import * as m013 from './013-distinct-references.js';
 import * as m014 from './014-drop-handed-in.js';
 import * as m015 from './015-drop-released.js';
+import * as m016 from './016-unpadded-number.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '013-distinct-references': m013,
   '014-drop-handed-in': m014,
   '015-drop-released': m015,
+  '016-unpadded-number': m016,
 };
 
 /** knex migration source over the in-code list above. */
