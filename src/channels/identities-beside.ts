@@ -87,10 +87,18 @@ const DATE_IN_WORDS = new RegExp(
 );
 
 /**
+ * « 01/07/06 », « 1.7.06 », « 01-07-06 »: a date with a two-digit year, not part of a longer run
+ * of digits and separators (a version « 1.2.3.45 », a full date « 01/07/2006 »).
+ */
+const SHORT_YEAR_DATE = /(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{2})(?![/.-]?\d)/g;
+
+/**
  * The texts a row's cells are searched in: the cells side by side (a last name and a first name in
  * two columns make a full name), each cell alone (a last name alone counts only as a whole cell),
  * and each cell as it would read written another way: a number glued to letters (`etu21047514`),
- * digits grouped by spaces or dots (`21 047 514`), a date in words (`7 juillet 2000`).
+ * digits grouped by spaces or dots (`21 047 514`), a date in words (`7 juillet 2000`), a date with
+ * a two-digit year read in both centuries (`01/07/06` as 1906 and 2006: it is a student's birth
+ * date when one of them is).
  */
 export function readingsOf(cells: readonly string[]): string[] {
   const readings = new Set(cells.length > 1 ? [cells.join(' ; '), ...cells] : cells);
@@ -104,6 +112,9 @@ export function readingsOf(cells: readonly string[]): string[] {
         return `${day.padStart(2, '0')}/${String(m).padStart(2, '0')}/${year}`;
       }),
     );
+    for (const century of ['19', '20']) {
+      readings.add(cell.replace(SHORT_YEAR_DATE, `$1$2$3$2${century}$4`));
+    }
   }
   return [...readings];
 }

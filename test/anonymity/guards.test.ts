@@ -141,6 +141,35 @@ describe.each(DATABASE_TARGETS)('anonymity guards on $name', ({ postgres }) => {
     }
   });
 
+  it('refuses a student number without its leading zeros and a birth date with a two-digit year', async () => {
+    // Canary 13 on is numbered 00104181 and up: six digits once Excel drops the zeros.
+    const holder = world.canaries.find((c) => c.studentNumber.replace(/^0+/, '').length >= 6);
+    const number = world.numbersA.find((n) => n.student === holder?.studentNumber)?.number ?? '';
+    const bare = (holder?.studentNumber ?? '').replace(/^0+/, '');
+    const [day, month, year] = (holder?.birth ?? '').split('/') as [string, string, string];
+    const reveal = (reason: string): Promise<string> =>
+      revealStudent(world.ctx, 'gest-A', world.refA, number, reason).then(
+        () => 'recorded',
+        (e: unknown) => (e as { code?: string }).code ?? 'thrown',
+      );
+    const reasons = [
+      `Recours de l'étudiant ${bare} sur sa copie`,
+      `Recours N°${bare}, copie échangée`,
+      `Recours ${bare.replace(/(\d{3})$/, ' $1')}, copie échangée`,
+      `Recours : copie de ${holder?.firstName}, né(e) le ${day}/${month}/${year.slice(2)}`,
+      `Recours : né(e) le ${Number(day)}.${Number(month)}.${year.slice(2)}`,
+    ];
+
+    const codes = [];
+    for (const reason of reasons) {
+      codes.push([reason, await reveal(reason)]);
+    }
+    const honest = await reveal('Recours du 05/01/26 : note 12 portée à 15,5, copie 2 relue');
+
+    expect(codes).toEqual(reasons.map((r) => [r, 'REVEAL_REASON_IDENTITY']));
+    expect(honest).toBe('recorded');
+  });
+
   it('lists the reveal in the anonymous PV, by number and reason only', async () => {
     const out = await writePv(world.ctx, 'gest-A', world.refA);
     const wb = new ExcelJS.Workbook();

@@ -3,10 +3,12 @@
 // and a CSV with names beside the numbers, and both were imported without a word. Those rows are
 // refused, saying which kind of identifier was found where, never the value; remarks that name no
 // one, and names beside the numbers of an exam whose anonymity is lifted, are still taken.
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lift } from '../../src/services/anonymity.js';
 import type { AppContext } from '../../src/services/context.js';
-import { drop, gradesOf, gradeTable, intake, worldFor } from './channels-world.js';
+import { drop, gradesOf, gradeTable, intake, receiptOf, worldFor } from './channels-world.js';
 import { DATABASE_TARGETS } from '../support/postgres.js';
 
 async function identity(
@@ -100,6 +102,62 @@ describe.each(DATABASE_TARGETS)('identities beside anonymous numbers, on $name',
       [3, 'IDENTITY_BESIDE_NUMBER'],
       [4, 'IDENTITY_BESIDE_NUMBER'],
     ]);
+  });
+
+  it('refuses a student number without its leading zeros, a two-digit-year birth date, and makes no annotated copy', async () => {
+    // 03141222 is the only student of A with one leading zero: seven digits once Excel drops it.
+    const student = world().studentsA.find((s) => /^0[1-9]/.test(s)) ?? '';
+    const { number } = world().numbers.mat101.find((n) => n.student === student) ?? {};
+    const bare = student.slice(1);
+    const [day, month, year] = (await identity(world().ctx, student)).birth.split('/') as string[];
+    const remarks = [
+      bare,
+      `N°${bare}`,
+      bare.replace(/^(\d)(\d{3})(\d{3})$/, '$1 $2 $3'),
+      student.replace(/(\d{2})(?=\d)/g, '$1 '),
+      `ETU${student}`,
+      `né le ${day}/${month}/${year?.slice(2)}`,
+      `né le ${Number(day)}.${Number(month)}.${year?.slice(2)}`,
+    ];
+    const names = remarks.map((_r, i) => `notes-MAT101-fuite${i + 1}.csv`);
+    const before = await gradeTable(world().ctx);
+    for (const [i, remark] of remarks.entries()) {
+      // A grade out of range but one: the row is refused either way, the grade is not the reason.
+      const grade = i === 0 ? '14' : '25';
+      const csv = `N° anonyme;Note;Remarque\r\n${number};${grade};${remark}\r\n`;
+      await drop(world().ctx, 'A', 'notes', names[i] ?? '', csv);
+    }
+
+    await intake(world().ctx, 'A', names[0] ?? '');
+    const receipts = await Promise.all(names.map((n) => receiptOf(world().ctx, 'A', n)));
+    const dir = path.join(world().ctx.config.outbox, 'A', 'accuses', 'notes');
+    const copies = (await readdir(dir)).filter((n) => /fuite\d.*\.annote\.xlsx$/.test(n));
+
+    expect(
+      receipts.map((r) => [r.status, r.errors.some((e) => e.code === 'IDENTITY_BESIDE_NUMBER')]),
+    ).toEqual(remarks.map(() => ['rejected', true]));
+    expect(copies).toEqual([]);
+    for (const receipt of receipts) {
+      expect(receipt.summary).toContain(
+        "Pas de copie annotée : des lignes de ce fichier mettent une identité d'étudiant à côté d'un numéro anonyme",
+      );
+      expect(JSON.stringify(receipt)).not.toMatch(new RegExp(`${bare}|${day}/${month}/`));
+    }
+    expect(await gradeTable(world().ctx)).toEqual(before);
+  });
+
+  it('takes grades of 12 and 15,5 and a remark dated with a two-digit year that is no one’s birth', async () => {
+    const [a, b] = world().numbers.mat102.slice(0, 2);
+    const lines = [
+      'N° anonyme;Note;Remarque',
+      `${a?.number};12;relue le 05/01/26`,
+      `${b?.number};15,5;barème 12 / 15,5`,
+    ];
+    await drop(world().ctx, 'A', 'notes', 'notes-MAT102-honnete.csv', lines.join('\r\n'));
+
+    const receipt = await intake(world().ctx, 'A', 'notes-MAT102-honnete.csv');
+
+    expect([receipt.status, receipt.errors]).toEqual(['imported', []]);
   });
 
   it('takes remarks whose ordinary words are also students’ last names, and refuses a name alone in a cell, initial or not', async () => {
