@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { link, lstat, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { annotatedCopyWanted, writeAnnotatedCopy } from '../outputs/annotated-copy.js';
-import { slug, writeReceipt } from '../outputs/gateway.js';
+import { slug, writeReceipt, writeSynced } from '../outputs/gateway.js';
 import type { Receipt } from '../outputs/receipt.js';
 import { rosterUnderAnonymity } from '../services/anonymity.js';
 import type { AppContext } from '../services/context.js';
@@ -237,14 +237,10 @@ async function keepImported(
 
 /** Writes the imported bytes, synced, under a hidden temporary name of this drop. */
 async function writeTemporary(dir: string, drop: ReleasedDrop, bytes: Buffer): Promise<void> {
-  const temp = path.join(dir, `.${ownPrefix(drop)}${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx');
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await writeSynced(
+    path.join(dir, `.${ownPrefix(drop)}${randomBytes(6).toString('hex')}.tmp`),
+    bytes,
+  );
 }
 
 /**

@@ -1,5 +1,8 @@
 // The one door to the outbox: every file the service writes goes through here, appears under its
 // final name only when complete (temporary name, fsync, rename), and never lands outside the outbox.
+// A file bearing identities takes its final name only once its audit entry is committed: a crash
+// in between leaves an audited export and a hidden temporary (outbox-temporaries.ts),
+// never an identity-bearing file nobody can account for (trial: a correspondence list unaudited).
 //
 // It is also where "no identity reaches an anonymous output" is enforced (design.md §7, issue 5):
 // - `writeAnonymous` scans the bytes and the file name against the roster of the students the
@@ -8,18 +11,22 @@
 //   was found (sheet and cell, property, line, file name), never the value;
 // - `writeNamed` refuses outright when any assessment the file concerns is in state V;
 // - `writeConfidential` is the one exception (the correspondence list), only under `confidentiel/`.
-import { randomBytes } from 'node:crypto';
+// Both of the last take the audit entry of the files they write, and release them after it.
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, ERROR_MESSAGES, type ErrorCode } from '../domain/errors.js';
 import type { AnonymityState } from '../domain/types.js';
 import type { Roster } from './identity-roster.js';
+import { outboxTemporaryName } from './outbox-temporaries.js';
 import { FILE_NAME_PART, scanFile, type ScanHit } from './identity-scan.js';
 import { buildReceiptWorkbook } from './receipt-xlsx.js';
 import { receiptJson, type Receipt } from './receipt.js';
 
 export type { Roster, RosterEntry, RosterLookup } from './identity-roster.js';
 export { scanFile, scanForIdentities, type ScanHit } from './identity-scan.js';
+
+/** Records, committed, the audit entry of files written: they take their final names only after it. */
+export type ReleaseAudit = () => Promise<unknown>;
 
 /** A file the gateway refused to release. */
 export interface BlockedFile {
@@ -52,7 +59,7 @@ export class Outbox {
       this.blocked.push({ relative, hits });
       throw new AppError('OUTPUT_IDENTITY_LEAK', describeLeak(relative, hits));
     }
-    return this.release(relative, bytes);
+    return only(await this.releaseAll([[relative, bytes]]));
   }
 
   /** Writes all files only when none shows an identity of `roster`; else writes none and returns the hits. */
@@ -67,53 +74,98 @@ export class Outbox {
     if (hits.length > 0) {
       return hits;
     }
-    for (const [relative, bytes] of files) {
-      await this.release(relative, bytes);
-    }
+    await this.releaseAll(files);
     return [];
   }
 
-  /** Writes a named file, refused (OUTPUT_NAMED_UNDER_ANONYMITY) when any assessment concerned is in V. */
+  /**
+   * Writes a named file, refused (OUTPUT_NAMED_UNDER_ANONYMITY) when any assessment concerned is in
+   * V; it takes its final name once `audit` has committed its entry.
+   */
   async writeNamed(
     relative: string,
     bytes: Buffer | string,
     states: readonly AnonymityState[],
+    audit: ReleaseAudit,
   ): Promise<string> {
-    if (states.includes('V')) {
-      throw new AppError('OUTPUT_NAMED_UNDER_ANONYMITY', `Fichier : ${relative}.`);
-    }
-    return this.release(relative, bytes);
+    return only(await this.writeAllNamed([[relative, bytes]], states, audit));
   }
 
-  /** Writes the correspondence list: the one identity-bearing file allowed under V, in `confidentiel/`. */
-  async writeConfidential(relative: string, bytes: Buffer | string): Promise<string> {
+  /** Writes named files as `writeNamed` does, all under one audit entry. */
+  async writeAllNamed(
+    files: Array<[string, Buffer | string]>,
+    states: readonly AnonymityState[],
+    audit: ReleaseAudit,
+  ): Promise<string[]> {
+    if (states.includes('V')) {
+      const names = files.map(([relative]) => relative).join(', ');
+      throw new AppError('OUTPUT_NAMED_UNDER_ANONYMITY', `Fichier : ${names}.`);
+    }
+    return this.releaseAll(files, audit);
+  }
+
+  /**
+   * Writes a confidential list: the one identity-bearing file allowed under V, in `confidentiel/`,
+   * under its final name once `audit` has committed its entry.
+   */
+  async writeConfidential(
+    relative: string,
+    bytes: Buffer | string,
+    audit: ReleaseAudit,
+  ): Promise<string> {
     if (!relative.split('/').includes('confidentiel')) {
       throw new Error(`confidential outputs go under confidentiel/: ${relative}`);
     }
-    return this.release(relative, bytes);
+    return only(await this.releaseAll([[relative, bytes]], audit));
   }
 
-  private async release(relative: string, bytes: Buffer | string): Promise<string> {
-    const target = this.resolve(relative);
-    await mkdir(path.dirname(target), { recursive: true });
-    const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-
-    const handle = await open(temporary, 'wx');
+  /**
+   * Writes every file under a hidden temporary name, synced, runs `audit`, then renames each into
+   * place. A failure before the renames removes the temporaries: nothing was released.
+   */
+  private async releaseAll(
+    files: Array<[string, Buffer | string]>,
+    audit?: ReleaseAudit,
+  ): Promise<string[]> {
+    const staged: Array<{ target: string; temporary: string }> = [];
     try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(temporary, target);
+      for (const [relative, bytes] of files) {
+        const target = this.resolve(relative);
+        const temporary = outboxTemporaryName(target);
+        staged.push({ target, temporary });
+        await writeSynced(temporary, bytes);
+      }
+      await audit?.();
+      for (const { target, temporary } of staged) {
+        await rename(temporary, target);
+        this.written.push(path.relative(this.root, target));
+      }
     } catch (error: unknown) {
-      await rm(temporary, { force: true });
+      await Promise.all(staged.map(({ temporary }) => rm(temporary, { force: true })));
       throw error;
     }
+    return staged.map(({ target }) => target);
+  }
+}
 
-    this.written.push(path.relative(this.root, target));
-    return target;
+/** The one path written for one file. */
+function only(targets: string[]): string {
+  const [target] = targets;
+  if (target === undefined || targets.length !== 1) {
+    throw new Error(`expected one file written, got ${targets.length}`);
+  }
+  return target;
+}
+
+/** Writes `bytes` to a new file, synced to disk, creating its folder. */
+export async function writeSynced(file: string, bytes: Buffer | string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const handle = await open(file, 'wx');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

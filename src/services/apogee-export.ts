@@ -7,7 +7,7 @@ import { slug } from '../outputs/gateway.js';
 import { writeMaquette } from '../outputs/filled-maquette.js';
 import { parseMaquette, type Maquette, type MaquetteColumn } from '../readers/apogee-maquette.js';
 import { sessionOf, stageOf } from '../channels/maquette-elements.js';
-import { appendAudit } from '../store/audit.js';
+import { commitAudit } from '../store/audit.js';
 import { authorise } from './actors.js';
 import type { AppContext } from './context.js';
 
@@ -182,33 +182,32 @@ export async function exportApogee(
     file_name: string;
     content: Buffer;
   }>;
-  const written: ApogeeExport['maquettes'] = [];
+  const files: Array<[string, string | Buffer]> = [];
+  const counts: number[] = [];
   const placed = new Set<GradeRow>();
   const columns = new Set<string>();
   for (const stored of maquettes) {
     const m = parseMaquette(Buffer.from(stored.content));
     const { values, filled } = fillValues(m, byKey, placed, columns);
     const name = `${slug(stored.file_name.replace(/\.[^.]+$/, ''))}-notes.txt`;
-    written.push({
-      // Only grades of lifted assessments are filled (query above), so the named file concerns L only.
-      path: await ctx.outbox.writeNamed(`${slug(ctn)}/apogee/${name}`, writeMaquette(m, values), [
-        'L',
-      ]),
-      filled,
-    });
+    files.push([`${slug(ctn)}/apogee/${name}`, writeMaquette(m, values)]);
+    counts.push(filled);
   }
   const unplaced = unplacedOf(grades, placed, columns);
-  await ctx.db.transaction((trx) =>
-    appendAudit(trx, {
+  // Only grades of lifted assessments are filled (query above), so the named files concern L only;
+  // they take their names once the export's audit entry is committed.
+  const paths = await ctx.outbox.writeAllNamed(files, ['L'], () =>
+    commitAudit(ctx.db, {
       actor,
       ctn,
       action: 'apogee_export',
       subject: {
         year,
-        maquettes: written.length,
+        maquettes: files.length,
         unplaced: unplaced.reduce((n, u) => n + u.count, 0),
       },
     }),
   );
+  const written = paths.map((path, i) => ({ path, filled: counts[i] ?? 0 }));
   return { maquettes: written, unplaced };
 }

@@ -13,7 +13,7 @@ import {
   type ExamDay,
 } from '../outputs/pdf/attendance.js';
 import { compareNames } from '../outputs/order.js';
-import { appendAudit } from '../store/audit.js';
+import { commitAudit } from '../store/audit.js';
 import { authorise } from './actors.js';
 import { rosterOfTemplate, type TemplateRef } from './anonymity.js';
 import type { AppContext } from './context.js';
@@ -144,22 +144,22 @@ export async function writeAttendance(
 
   const day: ExamDay = { date: options.date, time: options.time };
   const stem = `${templateSlug(template)}${ref.objectCode ? `-${slug(ref.objectCode)}` : ''}`;
-  const sheet = await ctx.outbox.writeConfidential(
-    `${slug(template.ctn)}/confidentiel/emargement-${stem}.pdf`,
-    await buildAttendanceSheet(template.info, sheetGroups, day),
-  );
+  // The slip first: it bears no identity, and a slip refused by the scan leaves no sheet behind.
   const slip = await ctx.outbox.writeAnonymous(
     `${slug(template.ctn)}/emargement/bordereau-copies-${stem}.pdf`,
     await buildCopySlip(template.info, slipGroups, day),
     await rosterOfTemplate(ctx.db, template.id),
   );
-  await ctx.db.transaction((trx) =>
-    appendAudit(trx, {
-      actor,
-      ctn: template.ctn,
-      action: 'attendance',
-      subject: { templateId: template.id, groups: sheetGroups.length, students, by },
-    }),
+  const sheet = await ctx.outbox.writeConfidential(
+    `${slug(template.ctn)}/confidentiel/emargement-${stem}.pdf`,
+    await buildAttendanceSheet(template.info, sheetGroups, day),
+    () =>
+      commitAudit(ctx.db, {
+        actor,
+        ctn: template.ctn,
+        action: 'attendance',
+        subject: { templateId: template.id, groups: sheetGroups.length, students, by },
+      }),
   );
   return { sheet, slip, groups: sheetGroups.length, students };
 }

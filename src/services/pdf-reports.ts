@@ -22,7 +22,7 @@ import {
   type TemplateAssessment,
 } from './lookups.js';
 import { shownGrades, type ShownGrades } from './pv-freshness.js';
-import { anonymousSections, namedSections, type PvKind } from './pv-report.js';
+import { anonymousSections, namedSections, writePvFile, type PvKind } from './pv-report.js';
 import { revealsOf } from './reveal.js';
 import { unboundSpares } from './spare-labels.js';
 
@@ -140,51 +140,23 @@ export async function writePvPdf(
   const prefix = kind === 'collective' ? 'pv' : 'pv-individuels';
   const stem = `${prefix}-${anonymous ? 'anonyme' : 'nominatif'}-${templateSlug(template)}`;
   const relative = dir(template.ctn, 'deliberation', `${stem}.pdf`);
-  let written: { path: string; fingerprint: string };
+  let out: { bytes: Buffer; fingerprint: string };
   // The lift compares these with the grades stored then (services/pv-freshness.ts).
   let shown: { shownGrades?: ShownGrades } = {};
   if (anonymous) {
     const sections = await anonymousSections(ctx, template, targets);
     shown = { shownGrades: shownGrades(sections) };
-    const out = await build(template.info, sections, ANONYMOUS_PV, o);
-    written = {
-      path: await ctx.outbox.writeAnonymous(
-        relative,
-        out.bytes,
-        await rosterOfTemplate(ctx.db, template.id),
-      ),
-      fingerprint: out.fingerprint,
-    };
+    out = await build(template.info, sections, ANONYMOUS_PV, o);
   } else {
-    const out = await build(
-      template.info,
-      await namedSections(ctx, template, targets),
-      NAMED_PV,
-      o,
-    );
-    written = {
-      path: await ctx.outbox.writeNamed(
-        relative,
-        out.bytes,
-        targets.map((a) => a.state),
-      ),
-      fingerprint: out.fingerprint,
-    };
+    out = await build(template.info, await namedSections(ctx, template, targets), NAMED_PV, o);
   }
 
-  await ctx.db.transaction((trx) =>
-    appendAudit(trx, {
-      actor,
-      ctn: template.ctn,
-      action: 'pv_pdf',
-      subject: {
-        templateId: template.id,
-        kind,
-        anonymous,
-        fingerprint: written.fingerprint,
-        ...shown,
-      },
-    }),
-  );
-  return { ...written, anonymous };
+  const file = { relative, bytes: out.bytes, anonymous };
+  const path = await writePvFile(ctx, template, targets, file, {
+    actor,
+    ctn: template.ctn,
+    action: 'pv_pdf',
+    subject: { templateId: template.id, kind, anonymous, fingerprint: out.fingerprint, ...shown },
+  });
+  return { path, fingerprint: out.fingerprint, anonymous };
 }

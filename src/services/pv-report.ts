@@ -6,7 +6,7 @@ import { buildIndividualPv } from '../outputs/pv-individual.js';
 import { buildAnonymousPv, buildNamedPv } from '../outputs/pv.js';
 import { ANONYMOUS_ROWS, NAMED_ROWS, pvFingerprint } from '../outputs/pv-rows.js';
 import type { AnonymousGradeRow, NamedGradeRow, PvSection } from '../outputs/types.js';
-import { appendAudit } from '../store/audit.js';
+import { commitAudit, type AuditEvent } from '../store/audit.js';
 import { authorise } from './actors.js';
 import { allowedIn, rosterOfTemplate, type TemplateRef } from './anonymity.js';
 import type { AppContext } from './context.js';
@@ -53,6 +53,36 @@ export async function namedSections(
     sections.push({ assessment: a.info, state: a.state, rows });
   }
   return sections;
+}
+
+/**
+ * Writes a PV and its audit entry: an anonymous one through the identity scan, then audited; a
+ * named one, refused under V, under its final name only once its entry is committed (gateway.ts).
+ */
+export async function writePvFile(
+  ctx: AppContext,
+  template: LoadedTemplate,
+  targets: TemplateAssessment[],
+  file: { relative: string; bytes: Buffer; anonymous: boolean },
+  event: AuditEvent,
+): Promise<string> {
+  const { relative, bytes } = file;
+  const audit = (): Promise<void> => commitAudit(ctx.db, event);
+  if (!file.anonymous) {
+    return ctx.outbox.writeNamed(
+      relative,
+      bytes,
+      targets.map((a) => a.state),
+      audit,
+    );
+  }
+  const path = await ctx.outbox.writeAnonymous(
+    relative,
+    bytes,
+    await rosterOfTemplate(ctx.db, template.id),
+  );
+  await audit();
+  return path;
 }
 
 /** Which PV: the collective PV de délibération or the PV individuel. */
@@ -110,20 +140,12 @@ export async function writePv(
   const prefix = kind === 'collective' ? 'pv' : 'pv-individuels';
   const stem = `${prefix}-${anonymous ? 'anonyme' : 'nominatif'}-${templateSlug(template)}`;
   const name = ctnPath(template.ctn, 'deliberation', `${stem}.xlsx`);
-  const path = anonymous
-    ? await ctx.outbox.writeAnonymous(name, bytes, await rosterOfTemplate(ctx.db, template.id))
-    : await ctx.outbox.writeNamed(
-        name,
-        bytes,
-        targets.map((a) => a.state),
-      );
-  await ctx.db.transaction((trx) =>
-    appendAudit(trx, {
-      actor,
-      ctn: template.ctn,
-      action: 'pv',
-      subject: { templateId: template.id, kind, anonymous, rows: count, fingerprint, ...shown },
-    }),
-  );
+  const file = { relative: name, bytes, anonymous };
+  const path = await writePvFile(ctx, template, targets, file, {
+    actor,
+    ctn: template.ctn,
+    action: 'pv',
+    subject: { templateId: template.id, kind, anonymous, rows: count, fingerprint, ...shown },
+  });
   return { path, anonymous, rows: count, fingerprint };
 }

@@ -9,7 +9,7 @@ import { buildLabelSheet } from '../outputs/labels-xlsx.js';
 import { buildModalitiesReport } from '../outputs/modalities-report.js';
 import { buildProgressReport } from '../outputs/progress-report.js';
 import type { LabelInput, ProgressRow } from '../outputs/types.js';
-import { appendAudit } from '../store/audit.js';
+import { appendAudit, commitAudit } from '../store/audit.js';
 import { authorise } from './actors.js';
 import {
   allowedIn,
@@ -155,14 +155,13 @@ export async function writeCorrespondence(
   const path = await ctx.outbox.writeConfidential(
     ctnPath(template.ctn, 'confidentiel', `correspondance-${templateSlug(template)}.xlsx`),
     bytes,
-  );
-  await ctx.db.transaction((trx) =>
-    appendAudit(trx, {
-      actor,
-      ctn: template.ctn,
-      action: 'correspondence_export',
-      subject: { templateId: template.id, rows: list.length },
-    }),
+    () =>
+      commitAudit(ctx.db, {
+        actor,
+        ctn: template.ctn,
+        action: 'correspondence_export',
+        subject: { templateId: template.id, rows: list.length },
+      }),
   );
   return { path, rows: list.length };
 }

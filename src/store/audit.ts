@@ -56,6 +56,11 @@ export async function appendAudit(trx: Knex.Transaction, event: AuditEvent): Pro
     .merge(['seq', 'hash']);
 }
 
+/** Appends one entry in a transaction of its own: committed once the promise resolves. */
+export function commitAudit(db: Knex, event: AuditEvent): Promise<void> {
+  return db.transaction((trx) => appendAudit(trx, event));
+}
+
 interface AuditRow {
   seq: number | string;
   at: string;

@@ -1,7 +1,7 @@
 // The outbox gateway as an attacker would test it: an identity hidden in any corner of a file
 // (cell, sheet name, comment, defined name, header/footer, document properties, PDF metadata or
 // text, file name) blocks the whole file, and nothing is left under its final name.
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -179,11 +179,13 @@ describe('Outbox.writeAnonymous', () => {
 });
 
 describe('Outbox.writeNamed and writeConfidential', () => {
+  const audited = (): Promise<void> => Promise.resolve();
+
   it('refuses a named file for an assessment in V', async () => {
     const outbox = new Outbox(await mkdtemp(path.join(os.tmpdir(), 'anonymat-gw-')));
 
     const error = await outbox
-      .writeNamed('SCI/pv/pv-nominatif.xlsx', 'x', ['L', 'V'])
+      .writeNamed('SCI/pv/pv-nominatif.xlsx', 'x', ['L', 'V'], audited)
       .catch((e: unknown) => e);
 
     expect(isAppError(error, 'OUTPUT_NAMED_UNDER_ANONYMITY')).toBe(true);
@@ -193,7 +195,7 @@ describe('Outbox.writeNamed and writeConfidential', () => {
   it('writes a named file once every assessment concerned is lifted', async () => {
     const outbox = new Outbox(await mkdtemp(path.join(os.tmpdir(), 'anonymat-gw-')));
 
-    await outbox.writeNamed('SCI/pv/pv-nominatif.xlsx', "N'DIAYE", ['L']);
+    await outbox.writeNamed('SCI/pv/pv-nominatif.xlsx', "N'DIAYE", ['L'], audited);
 
     expect(outbox.written).toEqual(['SCI/pv/pv-nominatif.xlsx']);
   });
@@ -201,9 +203,46 @@ describe('Outbox.writeNamed and writeConfidential', () => {
   it('keeps the confidential door to the confidentiel folder', async () => {
     const outbox = new Outbox(await mkdtemp(path.join(os.tmpdir(), 'anonymat-gw-')));
 
-    await expect(outbox.writeConfidential('SCI/pv/liste.xlsx', 'x')).rejects.toThrow();
-    await outbox.writeConfidential('SCI/confidentiel/liste.xlsx', "N'DIAYE");
+    await expect(outbox.writeConfidential('SCI/pv/liste.xlsx', 'x', audited)).rejects.toThrow();
+    await outbox.writeConfidential('SCI/confidentiel/liste.xlsx', "N'DIAYE", audited);
     expect(outbox.written).toEqual(['SCI/confidentiel/liste.xlsx']);
+  });
+
+  it('gives a confidential list its name only after its audit entry is committed', async () => {
+    const outbox = new Outbox(await mkdtemp(path.join(os.tmpdir(), 'anonymat-gw-')));
+    let seenWhileAuditing: string[] = [];
+
+    const written = await outbox.writeConfidential('SCI/confidentiel/liste.xlsx', "N'DIAYE", () =>
+      readdir(path.join(outbox.root, 'SCI/confidentiel')).then((names) => {
+        seenWhileAuditing = names;
+      }),
+    );
+
+    expect(seenWhileAuditing).toHaveLength(1);
+    expect(seenWhileAuditing[0]).toMatch(/^\.liste\.xlsx\.[0-9a-f]{12}\.tmp$/);
+    expect(await readFile(written, 'utf8')).toBe("N'DIAYE");
+    expect(await readdir(path.join(outbox.root, 'SCI/confidentiel'))).toEqual(['liste.xlsx']);
+  });
+
+  it('leaves no named file, not even a temporary, when the audit entry fails', async () => {
+    const outbox = new Outbox(await mkdtemp(path.join(os.tmpdir(), 'anonymat-gw-')));
+    const files: Array<[string, string]> = [
+      ['SCI/apogee/a-notes.txt', "N'DIAYE"],
+      ['SCI/apogee/b-notes.txt', 'LEFÈVRE'],
+    ];
+
+    await expect(
+      outbox.writeAllNamed(files, ['L'], () => Promise.reject(new Error('audit lost'))),
+    ).rejects.toThrow('audit lost');
+    await expect(
+      outbox.writeConfidential('SCI/confidentiel/liste.xlsx', "N'DIAYE", () =>
+        Promise.reject(new Error('audit lost')),
+      ),
+    ).rejects.toThrow('audit lost');
+
+    expect(await readdir(path.join(outbox.root, 'SCI/apogee'))).toEqual([]);
+    expect(await readdir(path.join(outbox.root, 'SCI/confidentiel'))).toEqual([]);
+    expect(outbox.written).toEqual([]);
   });
 });
 
