@@ -11,7 +11,7 @@ import { watchInbox } from '../intake/watcher.js';
 import { everyDay } from '../jobs/in-process-schedule.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { AppContext } from '../services/context.js';
-import { reconcile } from '../services/reconcile.js';
+import { reconcile, sweepOutbox } from '../services/reconcile.js';
 import { verifyAudit } from '../store/audit.js';
 import { overridesOf, positiveInteger } from './options.js';
 import { openQueue, say, withContext, type OpenedQueue } from './runtime.js';
@@ -99,6 +99,7 @@ async function outcomesSince(c: AppContext, since: Date): Promise<string> {
 }
 
 async function runService(c: AppContext, once: boolean): Promise<void> {
+  await sweepOutbox(c);
   const opened = await openQueue(c);
   const { queue, redis, bull } = opened;
   const worker =
@@ -124,6 +125,7 @@ async function runWorker(c: AppContext, concurrency: number): Promise<void> {
   if (!redis || !bull) {
     throw new AppError('WORKER_NEEDS_REDIS');
   }
+  await sweepOutbox(c);
   await bull.module.scheduleReconcile(bull.queue, c.config.reconcileCron);
   const worker = bull.module.startWorker(c, redis, concurrency, reconcileHandler(c, queue));
   say('Travailleur démarré (SIGTERM pour arrêter après les travaux en cours).');

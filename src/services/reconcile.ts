@@ -6,6 +6,7 @@ import { rosterUnderAnonymity } from './roster.js';
 import type { Knex } from 'knex';
 import { scanInbox, type ScanResult } from '../intake/runner.js';
 import type { JobQueue } from '../jobs/queue.js';
+import { removeStaleTemporaries } from '../outputs/outbox-temporaries.js';
 import type {
   LostEnrolmentRow,
   ReconcileAssessmentRow,
@@ -178,6 +179,22 @@ export async function reconcileCtn(
   };
 }
 
+/**
+ * Removes the outbox writer's temporaries a crash left behind, logging how many. A failure is only
+ * logged: leftovers are untidy, and no reason to stop a service that starts or a reconciliation.
+ */
+export async function sweepOutbox(ctx: AppContext): Promise<void> {
+  const outbox = ctx.config.outbox;
+  try {
+    const removed = await removeStaleTemporaries(outbox);
+    if (removed.length > 0) {
+      ctx.log.info({ outbox, removed: removed.length }, 'abandoned outbox temporaries removed');
+    }
+  } catch (err: unknown) {
+    ctx.log.warn({ err, outbox }, 'outbox temporaries not swept');
+  }
+}
+
 /** Hands stuck drops to the queue again (their job may have died with Redis); processDrop decides. */
 async function resubmitStuck(
   ctx: AppContext,
@@ -204,6 +221,7 @@ export async function reconcile(
   queue: JobQueue,
   only?: string,
 ): Promise<ReconcileOutcome> {
+  await sweepOutbox(ctx);
   const scan = await scanInbox(ctx, queue);
   const ctns = (await ctx
     .db('ctn')

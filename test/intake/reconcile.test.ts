@@ -1,6 +1,6 @@
 // The reconciliation (nightly job and `anonymat reconcile`) on PGlite: newcomers numbered as the
 // service itself (audited), inconsistencies counted, stuck drops listed, a French report written.
-import { readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +128,19 @@ describe('reconcile', () => {
     const sheets = await sheetText(outcome.reports[0]!.path);
     const assessment = sheets.get('Épreuves')!.find((r) => r[1] === 'MAT1')!;
     expect(assessment[9]).toBe('1');
+  });
+
+  it('removes the outbox temporaries a crash left, as the nightly pass it is', async () => {
+    const folder = path.join(ctx.config.outbox, CTN, 'accuses', 'notes');
+    const leftover = path.join(folder, '.n.accuse.xlsx.0123456789ab.tmp');
+    const yesterday = new Date(Date.now() - 24 * 3600_000);
+    await mkdir(folder, { recursive: true });
+    await writeFile(leftover, 'x');
+    await utimes(leftover, yesterday, yesterday);
+
+    await reconcile(ctx, new InProcessQueue(ctx));
+
+    expect(await readdir(folder)).not.toContain('.n.accuse.xlsx.0123456789ab.tmp');
   });
 
   it('grants no system rights to a login typed by hand', async () => {
