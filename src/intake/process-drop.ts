@@ -3,16 +3,12 @@
 // and running the job again gives the same outcome (design.md §7). Two runs of the same drop at
 // once (a job replayed after Redis lost it) serialise on the drop's row and share one outcome.
 import type { Knex } from 'knex';
-import { dispatchChannel, gradeWorkbookSource } from '../channels/dispatch.js';
+import { dispatchChannel } from '../channels/dispatch.js';
 import { exactInstant } from '../channels/grade-store.js';
 import { rejectWhole, type ChannelResult, type ReadInput } from '../channels/types.js';
-import { AppError, frenchMessage, isAppError, type ErrorCode } from '../domain/errors.js';
+import { frenchMessage, isAppError, type ErrorCode } from '../domain/errors.js';
 import { annotatedCopyAbsence } from '../outputs/annotated-copy.js';
 import { receiptJson, type Receipt } from '../outputs/receipt.js';
-import { parseMaquette } from '../readers/apogee-maquette.js';
-import { csvBatches } from '../readers/csv-stream.js';
-import { readWorkbook } from '../readers/index.js';
-import { sniffFormat } from '../readers/sniff.js';
 import { appendAudit } from '../store/audit.js';
 import type { AppContext } from '../services/context.js';
 import {
@@ -25,6 +21,7 @@ import {
 } from './inbox.js';
 import { duplicateSummary, importingDrops, otherNamedCodes } from './duplicate.js';
 import type { DropJob } from './register.js';
+import { readInput, tooLarge } from './read-input.js';
 import { inboxPath, release } from './release.js';
 import { rewrittenNotice, rewrittenOfColumn } from './rewritten.js';
 
@@ -76,34 +73,6 @@ async function loadDrop(ctx: AppContext, dropId: number): Promise<DropRow | unde
       ctx.db.raw(`${exactInstant('coalesce(d.handed_in_at, d.dropped_at)')} as handed_in_exact`),
       rewrittenOfColumn(ctx.db),
     )) as DropRow | undefined;
-}
-
-/** A size as a person reads it: Kio under 1 Mio, Mio above, one decimal at most. */
-function sizeText(bytes: number): string {
-  const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'Kio'] : [bytes / 1024 / 1024, 'Mio'];
-  return `${value.toLocaleString('fr-FR', { maximumFractionDigits: 1 })} ${unit}`;
-}
-
-function tooLarge(size: number, maxBytes: number): AppError {
-  return new AppError('FILE_TOO_LARGE', `(${sizeText(size)} ; maximum ${sizeText(maxBytes)})`);
-}
-
-async function readInput(bytes: Buffer, maxBytes: number, channel: string): Promise<ReadInput> {
-  if (bytes.length > maxBytes) {
-    throw tooLarge(bytes.length, maxBytes);
-  }
-  const format = sniffFormat(bytes);
-  if (format === 'apogee_maquette') {
-    return { kind: 'maquette', maquette: parseMaquette(bytes) };
-  }
-  if (format === 'csv') {
-    return { kind: 'rows', format, batches: () => csvBatches(bytes) };
-  }
-  if (format === 'xlsx' && channel === 'notes') {
-    // Vetted and opened here, as a whole read would be; its rows are streamed by the channel.
-    return { kind: 'source', source: await gradeWorkbookSource(bytes) };
-  }
-  return { kind: 'table', workbook: await readWorkbook(bytes) };
 }
 
 function wholeFileError(code: ErrorCode, message: string): ChannelResult {
