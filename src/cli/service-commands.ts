@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../domain/errors.js';
 import { CHANNELS } from '../intake/inbox.js';
+import { inboxRootExists } from '../intake/inbox-root.js';
 import { runOnce } from '../intake/runner.js';
 import { strayFiles, strayLines } from '../intake/strays.js';
 import { watchInbox } from '../intake/watcher.js';
@@ -120,12 +121,25 @@ async function runService(c: AppContext, once: boolean): Promise<void> {
   }
 }
 
+/** Says on the console, once at start, that this worker cannot see the inbox (logged too). */
+async function warnInboxAbsent(c: AppContext): Promise<void> {
+  if (await inboxRootExists(c)) {
+    return;
+  }
+  process.stderr.write(
+    `ATTENTION : le dossier de dépôt ${c.config.inbox} n'existe pas sur cette machine : ce ` +
+      'travailleur ne trouvera aucun des fichiers déposés et les classera comme disparus. ' +
+      'Vérifiez ANONYMAT_HOME (ou --home) et que le partage y est monté.\n',
+  );
+}
+
 async function runWorker(c: AppContext, concurrency: number): Promise<void> {
   const { queue, redis, bull } = await openQueue(c);
   if (!redis || !bull) {
     throw new AppError('WORKER_NEEDS_REDIS');
   }
   await sweepOutbox(c);
+  await warnInboxAbsent(c);
   await bull.module.scheduleReconcile(bull.queue, c.config.reconcileCron);
   const worker = bull.module.startWorker(c, redis, concurrency, reconcileHandler(c, queue));
   say('Travailleur démarré (SIGTERM pour arrêter après les travaux en cours).');

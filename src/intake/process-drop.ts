@@ -21,6 +21,7 @@ import {
 } from './inbox.js';
 import { duplicateSummary, importingDrops, otherNamedCodes } from './duplicate.js';
 import type { DropJob } from './register.js';
+import { warnFileMissing } from './inbox-root.js';
 import { readInput, tooLarge } from './read-input.js';
 import { inboxPath, release } from './release.js';
 import { rewrittenNotice, rewrittenOfColumn } from './rewritten.js';
@@ -309,6 +310,9 @@ async function closeUnread(
   // Gone: taken away by a person, or registered twice in a race with its own release. Changed:
   // rewritten since it was registered, the scan registers the new content as a new file.
   await ctx.db('intake_drop').where({ id: drop.id }).update({ done: true });
+  if (why === 'missing') {
+    await warnFileMissing(ctx, drop, inboxPath(ctx, drop));
+  }
   return { skipped: why };
 }
 
