@@ -6,7 +6,9 @@
 // the lean writer of xlsx-lean.ts rather than exceljs (issue 7: it cost most of an import's CPU).
 // The .xlsx path is annotated-xlsx.ts.
 import { isAppError } from '../domain/errors.js';
+import { readingsOf } from '../channels/identities-beside.js';
 import { describeHits, type Outbox, type Roster } from './gateway.js';
+import { scanTexts, type ScanHit } from './identity-scan.js';
 import { DEFAULT_COLUMN_PROFILES } from '../readers/profiles.js';
 import { cellText, normaliseHeader } from '../readers/columns.js';
 import { readWorkbook } from '../readers/index.js';
@@ -305,6 +307,11 @@ export async function writeAnnotatedCopy(
     return `Pas de copie annotée : le fichier n'a pas pu être relu pour la produire ; ${LISTED_HERE}`;
   }
 
+  const byDesign = holdsIdentities(receipt.channel, annotated.sheet);
+  const typed = byDesign ? [] : await typedIdentities(annotated.sheet, receipt.errors, roster);
+  if (typed.length > 0) {
+    return identityAbsenceAt(describeHits(typed));
+  }
   const relative = `${base}.annote.xlsx`;
   try {
     await outbox.writeAnonymous(relative, annotated.copy, roster);
@@ -312,9 +319,32 @@ export async function writeAnnotatedCopy(
     if (!isAppError(error, 'OUTPUT_IDENTITY_LEAK')) {
       throw error;
     }
-    return identityAbsence(outbox, relative, holdsIdentities(receipt.channel, annotated.sheet));
+    return identityAbsence(outbox, relative, byDesign);
   }
   return '';
+}
+
+/**
+ * Whether the file's own cells, read as typed text is (identities-beside.ts: a number without its
+ * zeros, grouped or glued digits, a date with a two-digit year), hold an identity of a student under
+ * anonymity, in the rows the row check did not read: the lines above the header and the rows the
+ * receipt lists (refused for their number, unknown or misread). The guard of outputs looks for fewer
+ * forms (it reads what the service writes, whose own numbers would read as such forms): a remark
+ * beside a misread number was copied next to the copy's « Numéros probables » (trial). A doubt only
+ * costs the copy.
+ */
+async function typedIdentities(
+  sheet: Sheet,
+  errors: readonly ReceiptError[],
+  roster: Roster,
+): Promise<ScanHit[]> {
+  const listed = new Set(errors.map((e) => e.row));
+  const unread = sheet.rows.filter((row, i) => i < HEADER_SCAN_ROWS || listed.has(row.number));
+  const texts = unread.flatMap((row) => {
+    const cells = row.cells.map(cellText).filter((text) => text !== '');
+    return cells.length > 0 ? [{ place: `ligne ${row.number}`, texts: readingsOf(cells) }] : [];
+  });
+  return texts.length > 0 ? scanTexts(texts, roster, 'whole-text') : [];
 }
 
 /**
@@ -328,7 +358,13 @@ function identityAbsence(outbox: Outbox, relative: string, byDesign: boolean): s
       `certains ont une épreuve sous anonymat, et aucune copie n'en est faite ; ${LISTED_HERE}`
     );
   }
-  const where = describeHits(outbox.blocked.findLast((b) => b.relative === relative)?.hits ?? []);
+  return identityAbsenceAt(
+    describeHits(outbox.blocked.findLast((b) => b.relative === relative)?.hits ?? []),
+  );
+}
+
+/** Why no copy is made: a student's identifier found `where` (places, never the value). */
+function identityAbsenceAt(where: string): string {
   return (
     `Pas de copie annotée : elle contiendrait un identifiant d'un étudiant d'une épreuve sous anonymat (${where}). ` +
     `Retirez-le du fichier avant de le déposer à nouveau ; ${LISTED_HERE}`

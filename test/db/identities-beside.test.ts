@@ -146,6 +146,54 @@ describe.each(DATABASE_TARGETS)('identities beside anonymous numbers, on $name',
     expect(await gradeTable(world().ctx)).toEqual(before);
   });
 
+  it('makes no annotated copy of a file whose identity sits beside a misread number or above the header', async () => {
+    const student = world().studentsA.find((s) => /^0[1-9]/.test(s)) ?? '';
+    const bare = student.slice(1);
+    const [day, month, year] = (await identity(world().ctx, student)).birth.split('/') as string[];
+    const [a, b] = world().numbers.mat101.slice(3, 5);
+    // A misread number (one digit changed: no one holds it) with the remark the row check never reads.
+    const misread = `${a?.number.slice(0, -1)}${a?.number.endsWith('9') ? '8' : '9'}`;
+    const files = {
+      'notes-MAT101-lu-de-travers.csv': [
+        'N° anonyme;Note;Remarque',
+        `${misread};12;${bare}`,
+        `${b?.number};13;`,
+      ],
+      'notes-MAT101-titre.csv': [
+        `Relevé pour ${bare} né le ${day}/${month}/${year?.slice(2)}`,
+        'N° anonyme;Note',
+        `${misread};12`,
+        `${b?.number};13`,
+      ],
+      'notes-MAT101-inconnu-honnete.csv': [
+        'N° anonyme;Note;Remarque',
+        `${misread};12;relue le 05/01/26, rang 3`,
+        `${b?.number};13;`,
+      ],
+    };
+    for (const [name, lines] of Object.entries(files)) {
+      await drop(world().ctx, 'A', 'notes', name, lines.join('\r\n'));
+    }
+
+    await intake(world().ctx, 'A', 'notes-MAT101-lu-de-travers.csv');
+    const receipts = await Promise.all(
+      Object.keys(files).map((n) => receiptOf(world().ctx, 'A', n)),
+    );
+    const dir = path.join(world().ctx.config.outbox, 'A', 'accuses', 'notes');
+    const copies = (await readdir(dir)).filter((n) =>
+      /(travers|titre|honnete).*\.annote\.xlsx$/.test(n),
+    );
+
+    expect(receipts.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(copies.map((n) => n.replace(/-[0-9a-f]{8}.*$/, ''))).toEqual([
+      'notes-MAT101-inconnu-honnete',
+    ]);
+    for (const receipt of receipts.slice(0, 2)) {
+      expect(receipt.summary).toContain('Pas de copie annotée : elle contiendrait un identifiant');
+      expect(JSON.stringify(receipt)).not.toContain(bare);
+    }
+  });
+
   it('takes grades of 12 and 15,5 and a remark dated with a two-digit year that is no one’s birth', async () => {
     const [a, b] = world().numbers.mat102.slice(0, 2);
     const lines = [

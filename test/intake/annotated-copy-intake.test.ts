@@ -95,7 +95,7 @@ describe('the annotated copy of a refused grade file', () => {
     expect(receipt.status).toBe('rejected');
     expect(copies).toEqual([]);
     expect(receipt.summary).toContain('Pas de copie annotée : elle contiendrait un identifiant');
-    expect(receipt.summary).toContain('cellule C3');
+    expect(receipt.summary).toContain('ligne 3');
     expect(receipt.summary).not.toContain('NOM1');
   });
 

@@ -99,7 +99,7 @@ describe('the receipt of a file whose annotated copy would show a student under 
 
     expect(written).toEqual([]);
     expect(said).toContain('Pas de copie annotée : elle contiendrait un identifiant');
-    expect(said).toContain('cellule C2');
+    expect(said).toContain('ligne 2');
     expect(said).toContain('Retirez-le du fichier avant de le déposer à nouveau');
   });
 
