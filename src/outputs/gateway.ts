@@ -12,7 +12,7 @@
 // - `writeNamed` refuses outright when any assessment the file concerns is in state V;
 // - `writeConfidential` is the one exception (the correspondence list), only under `confidentiel/`.
 // Both of the last take the audit entry of the files they write, and release them after it.
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, ERROR_MESSAGES, type ErrorCode } from '../domain/errors.js';
 import type { AnonymityState } from '../domain/types.js';
@@ -133,10 +133,13 @@ export class Outbox {
         const target = this.resolve(relative);
         const temporary = outboxTemporaryName(target);
         staged.push({ target, temporary });
-        await writeSynced(temporary, bytes);
+        // Readable by the service alone until released: a crash before the rename leaves a hidden
+        // temporary for a while (outbox-temporaries.ts), a named one must not be open to all (trial).
+        await writeSynced(temporary, bytes, OWNER_ONLY);
       }
       await audit?.();
       for (const { target, temporary } of staged) {
+        await chmod(temporary, PLAIN_FILE & ~process.umask());
         await rename(temporary, target);
         this.written.push(path.relative(this.root, target));
       }
@@ -157,10 +160,19 @@ function only(targets: string[]): string {
   return target;
 }
 
+/** Mode of a file only the service's user may read. */
+const OWNER_ONLY = 0o600;
+/** Mode a new file gets before the umask, as any file the service writes. */
+const PLAIN_FILE = 0o666;
+
 /** Writes `bytes` to a new file, synced to disk, creating its folder. */
-export async function writeSynced(file: string, bytes: Buffer | string): Promise<void> {
+export async function writeSynced(
+  file: string,
+  bytes: Buffer | string,
+  mode = PLAIN_FILE,
+): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const handle = await open(file, 'wx');
+  const handle = await open(file, 'wx', mode);
   try {
     await handle.writeFile(bytes);
     await handle.sync();

@@ -1,7 +1,7 @@
 // The outbox gateway as an attacker would test it: an identity hidden in any corner of a file
 // (cell, sheet name, comment, defined name, header/footer, document properties, PDF metadata or
 // text, file name) blocks the whole file, and nothing is left under its final name.
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -211,15 +211,24 @@ describe('Outbox.writeNamed and writeConfidential', () => {
   it('gives a confidential list its name only after its audit entry is committed', async () => {
     const outbox = new Outbox(await mkdtemp(path.join(os.tmpdir(), 'anonymat-gw-')));
     let seenWhileAuditing: string[] = [];
+    let modeWhileAuditing = 0;
+    const folder = path.join(outbox.root, 'SCI/confidentiel');
 
-    const written = await outbox.writeConfidential('SCI/confidentiel/liste.xlsx', "N'DIAYE", () =>
-      readdir(path.join(outbox.root, 'SCI/confidentiel')).then((names) => {
-        seenWhileAuditing = names;
-      }),
+    const written = await outbox.writeConfidential(
+      'SCI/confidentiel/liste.xlsx',
+      "N'DIAYE",
+      async () => {
+        seenWhileAuditing = await readdir(folder);
+        modeWhileAuditing =
+          (await stat(path.join(folder, seenWhileAuditing[0] ?? ''))).mode & 0o777;
+      },
     );
 
     expect(seenWhileAuditing).toHaveLength(1);
     expect(seenWhileAuditing[0]).toMatch(/^\.liste\.xlsx\.[0-9a-f]{12}\.tmp$/);
+    // Unreleased, it is the service's alone (a crash may leave it for a while); released, a plain file.
+    expect(modeWhileAuditing).toBe(0o600);
+    expect((await stat(written)).mode & 0o777).toBe(0o666 & ~process.umask());
     expect(await readFile(written, 'utf8')).toBe("N'DIAYE");
     expect(await readdir(path.join(outbox.root, 'SCI/confidentiel'))).toEqual(['liste.xlsx']);
   });
