@@ -6,8 +6,8 @@
 // the lean writer of xlsx-lean.ts rather than exceljs (issue 7: it cost most of an import's CPU).
 // The .xlsx path is annotated-xlsx.ts.
 import { isAppError } from '../domain/errors.js';
-import { readingsOf } from '../channels/identities-beside.js';
 import { describeHits, type Outbox, type Roster } from './gateway.js';
+import { readingsOf } from './identity-parts.js';
 import { scanTexts, type ScanHit } from './identity-scan.js';
 import { DEFAULT_COLUMN_PROFILES } from '../readers/profiles.js';
 import { cellText, normaliseHeader } from '../readers/columns.js';
@@ -268,7 +268,10 @@ export function annotatedCopyAbsence(receipt: Pick<Receipt, 'status' | 'rows' | 
     return '';
   }
   if (!receipt.errors.some((e) => e.row !== null)) {
-    return "Pas de copie annotée : le refus porte sur le fichier entier et non sur des lignes, il n'y a donc aucune cellule à marquer.";
+    return (
+      'Pas de copie annotée : le refus porte sur le fichier entier et non sur des lignes, ' +
+      "il n'y a donc aucune cellule à marquer."
+    );
   }
   if (receipt.errors.some((e) => e.code === 'IDENTITY_BESIDE_NUMBER')) {
     return (
@@ -278,7 +281,8 @@ export function annotatedCopyAbsence(receipt: Pick<Receipt, 'status' | 'rows' | 
     );
   }
   return receipt.rows.read > ANNOTATED_COPY_MAX_ROWS
-    ? `Fichier de plus de ${ANNOTATED_COPY_MAX_ROWS.toLocaleString('fr-FR')} lignes : pas de copie annotée, ${LISTED_HERE}`
+    ? `Fichier de plus de ${ANNOTATED_COPY_MAX_ROWS.toLocaleString('fr-FR')} lignes : ` +
+        `pas de copie annotée, ${LISTED_HERE}`
     : '';
 }
 

@@ -2,6 +2,9 @@
 // searches (whole zip entries, the PDF text, the text content, the file name), and, for a part where
 // something was found, its units (a cell, a comment, a header, a document property, a PDF string, a
 // JSON field, a line) with the place a person would look at, in French, never quoting the text.
+// Also the readings of a text a person typed (readingsOf: digits regrouped, dates rewritten), which
+// the row check, a reveal's reason and the annotated copy search, and the kinds' French names.
+import type { ScanHit } from './identity-scan.js';
 import { pdfText, plainText } from './identity-text.js';
 import { zipText } from './identity-xlsx.js';
 
@@ -105,3 +108,64 @@ export function unpaddedNumber(number: string): string | null {
   const bare = number.replace(/^0+/, '');
   return bare !== number && mayBeUnpadded(bare) ? bare : null;
 }
+
+const MONTHS = [
+  'janvier',
+  'fevrier',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'aout',
+  'septembre',
+  'octobre',
+  'novembre',
+  'decembre',
+];
+/** « 7 juillet 2000 », « 1er mars 2001 » (accents off, case aside). */
+const DATE_IN_WORDS = new RegExp(
+  `\\b(\\d{1,2})(?:er)?\\s+(${MONTHS.join('|')})\\s+(\\d{4})\\b`,
+  'gi',
+);
+
+/**
+ * « 01/07/06 », « 1.7.06 », « 01-07-06 »: a date with a two-digit year, not part of a longer run
+ * of digits and separators (a version « 1.2.3.45 », a full date « 01/07/2006 »).
+ */
+const SHORT_YEAR_DATE = /(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{2})(?![/.-]?\d)/g;
+
+/**
+ * The texts a row's cells are searched in: the cells side by side (a last name and a first name in
+ * two columns make a full name), each cell alone (a last name alone counts only as a whole cell),
+ * and each cell as it would read written another way: a number glued to letters (`etu21047514`),
+ * digits grouped by spaces or dots (`21 047 514`), a date in words (`7 juillet 2000`), a date with
+ * a two-digit year read in both centuries (`01/07/06` as 1906 and 2006: it is a student's birth
+ * date when one of them is).
+ */
+export function readingsOf(cells: readonly string[]): string[] {
+  const readings = new Set(cells.length > 1 ? [cells.join(' ; '), ...cells] : cells);
+  for (const cell of cells) {
+    const plain = cell.normalize('NFD').replace(/\p{M}/gu, '');
+    readings.add(plain.replace(/(\p{L})(?=\d)|(\d)(?=\p{L})/gu, '$1$2 '));
+    readings.add(cell.replace(/(\d)[\s.\u00a0\u202f-]+(?=\d)/g, '$1'));
+    readings.add(
+      plain.replace(DATE_IN_WORDS, (_all, day: string, month: string, year: string) => {
+        const m = MONTHS.indexOf(month.toLowerCase()) + 1;
+        return `${day.padStart(2, '0')}/${String(m).padStart(2, '0')}/${year}`;
+      }),
+    );
+    for (const century of ['19', '20']) {
+      readings.add(cell.replace(SHORT_YEAR_DATE, `$1$2$3$2${century}$4`));
+    }
+  }
+  return [...readings];
+}
+
+/** The kinds of identifier as a receipt names them (never the value). */
+export const IDENTITY_KINDS: Record<ScanHit['kind'], string> = {
+  student_number: 'numéro d’étudiant',
+  ine: 'INE',
+  last_name: 'nom',
+  birth_date: 'date de naissance',
+};

@@ -164,7 +164,8 @@ const OUTPUT_WORDING = [
   '_anonymat format anonymat-bordereau year templateId templateCode assessmentId numbersDigest mac',
   // Receipt summaries the channels write (channels/*.ts).
   'Fichier refusé : aucune note enregistrée. Corrigez les lignes listées puis déposez-le à nouveau.',
-  "Fichier refusé : aucune note enregistrée. Corrigez le fichier comme l'indique l'erreur listée puis déposez-le à nouveau.",
+  'Fichier refusé : aucune note enregistrée. ' +
+    "Corrigez le fichier comme l'indique l'erreur listée puis déposez-le à nouveau.",
   'Fichier refusé : aucune décision enregistrée',
   'note(s) enregistrée(s) sur ligne(s) lue(s)',
   'décision(s) enregistrée(s)',
@@ -172,7 +173,8 @@ const OUTPUT_WORDING = [
   'écrivez la note en chiffres',
   "ligne(s) sans note : rien n'est enregistré pour elle(s), une note déjà enregistrée reste inchangée",
   "note(s) identique(s) à celle(s) déjà enregistrée(s) : rien n'a changé pour elle(s)",
-  "note(s) enregistrée(s) après la levée de l'anonymat : elles sont signalées au gestionnaire dans la liste des notes modifiées après la levée",
+  "note(s) enregistrée(s) après la levée de l'anonymat : elles sont signalées au gestionnaire " +
+    'dans la liste des notes modifiées après la levée',
   'copie(s) lue(s) deux fois avec la même note, enregistrée(s) une fois',
   'Scores lus sur ramenés au barème de l’épreuve',
   'note(s) arrondie(s), listée(s) en avis',
@@ -188,7 +190,8 @@ const OUTPUT_WORDING = [
   // says of its annotated copy (annotated-copy.ts), with the places of an identity it would have
   // carried (gateway.ts).
   'Numéros probables',
-  "aucun code résultat n'est admis pour l'instant, ni configuré (resultCodes de config/anonymat.json) ni lu d'une maquette Apogée",
+  "aucun code résultat n'est admis pour l'instant, ni configuré (resultCodes de config/anonymat.json) " +
+    "ni lu d'une maquette Apogée",
   "demandez à l'administrateur du service de les configurer, ou déposez dans le dossier referentiel la maquette Apogée de l'épreuve, puis déposez ce fichier à nouveau",
   'Pas de copie annotée : le refus porte sur le fichier entier et non sur des lignes, il n’y a donc aucune cellule à marquer.',
   'Fichier de plus de lignes : pas de copie annotée, les lignes en erreur sont listées dans cet accusé.',

@@ -2,7 +2,7 @@
 // lift's own transaction, a second manager's confirmation, per-student reveals before the lift
 // (with a reason, audited, listed in the PV), and the report of grades changed after the lift.
 import type { Knex } from 'knex';
-import { IDENTITY_KINDS, readingsOf } from '../channels/identities-beside.js';
+import { IDENTITY_KINDS, readingsOf } from '../outputs/identity-parts.js';
 import { AppError, isAppError } from '../domain/errors.js';
 import { scanTexts } from '../outputs/identity-scan.js';
 import { assertAllowed } from '../domain/states.js';

@@ -72,16 +72,12 @@ describe('reveal and lift from the command line', { timeout: 240_000 }, () => {
     expect(verify.out).toMatch(/intègre/);
   });
 
+  /** A lift command on B-JANV by B's only manager. */
+  const asManagerB = (command: string) =>
+    anonymat(world.home, command, 'B-JANV', '--ctn', 'B', '--as', 'gest-B');
+
   it('refuses to confirm a lift nobody asked for, even where no second manager is required', async () => {
-    const confirm = await anonymat(
-      world.home,
-      'lift-confirm',
-      'B-JANV',
-      '--ctn',
-      'B',
-      '--as',
-      'gest-B',
-    );
+    const confirm = await asManagerB('lift-confirm');
 
     expect(confirm.code).toBe(2);
     expect(confirm.out).toContain('[LIFT_NEEDS_CONFIRMATION]');
@@ -92,24 +88,8 @@ describe('reveal and lift from the command line', { timeout: 240_000 }, () => {
   });
 
   it('says, where no second manager is required, that the requester may confirm the lift too', async () => {
-    const request = await anonymat(
-      world.home,
-      'lift-request',
-      'B-JANV',
-      '--ctn',
-      'B',
-      '--as',
-      'gest-B',
-    );
-    const confirm = await anonymat(
-      world.home,
-      'lift-confirm',
-      'B-JANV',
-      '--ctn',
-      'B',
-      '--as',
-      'gest-B',
-    );
+    const request = await asManagerB('lift-request');
+    const confirm = await asManagerB('lift-confirm');
 
     expect(request.code).toBe(0);
     expect(request.out).toContain(
