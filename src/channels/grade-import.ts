@@ -307,6 +307,7 @@ async function finish(
   read: number,
   decided: { operation: ImportOperation; refused: boolean },
 ): Promise<ChannelResult> {
+  await stage.analyse();
   // Before the re-check takes out the rows of an assessment now refused: they were matched too.
   const matched = stage.assessmentIds();
   const check = await recheckStates(

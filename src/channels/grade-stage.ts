@@ -137,6 +137,23 @@ export class GradeStage {
   }
 
   /**
+   * Gives the planner the stage's statistics once every row is in. A temporary table is never
+   * analysed by autovacuum: without them, every statement joining the stage with `grade` was planned
+   * for 30 rows, and a re-import of 100,000 rows probed the grade index once per row where a hash
+   * join reads the table once (the join of the update confirming them: 880 → 200 ms, measured). Call it after
+   * the last `add`.
+   */
+  async analyse(): Promise<void> {
+    // The columns the joins and filters read, from a small sample: 10 ms for 100,000 rows, where
+    // the default sample of every column took 60-80 ms (measured).
+    await this.input.trx.raw('set local default_statistics_target = 10');
+    await this.input.trx.raw(
+      `analyze ${this.table} (assessment_id, student_number, dup, blank, error_code)`,
+    );
+    await this.input.trx.raw('reset default_statistics_target');
+  }
+
+  /**
    * Lists the rows whose (assessment, student) appears twice (none of them is kept) and the grades
    * that could not be read, in row order; returns how many grades are kept and how many were blank.
    */

@@ -130,6 +130,20 @@ describe.each(DATABASE_TARGETS)('statement-level references on $name', ({ postgr
       ),
     ).toBe('23503');
     expect(await outcome(db('grade').update({ intake_id: intake + 100 }))).toBe('23503');
+    expect(await outcome(db('grade').update({ assessment_id: assessment + 100 }))).toBe('23503');
+    // Only the rows whose reference changes are checked, and one of a statement refuses it whole.
+    expect(
+      await outcome(
+        db.raw(
+          `update grade set student_number = case when student_number = '00000002'
+             then '99999998' else student_number end, value = 19`,
+        ),
+      ),
+    ).toBe('23503');
+    expect(await outcome(db('grade').update({ received_at: new Date(), intake_id: null }))).toBe(
+      'accepted',
+    );
+    expect(await outcome(db('grade').update({ intake_id: intake }))).toBe('accepted');
     const rows = (await db('grade').orderBy('student_number')) as Array<{
       student_number: string;
       value: string;

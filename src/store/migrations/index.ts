@@ -14,6 +14,7 @@ import * as m013 from './013-distinct-references.js';
 import * as m014 from './014-drop-handed-in.js';
 import * as m015 from './015-drop-released.js';
 import * as m016 from './016-unpadded-number.js';
+import * as m017 from './017-grade-update-references.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '014-drop-handed-in': m014,
   '015-drop-released': m015,
   '016-unpadded-number': m016,
+  '017-grade-update-references': m017,
 };
 
 /** knex migration source over the in-code list above. */
