@@ -1,6 +1,7 @@
-// The shared-string table (readers/xlsx-fast-strings.ts) holds strings joined in blocks of 4,096:
-// every string must come back exactly as written, on both sides of a block's edge and in the last,
-// unjoined strings, and an index the workbook does not have must find nothing.
+// The shared-string table (readers/xlsx-fast-strings.ts) holds strings as Latin-1 bytes in blocks of
+// 4,096, and those beyond Latin-1 as they are: every string must come back exactly as written, on
+// both sides of a block's edge, in the last, unfinished block and in a block too long for 16-bit
+// ends, and an index the workbook does not have must find nothing.
 import { describe, expect, it } from 'vitest';
 
 import { XmlScanner } from '../../src/readers/xlsx-fast-scan.js';
@@ -40,6 +41,25 @@ describe('SharedStrings', () => {
       undefined,
       undefined,
     ]);
+  });
+
+  it('gives back accents, typographic quotes and ideograms as written, in full and last blocks', () => {
+    const special = ['Léa Noël', 'l’épreuve', 'Œuvre cœur', '東京', '€ 12,5', 'ÿ', 'a\u00a0b', ''];
+    const items = Array.from({ length: 4_100 }, (_, i) =>
+      i % 512 < special.length ? (special[i % 512] ?? '') : `${20_000_000 + i}`,
+    );
+    const strings = table(items.map((text) => `<si><t>${text}</t></si>`));
+
+    expect(items.map((_, i) => strings.at(i))).toEqual(items);
+  });
+
+  it('gives back strings of a block too long for 16-bit ends, and a string longer than a block', () => {
+    const items = Array.from({ length: 4_097 }, (_, i) =>
+      i === 4_000 ? 'é'.repeat(70_000) : `remarque ${i} ${'x'.repeat(i % 30)}`,
+    );
+    const strings = table(items.map((text) => `<si><t>${text}</t></si>`));
+
+    expect(items.map((_, i) => strings.at(i))).toEqual(items);
   });
 
   it('keeps empty strings, rich runs joined and phonetic guides out', () => {
