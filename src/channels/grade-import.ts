@@ -308,6 +308,11 @@ async function finish(
   decided: { operation: ImportOperation; refused: boolean },
 ): Promise<ChannelResult> {
   await stage.analyse();
+  // What needs only the stage is read before the re-check takes the locks other writes to these
+  // assessments wait for: with four workers importing into one exam, each statement run under them
+  // waited for its process to be scheduled again (the locks were held 5 times as long as with one).
+  let settlement = await stage.settlement();
+  let names = await stage.assessments();
   // Before the re-check takes out the rows of an assessment now refused: they were matched too.
   const matched = stage.assessmentIds();
   const check = await recheckStates(
@@ -317,8 +322,14 @@ async function finish(
     (ids) => stage.take(ids),
     errors,
   );
+  if (check.stateRefusal !== null) {
+    // Rows were taken out: settled again on what is left, as if they had been refused up front.
+    settlement = await stage.settlement();
+    names = await stage.assessments();
+  }
   const stateRefusal = decided.refused || check.stateRefusal !== null;
-  const { kept, blanks } = await stage.settleRows(errors);
+  GradeStage.listFaults(settlement, errors);
+  const { kept, blanks } = settlement;
   // Whether the file is refused does not depend on notices: the grades it replaces are listed only
   // when it is written, and the receipt is settled again so that its counts include them.
   const refused = settle(input, read, kept, errors, stateRefusal, 'note').status === 'rejected';
@@ -329,7 +340,7 @@ async function finish(
   // Rows whose grade stays the later one's are not recorded: the counts say so.
   const result = settle(input, read, kept - newerKept, errors, stateRefusal, 'note');
   result.assessmentIds = matched;
-  result.summary += assessmentsSentence(await stage.assessments());
+  result.summary += assessmentsSentence(names);
   if (!refused) {
     result.summary += replacedSummary(replaced) + newerKeptSummary(newerKept);
     const written = await stage.write(check.states, matched, kept - newerKept, compared);

@@ -154,10 +154,13 @@ export class GradeStage {
   }
 
   /**
-   * Lists the rows whose (assessment, student) appears twice (none of them is kept) and the grades
-   * that could not be read, in row order; returns how many grades are kept and how many were blank.
+   * Marks the rows whose (assessment, student) appears twice (none of them is kept) and reads the
+   * rows to list (those and the grades that could not be read, in row order) with the counts of
+   * grades kept and blank. The stage is this import's alone: call it before the locks of
+   * statesAtWrite, which other writes to the same assessments wait for, and again if rows are taken
+   * out after it.
    */
-  async settleRows(errors: ErrorList): Promise<{ kept: number; blanks: number }> {
+  async settlement(): Promise<Settlement> {
     const trx = this.input.trx;
     await trx.raw(
       `update ${this.table} s set dup = true from (
@@ -169,7 +172,16 @@ export class GradeStage {
       `select row_no, key_text, key_column, grade_text, error_code, error_detail, dup from ${this.table}
        where dup or error_code is not null order by row_no`,
     )) as { rows: Fault[] };
-    for (const f of faults.rows) {
+    const counts = (await trx.raw(
+      `select count(*) filter (where not blank)::int as kept, count(*) filter (where blank)::int as blanks
+       from ${this.table} where not dup and error_code is null`,
+    )) as { rows: Array<{ kept: number; blanks: number }> };
+    return { faults: faults.rows, ...(counts.rows[0] ?? { kept: 0, blanks: 0 }) };
+  }
+
+  /** Lists a settlement's faults on the receipt, in row order. */
+  static listFaults(settlement: Settlement, errors: ErrorList): void {
+    for (const f of settlement.faults) {
       if (f.dup) {
         // The value shown is what the person typed in the key column, never a resolved identity.
         errors.add(f.row_no, f.key_column, 'NUMBER_DUPLICATED', f.key_text ?? '');
@@ -183,11 +195,6 @@ export class GradeStage {
         );
       }
     }
-    const counts = (await trx.raw(
-      `select count(*) filter (where not blank)::int as kept, count(*) filter (where blank)::int as blanks
-       from ${this.table} where not dup and error_code is null`,
-    )) as { rows: Array<{ kept: number; blanks: number }> };
-    return counts.rows[0] ?? { kept: 0, blanks: 0 };
   }
 
   /**
@@ -379,6 +386,13 @@ interface Replaced {
   new_absence: string | null;
   total: number;
   same_time: boolean | null;
+}
+
+/** What settling the stage found: the rows to list, the grades kept and the blank rows. */
+export interface Settlement {
+  faults: Fault[];
+  kept: number;
+  blanks: number;
 }
 
 interface Fault {
