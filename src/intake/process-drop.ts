@@ -263,15 +263,23 @@ async function finish(
   receipt: Receipt,
   assessmentIds?: number[],
 ): Promise<Receipt> {
-  const json = JSON.parse(receiptJson(receipt)) as Receipt;
-  if (receipt.status !== 'duplicate') {
-    await trx('intake_file')
-      .where({ id: drop.intake_id })
-      .update({ status: receipt.status, finished_at: trx.fn.now(), receipt: json });
-  }
-  await trx('intake_drop')
-    .where({ id: drop.id })
-    .update({ outcome: receipt.status, receipt: json });
+  const json = receiptJson(receipt);
+  // The file's and the drop's outcome in one statement (a duplicate's file keeps its first one).
+  await trx.raw(
+    `with file as (
+       update intake_file set status = ?, finished_at = current_timestamp, receipt = ?::jsonb
+        where id = ? and ?::boolean returning id)
+     update intake_drop set outcome = ?, receipt = ?::jsonb where id = ?`,
+    [
+      receipt.status,
+      json,
+      drop.intake_id,
+      receipt.status !== 'duplicate',
+      receipt.status,
+      json,
+      drop.id,
+    ],
+  );
   await appendAudit(trx, {
     actor: 'service',
     ctn: drop.ctn,

@@ -44,16 +44,25 @@ export async function appendAudit(trx: Knex.Transaction, event: AuditEvent): Pro
   const prevHash = last?.hash ?? GENESIS_HASH;
   const hash = chainHash(prevHash, entry);
 
-  await trx('audit_log').insert({
-    ...entry,
-    subject: JSON.stringify(entry.subject),
-    prev_hash: prevHash,
-    hash,
-  });
-  await trx('audit_head')
-    .insert({ id: 1, seq: entry.seq, hash })
-    .onConflict('id')
-    .merge(['seq', 'hash']);
+  // One statement for the entry and the head: an import appends under the write locks of its
+  // assessments, where every round trip also keeps the other writers waiting.
+  await trx.raw(
+    `with logged as (
+       insert into audit_log (seq, at, actor, ctn, action, subject, prev_hash, hash)
+       values (?, ?, ?, ?, ?, ?::jsonb, ?, ?) returning seq, hash)
+     insert into audit_head (id, seq, hash) select 1, seq, hash from logged
+     on conflict (id) do update set seq = excluded.seq, hash = excluded.hash`,
+    [
+      entry.seq,
+      entry.at,
+      entry.actor,
+      entry.ctn,
+      entry.action,
+      JSON.stringify(entry.subject),
+      prevHash,
+      hash,
+    ],
+  );
 }
 
 /** Appends one entry in a transaction of its own: committed once the promise resolves. */
