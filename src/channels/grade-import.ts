@@ -334,8 +334,11 @@ async function finish(
   // when it is written, and the receipt is settled again so that its counts include them.
   const refused = settle(input, read, kept, errors, stateRefusal, 'note').status === 'rejected';
   // Not refused, the file keeps every assessment it matched (one taken out refuses it).
-  const newerKept = refused ? 0 : await stage.newerKept(errors, matched);
-  const compared = refused ? { fresh: 0, changed: 0 } : await stage.compare();
+  let compared = refused ? { fresh: 0, changed: 0, newer: false } : await stage.compare(matched);
+  const newerKept = compared.newer ? await stage.newerKept(errors) : 0;
+  if (newerKept > 0) {
+    compared = await stage.compare(matched);
+  }
   const replaced = refused ? 0 : await stage.replaced(errors, compared);
   // Rows whose grade stays the later one's are not recorded: the counts say so.
   const result = settle(input, read, kept - newerKept, errors, stateRefusal, 'note');

@@ -13,7 +13,6 @@ import {
   liftedIn,
   NEWER,
   replacedDetail,
-  writtenSince,
   type StatesAtWrite,
 } from './grade-store.js';
 import { gradeCell } from './grades.js';
@@ -209,19 +208,25 @@ export class GradeStage {
    * How the grades to write stand against those recorded, in one join of the stage with `grade`:
    * how many have no grade recorded yet, and how many would change a grade recorded. Call it under
    * the locks of statesAtWrite (no other write to these assessments commits until this one does),
-   * after newerKept; `replaced` and `write` then run only the statements that have work to do.
+   * with the assessments the rows were resolved to, and again after newerKept when it took rows
+   * out; `replaced` and `write` then run only the statements that have work to do.
    */
-  async compare(): Promise<StageComparison> {
+  async compare(assessmentIds: number[]): Promise<StageComparison> {
+    // `newer` from the assessments' clocks (grade_clock), almost always false: it spares every
+    // import newerKept's join of the file's rows with the grades, and a statement of its own.
     const found = (await this.input.trx.raw(
       `select count(*) filter (where g.student_number is null)::int as fresh,
               count(*) filter (where g.student_number is not null
                                  and (g.value, g.absence) is distinct from (s.value, s.absence))::int
-                as changed
+                as changed,
+              exists (select 1 from grade_clock c where c.assessment_id = any(?::int[])
+                                                   and c.received_at > ?::timestamptz) as newer
        from ${this.table} s
        left join grade g on g.assessment_id = s.assessment_id and g.student_number = s.student_number
        where not s.dup and s.error_code is null and not s.blank`,
+      [assessmentIds, this.input.receivedAt],
     )) as { rows: StageComparison[] };
-    return found.rows[0] ?? { fresh: 0, changed: 0 };
+    return found.rows[0] ?? { fresh: 0, changed: 0, newer: false };
   }
 
   /**
@@ -271,15 +276,11 @@ export class GradeStage {
    * Lists as notices, then takes out of the stage, the grades that will not be written because a
    * different grade handed in after this file was dropped is recorded (a later file, committed
    * first, or a typed entry): the write would keep it anyway (GRADE_UPSERT), and the receipt says
-   * so row by row. Call it under the locks of statesAtWrite, before `replaced`, with the
-   * assessments the rows were resolved to. Returns how many.
+   * so row by row. Call it under the locks of statesAtWrite, before `replaced`, when `compare`
+   * found a grade written since this file was handed in (`newer`), then compare again. Returns how
+   * many.
    */
-  async newerKept(errors: ErrorList, assessmentIds: number[]): Promise<number> {
-    // Almost always none: the assessments' clocks tell, sparing every import the join of the
-    // file's rows with the grades, which a re-import of a long file would otherwise pay in full.
-    if (!(await writtenSince(this.input.trx, assessmentIds, this.input.receivedAt))) {
-      return 0;
-    }
+  async newerKept(errors: ErrorList): Promise<number> {
     const kept = (await this.input.trx.raw(
       `with gone as (
          delete from ${this.table} s using grade g
@@ -374,6 +375,8 @@ export class GradeStage {
 export interface StageComparison {
   fresh: number;
   changed: number;
+  /** Whether a grade handed in after this file was written to one of its assessments since. */
+  newer: boolean;
 }
 
 interface Replaced {

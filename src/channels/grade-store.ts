@@ -359,17 +359,3 @@ export async function advanceClock(
     [receivedAt, ids],
   );
 }
-
-/** Whether a grade handed in after `receivedAt` was written to any of `assessmentIds`. */
-export async function writtenSince(
-  trx: Knex.Transaction,
-  assessmentIds: number[],
-  receivedAt: string,
-): Promise<boolean> {
-  const found = (await trx.raw(
-    `select exists (select 1 from grade_clock
-                     where assessment_id = any(?::int[]) and received_at > ?::timestamptz) as found`,
-    [assessmentIds, receivedAt],
-  )) as { rows: Array<{ found: boolean }> };
-  return found.rows[0]?.found ?? false;
-}
