@@ -175,6 +175,9 @@ function nulPaddedText(bytes: Buffer): AppError | undefined {
   );
 }
 
+/** The bytes of a file's start that judge a file neither zip nor OLE2: a BOM, then the maquette probe. */
+export const SNIFF_HEAD_BYTES = UTF8_BOM.length + MAQUETTE_PROBE_BYTES;
+
 /** Tells a file's format from its bytes; FILE_EMPTY, FILE_ENCRYPTED, FILE_WEB_PAGE, FILE_FORMAT_*, FILE_CORRUPT. */
 export function sniffFormat(bytes: Buffer): FileFormat {
   if (bytes.length === 0) {
@@ -186,27 +189,48 @@ export function sniffFormat(bytes: Buffer): FileFormat {
   if (startsWith(bytes, OLE2_MAGIC)) {
     return sniffOle2(bytes);
   }
+  return sniffUncontained(bytes.subarray(0, SNIFF_HEAD_BYTES), () => nulPaddedText(bytes));
+}
 
-  if (isLegacyBiff(bytes)) {
+/**
+ * The format of a file too long to be read whole for the asking, told from its first
+ * SNIFF_HEAD_BYTES bytes (all of them when it is shorter) with the answer sniffFormat gives on the
+ * whole file; null when that answer needs the whole file (a zip or OLE2 container, or a file ending
+ * in a NUL byte). Throws what sniffFormat throws.
+ */
+export function sniffHead(head: Buffer, endsWithNul: boolean): FileFormat | null {
+  if (head.length === 0) {
+    throw new AppError('FILE_EMPTY');
+  }
+  if (endsWithNul || startsWith(head, ZIP_MAGIC) || startsWith(head, OLE2_MAGIC)) {
+    return null;
+  }
+  // A file not ending in a NUL byte is no NUL-padded text.
+  return sniffUncontained(head, () => undefined);
+}
+
+/** The format of a file that is no container, judged on its head; `padded` judges its end. */
+function sniffUncontained(head: Buffer, padded: () => AppError | undefined): FileFormat {
+  if (isLegacyBiff(head)) {
     throw new AppError('FILE_FORMAT_LEGACY');
   }
 
   // UTF-16 text (Excel's "Unicode text") is full of NUL bytes: name the real problem instead.
-  if (UTF16_BOMS.some((bom) => startsWith(bytes, bom)) || looksLikeUtf16(bytes)) {
+  if (UTF16_BOMS.some((bom) => startsWith(head, bom)) || looksLikeUtf16(head)) {
     throw new AppError('FILE_ENCODING', UTF16_DETAIL);
   }
-  if (startsWith(bytes, PDF_MAGIC)) {
+  if (startsWith(head, PDF_MAGIC)) {
     throw new AppError('FILE_FORMAT_UNKNOWN');
   }
-  const padded = nulPaddedText(bytes);
-  if (padded) {
-    throw padded;
+  const cutOff = padded();
+  if (cutOff) {
+    throw cutOff;
   }
-  if (bytes.subarray(0, TEXT_PROBE_BYTES).includes(0)) {
+  if (head.subarray(0, TEXT_PROBE_BYTES).includes(0)) {
     throw new AppError('FILE_FORMAT_UNKNOWN');
   }
 
-  return sniffText(bytes);
+  return sniffText(head);
 }
 
 /** How much of a file's start and end `looksUnfinished` needs: the end record of a zip fits its tail. */

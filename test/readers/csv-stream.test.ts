@@ -2,6 +2,7 @@
 // same row numbers, same cells, same refusals; and slices must never split a character.
 import { describe, expect, it } from 'vitest';
 
+import { bufferSource, type ByteSource } from '../../src/readers/byte-source.js';
 import { readCsv } from '../../src/readers/csv.js';
 import { csvRows } from '../../src/readers/csv-stream.js';
 import type { Row } from '../../src/readers/table.js';
@@ -96,5 +97,65 @@ describe('csvRows (streaming) reads as readCsv does', () => {
     };
 
     expect(message()).toContain('(ligne 25001 : un guillemet ouvre une valeur');
+  });
+});
+
+/**
+ * The bytes read by position, as the intake reads its private copy on disk; the reader's buffer
+ * is scribbled over before each read, so that no byte of an earlier read is used after it.
+ */
+function onDisk(bytes: Buffer): ByteSource {
+  return {
+    size: bytes.length,
+    readInto: (target, at) => {
+      target.fill(0xff);
+      return bufferSource(bytes).readInto(target, at);
+    },
+  };
+}
+
+/** Lines `S<i>;12` from `Nom;Note` up to `length` bytes (padding the last line with spaces). */
+function asciiUpTo(length: number): string {
+  let text = 'Nom;Note\n';
+  for (let i = 0; text.length + 12 < length; i += 1) {
+    text += `S${String(i).padStart(5, '0')};12\n`;
+  }
+  return `${text}X;${' '.repeat(length - text.length - 2)}`;
+}
+
+describe('csvRows read by position from disk reads as readCsv does', () => {
+  const SLICE = 64 * 1024;
+
+  it.each([
+    ['€', 1],
+    ['€', 2],
+    ['é', 1],
+    ['𝄞', 1],
+    ['𝄞', 3],
+  ])(
+    'takes a UTF-8 file as UTF-8 when %s straddles a slice edge (%i byte(s) before it)',
+    (sign, k) => {
+      const ascii = asciiUpTo(SLICE - k);
+      const text = `${ascii}${sign}\n${'A;1\n'.repeat(20_000)}`;
+      const bytes = Buffer.from(text);
+      expect(bytes.length).toBeGreaterThan(2 * SLICE);
+
+      const rows = [...csvRows(onDisk(bytes))];
+
+      expect(rows).toEqual(readCsv(bytes).sheets[0]?.rows);
+      expect(rows.some((r) => r.cells[1]?.kind === 'text' && r.cells[1].raw.endsWith(sign))).toBe(
+        true,
+      );
+    },
+  );
+
+  it('takes a file as Windows-1252 when its only non-UTF-8 byte lies past its first slices', () => {
+    const text = `${asciiUpTo(5 * SLICE)}\nHélène;14\n`;
+    const bytes = Buffer.from(text, 'latin1');
+
+    const rows = [...csvRows(onDisk(bytes))];
+
+    expect(rows).toEqual(readCsv(bytes).sheets[0]?.rows);
+    expect(rows.at(-1)?.cells[0]).toMatchObject({ raw: 'Hélène' });
   });
 });

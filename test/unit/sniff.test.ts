@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import { AppError } from '../../src/domain/errors.js';
-import { sniffFormat } from '../../src/readers/sniff.js';
+import { SNIFF_HEAD_BYTES, sniffFormat, sniffHead } from '../../src/readers/sniff.js';
 import { buildZip, xlsxOf } from './zip-guard.fixtures.js';
 
 const sample = (name: string): Buffer =>
@@ -170,5 +170,54 @@ describe('sniffFormat', () => {
     ]);
 
     expect(codeOf(utf16)).toBe('FILE_ENCODING');
+  });
+});
+
+describe('sniffHead', () => {
+  /** sniffHead's answer on the file's head and last byte: a format, a refusal's code, or null. */
+  function headAnswer(bytes: Buffer): string | null {
+    try {
+      const format = sniffHead(bytes.subarray(0, SNIFF_HEAD_BYTES), bytes.at(-1) === 0);
+      return format === null ? null : `format ${format}`;
+    } catch (error: unknown) {
+      return error instanceof AppError ? error.code : `not an AppError: ${String(error)}`;
+    }
+  }
+
+  const long = 'N° anonyme;Note\r\n' + '00012345;12,5\r\n'.repeat(20_000);
+  const files: Record<string, Buffer> = {
+    'empty file': Buffer.alloc(0),
+    'short CSV': Buffer.from('N° anonyme;Note\r\n0001;12\r\n'),
+    'long CSV': Buffer.from(long),
+    'long CSV with a NUL byte past its head': Buffer.from(`${long}\0;1\r\n`),
+    'long CSV cut off (NUL bytes to its end)': Buffer.concat([Buffer.from(long), Buffer.alloc(9)]),
+    'Apogée maquette': sample('apogee-maquette-7W29.txt'),
+    'UTF-16 text': Buffer.from(`\ufeff${long.slice(0, 2000)}`, 'utf16le'),
+    'web page': Buffer.from(`<html><body>${'<p>x</p>'.repeat(20_000)}</body></html>\n`),
+    PDF: Buffer.from(`%PDF-1.7\n${'x'.repeat(100_000)}\n`),
+    'old .xls': ole2With('Workbook'),
+    zip: buildZip([{ name: 'a.txt', data: Buffer.from('a') }]),
+  };
+
+  it.each(Object.keys(files))(
+    'tells %s as sniffFormat tells the whole file, or asks for it',
+    (name) => {
+      const bytes = files[name] ?? Buffer.alloc(0);
+      const answer = headAnswer(bytes);
+      if (answer !== null) {
+        expect(answer).toBe(codeOf(bytes));
+      }
+    },
+  );
+
+  it('needs the whole file only for containers and files ending in a NUL byte', () => {
+    const asked = Object.entries(files).filter(([, bytes]) => headAnswer(bytes) === null);
+    expect(asked.map(([name]) => name)).toEqual([
+      'long CSV cut off (NUL bytes to its end)',
+      // Its last character, a line end, is 0x0A 0x00.
+      'UTF-16 text',
+      'old .xls',
+      'zip',
+    ]);
   });
 });
