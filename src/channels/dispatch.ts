@@ -67,7 +67,7 @@ export async function dispatchChannel(input: ChannelInput): Promise<ChannelResul
   }
   // The other channels take files of a few thousand rows at most, read whole.
   const workbook =
-    input.input.kind === 'table' ? input.input.workbook : await readWorkbook(input.bytes);
+    input.input.kind === 'table' ? input.input.workbook : await readWorkbook(await input.bytes());
   switch (input.channel) {
     case 'referentiel':
       return importReferentialTable(input, workbook);

@@ -43,7 +43,7 @@ async function keepMaquette(
   }
 
   const standing = await standingOf(input.trx, input.ctn, year, m);
-  const kept = { sha256: input.sha256, file_name: input.fileName, content: input.bytes };
+  const kept = { sha256: input.sha256, file_name: input.fileName, content: await input.bytes() };
   switch (standing.kind) {
     case 'held':
       return {

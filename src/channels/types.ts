@@ -26,7 +26,8 @@ export interface ChannelInput {
   channel: Channel;
   fileName: string;
   sha256: string;
-  bytes: Buffer;
+  /** The file's bytes, read whole (a CSV in notes/ is imported without them). */
+  bytes(): Promise<Buffer>;
   input: ReadInput;
   intakeId: number;
   /**

@@ -184,39 +184,90 @@ export interface RegularFile {
 const HASH_SLICE_BYTES = 1024 * 1024;
 
 /**
+ * Hashes an open file from its start a slice at a time, handing each slice to `each` (the slice's
+ * memory is reused once `each` is done with it).
+ */
+async function hashSlices(
+  handle: FileHandle,
+  each?: (slice: Buffer, position: number) => Promise<void>,
+): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  const slice = Buffer.alloc(HASH_SLICE_BYTES);
+  let size = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(slice, 0, slice.length, size);
+    if (bytesRead === 0) {
+      break;
+    }
+    hash.update(slice.subarray(0, bytesRead));
+    await each?.(slice.subarray(0, bytesRead), size);
+    size += bytesRead;
+  }
+  return { sha256: hash.digest('hex'), size };
+}
+
+/**
+ * Reads a plain file with `read` (never through a link) and checks it did not move meanwhile:
+ * null when it is absent, a link, not a plain file, or changed under the reader.
+ */
+function readStill<T extends { size: number }>(
+  absolute: string,
+  read: (handle: FileHandle, before: Stats) => Promise<T>,
+): Promise<(T & { signature: string; changedMs: number }) | null> {
+  return withPlainFile(absolute, async (handle, before) => {
+    const got = await read(handle, before);
+    const after = await handle.stat();
+    const signature = signatureOf(after);
+    return signature === signatureOf(before) && got.size === after.size
+      ? { ...got, signature, changedMs: after.ctimeMs }
+      : null;
+  });
+}
+
+/**
  * Reads a regular file without following a link (O_NOFOLLOW) and checks it did not move while read:
  * null when it is absent, a link, not a plain file, or changed under the reader. A file larger than
  * `maxBytes` is only hashed, so a huge drop costs no memory before it is refused.
  */
-export async function readRegularFile(
+export function readRegularFile(
   absolute: string,
   maxBytes = Number.POSITIVE_INFINITY,
 ): Promise<RegularFile | null> {
-  return withPlainFile(absolute, async (handle, before) => {
-    const hash = createHash('sha256');
-    let bytes: Buffer | null = null;
-    let size = 0;
-    if (before.size <= maxBytes) {
-      bytes = await handle.readFile();
-      hash.update(bytes);
-      size = bytes.length;
-    } else {
-      const slice = Buffer.alloc(HASH_SLICE_BYTES);
-      for (;;) {
-        const { bytesRead } = await handle.read(slice, 0, slice.length, size);
-        if (bytesRead === 0) {
-          break;
-        }
-        hash.update(slice.subarray(0, bytesRead));
-        size += bytesRead;
-      }
+  return readStill(absolute, async (handle, before) => {
+    if (before.size > maxBytes) {
+      return { bytes: null, ...(await hashSlices(handle)) };
     }
-    const after = await handle.stat();
-    const signature = signatureOf(after);
-    return signature === signatureOf(before) && size === after.size
-      ? { bytes, sha256: hash.digest('hex'), size, signature, changedMs: after.ctimeMs }
-      : null;
+    const bytes = await handle.readFile();
+    return { bytes, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
   });
+}
+
+/**
+ * Copies a regular file into `target` (open for writing, empty) as it hashes it, a slice at a
+ * time, as readRegularFile reads it: null when it is absent, a link, or changed under the reader.
+ * A file larger than `maxBytes` is only hashed (`copied` false).
+ */
+export function copyRegularFile(
+  absolute: string,
+  maxBytes: number,
+  target: FileHandle,
+): Promise<(Omit<RegularFile, 'bytes'> & { copied: boolean }) | null> {
+  return readStill(absolute, async (handle, before) => {
+    const copied = before.size <= maxBytes;
+    const hashed = await hashSlices(
+      handle,
+      copied ? (s, at) => writeAll(target, s, at) : undefined,
+    );
+    return { copied, ...hashed };
+  });
+}
+
+/** Writes all of `bytes` at `position` (a write may take fewer bytes than it was given). */
+async function writeAll(target: FileHandle, bytes: Buffer, position: number): Promise<void> {
+  for (let done = 0; done < bytes.length;) {
+    const { bytesWritten } = await target.write(bytes, done, bytes.length - done, position + done);
+    done += bytesWritten;
+  }
 }
 
 /** A regular file's hash, size and signature, read a slice at a time: its bytes are never held. */

@@ -11,17 +11,11 @@ import { annotatedCopyAbsence } from '../outputs/annotated-copy.js';
 import { receiptJson, type Receipt } from '../outputs/receipt.js';
 import { appendAudit } from '../store/audit.js';
 import type { AppContext } from '../services/context.js';
-import {
-  channelOf,
-  isSafeName,
-  printableName,
-  readRegularFile,
-  type Channel,
-  type RegularFile,
-} from './inbox.js';
+import { channelOf, isSafeName, printableName, type Channel } from './inbox.js';
 import { duplicateSummary, importingDrops, otherNamedCodes } from './duplicate.js';
 import type { DropJob } from './register.js';
 import { warnFileMissing } from './inbox-root.js';
+import { takeRegularFile, type PrivateCopy, type TakenFile } from './private-copy.js';
 import { readInput, tooLarge } from './read-input.js';
 import { inboxPath, release } from './release.js';
 import { rewrittenNotice, rewrittenOfColumn } from './rewritten.js';
@@ -139,17 +133,17 @@ async function duplicateReceipt(trx: Knex.Transaction, drop: DropRow): Promise<R
 async function readOrRefuse(
   ctx: AppContext,
   drop: DropRow,
-  file: RegularFile,
-): Promise<{ input: ReadInput; bytes: Buffer } | { refusal: ChannelResult }> {
+  file: TakenFile,
+): Promise<{ input: ReadInput; copy: PrivateCopy } | { refusal: ChannelResult }> {
   if (!isSafeName(drop.file_name)) {
     return { refusal: wholeFileError('FILE_NAME_INVALID', frenchMessage('FILE_NAME_INVALID')) };
   }
-  const { bytes } = file;
+  const { copy } = file;
   try {
-    if (!bytes) {
+    if (!copy) {
       throw tooLarge(file.size, ctx.config.maxFileBytes);
     }
-    return { input: await readInput(bytes, ctx.config.maxFileBytes, drop.channel), bytes };
+    return { input: await readInput(copy, ctx.config.maxFileBytes, drop.channel), copy };
   } catch (error: unknown) {
     if (!isAppError(error)) {
       throw error;
@@ -192,7 +186,7 @@ async function lockInboxPath(trx: Knex.Transaction, drop: DropRow): Promise<void
 async function decide(
   ctx: AppContext,
   drop: DropRow,
-  file: RegularFile,
+  file: TakenFile,
   channel: Channel,
 ): Promise<Receipt> {
   const read = await readOrRefuse(ctx, drop, file);
@@ -217,7 +211,7 @@ async function decide(
               channel,
               fileName: drop.file_name,
               sha256: drop.sha256,
-              bytes: read.bytes,
+              bytes: () => read.copy.whole(),
               input: read.input,
               intakeId: drop.intake_id,
               receivedAt: drop.handed_in_exact,
@@ -332,11 +326,29 @@ export async function processDrop(ctx: AppContext, job: DropJob): Promise<DropOu
   }
   const channel = channelOf(drop.channel);
 
-  const file = await readRegularFile(inboxPath(ctx, drop), ctx.config.maxFileBytes);
-  if (!file || file.sha256 !== drop.sha256 || !channel) {
-    return closeUnread(ctx, drop, file ? 'changed' : 'missing');
+  // Imported, and released, from the job's own copy: what the inbox path holds may change meanwhile.
+  const file = await takeRegularFile(
+    inboxPath(ctx, drop),
+    ctx.config.varDir,
+    ctx.config.maxFileBytes,
+  );
+  try {
+    if (!file || file.sha256 !== drop.sha256 || !channel) {
+      return await closeUnread(ctx, drop, file ? 'changed' : 'missing');
+    }
+    return await processTaken(ctx, drop, file, channel);
+  } finally {
+    await file?.copy?.close();
   }
+}
 
+/** Decides the drop from the file taken (unless its outcome is already committed), then releases it. */
+async function processTaken(
+  ctx: AppContext,
+  drop: DropRow,
+  file: TakenFile,
+  channel: Channel,
+): Promise<DropOutcome> {
   const log = ctx.log.child({
     dropId: drop.id,
     sha256: drop.sha256.slice(0, 12),
@@ -347,7 +359,7 @@ export async function processDrop(ctx: AppContext, job: DropJob): Promise<DropOu
   const receipt = drop.outcome
     ? storedReceipt(drop.receipt)
     : await decide(ctx, drop, file, channel);
-  await release(ctx, drop, receipt, { bytes: file.bytes });
+  await release(ctx, drop, receipt, { copy: file.copy });
   log.info({ status: receipt.status, rows: receipt.rows }, 'file processed');
   return { receipt };
 }

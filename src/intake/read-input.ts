@@ -1,12 +1,14 @@
 // How a dropped file's bytes are opened once its size is checked: the format is sniffed from the
-// bytes (never the extension), and each format is handed to the channels in the form they read.
+// bytes (never the extension), and each format is handed to the channels in the form they read. A
+// CSV is read where its bytes lie, a slice at a time; the other formats are read whole.
 import { gradeWorkbookSource } from '../channels/dispatch.js';
 import type { ReadInput } from '../channels/types.js';
 import { AppError } from '../domain/errors.js';
 import { parseMaquette } from '../readers/apogee-maquette.js';
 import { csvBatches } from '../readers/csv-stream.js';
+import { readBytes, type ByteSource } from '../readers/byte-source.js';
 import { readWorkbook } from '../readers/index.js';
-import { sniffFormat } from '../readers/sniff.js';
+import { SNIFF_HEAD_BYTES, sniffFormat, sniffHead } from '../readers/sniff.js';
 
 /** A size as a person reads it: Kio under 1 Mio, Mio above, one decimal at most. */
 function sizeText(bytes: number): string {
@@ -19,15 +21,28 @@ export function tooLarge(size: number, maxBytes: number): AppError {
   return new AppError('FILE_TOO_LARGE', `(${sizeText(size)} ; maximum ${sizeText(maxBytes)})`);
 }
 
+/** A dropped file's bytes: read by position, or whole. */
+export type DroppedBytes = ByteSource & { whole(): Promise<Buffer> };
+
+/** True when the file's last byte is NUL (a text file cut off, which only its whole tells). */
+function endsWithNul(file: ByteSource): boolean {
+  return file.size > 0 && readBytes(file, file.size - 1, 1)[0] === 0;
+}
+
 /** Opens a dropped file's bytes as its format asks: rows, a workbook, a maquette or a source. */
 export async function readInput(
-  bytes: Buffer,
+  file: DroppedBytes,
   maxBytes: number,
   channel: string,
 ): Promise<ReadInput> {
-  if (bytes.length > maxBytes) {
-    throw tooLarge(bytes.length, maxBytes);
+  if (file.size > maxBytes) {
+    throw tooLarge(file.size, maxBytes);
   }
+  if (sniffHead(readBytes(file, 0, SNIFF_HEAD_BYTES), endsWithNul(file)) === 'csv') {
+    return { kind: 'rows', format: 'csv', batches: () => csvBatches(file) };
+  }
+
+  const bytes = await file.whole();
   const format = sniffFormat(bytes);
   if (format === 'apogee_maquette') {
     return { kind: 'maquette', maquette: parseMaquette(bytes) };

@@ -1,10 +1,11 @@
 // The last step of the import-file job, once the outcome is committed: the annotated copy and the
 // receipt are written, then the input leaves the inbox for archive/ or error/ under a name of its
 // own. When the inbox path no longer holds the imported bytes (the person replaced the file, in
-// place or by a `mv`, after it was read), those bytes are written there from the job's memory and
-// the replacement goes back to the inbox for a drop of its own. Every step leaves names the next
-// run recognises (a temporary copy of the bytes, a replacement under this drop's name): run again
-// after a crash at any point, it finishes the work, overwrites no file and archives nothing twice.
+// place or by a `mv`, after it was read), those bytes are written there from the job's private
+// copy (private-copy.ts) and the replacement goes back to the inbox for a drop of its own. Every
+// step leaves names the next run recognises (a temporary copy of the bytes, a replacement under
+// this drop's name): run again after a crash at any point, it finishes the work, overwrites no
+// file and archives nothing twice.
 import { randomBytes } from 'node:crypto';
 import { link, lstat, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import type { Receipt } from '../outputs/receipt.js';
 import { rosterUnderAnonymity } from '../services/anonymity.js';
 import type { AppContext } from '../services/context.js';
 import { hashRegularFile, isSafeName, readRegularFile } from './inbox.js';
+import type { PrivateCopy } from './private-copy.js';
 import { savedAt } from './register.js';
 
 /** What releasing a drop needs to know of it. */
@@ -28,8 +30,8 @@ export interface ReleasedDrop {
 
 /** What the job knows of the inbox file when it releases the drop. */
 export interface InboxKnowledge {
-  /** The imported bytes, as the job read them (null: too large to be held). */
-  bytes?: Buffer | null;
+  /** The job's copy of the imported bytes (null: too large to be copied). */
+  copy?: PrivateCopy | null;
   /** The job saw other content at the inbox path: it belongs to a drop of its own, left there. */
   replaced?: boolean;
 }
@@ -156,7 +158,7 @@ export async function release(
   const roster = await rosterUnderAnonymity(ctx.db, drop.ctn);
 
   const source = annotatedCopyWanted(receipt)
-    ? (known.bytes ?? (await importedBytes(ctx, drop, nameAt)))
+    ? await (known.copy?.whole() ?? importedBytes(ctx, drop, nameAt))
     : null;
   const absence = source ? await writeAnnotatedCopy(ctx.outbox, base, source, receipt, roster) : '';
   const told = absence ? { ...receipt, summary: `${receipt.summary} ${absence}` } : receipt;
@@ -169,7 +171,7 @@ export async function release(
   const kept = moved ? await hashRegularFile(moved) : null;
   const holds = moved && kept?.sha256 === drop.sha256 ? { moved, kept } : null;
   if (!holds) {
-    await keepImported(ctx, drop, nameAt, moved, known.bytes ?? null);
+    await keepImported(ctx, drop, nameAt, moved, known.copy ?? null);
   }
   // The size and time it was hashed with: a writer still holding it open shows there (rewritten.ts).
   const released = holds
@@ -187,7 +189,7 @@ export async function release(
 }
 
 /**
- * The inbox path did not give back the imported bytes. Writes them (when the job holds them) to a
+ * The inbox path did not give back the imported bytes. Writes them (from the job's copy) to a
  * temporary file first, so a crash from here on loses nothing; returns the file moved out in their
  * place to the inbox; then settles this drop's files, as a run after a crash does too.
  */
@@ -196,12 +198,12 @@ async function keepImported(
   drop: ReleasedDrop,
   nameAt: NameAt,
   moved: string | null,
-  bytes: Buffer | null,
+  copy: PrivateCopy | null,
 ): Promise<void> {
   const dir = path.dirname(nameAt(1));
   await mkdir(dir, { recursive: true });
-  if (bytes) {
-    await writeTemporary(dir, drop, bytes);
+  if (copy) {
+    await writeTemporary(dir, drop, copy);
   }
   if (moved) {
     await putBack(ctx, drop, moved);
@@ -236,10 +238,10 @@ async function keepImported(
 }
 
 /** Writes the imported bytes, synced, under a hidden temporary name of this drop. */
-async function writeTemporary(dir: string, drop: ReleasedDrop, bytes: Buffer): Promise<void> {
+async function writeTemporary(dir: string, drop: ReleasedDrop, copy: PrivateCopy): Promise<void> {
   await writeSynced(
     path.join(dir, `.${ownPrefix(drop)}${randomBytes(6).toString('hex')}.tmp`),
-    bytes,
+    copy.chunks(),
   );
 }
 

@@ -12,7 +12,7 @@
 // - `writeNamed` refuses outright when any assessment the file concerns is in state V;
 // - `writeConfidential` is the one exception (the correspondence list), only under `confidentiel/`.
 // Both of the last take the audit entry of the files they write, and release them after it.
-import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, ERROR_MESSAGES, type ErrorCode } from '../domain/errors.js';
 import type { AnonymityState } from '../domain/types.js';
@@ -165,16 +165,16 @@ const OWNER_ONLY = 0o600;
 /** Mode a new file gets before the umask, as any file the service writes. */
 const PLAIN_FILE = 0o666;
 
-/** Writes `bytes` to a new file, synced to disk, creating its folder. */
+/** Writes `bytes` (or its chunks, in order) to a new file, synced to disk, creating its folder. */
 export async function writeSynced(
   file: string,
-  bytes: Buffer | string,
+  bytes: Buffer | string | AsyncIterable<Buffer>,
   mode = PLAIN_FILE,
 ): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const handle = await open(file, 'wx', mode);
   try {
-    await handle.writeFile(bytes);
+    await writeFile(handle, bytes);
     await handle.sync();
   } finally {
     await handle.close();

@@ -108,7 +108,7 @@ describe.each(DATABASE_TARGETS)(
             channel: 'notes',
             fileName: 'maquette-notes.txt',
             sha256,
-            bytes,
+            bytes: () => Promise.resolve(bytes),
             input: { kind: 'maquette', maquette },
             intakeId: Number(row?.id),
             receivedAt: new Date().toISOString(),

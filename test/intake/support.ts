@@ -1,11 +1,14 @@
 // Shared ground for the intake tests: a home with a small graded world (CTN Q, one ELP, one
 // template under V with its numbers), file builders, and the tally that says what became of every
 // file (receipts on disk, outcomes in Postgres, inputs moved out of the inbox).
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config/config.js';
+import { listInbox } from '../../src/intake/inbox.js';
+import { registerDrop, type DropJob } from '../../src/intake/register.js';
 import { runOnce } from '../../src/intake/runner.js';
 import { InProcessQueue } from '../../src/jobs/queue.js';
 import type { Receipt } from '../../src/outputs/receipt.js';
@@ -71,6 +74,33 @@ export async function dropFile(
   const file = path.join(dir, name);
   await writeFile(file, bytes);
   return file;
+}
+
+/** Drops `bytes` in `inbox/Q/notes/` and registers it; returns its path and job. */
+export async function registeredDrop(
+  ctx: AppContext,
+  name: string,
+  bytes: string | Buffer,
+): Promise<{ file: string; job: DropJob }> {
+  const file = await dropFile(ctx, 'notes', name, bytes);
+  const found = (await listInbox(ctx.config.inbox)).find((f) => f.absolute === file);
+  return { file, job: (await registerDrop(ctx, found!))! };
+}
+
+/** SHA-256 hex of `bytes`. */
+export function sha(bytes: string | Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** SHA-256 of each notes/ file kept in archive/ (or `root`) under `name` (`<drop>-<sha8>-[n-]name`), sorted. */
+export async function archivedShas(
+  ctx: AppContext,
+  name: string,
+  root = ctx.config.archive,
+): Promise<string[]> {
+  const dir = path.join(root, CTN, 'notes');
+  const names = (await readdir(dir)).filter((n) => n.endsWith(`-${name}`));
+  return (await Promise.all(names.map(async (n) => sha(await readFile(path.join(dir, n)))))).sort();
 }
 
 /** The graded world: students of CTN Q and the anonymous number of each, under V. */

@@ -67,7 +67,7 @@ describe.each(DATABASE_TARGETS)('a grade workbook streamed into notes/ on $name'
           channel: 'notes',
           fileName: 'notes.xlsx',
           sha256: '0'.repeat(64),
-          bytes,
+          bytes: () => Promise.resolve(bytes),
           input,
           intakeId,
           receivedAt: new Date().toISOString(),
