@@ -29,11 +29,37 @@ export interface FileText {
 
 export const FILE_NAME_PART = 'nom du fichier';
 
+/**
+ * Letters no Unicode decomposition takes to ASCII, written out as a person types them without
+ * the letter (« ŒUVRARD » as « OEUVRARD », « Lætitia » as « Laetitia », « Ørsted » as « Orsted »).
+ * Left as they were, they split a word in two and a name typed without them was not found (trial).
+ * Migration 018 gives the SQL twin of `words` the same list.
+ */
+export const LETTERS_WRITTEN_OUT: ReadonlyMap<string, string> = new Map([
+  ['Œ', 'OE'],
+  ['œ', 'oe'],
+  ['Æ', 'AE'],
+  ['æ', 'ae'],
+  ['Ø', 'O'],
+  ['ø', 'o'],
+  ['Ł', 'L'],
+  ['ł', 'l'],
+  ['Đ', 'D'],
+  ['đ', 'd'],
+  ['Ð', 'D'],
+  ['ð', 'd'],
+  ['Þ', 'TH'],
+  ['þ', 'th'],
+]);
+
+const WRITTEN_OUT = new RegExp(`[${[...LETTERS_WRITTEN_OUT.keys()].join('')}]`, 'g');
+
 /** Upper-case, accents off, every run of non-alphanumerics one space, padded: for whole-word search. */
 export function words(text: string): string {
   const flat = text
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
+    .replace(WRITTEN_OUT, (letter) => LETTERS_WRITTEN_OUT.get(letter) ?? letter)
     .toUpperCase()
     .replace(/[^A-Z0-9]+/g, ' ')
     .trim();

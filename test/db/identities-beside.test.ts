@@ -194,6 +194,43 @@ describe.each(DATABASE_TARGETS)('identities beside anonymous numbers, on $name',
     }
   });
 
+  it('finds a name with Œ or Æ written out, or written in where the roster writes it out, and makes no annotated copy', async () => {
+    const [a, b, c] = world().numbers.mat102.slice(4, 7);
+    const named = async (student: string | undefined, last: string, first: string) =>
+      world().ctx.db('student').where({ student_number: student }).update({
+        last_name: last,
+        first_name: first,
+      });
+    await named(a?.student, 'ŒUVRARD', 'Anaëlle');
+    await named(b?.student, 'BOEUFIER', 'Gaelle');
+    const lines = [
+      'N° anonyme;Note;Remarque',
+      `${a?.number};4,8;Anaelle OEUVRARD`,
+      `${b?.number};11;copie de Gaëlle BŒUFIER`,
+      `${c?.number};13;relue deux fois`,
+    ];
+    await drop(world().ctx, 'A', 'lecteur-optique', 'lot-ligatures.csv', lines.join('\r\n'));
+
+    const receipt = await intake(world().ctx, 'A', 'lot-ligatures.csv');
+
+    expect(receipt.errors.map((e) => [e.row, e.code])).toEqual([
+      [2, 'IDENTITY_BESIDE_NUMBER'],
+      [3, 'IDENTITY_BESIDE_NUMBER'],
+    ]);
+    expect(receipt.errors[0]?.message).toContain('(nom)');
+    const grades = await gradesOf(world().ctx, world().assessments.mat102);
+    expect([a, b, c].map((n) => grades.get(n?.student ?? ''))).toEqual([
+      undefined,
+      undefined,
+      '13.00',
+    ]);
+    const dir = path.join(world().ctx.config.outbox, 'A', 'accuses', 'lecteur-optique');
+    expect(
+      (await readdir(dir)).filter((n) => n.includes('ligatures') && n.includes('annote')),
+    ).toEqual([]);
+    expect(JSON.stringify(receipt)).not.toMatch(/OEUVRARD|BŒUFIER/);
+  });
+
   it('takes grades of 12 and 15,5 and a remark dated with a two-digit year that is no one’s birth', async () => {
     const [a, b] = world().numbers.mat102.slice(0, 2);
     const lines = [

@@ -39,10 +39,13 @@ function caseFolds(): { single: Map<string, string>; multi: Map<string, string> 
 
 const quote = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
-/** The body of `anonymat_scan_words(text)`: the SQL twin of `words`, trimmed. */
-function scanWordsSql(): string {
+/**
+ * The body of `anonymat_scan_words(text)`: the SQL twin of `words`, trimmed; `unmarked` rewrites
+ * the text once its accents are off (migration 018 writes out letters there).
+ */
+export function scanWordsSql(unmarked = (sql: string): string => sql): string {
   const { single, multi } = caseFolds();
-  const stripped = `regexp_replace(normalize(value, NFD), '[\u0300-\u036f]+', '', 'g')`;
+  const stripped = unmarked(`regexp_replace(normalize(value, NFD), '[\u0300-\u036f]+', '', 'g')`);
   const translated = `translate(${stripped}, ${quote([...single.keys()].join(''))}, ${quote([...single.values()].join(''))})`;
   const expanded = [...multi].reduce(
     (inner, [char, folded]) => `replace(${inner}, ${quote(char)}, ${quote(folded)})`,

@@ -15,6 +15,7 @@ import * as m014 from './014-drop-handed-in.js';
 import * as m015 from './015-drop-released.js';
 import * as m016 from './016-unpadded-number.js';
 import * as m017 from './017-grade-update-references.js';
+import * as m018 from './018-letters-written-out.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '015-drop-released': m015,
   '016-unpadded-number': m016,
   '017-grade-update-references': m017,
+  '018-letters-written-out': m018,
 };
 
 /** knex migration source over the in-code list above. */
