@@ -339,13 +339,14 @@ async function finish(
   if (newerKept > 0) {
     compared = await stage.compare(matched);
   }
-  const replaced = refused ? 0 : await stage.replaced(errors, compared);
+  const replaced = refused ? { count: 0, sameTime: 0 } : await stage.replaced(errors, compared);
   // Rows whose grade stays the later one's are not recorded: the counts say so.
   const result = settle(input, read, kept - newerKept, errors, stateRefusal, 'note');
   result.assessmentIds = matched;
   result.summary += assessmentsSentence(names);
   if (!refused) {
-    result.summary += replacedSummary(replaced) + newerKeptSummary(newerKept);
+    result.summary +=
+      replacedSummary(replaced.count, replaced.sameTime) + newerKeptSummary(newerKept);
     const written = await stage.write(check.states, matched, kept - newerKept, compared);
     result.summary += await writtenSummary(
       input.trx,

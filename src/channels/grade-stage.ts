@@ -232,12 +232,16 @@ export class GradeStage {
   /**
    * Lists on the receipt, as notices, the grades this file changes: another grade was recorded for
    * the same number (an earlier file, a typed entry). The import still replaces it (a corrected file
-   * is how grades are corrected), but never unseen. Returns how many there are; `compared` (compare)
-   * spares the look when no grade changes.
+   * is how grades are corrected), but never unseen. Returns how many there are, and how many of
+   * them a file saved at the same instant gave; `compared` (compare) spares the look when no grade
+   * changes.
    */
-  async replaced(errors: ErrorList, compared: StageComparison): Promise<number> {
+  async replaced(
+    errors: ErrorList,
+    compared: StageComparison,
+  ): Promise<{ count: number; sameTime: number }> {
     if (compared.changed === 0) {
-      return 0;
+      return { count: 0, sameTime: 0 };
     }
     // As many rows as the list still takes of GRADE_REPLACED, which has a limit of its own: a file
     // with more row errors than a receipt lists still lists the grades it replaces. At least one
@@ -245,7 +249,8 @@ export class GradeStage {
     const changed = (await this.input.trx.raw(
       `select s.row_no, s.key_text, s.key_column, g.value::text as old_value, g.absence as old_absence,
               s.value::text as new_value, s.absence as new_absence, count(*) over ()::int as total,
-              g.received_at = ?::timestamptz as same_time
+              g.received_at = ?::timestamptz as same_time,
+              count(*) filter (where g.received_at = ?::timestamptz) over ()::int as same_total
        from ${this.table} s
        join grade g on g.assessment_id = s.assessment_id and g.student_number = s.student_number
        where not s.dup and s.error_code is null and not s.blank
@@ -254,8 +259,8 @@ export class GradeStage {
          and (g.value is not null or g.absence is not null)
        order by s.row_no
        limit greatest(?::int, 1)`,
-      [this.input.receivedAt, errors.noticesListable('GRADE_REPLACED')],
-    )) as { rows: Replaced[] };
+      [this.input.receivedAt, this.input.receivedAt, errors.noticesListable('GRADE_REPLACED')],
+    )) as { rows: Array<Replaced & { same_total: number }> };
     for (const r of changed.rows) {
       const before = r.old_value ?? r.old_absence;
       const after = r.new_value ?? r.new_absence;
@@ -269,7 +274,7 @@ export class GradeStage {
     }
     const total = changed.rows[0]?.total ?? 0;
     errors.countUnlistedNotices(Math.max(0, total - changed.rows.length));
-    return total;
+    return { count: total, sameTime: changed.rows[0]?.same_total ?? 0 };
   }
 
   /**

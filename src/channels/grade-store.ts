@@ -85,9 +85,21 @@ export function replacedDetail(
   return `Avant : ${shown(before)} ; maintenant : ${shown(after)}.${order}`;
 }
 
-/** The receipt summary's sentence on the grades a file replaced (none when it replaced none). */
-export function replacedSummary(count: number): string {
-  return count > 0 ? ` ${count} note(s) déjà enregistrée(s) remplacée(s) (voir les avis).` : '';
+/**
+ * The receipt summary's sentence on the grades a file replaced (none when it replaced none), and
+ * on those of them a file saved at the same instant had given: their order was decided by which
+ * file was processed last, which the notices say row by row and a person reading the summary must
+ * not miss (trial).
+ */
+export function replacedSummary(count: number, sameTime = 0): string {
+  const tied =
+    sameTime > 0
+      ? ` Dont ${sameTime} donnée(s) par un fichier enregistré à la même heure que celui-ci : ` +
+        'le fichier traité le dernier l’emporte, vérifiez que c’est le bon.'
+      : '';
+  return count > 0
+    ? ` ${count} note(s) déjà enregistrée(s) remplacée(s) (voir les avis).${tied}`
+    : '';
 }
 
 /**
@@ -141,10 +153,10 @@ export async function listReplaced(
   grades: GradeWrite[],
   receivedAt: string,
   errors: ErrorList,
-): Promise<{ replaced: number; newerKept: number }> {
+): Promise<{ replaced: number; newerKept: number; sameTime: number }> {
   const traced = grades.filter((g) => g.source !== undefined);
   if (traced.length === 0) {
-    return { replaced: 0, newerKept: 0 };
+    return { replaced: 0, newerKept: 0, sameTime: 0 };
   }
   const changed = (await trx.raw(
     `select w.i, coalesce(g.value::text, g.absence) as before, ${NEWER} as newer,
@@ -169,10 +181,12 @@ export async function listReplaced(
     rows: Array<{ i: number; before: string | null; newer: boolean; same_time: boolean | null }>;
   };
   let newerKept = 0;
+  let tied = 0;
   for (const { i, before, newer, same_time: sameTime } of changed.rows) {
     const g = traced[i];
     if (g?.source) {
       newerKept += newer ? 1 : 0;
+      tied += !newer && sameTime === true ? 1 : 0;
       errors.note(
         g.source.row,
         g.source.column,
@@ -184,7 +198,7 @@ export async function listReplaced(
       );
     }
   }
-  return { replaced: changed.rows.length - newerKept, newerKept };
+  return { replaced: changed.rows.length - newerKept, newerKept, sameTime: tied };
 }
 
 /**

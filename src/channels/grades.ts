@@ -297,7 +297,7 @@ export async function storeGrades(
   const refused =
     settle(input, read, writes.length, errors, stateRefusal, 'note').status === 'rejected';
   const listed = refused
-    ? { replaced: 0, newerKept: 0 }
+    ? { replaced: 0, newerKept: 0, sameTime: 0 }
     : await listReplaced(input.trx, writes, input.receivedAt, errors);
   // Rows whose grade stays the later one's are not recorded: the counts say so.
   const result = settle(
@@ -310,7 +310,8 @@ export async function storeGrades(
   );
   result.assessmentIds = [...new Set(resolution.resolved.map((r) => r.assessmentId))];
   result.summary += assessmentsSentence(await assessmentNames(input.trx, result.assessmentIds));
-  result.summary += replacedSummary(listed.replaced) + newerKeptSummary(listed.newerKept);
+  result.summary +=
+    replacedSummary(listed.replaced, listed.sameTime) + newerKeptSummary(listed.newerKept);
   if (result.status !== 'rejected') {
     const written = await writeGrades(input.trx, writes, fileOrigin(input), check.states);
     result.summary += await writtenSummary(

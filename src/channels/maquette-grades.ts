@@ -372,7 +372,7 @@ export async function importMaquetteGrades(
   result.summary +=
     ` ${writes.grades.length} note(s) et ${writes.results.length} résultat(s) lus ;` +
     ' les cellules vides sont laissées telles quelles.' +
-    replacedSummary(listed.replaced) +
+    replacedSummary(listed.replaced, listed.sameTime) +
     newerKeptSummary(listed.newerKept) +
     newerResultsSummary(results.newerKept);
   return result;

@@ -173,6 +173,8 @@ const OUTPUT_WORDING = [
   'écrivez la note en chiffres',
   "ligne(s) sans note : rien n'est enregistré pour elle(s), une note déjà enregistrée reste inchangée",
   "note(s) identique(s) à celle(s) déjà enregistrée(s) : rien n'a changé pour elle(s)",
+  'donnée(s) par un fichier enregistré à la même heure que celui-ci : ' +
+    'le fichier traité le dernier l’emporte, vérifiez que c’est le bon',
   "note(s) enregistrée(s) après la levée de l'anonymat : elles sont signalées au gestionnaire " +
     'dans la liste des notes modifiées après la levée',
   'copie(s) lue(s) deux fois avec la même note, enregistrée(s) une fois',

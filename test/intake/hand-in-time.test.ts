@@ -206,6 +206,11 @@ describe.each(DATABASE_TARGETS)('when a file was handed in, on $name', (target) 
       expect(e.message).toContain('Avant : 7,00 ; maintenant : 13,00.');
       expect(e.message).toContain('la même heure d’enregistrement');
     }
+    // Said in the summary too: a person reading it alone must not miss it (trial).
+    expect(receipt.summary).toContain(
+      '2 note(s) déjà enregistrée(s) remplacée(s) (voir les avis). Dont 2 donnée(s) par un ' +
+        'fichier enregistré à la même heure que celui-ci : le fichier traité le dernier l’emporte',
+    );
   });
 });
 
