@@ -11,6 +11,7 @@ import {
   titleContradiction,
 } from './assessment-column.js';
 import { GradeStage } from './grade-stage.js';
+import { listFaults } from './grade-settlement.js';
 import { blanksSummary, newerKeptSummary, replacedSummary, writtenSummary } from './grade-store.js';
 import { boundAssessment, gradeColumn, keyColumns, visibleOnly } from './grades.js';
 import { JURY_RESULT_COLUMN, noteOtherChannelColumns } from './other-channel.js';
@@ -328,7 +329,7 @@ async function finish(
     names = await stage.assessments();
   }
   const stateRefusal = decided.refused || check.stateRefusal !== null;
-  GradeStage.listFaults(settlement, errors);
+  listFaults(settlement, errors);
   const { kept, blanks } = settlement;
   // Whether the file is refused does not depend on notices: the grades it replaces are listed only
   // when it is written, and the receipt is settled again so that its counts include them.

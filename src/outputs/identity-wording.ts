@@ -194,18 +194,22 @@ const OUTPUT_WORDING = [
   'Numéros probables',
   "aucun code résultat n'est admis pour l'instant, ni configuré (resultCodes de config/anonymat.json) " +
     "ni lu d'une maquette Apogée",
-  "demandez à l'administrateur du service de les configurer, ou déposez dans le dossier referentiel la maquette Apogée de l'épreuve, puis déposez ce fichier à nouveau",
-  'Pas de copie annotée : le refus porte sur le fichier entier et non sur des lignes, il n’y a donc aucune cellule à marquer.',
+  "demandez à l'administrateur du service de les configurer, ou déposez dans le dossier " +
+    "referentiel la maquette Apogée de l'épreuve, puis déposez ce fichier à nouveau",
+  'Pas de copie annotée : le refus porte sur le fichier entier et non sur des lignes, ' +
+    'il n’y a donc aucune cellule à marquer.',
   'Fichier de plus de lignes : pas de copie annotée, les lignes en erreur sont listées dans cet accusé.',
   'Pas de copie annotée : le fichier n’a pas pu être relu pour la produire',
   'Pas de copie annotée : elle contiendrait un identifiant d’un étudiant d’une épreuve sous anonymat',
   'Retirez-le du fichier avant de le déposer à nouveau',
-  'Pas de copie annotée : ce fichier porte par nature des identités d’étudiants, dont certains ont une épreuve sous anonymat, et aucune copie n’en est faite',
+  'Pas de copie annotée : ce fichier porte par nature des identités d’étudiants, ' +
+    'dont certains ont une épreuve sous anonymat, et aucune copie n’en est faite',
   'Pas de copie annotée pour une maquette Apogée',
   'nom de famille numéro d’étudiant date de naissance feuille cellule en-tête nom du fichier',
   // Details a receipt adds to a code's message (channels/grade-store.ts).
   'Avant : ; maintenant :',
-  'Les deux fichiers portent la même heure d’enregistrement : celui traité le dernier l’emporte, vérifiez que c’est le bon',
+  'Les deux fichiers portent la même heure d’enregistrement : ' +
+    'celui traité le dernier l’emporte, vérifiez que c’est le bon',
   // Receipt JSON keys and values (outputs/receipt.ts), outbox folders and file kinds.
   'file sha256 ctn channel status receivedAt savedAt processedAt rows read imported rejected errors row',
   'column value code message summary partial duplicate',
