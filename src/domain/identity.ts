@@ -2,6 +2,7 @@
 // A referential must go on correcting identities (an accent, the case, a married name, a slip in a
 // first name), but a number that now names someone else would hand that person the grades already
 // recorded under it: the named PV after the lift would show them under the wrong name.
+import { writtenOut } from './letters.js';
 import type { Student } from './types.js';
 
 /** A student's identity: as stored, or as a file gives it ('' or null where the file is silent). */
@@ -22,11 +23,12 @@ export interface IdentityChange {
   otherPerson: boolean;
 }
 
-/** Upper case, no accents, other character runs one space: « N'Diaye-Léa » → « N DIAYE LEA ». */
+/**
+ * Upper case, no accents, letters such as Œ written out, other character runs one space:
+ * « N'Diaye-Léa » → « N DIAYE LEA », « ŒUVRARD » → « OEUVRARD ».
+ */
 function folded(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
+  return writtenOut(name.normalize('NFD').replace(/\p{M}/gu, ''))
     .toUpperCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();

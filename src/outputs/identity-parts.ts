@@ -4,6 +4,7 @@
 // JSON field, a line) with the place a person would look at, in French, never quoting the text.
 // Also the readings of a text a person typed (readingsOf: digits regrouped, dates rewritten), which
 // the row check, a reveal's reason and the annotated copy search, and the kinds' French names.
+import { writtenOut } from '../domain/letters.js';
 import type { ScanHit } from './identity-scan.js';
 import { pdfText, plainText } from './identity-text.js';
 import { zipText } from './identity-xlsx.js';
@@ -29,37 +30,9 @@ export interface FileText {
 
 export const FILE_NAME_PART = 'nom du fichier';
 
-/**
- * Letters no Unicode decomposition takes to ASCII, written out as a person types them without
- * the letter (« ŒUVRARD » as « OEUVRARD », « Lætitia » as « Laetitia », « Ørsted » as « Orsted »).
- * Left as they were, they split a word in two and a name typed without them was not found (trial).
- * Migration 018 gives the SQL twin of `words` the same list.
- */
-export const LETTERS_WRITTEN_OUT: ReadonlyMap<string, string> = new Map([
-  ['Œ', 'OE'],
-  ['œ', 'oe'],
-  ['Æ', 'AE'],
-  ['æ', 'ae'],
-  ['Ø', 'O'],
-  ['ø', 'o'],
-  ['Ł', 'L'],
-  ['ł', 'l'],
-  ['Đ', 'D'],
-  ['đ', 'd'],
-  ['Ð', 'D'],
-  ['ð', 'd'],
-  ['Þ', 'TH'],
-  ['þ', 'th'],
-]);
-
-const WRITTEN_OUT = new RegExp(`[${[...LETTERS_WRITTEN_OUT.keys()].join('')}]`, 'g');
-
 /** Upper-case, accents off, every run of non-alphanumerics one space, padded: for whole-word search. */
 export function words(text: string): string {
-  const flat = text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(WRITTEN_OUT, (letter) => LETTERS_WRITTEN_OUT.get(letter) ?? letter)
+  const flat = writtenOut(text.normalize('NFD').replace(/[\u0300-\u036f]/g, ''))
     .toUpperCase()
     .replace(/[^A-Z0-9]+/g, ' ')
     .trim();

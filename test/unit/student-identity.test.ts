@@ -73,6 +73,16 @@ describe('compareIdentities', () => {
     });
   });
 
+  it('takes a name typed without Œ or Æ for the same name, whatever else the file gives', () => {
+    const stored = { lastName: 'ŒUVRARD', firstName: 'Lætitia', birthDate: null, ine: null };
+    const typed = { lastName: 'OEUVRARD', firstName: 'LAETITIA', birthDate: null, ine: null };
+
+    // Before, « Œ » counted as a letter of its own: two edits apart, nothing to vouch, another person.
+    expect(compareIdentities(stored, typed)).toMatchObject({ disagreeing: [], otherPerson: false });
+    expect(compareIdentities(typed, stored).otherPerson).toBe(false);
+    expect(fieldsSpelledOtherwise(stored, typed)).toEqual([]);
+  });
+
   it('takes a name of three letters changed for another name, not a slip', () => {
     expect(compareIdentities(LEA, given({ firstName: 'Léo' })).disagreeing).toEqual(['firstName']);
   });

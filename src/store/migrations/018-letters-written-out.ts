@@ -8,7 +8,7 @@
 import type { Knex } from 'knex';
 import { scanWordsSql } from './008-roster-words.js';
 
-/** Each letter and how it is written out; the same list as identity-parts.ts LETTERS_WRITTEN_OUT. */
+/** Each letter and how it is written out; the same list as domain/letters.ts LETTERS_WRITTEN_OUT. */
 const WRITTEN_OUT: Array<[string, string]> = [
   ['Œ', 'OE'],
   ['œ', 'oe'],
