@@ -2,7 +2,7 @@
 // ANONYMAT_HOME (a second machine where the share is mounted elsewhere, or not yet) sees every file
 // it is given as gone, and closes those drops unread: that is said, with the path looked at, and
 // an inbox folder missing altogether is said loudly, once (trial: nothing was logged at all).
-import { stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import type { AppContext } from '../services/context.js';
 
 // Inbox folders already reported missing by this process: the error is said once, not per job.
@@ -33,4 +33,18 @@ export async function warnFileMissing(
     { dropId: drop.id, ctn: drop.ctn, channel: drop.channel, file, inboxExists },
     'inbox file missing: drop closed unread',
   );
+}
+
+/**
+ * Why a drop's file could not be taken: 'missing' when nothing is at its inbox path now, else
+ * 'changed' (rewritten while it was copied: the office saved it again; the scan registers the new
+ * content as a drop of its own). Both were said « missing » (trial: `inboxExists: true`).
+ */
+export async function whyUnread(absolute: string): Promise<'missing' | 'changed'> {
+  return (await lstat(absolute).then(
+    () => true,
+    () => false,
+  ))
+    ? 'changed'
+    : 'missing';
 }

@@ -14,7 +14,7 @@ import type { AppContext } from '../services/context.js';
 import { channelOf, isSafeName, printableName, type Channel } from './inbox.js';
 import { duplicateSummary, importingDrops, otherNamedCodes } from './duplicate.js';
 import type { DropJob } from './register.js';
-import { warnFileMissing } from './inbox-root.js';
+import { warnFileMissing, whyUnread } from './inbox-root.js';
 import { takeRegularFile, type PrivateCopy, type TakenFile } from './private-copy.js';
 import { readInput, tooLarge } from './read-input.js';
 import { inboxPath, release } from './release.js';
@@ -314,6 +314,11 @@ async function closeUnread(
   await ctx.db('intake_drop').where({ id: drop.id }).update({ done: true });
   if (why === 'missing') {
     await warnFileMissing(ctx, drop, inboxPath(ctx, drop));
+  } else {
+    ctx.log.info(
+      { dropId: drop.id, ctn: drop.ctn },
+      'inbox file changed before it was read: drop closed unread',
+    );
   }
   return { skipped: why };
 }
@@ -334,7 +339,8 @@ export async function processDrop(ctx: AppContext, job: DropJob): Promise<DropOu
   );
   try {
     if (!file || file.sha256 !== drop.sha256 || !channel) {
-      return await closeUnread(ctx, drop, file ? 'changed' : 'missing');
+      const why = file ? 'changed' : await whyUnread(inboxPath(ctx, drop));
+      return await closeUnread(ctx, drop, why);
     }
     return await processTaken(ctx, drop, file, channel);
   } finally {

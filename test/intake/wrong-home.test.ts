@@ -1,7 +1,7 @@
 // A worker started with another home than the one the files are dropped in (a second machine where
 // the share is mounted elsewhere) finds every file gone: it says so, with the path it looked at,
 // and says once, at error, that its inbox folder does not exist (trial: nothing was logged).
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +80,22 @@ describe('a job whose inbox file is missing', () => {
 
     expect(lines.map((l) => [l.level, l.msg, l.inboxExists])).toEqual([
       [40, 'inbox file missing: drop closed unread', true],
+    ]);
+  });
+
+  it('is not called missing when something else stands at its path (saved again while copied)', async () => {
+    // What a job sees of a file rewritten while it copied it: a path it cannot take as it was
+    // registered, though not empty. A folder stands for it here; it was said missing (trial).
+    const job = await dropped('notes-4.csv');
+    const at = path.join(ctx.config.inbox, CTN, 'notes', 'notes-4.csv');
+    await rm(at);
+    await mkdir(at);
+    lines.length = 0;
+
+    expect(await processDrop({ ...ctx, log: capture }, job)).toEqual({ skipped: 'changed' });
+
+    expect(lines.map((l) => [l.level, l.msg])).toEqual([
+      [30, 'inbox file changed before it was read: drop closed unread'],
     ]);
   });
 });
