@@ -26,9 +26,22 @@ function refuse(message: string): never {
   process.exit(2);
 }
 
+const USAGE = [
+  'Usage : npm run demo [-- --until V] [-- --home <dossier>]',
+  '  Déroule tout le cycle d’anonymat sur des données générées, dans la base embarquée',
+  '  (DATABASE_URL et REDIS_URL sont ignorés : la démonstration ne touche à aucun serveur).',
+  '  --until V          s’arrête une fois l’anonymat validé, pour déposer vos propres fichiers ;',
+  '  --home <dossier>   travaille dans ce dossier (nouveau, vide, ou d’une démonstration précédente)',
+  '                     au lieu de ce dépôt.',
+].join('\n');
+
 /** `--until V` and `--home <dossier>`; anything else is refused rather than silently ignored. */
 function demoOptions(args: readonly string[]): { until?: 'V'; home?: string } {
   const options: { until?: 'V'; home?: string } = {};
+  if (args.some((arg) => arg === '--help' || arg === '-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
   for (let i = 0; i < args.length; i += 2) {
     const [name, value] = [args[i], args[i + 1]];
     if (name === '--until' && value === 'V') {
@@ -46,6 +59,12 @@ function demoOptions(args: readonly string[]): { until?: 'V'; home?: string } {
 }
 
 const { until, home } = demoOptions(process.argv.slice(2));
+if (process.env.DATABASE_URL || process.env.REDIS_URL) {
+  // Said, not obeyed: the demo wipes and rebuilds its database, which must never be a site's.
+  process.stdout.write(
+    'DATABASE_URL / REDIS_URL ignorés : la démonstration utilise la base embarquée de son dossier.\n',
+  );
+}
 const root = home ?? checkout;
 const marker = path.join(root, 'var', 'demo.marker');
 

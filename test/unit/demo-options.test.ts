@@ -1,19 +1,31 @@
-// `npm run demo` refuses, in French and before touching anything, an option it does not know and a
-// --home folder it did not make that already holds files (it would wipe inbox/, outbox/…).
+// `npm run demo` explains its options on --help, and refuses, in French and before touching
+// anything, an option it does not know and a --home folder it did not make that already holds files
+// (it would wipe inbox/, outbox/…).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-function demo(...args: string[]): { status: number | null; stderr: string } {
+function demo(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/demo.ts', ...args], {
     encoding: 'utf8',
   });
-  return { status: run.status, stderr: run.stderr };
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
 describe('demo options', () => {
+  it('explains its options on --help, touching nothing', () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'anonymat-demo-help-'));
+
+    const run = demo('--home', home, '--help');
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('Usage : npm run demo [-- --until V] [-- --home <dossier>]');
+    expect(run.stdout).toContain('DATABASE_URL et REDIS_URL sont ignorés');
+    expect(readdirSync(home)).toEqual([]);
+  });
+
   it('refuses an option it does not know', () => {
     const run = demo('--until', 'L');
 
