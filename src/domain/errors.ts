@@ -77,7 +77,7 @@ export const ERROR_MESSAGES = {
     "Ce numéro étudiant est donné plus haut dans le fichier avec une autre identité (nom, prénom, date de naissance ou INE) : un numéro ne peut désigner qu'une personne ; corrigez l'une des deux lignes puis déposez le fichier à nouveau.",
   // Referential: a student number given again (domain/identity.ts), a file without one
   STUDENT_IDENTITY_CHANGED:
-    "Ce numéro étudiant désigne déjà une autre personne, qui a des numéros anonymes ou des notes ; le fichier n'est pas importé, pour que ses notes ne passent pas à quelqu'un d'autre : vérifiez dans Apogée le numéro étudiant de cette ligne, corrigez-le puis déposez le fichier à nouveau ; s'il s'agit bien de la même personne (changement d'état civil), demandez à l'administrateur du service de corriger son identité.",
+    "Ce numéro étudiant désigne déjà une autre personne, qui a des numéros anonymes ou des notes ; le fichier n'est pas importé, pour que ses notes ne passent pas à quelqu'un d'autre : vérifiez dans Apogée le numéro étudiant de cette ligne, corrigez-le puis déposez le fichier à nouveau ; s'il s'agit bien de la même personne (changement d'état civil, prénom d'usage), déposez le fichier avec la colonne INE : un INE identique à celui enregistré confirme la correction ; à défaut, demandez à l'administrateur du service de corriger son identité.",
   STUDENT_IDENTITY_CORRECTED:
     "L'identité enregistrée pour ce numéro étudiant est corrigée d'après le fichier (accent, majuscules, nom d'usage, faute de frappe…) : rien à faire si c'est bien la même personne ; sinon, vérifiez dans Apogée le numéro étudiant de cette ligne.",
   STUDENT_IDENTITY_KEPT:

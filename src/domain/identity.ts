@@ -103,30 +103,34 @@ function compareField(
  * Compares the identity a file gives for a student number with the stored one. The rule: the file
  * names another person when at least two of the four facts disagree — last name, first name (each
  * beyond the tolerance of `sameName`), birth date, INE (each when both sides know it). So a married
- * name, a first name, a birth date or an INE changed alone is a correction, applied and reported;
- * last and first names both changed, or a name changed with the birth date or the INE, is another
- * person. Known limit: twins share a last name and a birth date, so one twin's number given to the
- * other reads as a first-name correction; it is reported, not refused, because a first name alone
- * must stay correctable (a change of first name at the civil registry, a usage first name).
- * A name that disagrees is a correction only when a fact the file gives vouches for the person: the
- * birth date or the INE, known on both sides and the same. A file giving « LEROY David » and nothing
- * else over « THOMAS David » names another David as far as anyone can tell.
+ * name, a birth date or an INE changed alone is a correction, applied and reported; last and first
+ * names both changed, or a name changed with the birth date or the INE, is another person.
+ * A last name that disagrees is a correction only when a fact the file gives vouches for the
+ * person: the birth date or the INE, known on both sides and the same. A file giving « LEROY David »
+ * and nothing else over « THOMAS David » names another David as far as anyone can tell. A first
+ * name that disagrees is vouched for by the INE alone: twins share a last name and a birth date (a
+ * trial saw MARTINEZ Sofia's number given to MARTINEZ Lucas taken for a first name corrected, and
+ * the named PV show him her grades). A first name changed at the civil registry, or a usage first
+ * name, goes through when the file gives the INE; otherwise it is refused, and its message says so.
  */
 export function compareIdentities(stored: StudentIdentity, file: StudentIdentity): IdentityChange {
   const compared = FIELDS.map((field) => ({ field, ...compareField(field, stored, file) }));
   const disagreeing = compared.filter((c) => c.disagrees).map((c) => c.field);
-  const vouched = (['birthDate', 'ine'] as const).some((field) => {
-    const [before, after] = [stored[field], file[field]];
-    return (
-      given(before) && given(after) && before.trim().toUpperCase() === after.trim().toUpperCase()
-    );
-  });
-  const nameDisagrees = disagreeing.some((f) => f === 'lastName' || f === 'firstName');
+  const vouchedBy = (fields: ReadonlyArray<'birthDate' | 'ine'>): boolean =>
+    fields.some((field) => {
+      const [before, after] = [stored[field], file[field]];
+      return (
+        given(before) && given(after) && before.trim().toUpperCase() === after.trim().toUpperCase()
+      );
+    });
+  const unvouched =
+    (disagreeing.includes('lastName') && !vouchedBy(['birthDate', 'ine'])) ||
+    (disagreeing.includes('firstName') && !vouchedBy(['ine']));
 
   return {
     changed: compared.filter((c) => c.changed).map((c) => c.field),
     disagreeing,
-    otherPerson: disagreeing.length >= 2 || (nameDisagrees && !vouched),
+    otherPerson: disagreeing.length >= 2 || unvouched,
   };
 }
 

@@ -62,10 +62,15 @@ describe.each(DATABASE_TARGETS)('the referential channel, on $name', (target) =>
       const receipt = await dropped('referentiel-2027.csv', file);
 
       expect(receipt.status).toBe('rejected');
+      // Row 4: another first name vouched for by the birth date alone, as a twin's would be.
       expect(receipt.errors.map((e) => [e.row, e.column, e.code, e.value])).toEqual([
         [3, 'COD_ETU', 'STUDENT_IDENTITY_CHANGED', undefined],
+        [4, 'COD_ETU', 'STUDENT_IDENTITY_CHANGED', undefined],
       ]);
       expect(receipt.errors[0]?.message).toContain('désigne déjà une autre personne');
+      expect(receipt.errors[1]?.message).toContain(
+        "(ne concordent pas avec l'identité enregistrée : prénom)",
+      );
       expect(receipt.errors[0]?.message).toContain(
         "(ne concordent pas avec l'identité enregistrée : nom, prénom, date de naissance)",
       );

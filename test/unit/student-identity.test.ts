@@ -34,6 +34,11 @@ describe('compareIdentities', () => {
       ['lastName'],
     ],
     [
+      'a usage first name vouched for by the INE',
+      { firstName: 'Noé', birthDate: '' },
+      ['firstName'],
+    ],
+    [
       'the case changed, nothing to vouch for it',
       { lastName: 'Martin', birthDate: '', ine: '' },
       ['lastName'],
@@ -59,6 +64,8 @@ describe('compareIdentities', () => {
       'another first name with nothing to vouch for it',
       { firstName: 'Paul', birthDate: '', ine: '' },
     ],
+    // Found by a new user's trial: MARTINEZ Lucas took over his twin MARTINEZ Sofia's grades.
+    ['another first name vouched for by the birth date alone', { firstName: 'Paul', ine: '' }],
   ])('takes %s for another person', (_, change) => {
     expect(compareIdentities(LEA, given(change)).otherPerson).toBe(true);
   });
