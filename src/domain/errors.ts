@@ -30,6 +30,8 @@ export const ERROR_MESSAGES = {
     "Le dossier de dépôt ne correspond à aucun CTN déclaré : déposez le fichier dans le dossier de votre CTN, ou demandez à l'administrateur du service de déclarer ce CTN.",
   FILE_WRITTEN_AFTER_IMPORT:
     "Ce fichier a continué d'être écrit après avoir été importé une première fois (copie ou enregistrement encore en cours quand le service l'a pris) : il a été importé de nouveau, tel qu'il est maintenant. Enregistré après, il l'emporte sur la première importation, faite sur un fichier incomplet, dont l'accusé de réception est indiqué entre parenthèses : vérifiez que ce fichier est bien complet.",
+  FILE_END_WITHOUT_LINE_BREAK:
+    "La dernière ligne du fichier ne se termine pas par un saut de ligne : le fichier a été importé tel quel, après être resté inchangé le temps d'attente prévu, mais une copie interrompue au milieu d'une ligne a cette allure (une note « 15 » coupée en « 1 »). Vérifiez la dernière ligne importée ; s'il manque une partie du fichier, déposez-le complet : enregistré après, il remplace ces notes.",
   FILE_PROCESSING_FAILED:
     "Le fichier n'a pas pu être traité après plusieurs tentatives : prévenez l'administrateur du service puis déposez-le à nouveau.",
   // Spreadsheets as people send them (issue 4)

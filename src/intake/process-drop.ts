@@ -19,6 +19,7 @@ import { takeRegularFile, type PrivateCopy, type TakenFile } from './private-cop
 import { readInput, tooLarge } from './read-input.js';
 import { inboxPath, release } from './release.js';
 import { rewrittenNotice, rewrittenOfColumn } from './rewritten.js';
+import { withUnendedNotice } from './unended.js';
 
 interface DropRow {
   id: number;
@@ -225,7 +226,8 @@ async function decide(
       if (result.status === 'rejected') {
         throw new Rejected(result);
       }
-      return finish(trx, drop, buildReceipt(drop, result, result.status), result.assessmentIds);
+      const told = 'copy' in read ? withUnendedNotice(result, read.copy) : result;
+      return finish(trx, drop, buildReceipt(drop, told, told.status), told.assessmentIds);
     });
   } catch (error: unknown) {
     if (error instanceof Rejected) {

@@ -178,6 +178,8 @@ const OUTPUT_WORDING = [
   "note(s) enregistrée(s) après la levée de l'anonymat : elles sont signalées au gestionnaire " +
     'dans la liste des notes modifiées après la levée',
   'copie(s) lue(s) deux fois avec la même note, enregistrée(s) une fois',
+  'La dernière ligne du fichier ne se termine pas par un saut de ligne : ' +
+    'vérifiez qu’elle est complète (voir les avis)',
   'Scores lus sur ramenés au barème de l’épreuve',
   'note(s) arrondie(s), listée(s) en avis',
   'listée(s) en avis, non détaillée(s) ici',

@@ -122,6 +122,15 @@ describe.each(DATABASE_TARGETS)('a file still being written, on $name', (target)
     expect(Date.now() - started).toBeGreaterThanOrEqual(UNFINISHED_MS);
     expect(await gradeOf(3)).toBe('8.50');
     expect(await inboxLeft(ctx, 'notes')).toEqual([]);
+    // Its receipt asks to look at that last row: a copy cut short looks the same (trial).
+    const [receipt] = await receiptsOf(name);
+    expect(receipt?.status).toBe('imported');
+    expect(receipt?.errors.map((e) => [e.row, e.code, e.kind])).toEqual([
+      [null, 'FILE_END_WITHOUT_LINE_BREAK', 'notice'],
+    ]);
+    expect(receipt?.summary).toContain(
+      'La dernière ligne du fichier ne se termine pas par un saut',
+    );
   });
 
   it('holds back a workbook whose zip has no end record yet, then refuses it as broken', async () => {
