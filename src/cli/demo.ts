@@ -128,7 +128,7 @@ const seconds = ((Date.now() - started) / 1000).toFixed(1);
 
 say('Démonstration anonymat — résumé');
 say(
-  `  Fichiers du référentiel importés : ${c.referentialFiles ?? 0} (maquette Apogée 7W29 + extraction générée)`,
+  `  Fichiers du référentiel importés au départ : ${c.referentialFiles ?? 0} (maquette Apogée 7W29 + extraction générée)`,
 );
 say(`  Étudiants au référentiel : ${c.students ?? 0}`);
 say(`  Épreuves sous anonymat : ${c.assessments ?? 0} (2 CTN, 2 maquettes d'anonymat)`);
@@ -139,12 +139,15 @@ say(
 );
 if (outcome.bound) {
   say(
-    `  Étiquette de réserve ${outcome.bound.number} (${outcome.bound.objectCode}) attribuée à un étudiant inscrit au dernier moment (opération journalisée), puis imprimée`,
+    `  Étiquette de réserve ${outcome.bound.number} (${outcome.bound.objectCode}) attribuée à un étudiant inscrit au dernier moment (inscription-tardive.csv déposé au référentiel ; opération journalisée), puis imprimée`,
   );
 }
 if (until === 'V') {
   say(
-    `  Arrêt à l'état V. Déposez des fichiers dans inbox/<CTN>/<canal>/ puis lancez « npx anonymat ${home === undefined ? '' : `--home ${home} `}run --once ».`,
+    `  Arrêt à l'état V. Déposez des fichiers dans inbox/<CTN>/<canal>/ puis lancez « npx anonymat ${home === undefined ? '' : `--home ${home} `}run --once »` +
+      (process.env.DATABASE_URL
+        ? ', DATABASE_URL retiré de l’environnement (la démonstration est dans la base embarquée).'
+        : '.'),
   );
 } else {
   say(
