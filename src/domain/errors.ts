@@ -44,7 +44,7 @@ export const ERROR_MESSAGES = {
   ROW_HIDDEN:
     "Cette ligne est masquée dans le classeur : elle n'a pas été lue ; affichez-la (ou supprimez-la) puis déposez le fichier à nouveau.",
   ROW_EXTRA_CELLS:
-    "Cette ligne a plus de valeurs que la ligne d'en-tête n'a de colonnes : un séparateur tapé dans une valeur (dans une note, « 14;5 » au lieu de « 14,5 ») l'a sans doute coupée en deux. Rien n'a été lu de cette ligne : corrigez-la puis déposez le fichier à nouveau.",
+    "Cette ligne a plus de valeurs que la ligne d'en-tête n'a de colonnes : un séparateur tapé dans une valeur (dans une note, « 14;5 » au lieu de « 14,5 ») l'a sans doute coupée en deux. Si les colonnes du fichier sont séparées par des virgules, chaque note à virgule est coupée ainsi : enregistrez-le depuis votre tableur en « CSV (séparateur : point-virgule) », ou mettez ces notes entre guillemets. Rien n'a été lu de cette ligne : corrigez-la puis déposez le fichier à nouveau.",
   COLUMN_HIDDEN:
     "Cette colonne est masquée dans le classeur : le fichier n'a pas été lu ; affichez-la (ou supprimez-la) puis déposez-le à nouveau.",
   NUMBER_LENGTH:
