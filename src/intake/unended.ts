@@ -4,20 +4,24 @@
 // at that last row, rather than importing it silently.
 import type { ChannelResult } from '../channels/types.js';
 import { frenchMessage } from '../domain/errors.js';
-import { looksUnfinished } from '../readers/sniff.js';
 import type { ByteSource } from '../readers/byte-source.js';
+import { looksUnfinished } from '../readers/sniff.js';
+import { EOCD_MAX_BYTES } from '../readers/zip-guard.js';
 
 const HEAD_BYTES = 8;
 
-/** Whether the text file in `copy` ends without a line break (a workbook never does). */
+/**
+ * Whether the file in `copy` looks unfinished as the scan judges it (sniff.ts): for a text file, no
+ * line break at its end. The tail read holds a zip's end record, so a workbook is judged whole.
+ */
 function endsUnbroken(copy: ByteSource): boolean {
   if (copy.size === 0) {
     return false;
   }
   const head = Buffer.alloc(Math.min(HEAD_BYTES, copy.size));
-  const tail = Buffer.alloc(1);
+  const tail = Buffer.alloc(Math.min(EOCD_MAX_BYTES, copy.size));
   copy.readInto(head, 0);
-  copy.readInto(tail, copy.size - 1);
+  copy.readInto(tail, copy.size - tail.length);
   return looksUnfinished(head, tail);
 }
 

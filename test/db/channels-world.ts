@@ -99,6 +99,11 @@ function referentialCsv(students: string[], vet: string, elps: Array<[string, st
   ]);
 }
 
+/** CSV lines as a spreadsheet saves them: a line break after each, the last one too. */
+export function csvLines(lines: readonly string[]): string {
+  return lines.map((line) => `${line}\r\n`).join('');
+}
+
 /** Writes a file into `inbox/<ctn>/<channel>/`. */
 export async function drop(
   ctx: AppContext,

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/domain/errors.js';
 import { enterGrade } from '../../src/services/grade-entry.js';
-import { drop, gradesOf, intake, worldFor } from './channels-world.js';
+import { csvLines, drop, gradesOf, intake, worldFor } from './channels-world.js';
 import { DATABASE_TARGETS } from '../support/postgres.js';
 
 describe.each(DATABASE_TARGETS)('a number given for another assessment, on $name', (target) => {
@@ -45,7 +45,7 @@ describe.each(DATABASE_TARGETS)('a number given for another assessment, on $name
       `${a?.number};MAT102;12`,
       `${b?.number};MAT101;13`,
     ];
-    await drop(world().ctx, 'A', 'lecteur-optique', 'lot-epreuves.csv', lines.join('\r\n'));
+    await drop(world().ctx, 'A', 'lecteur-optique', 'lot-epreuves.csv', csvLines(lines));
 
     const receipt = await intake(world().ctx, 'A', 'lot-epreuves.csv');
 
@@ -64,7 +64,7 @@ describe.each(DATABASE_TARGETS)('a number given for another assessment, on $name
       `${a?.number};MAT102;12`,
       `${b?.number};MAT101;13`,
     ];
-    await drop(world().ctx, 'A', 'notes', 'notes-elements.csv', lines.join('\r\n'));
+    await drop(world().ctx, 'A', 'notes', 'notes-elements.csv', csvLines(lines));
 
     const receipt = await intake(world().ctx, 'A', 'notes-elements.csv');
 
@@ -77,7 +77,7 @@ describe.each(DATABASE_TARGETS)('a number given for another assessment, on $name
     const [a, b] = world().numbers.mat101.slice(6, 8);
     const [c] = world().numbers.mat102;
     const lines = ['N° anonyme;Note', `${a?.number};16`, `${b?.number};17`, `${c?.number};18`];
-    await drop(world().ctx, 'A', 'notes', 'notes-MAT102.csv', lines.join('\r\n'));
+    await drop(world().ctx, 'A', 'notes', 'notes-MAT102.csv', csvLines(lines));
 
     const receipt = await intake(world().ctx, 'A', 'notes-MAT102.csv');
 
@@ -106,7 +106,7 @@ describe.each(DATABASE_TARGETS)('a number given for another assessment, on $name
       `${a?.number};MAT101;11`,
       `${b?.number};MAT101;12`,
     ];
-    await drop(world().ctx, 'A', 'notes', 'notes-MAT102-b.csv', lines.join('\r\n'));
+    await drop(world().ctx, 'A', 'notes', 'notes-MAT102-b.csv', csvLines(lines));
 
     const receipt = await intake(world().ctx, 'A', 'notes-MAT102-b.csv');
 

@@ -8,7 +8,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lift } from '../../src/services/anonymity.js';
 import type { AppContext } from '../../src/services/context.js';
-import { drop, gradesOf, gradeTable, intake, receiptOf, worldFor } from './channels-world.js';
+import {
+  csvLines,
+  drop,
+  gradesOf,
+  gradeTable,
+  intake,
+  receiptOf,
+  worldFor,
+} from './channels-world.js';
 import { DATABASE_TARGETS } from '../support/postgres.js';
 
 async function identity(
@@ -43,7 +51,7 @@ describe.each(DATABASE_TARGETS)('identities beside anonymous numbers, on $name',
       `${c?.number};14;;;${c?.student}`,
     ];
     const before = await gradeTable(world().ctx);
-    await drop(world().ctx, 'A', 'notes', 'notes-MAT101-noms.csv', lines.join('\r\n'));
+    await drop(world().ctx, 'A', 'notes', 'notes-MAT101-noms.csv', csvLines(lines));
 
     const receipt = await intake(world().ctx, 'A', 'notes-MAT101-noms.csv');
 
@@ -68,7 +76,7 @@ describe.each(DATABASE_TARGETS)('identities beside anonymous numbers, on $name',
       `${a?.number};11;copie tachée, relue`,
       `${b?.number};15;né le ${who.birth}`,
     ];
-    await drop(world().ctx, 'A', 'lecteur-optique', 'lot-remarques.csv', lines.join('\r\n'));
+    await drop(world().ctx, 'A', 'lecteur-optique', 'lot-remarques.csv', csvLines(lines));
 
     const receipt = await intake(world().ctx, 'A', 'lot-remarques.csv');
 
@@ -93,7 +101,7 @@ describe.each(DATABASE_TARGETS)('identities beside anonymous numbers, on $name',
       `${b?.number};11;etu${b?.student}-rattrapage`,
       `${c?.number};12;né le ${day} ${[...months, 'septembre', 'octobre', 'novembre', 'décembre'][(month ?? 1) - 1]} ${year}`,
     ];
-    await drop(world().ctx, 'A', 'notes', 'notes-MAT101-variantes.csv', lines.join('\r\n'));
+    await drop(world().ctx, 'A', 'notes', 'notes-MAT101-variantes.csv', csvLines(lines));
 
     const receipt = await intake(world().ctx, 'A', 'notes-MAT101-variantes.csv');
 
@@ -172,7 +180,7 @@ describe.each(DATABASE_TARGETS)('identities beside anonymous numbers, on $name',
       ],
     };
     for (const [name, lines] of Object.entries(files)) {
-      await drop(world().ctx, 'A', 'notes', name, lines.join('\r\n'));
+      await drop(world().ctx, 'A', 'notes', name, csvLines(lines));
     }
 
     await intake(world().ctx, 'A', 'notes-MAT101-lu-de-travers.csv');
@@ -209,7 +217,7 @@ describe.each(DATABASE_TARGETS)('identities beside anonymous numbers, on $name',
       `${b?.number};11;copie de Gaëlle BŒUFIER`,
       `${c?.number};13;relue deux fois`,
     ];
-    await drop(world().ctx, 'A', 'lecteur-optique', 'lot-ligatures.csv', lines.join('\r\n'));
+    await drop(world().ctx, 'A', 'lecteur-optique', 'lot-ligatures.csv', csvLines(lines));
 
     const receipt = await intake(world().ctx, 'A', 'lot-ligatures.csv');
 
@@ -238,7 +246,7 @@ describe.each(DATABASE_TARGETS)('identities beside anonymous numbers, on $name',
       `${a?.number};12;relue le 05/01/26`,
       `${b?.number};15,5;barème 12 / 15,5`,
     ];
-    await drop(world().ctx, 'A', 'notes', 'notes-MAT102-honnete.csv', lines.join('\r\n'));
+    await drop(world().ctx, 'A', 'notes', 'notes-MAT102-honnete.csv', csvLines(lines));
 
     const receipt = await intake(world().ctx, 'A', 'notes-MAT102-honnete.csv');
 
@@ -252,7 +260,7 @@ describe.each(DATABASE_TARGETS)('identities beside anonymous numbers, on $name',
       `${a?.number};10;corrigée par M. Martin, effort de Dubois à saluer`,
       `${b?.number};11;copie Bernard rendue en retard`,
     ];
-    await drop(world().ctx, 'A', 'notes', 'notes-MAT101-remarques.csv', lines.join('\r\n'));
+    await drop(world().ctx, 'A', 'notes', 'notes-MAT101-remarques.csv', csvLines(lines));
     const ordinary = await intake(world().ctx, 'A', 'notes-MAT101-remarques.csv');
     const who = await identity(world().ctx, c?.student ?? '');
     const alone = ['N° anonyme;Note;Nom', `${c?.number};12;${who.first[0]}. ${who.last}`];
@@ -268,7 +276,7 @@ describe.each(DATABASE_TARGETS)('identities beside anonymous numbers, on $name',
     const [a] = world().numbers.bio101;
     const who = await identity(world().ctx, a?.student ?? '');
     const lines = ['N° anonyme;Note;Nom', `${a?.number};16;${who.last}`];
-    await drop(world().ctx, 'B', 'notes', 'notes-BIO101-noms.csv', lines.join('\r\n'));
+    await drop(world().ctx, 'B', 'notes', 'notes-BIO101-noms.csv', csvLines(lines));
 
     const receipt = await intake(world().ctx, 'B', 'notes-BIO101-noms.csv');
 

@@ -69,7 +69,7 @@ describe.each(DATABASE_TARGETS)('a number held in two academic years, on $name',
       'A',
       'referentiel',
       'extraction-A-suivante.csv',
-      [HEADER, ...lines].join('\r\n'),
+      [HEADER, ...lines].join('\r\n') + '\r\n',
     );
     const referential = await intake(ctx, 'A', 'extraction-A-suivante.csv');
     expect(referential.errors).toEqual([]);

@@ -12,12 +12,14 @@ import { buildWorld, drop, gradesOf, intake, type World } from './channels-world
 function omrchecker(rows: Array<[string, string]>): string {
   const line = (fields: string[]): string => fields.map((f) => `"${f}"`).join(',');
   const header = line(['file_id', 'input_path', 'output_path', 'score', 'Roll']);
-  return [
-    header,
-    ...rows.map(([number, score], i) =>
-      line([`s${i}.jpg`, `in/s${i}.jpg`, `out/s${i}.jpg`, score, number]),
-    ),
-  ].join('\n');
+  return (
+    [
+      header,
+      ...rows.map(([number, score], i) =>
+        line([`s${i}.jpg`, `in/s${i}.jpg`, `out/s${i}.jpg`, score, number]),
+      ),
+    ].join('\n') + '\n'
+  );
 }
 
 describe('rounding notices of a long optical-reader file', () => {

@@ -45,7 +45,7 @@ describe.skipIf(!enabled)('drops imported at the same time, on Postgres', () => 
   const csv = (grades: string[]): string =>
     ['N° anonyme;Note', ...world.numbersA.map((n, i) => `${n.number};${grades[i] ?? ''}`)].join(
       '\r\n',
-    );
+    ) + '\r\n';
 
   it('applies the replacement after the file it replaced, listing the grades that file wrote', async () => {
     const ctx = world.ctx;
@@ -89,7 +89,7 @@ describe.skipIf(!enabled)('drops imported at the same time, on Postgres', () => 
   });
 
   const csvB = (grade: string): string =>
-    ['N° anonyme;Note', ...world.numbersB.map((n) => `${n.number};${grade}`)].join('\r\n');
+    ['N° anonyme;Note', ...world.numbersB.map((n) => `${n.number};${grade}`)].join('\r\n') + '\r\n';
 
   async function register(name: string, grade: string): Promise<DropJob> {
     await dropFile(world.ctx, 'B', 'notes', name, csvB(grade));

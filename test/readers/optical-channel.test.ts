@@ -146,7 +146,7 @@ describe('optical-reader files through the real intake', () => {
       quoted(['s2.jpg', 'in/s2.jpg', 'out/s2.jpg', '7.5', n[21]?.number ?? ''], ','),
       quoted(['s3.jpg', 'in/s3.jpg', 'out/s3.jpg', '3', ''], ','),
     ];
-    await drop(world.ctx, 'A', 'lecteur-optique', 'omr-MAT101.csv', lines.join('\n'));
+    await drop(world.ctx, 'A', 'lecteur-optique', 'omr-MAT101.csv', lines.join('\n') + '\n');
 
     const receipt = await intake(world.ctx, 'A', 'omr-MAT101.csv');
 

@@ -28,12 +28,14 @@ const OMR_HEADER = ['file_id', 'input_path', 'output_path', 'score', 'Roll'];
 /** An OMRChecker CSV: every field quoted, `,`, one row per (number, score). */
 function omrchecker(rows: Array<[string, string]>): string {
   const line = (fields: string[]): string => fields.map((f) => `"${f}"`).join(',');
-  return [
-    line(OMR_HEADER),
-    ...rows.map(([number, score], i) =>
-      line([`s${i}.jpg`, `in/s${i}.jpg`, `out/s${i}.jpg`, score, number]),
-    ),
-  ].join('\n');
+  return (
+    [
+      line(OMR_HEADER),
+      ...rows.map(([number, score], i) =>
+        line([`s${i}.jpg`, `in/s${i}.jpg`, `out/s${i}.jpg`, score, number]),
+      ),
+    ].join('\n') + '\n'
+  );
 }
 
 /** Row → code, as the receipt lists them. */
@@ -118,7 +120,8 @@ describe('optical scores made grades as the profile says', () => {
   });
 
   it('refuses a jury file dropped in lecteur-optique/, its decisions never taken for grades', async () => {
-    const grades = ['N° anonyme;Note', ...[23, 24, 25].map((i) => `${number(i)};15`)].join('\r\n');
+    const grades =
+      ['N° anonyme;Note', ...[23, 24, 25].map((i) => `${number(i)};15`)].join('\r\n') + '\r\n';
     await drop(world.ctx, 'A', 'notes', 'notes-avant-jury.csv', grades);
     await intake(world.ctx, 'A', 'notes-avant-jury.csv');
     const jury = [
@@ -127,7 +130,7 @@ describe('optical scores made grades as the profile says', () => {
       `${number(24)};DEF`,
       `${number(25)};ADM`,
     ];
-    await drop(world.ctx, 'A', 'lecteur-optique', 'jury-egare.csv', jury.join('\r\n'));
+    await drop(world.ctx, 'A', 'lecteur-optique', 'jury-egare.csv', jury.join('\r\n') + '\r\n');
 
     const receipt = await intake(world.ctx, 'A', 'jury-egare.csv');
 
@@ -189,7 +192,7 @@ describe('optical scores made grades as the profile says', () => {
   it('refuses 12,345 in an AMC or generic scanner CSV, whose profiles do not round', async () => {
     const amc = ['"Copie";"A:numero";"Nom";"Note"', `"1";"${number(10)}";"?";"12,345"`];
     const scanner = ['N° anonyme;Note', `${number(11)};12,345`];
-    await drop(world.ctx, 'A', 'lecteur-optique', 'amc-precis.csv', amc.join('\n'));
+    await drop(world.ctx, 'A', 'lecteur-optique', 'amc-precis.csv', amc.join('\n') + '\n');
     await drop(world.ctx, 'A', 'lecteur-optique', 'scanner-precis.csv', scanner.join('\r\n'));
 
     const receipts = [
@@ -291,12 +294,13 @@ describe('optical scores made grades as the profile says', () => {
     });
 
     it('UTF-8 with a BOM, all quoted, a remark on two lines: errors keep the row Excel shows', async () => {
-      const text = [
-        '"N° anonyme";"Note";"Remarque"',
-        `"${number(20)}";"14,25";"copie rendue\r\nen retard"`,
-        `"${number(21)}";"12/5";""`,
-        `"${number(22)}";"0";""`,
-      ].join('\r\n');
+      const text =
+        [
+          '"N° anonyme";"Note";"Remarque"',
+          `"${number(20)}";"14,25";"copie rendue\r\nen retard"`,
+          `"${number(21)}";"12/5";""`,
+          `"${number(22)}";"0";""`,
+        ].join('\r\n') + '\r\n';
       const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
 
       const receipt = await scanner('utf8-bom-quoted.csv', bytes);

@@ -20,7 +20,7 @@ function studentList(students: string[], elements: string[]): string {
   const lines = students.flatMap((s, i) =>
     elements.map((e) => `${s};NOM${i};Prénom;01/01/2004;SL1ECO;1;2026;${e};Libellé ${e}`),
   );
-  return [HEADER, ...lines].join('\r\n');
+  return [HEADER, ...lines].join('\r\n') + '\r\n';
 }
 
 describe('a student list dropped in referentiel/', () => {
