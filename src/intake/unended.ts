@@ -5,21 +5,18 @@
 import type { ChannelResult } from '../channels/types.js';
 import { frenchMessage } from '../domain/errors.js';
 import type { ByteSource } from '../readers/byte-source.js';
-import { looksUnfinished } from '../readers/sniff.js';
-import { EOCD_MAX_BYTES } from '../readers/zip-guard.js';
-
-const HEAD_BYTES = 8;
+import { END_PROBE, looksUnfinished } from '../readers/sniff.js';
 
 /**
- * Whether the file in `copy` looks unfinished as the scan judges it (sniff.ts): for a text file, no
- * line break at its end. The tail read holds a zip's end record, so a workbook is judged whole.
+ * Whether the file in `copy` looks unfinished as the scan judges it, on the same first and last
+ * bytes (END_PROBE, sniff.ts): for a text file, no line break at its end; a workbook, whole.
  */
 function endsUnbroken(copy: ByteSource): boolean {
   if (copy.size === 0) {
     return false;
   }
-  const head = Buffer.alloc(Math.min(HEAD_BYTES, copy.size));
-  const tail = Buffer.alloc(Math.min(EOCD_MAX_BYTES, copy.size));
+  const head = Buffer.alloc(Math.min(END_PROBE.headBytes, copy.size));
+  const tail = Buffer.alloc(Math.min(END_PROBE.tailBytes, copy.size));
   copy.readInto(head, 0);
   copy.readInto(tail, copy.size - tail.length);
   return looksUnfinished(head, tail);
