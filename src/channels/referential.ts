@@ -1,6 +1,7 @@
 // The referential channel: students, IA, IP and teaching objects from Apogée extractions (CSV or
 // XLSX) or from an Apogée maquette. A file is imported whole or not at all.
 import type { Knex } from 'knex';
+import { factKey } from '../domain/identity.js';
 import type { ObjectKind } from '../domain/types.js';
 import type { ReceiptError } from '../outputs/receipt.js';
 import type { Workbook } from '../readers/table.js';
@@ -51,7 +52,8 @@ function collectStudent(row: KeyedRow, student: string, into: Collected, errors:
     last_name: row.text('lastName'),
     first_name: row.text('firstName'),
     birth_date: birth === 'invalid' ? null : birth,
-    ine: row.text('ine') || null,
+    // Stored as written on a student card, whatever the file's case and spaces.
+    ine: factKey(row.text('ine')) || null,
   };
   const first = into.students.get(student);
   if (first && !sameIdentity(first, identity)) {

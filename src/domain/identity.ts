@@ -78,6 +78,11 @@ function sameName(a: string, b: string): boolean {
 
 const given = (value: string | null): value is string => value !== null && value.trim() !== '';
 
+/** An INE or a birth date as compared: spaces and case aside (« 2234 567890b » is 2234567890B). */
+export function factKey(value: string): string {
+  return value.replace(/\s+/g, '').toUpperCase();
+}
+
 /** Whether a field the file gives differs from the stored one, and whether it disagrees. */
 function compareField(
   field: IdentityField,
@@ -85,6 +90,7 @@ function compareField(
   file: StudentIdentity,
 ): { changed: boolean; disagrees: boolean } {
   const [before, after] = [stored[field], file[field]];
+  const names = field === 'lastName' || field === 'firstName';
   if (!given(after) || before?.trim() === after.trim()) {
     return { changed: false, disagrees: false };
   }
@@ -92,11 +98,12 @@ function compareField(
     // Filling in a field never given before corrects nothing and contradicts nothing.
     return { changed: true, disagrees: false };
   }
-  const names = field === 'lastName' || field === 'firstName';
-  const disagrees = names
-    ? !sameName(before, after)
-    : before.trim().toUpperCase() !== after.trim().toUpperCase();
-  return { changed: true, disagrees };
+  if (!names) {
+    // An INE typed in lower case or with spaces is the same INE: neither changed nor contradicted.
+    const same = factKey(before) === factKey(after);
+    return { changed: !same, disagrees: !same };
+  }
+  return { changed: true, disagrees: !sameName(before, after) };
 }
 
 /**
@@ -108,10 +115,13 @@ function compareField(
  * A last name that disagrees is a correction only when a fact the file gives vouches for the
  * person: the birth date or the INE, known on both sides and the same. A file giving « LEROY David »
  * and nothing else over « THOMAS David » names another David as far as anyone can tell. A first
- * name that disagrees is vouched for by the INE alone: twins share a last name and a birth date (a
- * trial saw MARTINEZ Sofia's number given to MARTINEZ Lucas taken for a first name corrected, and
- * the named PV show him her grades). A first name changed at the civil registry, or a usage first
- * name, goes through when the file gives the INE; otherwise it is refused, and its message says so.
+ * name respelled beyond accents and case, even by a slip or a part added or dropped (« Louis » /
+ * « Louise », « Léa » / « Léa-Rose »), is vouched for by the INE alone: twins share a last name and a
+ * birth date (trials saw MARTINEZ Sofia's number given to MARTINEZ Lucas, and Louis's to Louise,
+ * taken for a first name corrected, the named PV then showing one twin the other's grades). A first
+ * name changed at the civil registry, a usage first name or a typo fixed goes through when the file
+ * gives the INE; otherwise it is refused, and its message says so. INE and birth date are compared
+ * spaces and case aside (factKey).
  */
 export function compareIdentities(stored: StudentIdentity, file: StudentIdentity): IdentityChange {
   const compared = FIELDS.map((field) => ({ field, ...compareField(field, stored, file) }));
@@ -119,17 +129,23 @@ export function compareIdentities(stored: StudentIdentity, file: StudentIdentity
   const vouchedBy = (fields: ReadonlyArray<'birthDate' | 'ine'>): boolean =>
     fields.some((field) => {
       const [before, after] = [stored[field], file[field]];
-      return (
-        given(before) && given(after) && before.trim().toUpperCase() === after.trim().toUpperCase()
-      );
+      return given(before) && given(after) && factKey(before) === factKey(after);
     });
+  const firstRespelled =
+    given(stored.firstName) &&
+    given(file.firstName) &&
+    folded(stored.firstName) !== folded(file.firstName);
+  const firstUnvouched = firstRespelled && !vouchedBy(['ine']);
   const unvouched =
-    (disagreeing.includes('lastName') && !vouchedBy(['birthDate', 'ine'])) ||
-    (disagreeing.includes('firstName') && !vouchedBy(['ine']));
+    (disagreeing.includes('lastName') && !vouchedBy(['birthDate', 'ine'])) || firstUnvouched;
 
   return {
     changed: compared.filter((c) => c.changed).map((c) => c.field),
-    disagreeing,
+    // A first name unvouched for is listed with the fields that disagree: the refusal names it.
+    disagreeing:
+      firstUnvouched && !disagreeing.includes('firstName')
+        ? FIELDS.filter((f) => f === 'firstName' || disagreeing.includes(f))
+        : disagreeing,
     otherPerson: disagreeing.length >= 2 || unvouched,
   };
 }

@@ -87,7 +87,8 @@ describe.each(DATABASE_TARGETS)('the referential channel, on $name', (target) =>
       const file = referential([
         [hugo ?? '', 'BERNARD DUPUIS', 'Hugo', '02/02/2004'],
         [noe ?? '', 'LEFÈVRE', 'Noé', '04/04/2006'],
-        [chloe ?? '', 'Dubois', 'Chloée', '03/03/2005'],
+        // A first name respelled beyond accents and case needs the INE (a twin's would look so).
+        [chloe ?? '', 'Dubois', 'Chloe', '03/03/2005'],
       ]);
       const receipt = await dropped('referentiel-corrige.csv', file);
 
@@ -101,9 +102,9 @@ describe.each(DATABASE_TARGETS)('the referential channel, on $name', (target) =>
       expect(receipt.summary).toContain(
         "2 identités d'étudiants déjà enregistrées ont été corrigées d'après le fichier",
       );
-      expect(JSON.stringify(receipt)).not.toMatch(/DUPUIS|Chloée|BERNARD/);
+      expect(JSON.stringify(receipt)).not.toMatch(/DUPUIS|Chloe|BERNARD/);
       expect(await identityOf(world, hugo ?? '')).toEqual(['BERNARD DUPUIS', 'Hugo', '02/02/2004']);
-      expect(await identityOf(world, chloe ?? '')).toEqual(['Dubois', 'Chloée', '03/03/2005']);
+      expect(await identityOf(world, chloe ?? '')).toEqual(['Dubois', 'Chloe', '03/03/2005']);
     });
 
     it('gives a number holding nothing yet to another person, with a notice asking to check', async () => {
@@ -152,6 +153,49 @@ describe.each(DATABASE_TARGETS)('the referential channel, on $name', (target) =>
       );
       expect(await identityOf(world, '58310472')).toEqual(['AAA BBB', '', '19/08/2007']);
       expect(await identityOf(world, '91736205')).toEqual(['AAA BBB', '', '31/03/2007']);
+    });
+  });
+
+  describe('given the INE', () => {
+    const withIne = (firstName: string, ine: string | null): string => {
+      const student = world.studentsA[4] ?? '';
+      const cells = [student, "N'DIAYE", firstName, '05/05/2003'];
+      const rest = ['SL1MAT', '101', '2026', 'MAT101', 'Analyse 1'];
+      return ine === null
+        ? referential([cells as [string, string, string, string]])
+        : `${HEADER.replace('DATE_NAI_IND;', 'DATE_NAI_IND;COD_NNE_IND;')}\r\n` +
+            `${[...cells, ine, ...rest].join(';')}\r\n`;
+    };
+    async function ineOf(): Promise<unknown> {
+      const row = (await world.ctx
+        .db('student')
+        .where({ student_number: world.studentsA[4] ?? '' })
+        .first('ine')) as { ine: string | null } | undefined;
+      return row?.ine;
+    }
+
+    it('lets it vouch for a first name respelled, however its case and spaces are typed', async () => {
+      expect((await dropped('ine-1.csv', withIne('Élodie', ' 2234 567890b'))).status).toBe(
+        'imported',
+      );
+      expect(await ineOf()).toBe('2234567890B');
+
+      // Without the INE, a part added to the first name is what a twin's would look like.
+      const refused = await dropped('ine-2.csv', withIne('Élodie-Rose', null));
+      expect(refused.errors.map((e) => [e.row, e.code])).toEqual([[2, 'STUDENT_IDENTITY_CHANGED']]);
+      expect(refused.errors[0]?.message).toContain('déposez le fichier avec la colonne INE');
+
+      const vouched = await dropped('ine-3.csv', withIne('Élodie-Rose', '2234567890B'));
+      expect(vouched.status).toBe('imported');
+      expect(vouched.errors.map((e) => [e.row, e.code])).toEqual([
+        [2, 'STUDENT_IDENTITY_CORRECTED'],
+      ]);
+      expect(vouched.errors[0]?.message).toContain('(modifié : prénom)');
+      expect(await identityOf(world, world.studentsA[4] ?? '')).toEqual([
+        "N'DIAYE",
+        'Élodie-Rose',
+        '05/05/2003',
+      ]);
     });
   });
 

@@ -38,6 +38,12 @@ describe('compareIdentities', () => {
       { firstName: 'Noé', birthDate: '' },
       ['firstName'],
     ],
+    // Found by a new user's trial: an INE typed with a space and in lower case was another INE.
+    [
+      'a usage first name vouched for by the INE typed with spaces, in lower case',
+      { firstName: 'Noé', birthDate: '', ine: ' 0123 456789a' },
+      ['firstName'],
+    ],
     [
       'the case changed, nothing to vouch for it',
       { lastName: 'Martin', birthDate: '', ine: '' },
@@ -66,6 +72,8 @@ describe('compareIdentities', () => {
     ],
     // Found by a new user's trial: MARTINEZ Lucas took over his twin MARTINEZ Sofia's grades.
     ['another first name vouched for by the birth date alone', { firstName: 'Paul', ine: '' }],
+    ['a part added to the first name, the birth date alone', { firstName: 'Léa-Rose', ine: '' }],
+    ['a letter added to the first name, the birth date alone', { firstName: 'Léah', ine: '' }],
   ])('takes %s for another person', (_, change) => {
     expect(compareIdentities(LEA, given(change)).otherPerson).toBe(true);
   });
@@ -88,6 +96,18 @@ describe('compareIdentities', () => {
     expect(compareIdentities(stored, typed)).toMatchObject({ disagreeing: [], otherPerson: false });
     expect(compareIdentities(typed, stored).otherPerson).toBe(false);
     expect(fieldsSpelledOtherwise(stored, typed)).toEqual([]);
+  });
+
+  it('names the first name of a twin among the facts that disagree, a slip apart or not', () => {
+    const louis = { lastName: 'MARTIN', firstName: 'Louis', birthDate: '2003-05-05', ine: null };
+
+    // Found by a new user's trial: Louise took over Louis's number as « a slip in the first name ».
+    expect(compareIdentities(louis, { ...louis, firstName: 'Louise' })).toEqual({
+      changed: ['firstName'],
+      disagreeing: ['firstName'],
+      otherPerson: true,
+    });
+    expect(compareIdentities(louis, { ...louis, firstName: 'LOUIS' }).otherPerson).toBe(false);
   });
 
   it('takes a name of three letters changed for another name, not a slip', () => {
