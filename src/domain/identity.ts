@@ -1,7 +1,7 @@
 // Whether a student number given again with another identity still designates the same person.
-// A referential must go on correcting identities (an accent, the case, a married name, a slip in a
-// first name), but a number that now names someone else would hand that person the grades already
-// recorded under it: the named PV after the lift would show them under the wrong name.
+// A referential must go on correcting identities (an accent, the case, a married name, a first name
+// with the INE to vouch for it), but a number that now names someone else would hand that person the
+// grades already recorded under it: the named PV after the lift would show them under the wrong name.
 import { writtenOut } from './letters.js';
 import type { Student } from './types.js';
 
