@@ -5,6 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { rm, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serverUrlsSet } from '../config/config.js';
 import { log } from '../log.js';
 import { assertUnlocked } from '../store/embedded-lock.js';
 import { closeContext, runDemo } from './demo-run.js';
@@ -59,7 +60,8 @@ function demoOptions(args: readonly string[]): { until?: 'V'; home?: string } {
 }
 
 const { until, home } = demoOptions(process.argv.slice(2));
-if (process.env.DATABASE_URL || process.env.REDIS_URL) {
+const ignoredUrls = serverUrlsSet();
+if (ignoredUrls.length > 0) {
   // Said, not obeyed: the demo wipes and rebuilds its database, which must never be a site's.
   process.stdout.write(
     'DATABASE_URL / REDIS_URL ignorés : la démonstration utilise la base embarquée de son dossier.\n',
@@ -128,24 +130,29 @@ const seconds = ((Date.now() - started) / 1000).toFixed(1);
 
 say('Démonstration anonymat — résumé');
 say(
-  `  Fichiers du référentiel importés au départ : ${c.referentialFiles ?? 0} (maquette Apogée 7W29 + extraction générée)`,
+  `  Fichiers du référentiel importés au départ : ${c.referentialFiles ?? 0} ` +
+    '(maquette Apogée 7W29 + extraction générée)',
 );
 say(`  Étudiants au référentiel : ${c.students ?? 0}`);
 say(`  Épreuves sous anonymat : ${c.assessments ?? 0} (2 CTN, 2 maquettes d'anonymat)`);
 say(`  Numéros anonymes posés : ${c.numbers ?? 0}`);
 say(`  Étiquettes : ${c.labels ?? 0} ; bordereaux de saisie : ${c.workbooks ?? 0}`);
 say(
-  `  Planches d'étiquettes PDF : ${c.pdfLabels ?? 0} étiquette(s), réserves comprises (${c.spares ?? 0} numéro(s) de réserve) ; listes d'émargement et bordereaux des copies`,
+  `  Planches d'étiquettes PDF : ${c.pdfLabels ?? 0} étiquette(s), réserves comprises ` +
+    `(${c.spares ?? 0} numéro(s) de réserve) ; listes d'émargement et bordereaux des copies`,
 );
 if (outcome.bound) {
   say(
-    `  Étiquette de réserve ${outcome.bound.number} (${outcome.bound.objectCode}) attribuée à un étudiant inscrit au dernier moment (inscription-tardive.csv déposé au référentiel ; opération journalisée), puis imprimée`,
+    `  Étiquette de réserve ${outcome.bound.number} (${outcome.bound.objectCode}) attribuée à un ` +
+      'étudiant inscrit au dernier moment (inscription-tardive.csv déposé au référentiel ; ' +
+      'opération journalisée), puis imprimée',
   );
 }
 if (until === 'V') {
   say(
-    `  Arrêt à l'état V. Déposez des fichiers dans inbox/<CTN>/<canal>/ puis lancez « npx anonymat ${home === undefined ? '' : `--home ${home} `}run --once »` +
-      (process.env.DATABASE_URL
+    "  Arrêt à l'état V. Déposez des fichiers dans inbox/<CTN>/<canal>/ puis lancez " +
+      `« npx anonymat ${home === undefined ? '' : `--home ${home} `}run --once »` +
+      (ignoredUrls.includes('DATABASE_URL')
         ? ', DATABASE_URL retiré de l’environnement (la démonstration est dans la base embarquée).'
         : '.'),
   );

@@ -138,6 +138,11 @@ function readFileConfig(home: string): FileConfig {
   }
 }
 
+/** Which of DATABASE_URL and REDIS_URL the environment sets (unchecked): the demo says it ignores them. */
+export function serverUrlsSet(env: NodeJS.ProcessEnv = process.env): string[] {
+  return ['DATABASE_URL', 'REDIS_URL'].filter((name) => (env[name] ?? '') !== '');
+}
+
 function urlOrNull(env: NodeJS.ProcessEnv, name: string): string | null {
   const raw = env[name];
   if (raw === undefined || raw === '') {
