@@ -335,7 +335,9 @@ async function finish(
   // when it is written, and the receipt is settled again so that its counts include them.
   const refused = settle(input, read, kept, errors, stateRefusal, 'note').status === 'rejected';
   // Not refused, the file keeps every assessment it matched (one taken out refuses it).
-  let compared = refused ? { fresh: 0, changed: 0, newer: false } : await stage.compare(matched);
+  let compared = refused
+    ? { fresh: 0, recorded: 0, changed: 0, newer: false }
+    : await stage.compare(matched);
   const newerKept = compared.newer ? await stage.newerKept(errors) : 0;
   if (newerKept > 0) {
     compared = await stage.compare(matched);

@@ -182,6 +182,7 @@ export class GradeStage {
     // import newerKept's join of the file's rows with the grades, and a statement of its own.
     const found = (await this.input.trx.raw(
       `select count(*) filter (where g.student_number is null)::int as fresh,
+              count(*) filter (where g.student_number is not null)::int as recorded,
               count(*) filter (where g.student_number is not null
                                  and (g.value, g.absence) is distinct from (s.value, s.absence))::int
                 as changed,
@@ -192,7 +193,7 @@ export class GradeStage {
        where not s.dup and s.error_code is null and not s.blank`,
       [assessmentIds, this.input.receivedAt],
     )) as { rows: StageComparison[] };
-    return found.rows[0] ?? { fresh: 0, changed: 0, newer: false };
+    return found.rows[0] ?? { fresh: 0, recorded: 0, changed: 0, newer: false };
   }
 
   /**
@@ -322,7 +323,11 @@ export class GradeStage {
               assessment_id = any(?::int[]), ?::timestamptz
        from ${this.table} where not dup and error_code is null and not blank`,
       [origin.source, origin.intakeId, origin.by, liftedIn(states), origin.receivedAt],
-      { existing: compared.changed > 0, missing: compared.fresh > 0 },
+      {
+        existing: compared.changed > 0,
+        missing: compared.fresh > 0,
+        recorded: compared.recorded > 0,
+      },
     );
     await advanceClock(this.input.trx, written > 0 ? assessmentIds : [], origin.receivedAt);
     if (written === kept) {
@@ -342,9 +347,13 @@ export class GradeStage {
   }
 }
 
-/** The grades to write: how many have none recorded yet, how many change one recorded. */
+/**
+ * The grades to write: how many have none recorded yet, how many have one (changed or not), how
+ * many change one recorded.
+ */
 export interface StageComparison {
   fresh: number;
+  recorded: number;
   changed: number;
   /** Whether a grade handed in after this file was written to one of its assessments since. */
   newer: boolean;
