@@ -55,25 +55,54 @@ export function keyedRows(
 }
 
 /**
- * For a CSV, the cells of a row from the header's last column on (`14 | 5`) when it holds more
- * than the header has columns, or undefined: a separator typed for the decimal comma (« 14;5 » for
- * 14,5) splits a grade in two, and the cell beyond the header would be dropped unseen, storing 14.
+ * For a CSV, the cells of a row cut by a separator typed for the decimal comma (« 14;5 » for 14,5),
+ * from where the cut shows (`14 | 5`), or undefined. A cut row holds more cells than the header has
+ * columns: the cell beyond would be dropped unseen, storing 14. When what it pushed out of the
+ * header is an empty cell (« 14;5; » before an empty « Observations »), the row is still longer
+ * than the data rows under the header, which a file whose every line ends with a separator the
+ * header lacks is not.
  */
 export function extraCellsOf(
   format: Workbook['format'],
   match: HeaderMatch,
 ): (row: Row) => string | undefined {
-  const width = match.sheet.rows[match.headerRowIndex]?.cells.length ?? 0;
   if (format !== 'csv') {
     return () => undefined;
   }
-  return (row) =>
-    row.cells.length > width && row.cells.slice(width).some((cell) => cellText(cell).trim() !== '')
-      ? row.cells
-          .slice(Math.max(0, width - 1))
-          .map((cell) => cellText(cell))
-          .join(' | ')
+  const rows = match.sheet.rows;
+  const width = rows[match.headerRowIndex]?.cells.length ?? 0;
+  const usual = mostCommonLength(rows.slice(match.headerRowIndex + 1, match.headerRowIndex + 21));
+  const allowed = Math.max(width, usual ?? width);
+  return (row) => {
+    if (row.cells.length <= width) {
+      return undefined;
+    }
+    const texts = row.cells.map((cell) => cellText(cell));
+    const last = texts.findLastIndex((text) => text.trim() !== '');
+    if (last >= width) {
+      return texts.slice(Math.max(0, width - 1), last + 1).join(' | ');
+    }
+    // Longer than its neighbours, with the header's last column filled: pushed there by a cut.
+    // Empty cells after the content (the last column empty) are only a line padded with separators.
+    return texts.length > allowed && last === width - 1
+      ? texts.slice(Math.max(0, width - 2), last + 1).join(' | ')
       : undefined;
+  };
+}
+
+/** The number of cells most rows of `rows` have (the longer on a tie), or undefined for none. */
+function mostCommonLength(rows: readonly Row[]): number | undefined {
+  const counts = new Map<number, number>();
+  for (const row of rows) {
+    counts.set(row.cells.length, (counts.get(row.cells.length) ?? 0) + 1);
+  }
+  let best: [number, number] | undefined;
+  for (const [length, count] of counts) {
+    if (!best || count > best[1] || (count === best[1] && length > best[0])) {
+      best = [length, count];
+    }
+  }
+  return best?.[0];
 }
 
 /** A column the person cannot see must not feed the import unseen. */

@@ -82,6 +82,51 @@ describe.each(DATABASE_TARGETS)('a grade split by the separator, on $name', (tar
     expect(receipt.errors[0]?.message).toContain('un séparateur tapé dans une valeur');
   });
 
+  // Every row ends with a separator, as some exports write them: the cut pushes « 5 » into the
+  // empty « Observations » cell, and only an empty cell out of the header (trial I, critical).
+  it('refuses a row one cell longer than its neighbours, though what the cut pushed out is empty', async () => {
+    const [a, b, c] = world.numbers.mat101.slice(12, 15);
+    const lines = [
+      'N° anonyme;Note;Observations',
+      `${a?.number};12,5;`,
+      `${b?.number};14;5;`,
+      `${c?.number};13;`,
+    ];
+    await drop(
+      world.ctx,
+      'A',
+      'notes',
+      'coupee-observations-MAT101.csv',
+      `${lines.join('\r\n')}\r\n`,
+    );
+
+    const receipt = await intake(world.ctx, 'A', 'coupee-observations-MAT101.csv');
+
+    expect(receipt.status).toBe('rejected');
+    expect(receipt.errors.map((e) => [e.row, e.code, e.value])).toEqual([
+      [3, 'ROW_EXTRA_CELLS', '14 | 5'],
+    ]);
+    expect((await gradesOf(world.ctx, world.assessments.mat101)).has(b?.student ?? '')).toBe(false);
+  });
+
+  it('accepts rows that all end with a separator the header lacks, and rows padded with them', async () => {
+    const [a, b, c] = world.numbers.mat101.slice(15, 18);
+    const lines = [
+      'N° anonyme;Note;Observations',
+      `${a?.number};12,5;copie rendue en retard;`,
+      `${b?.number};14;;`,
+      `${c?.number};13;;;`,
+    ];
+    await drop(world.ctx, 'A', 'notes', 'separateur-final-MAT101.csv', `${lines.join('\r\n')}\r\n`);
+
+    const receipt = await intake(world.ctx, 'A', 'separateur-final-MAT101.csv');
+
+    expect(receipt.errors).toEqual([]);
+    expect(receipt.status).toBe('imported');
+    const grades = await gradesOf(world.ctx, world.assessments.mat101);
+    expect([a, b, c].map((n) => grades.get(n?.student ?? ''))).toEqual(['12.50', '14.00', '13.00']);
+  });
+
   it('accepts the empty cells a spreadsheet leaves after the last column', async () => {
     const [a] = world.numbers.mat101.slice(22, 23);
     const lines = ['N° anonyme;Note;;', `${a?.number};15,5;;`];
