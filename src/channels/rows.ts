@@ -54,13 +54,18 @@ export function keyedRows(
   return { match, rows, split };
 }
 
+/** The columns whose value a separator typed in it would cut: grades, jury results. */
+const CUTTABLE = ['grade', 'result'];
+
 /**
- * For a CSV, the cells of a row cut by a separator typed for the decimal comma (« 14;5 » for 14,5),
- * from where the cut shows (`14 | 5`), or undefined. A cut row holds more cells than the header has
- * columns: the cell beyond would be dropped unseen, storing 14. When what it pushed out of the
- * header is an empty cell (« 14;5; » before an empty « Observations »), the row is still longer
- * than the data rows under the header, which a file whose every line ends with a separator the
- * header lacks is not.
+ * For a CSV, the cells of a row cut by a separator typed in a value (« 14;5 » for 14,5), from the
+ * value on (`14 | 5`), or undefined. A cut row holds a cell more than it should, and what the cut
+ * pushed along would be dropped or read as another column's, storing 14:
+ * - a value beyond the header's last column: the cut row is longer than the header;
+ * - else, when the cut pushed only empty cells out (a row ending with separators before empty
+ *   columns), a row longer than the data rows under the header whose cell after a grade holds
+ *   digits (a result: anything), where the shortest rows show how long a row should be. A file
+ *   whose every line ends with a separator the header lacks, or a line padded with them, is not cut.
  */
 export function extraCellsOf(
   format: Workbook['format'],
@@ -70,39 +75,37 @@ export function extraCellsOf(
     return () => undefined;
   }
   const rows = match.sheet.rows;
-  const width = rows[match.headerRowIndex]?.cells.length ?? 0;
-  const usual = mostCommonLength(rows.slice(match.headerRowIndex + 1, match.headerRowIndex + 21));
-  const allowed = Math.max(width, usual ?? width);
+  const header = (rows[match.headerRowIndex]?.cells ?? []).map((cell) => cellText(cell).trim());
+  const width = header.length;
+  const named = header.findLastIndex((text) => text !== '') + 1;
+  const below = rows
+    .slice(match.headerRowIndex + 1, match.headerRowIndex + 21)
+    .filter((row) => row.cells.some((cell) => cellText(cell).trim() !== ''));
+  const shortest = Math.min(...below.map((row) => row.cells.length));
+  const expected = Math.max(named, Number.isFinite(shortest) ? shortest : named);
+  const values = CUTTABLE.flatMap((key) => {
+    const at = match.columns[key];
+    return at === undefined ? [] : [{ at, grade: key === 'grade' }];
+  });
+  const digits = (text: string | undefined): boolean => /^\d+$/.test(text ?? '');
+
   return (row) => {
-    if (row.cells.length <= width) {
+    if (row.cells.length <= Math.min(width, expected)) {
       return undefined;
     }
-    const texts = row.cells.map((cell) => cellText(cell));
-    const last = texts.findLastIndex((text) => text.trim() !== '');
+    const texts = row.cells.map((cell) => cellText(cell).trim());
+    const last = texts.findLastIndex((text) => text !== '');
+    const from = Math.min(width - 1, ...values.map((v) => v.at));
     if (last >= width) {
-      return texts.slice(Math.max(0, width - 1), last + 1).join(' | ');
+      return texts.slice(Math.max(0, from), last + 1).join(' | ');
     }
-    // Longer than its neighbours, with the header's last column filled: pushed there by a cut.
-    // Empty cells after the content (the last column empty) are only a line padded with separators.
-    return texts.length > allowed && last === width - 1
-      ? texts.slice(Math.max(0, width - 2), last + 1).join(' | ')
-      : undefined;
+    const cut =
+      texts.length > expected &&
+      values.find((v) =>
+        v.grade ? digits(texts[v.at]) && digits(texts[v.at + 1]) : (texts[v.at + 1] ?? '') !== '',
+      );
+    return cut ? texts.slice(cut.at, cut.at + 2).join(' | ') : undefined;
   };
-}
-
-/** The number of cells most rows of `rows` have (the longer on a tie), or undefined for none. */
-function mostCommonLength(rows: readonly Row[]): number | undefined {
-  const counts = new Map<number, number>();
-  for (const row of rows) {
-    counts.set(row.cells.length, (counts.get(row.cells.length) ?? 0) + 1);
-  }
-  let best: [number, number] | undefined;
-  for (const [length, count] of counts) {
-    if (!best || count > best[1] || (count === best[1] && length > best[0])) {
-      best = [length, count];
-    }
-  }
-  return best?.[0];
 }
 
 /** A column the person cannot see must not feed the import unseen. */

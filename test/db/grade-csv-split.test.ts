@@ -82,31 +82,66 @@ describe.each(DATABASE_TARGETS)('a grade split by the separator, on $name', (tar
     expect(receipt.errors[0]?.message).toContain('un séparateur tapé dans une valeur');
   });
 
-  // Every row ends with a separator, as some exports write them: the cut pushes « 5 » into the
-  // empty « Observations » cell, and only an empty cell out of the header (trial I, critical).
-  it('refuses a row one cell longer than its neighbours, though what the cut pushed out is empty', async () => {
+  // The cut pushed only empty cells out of the header (every line ends with separators before empty
+  // columns): the row is one cell longer than the rows under it (trials I and J, critical).
+  it.each([
+    [
+      'after an empty « Observations », the last column',
+      ['N° anonyme;Note;Observations', 'A;12,5;', 'B;14;5;', 'C;13;'],
+    ],
+    [
+      'with more columns after « Observations »',
+      ['N° anonyme;Note;Observations;Absence;Rang', 'A;12,5;;;', 'B;14;5;;;', 'C;13;;;'],
+    ],
+    ['in most rows', ['N° anonyme;Note;Observations', 'B;14;5;', 'A;12;5;', 'C;11;']],
+    [
+      'under a header ending with a separator the rows lack',
+      ['N° anonyme;Note;', 'A;12,5', 'B;14;5', 'C;13'],
+    ],
+    [
+      'in a file whose every line ends with one separator more than the header',
+      ['N° anonyme;Note;Observations', 'A;12,5;;', 'B;14;5;;', 'C;13;;'],
+    ],
+  ])('refuses a row cut %s', async (shape, template) => {
     const [a, b, c] = world.numbers.mat101.slice(12, 15);
-    const lines = [
-      'N° anonyme;Note;Observations',
-      `${a?.number};12,5;`,
-      `${b?.number};14;5;`,
-      `${c?.number};13;`,
-    ];
-    await drop(
-      world.ctx,
-      'A',
-      'notes',
-      'coupee-observations-MAT101.csv',
-      `${lines.join('\r\n')}\r\n`,
+    const lines = template.map((line) =>
+      line.replace(
+        /^[ABC];/,
+        (key) => `${{ A: a, B: b, C: c }[key[0] as 'A' | 'B' | 'C']?.number};`,
+      ),
     );
+    const file = `coupee-vide-${shape.length}-MAT101.csv`;
+    await drop(world.ctx, 'A', 'notes', file, `${lines.join('\r\n')}\r\n`);
 
-    const receipt = await intake(world.ctx, 'A', 'coupee-observations-MAT101.csv');
+    const receipt = await intake(world.ctx, 'A', file);
+
+    expect(receipt.status).toBe('rejected');
+    const cut = lines.flatMap((line, i) => (/;1[24];5;?/.test(line) ? [i + 1] : []));
+    expect(receipt.errors.map((e) => [e.row, e.code, e.value])).toEqual(
+      cut.map((row) => [
+        row,
+        'ROW_EXTRA_CELLS',
+        lines[row - 1]?.includes(';12;') ? '12 | 5' : '14 | 5',
+      ]),
+    );
+    expect((await gradesOf(world.ctx, world.assessments.mat101)).has(b?.student ?? '')).toBe(false);
+  });
+
+  it('refuses a jury row whose result was cut before empty columns', async () => {
+    const [a, b] = world.numbers.mat101.slice(27, 29);
+    const lines = [
+      'N° anonyme;Résultat;Observations;Rang',
+      `${a?.number};ADM;;`,
+      `${b?.number};AJ;AC;;`,
+    ];
+    await drop(world.ctx, 'A', 'jury', 'jury-coupe-vide.csv', `${lines.join('\r\n')}\r\n`);
+
+    const receipt = await intake(world.ctx, 'A', 'jury-coupe-vide.csv');
 
     expect(receipt.status).toBe('rejected');
     expect(receipt.errors.map((e) => [e.row, e.code, e.value])).toEqual([
-      [3, 'ROW_EXTRA_CELLS', '14 | 5'],
+      [3, 'ROW_EXTRA_CELLS', 'AJ | AC'],
     ]);
-    expect((await gradesOf(world.ctx, world.assessments.mat101)).has(b?.student ?? '')).toBe(false);
   });
 
   it('accepts rows that all end with a separator the header lacks, and rows padded with them', async () => {
