@@ -30,7 +30,8 @@ import {
   reportMissingRows,
   type SentWorkbook,
 } from './returned-workbook.js';
-import { ErrorList, extraCellsOf, findTableHeader, keyed, type KeyedRow } from './rows.js';
+import { extraCellsOf, type CutRow } from './row-cut.js';
+import { ErrorList, findTableHeader, keyed, type KeyedRow } from './rows.js';
 import type { ChannelInput, ChannelResult } from './types.js';
 
 /** Rows resolved, parsed and staged per round trip. */
@@ -87,7 +88,7 @@ export function streamSource(
 /** Rows read and not yet resolved: the rows to import, and the rows not read (with why) to list. */
 interface Chunk {
   rows: KeyedRow[];
-  unread: Array<{ row: number; code: 'ROW_HIDDEN' | 'ROW_EXTRA_CELLS'; value?: string }>;
+  unread: Array<{ row: number; code: 'ROW_HIDDEN' | CutRow['code']; value?: string }>;
 }
 
 /** Runs tasks one at a time behind the code that starts them: a new one waits for the one in flight. */
@@ -130,15 +131,15 @@ function place(
   chunk: Chunk,
   row: Row,
   keyedRow: KeyedRow,
-  extraCells: (row: Row) => string | undefined,
+  extraCells: (row: Row) => CutRow | undefined,
 ): 'hidden' | 'split' | 'kept' {
   if (row.hidden) {
     chunk.unread.push({ row: row.number, code: 'ROW_HIDDEN' });
     return 'hidden';
   }
-  const extra = extraCells(row);
-  if (extra !== undefined) {
-    chunk.unread.push({ row: row.number, code: 'ROW_EXTRA_CELLS', value: extra });
+  const cut = extraCells(row);
+  if (cut !== undefined) {
+    chunk.unread.push({ row: row.number, ...cut });
     return 'split';
   }
   chunk.rows.push(keyedRow);

@@ -4,6 +4,7 @@ import { AppError, frenchMessage, isAppError, type ErrorCode } from '../domain/e
 import type { ReceiptError, ReceiptKind } from '../outputs/receipt.js';
 import { cellText, findHeader, type ColumnSpec, type HeaderMatch } from '../readers/columns.js';
 import type { Cell, Row, Sheet, Workbook } from '../readers/table.js';
+import { extraCellsOf } from './row-cut.js';
 
 /** A data row with its cells by column key. */
 export interface KeyedRow {
@@ -19,7 +20,8 @@ export interface KeyedRow {
  * Finds the header then yields the data rows below it, keyed by column. With `errors`, hidden rows
  * are listed as ROW_HIDDEN instead of being read, and a hidden column in use or a table in another
  * sheet (findTableHeader) refuses the file;
- * rows cut by a separator (ROW_EXTRA_CELLS) are listed and counted as `split`: read, not kept.
+ * rows cut by a separator (ROW_EXTRA_CELLS, ROW_GRADE_SPLIT) are listed and counted as `split`: read,
+ * not kept.
  */
 export function keyedRows(
   workbook: Workbook,
@@ -43,69 +45,15 @@ export function keyedRows(
       continue;
     }
     // « 9;5 » typed for 9,5 in a CSV: the cell beyond the header would be dropped, storing 9.
-    const extra = errors ? extraCells(row) : undefined;
-    if (extra !== undefined) {
-      errors?.add(row.number, null, 'ROW_EXTRA_CELLS', extra);
+    const cut = errors ? extraCells(row) : undefined;
+    if (cut !== undefined) {
+      errors?.add(row.number, null, cut.code, cut.value);
       split += 1;
       continue;
     }
     rows.push(read);
   }
   return { match, rows, split };
-}
-
-/** The columns whose value a separator typed in it would cut: grades, jury results. */
-const CUTTABLE = ['grade', 'result'];
-
-/**
- * For a CSV, the cells of a row cut by a separator typed in a value (« 14;5 » for 14,5), from the
- * value on (`14 | 5`), or undefined. A cut row holds a cell more than it should, and what the cut
- * pushed along would be dropped or read as another column's, storing 14:
- * - a value beyond the header's last column: the cut row is longer than the header;
- * - else, when the cut pushed only empty cells out (a row ending with separators before empty
- *   columns), a row longer than the data rows under the header whose cell after a grade holds
- *   digits (a result: anything), where the shortest rows show how long a row should be. A file
- *   whose every line ends with a separator the header lacks, or a line padded with them, is not cut.
- */
-export function extraCellsOf(
-  format: Workbook['format'],
-  match: HeaderMatch,
-): (row: Row) => string | undefined {
-  if (format !== 'csv') {
-    return () => undefined;
-  }
-  const rows = match.sheet.rows;
-  const header = (rows[match.headerRowIndex]?.cells ?? []).map((cell) => cellText(cell).trim());
-  const width = header.length;
-  const named = header.findLastIndex((text) => text !== '') + 1;
-  const below = rows
-    .slice(match.headerRowIndex + 1, match.headerRowIndex + 21)
-    .filter((row) => row.cells.some((cell) => cellText(cell).trim() !== ''));
-  const shortest = Math.min(...below.map((row) => row.cells.length));
-  const expected = Math.max(named, Number.isFinite(shortest) ? shortest : named);
-  const values = CUTTABLE.flatMap((key) => {
-    const at = match.columns[key];
-    return at === undefined ? [] : [{ at, grade: key === 'grade' }];
-  });
-  const digits = (text: string | undefined): boolean => /^\d+$/.test(text ?? '');
-
-  return (row) => {
-    if (row.cells.length <= Math.min(width, expected)) {
-      return undefined;
-    }
-    const texts = row.cells.map((cell) => cellText(cell).trim());
-    const last = texts.findLastIndex((text) => text !== '');
-    const from = Math.min(width - 1, ...values.map((v) => v.at));
-    if (last >= width) {
-      return texts.slice(Math.max(0, from), last + 1).join(' | ');
-    }
-    const cut =
-      texts.length > expected &&
-      values.find((v) =>
-        v.grade ? digits(texts[v.at]) && digits(texts[v.at + 1]) : (texts[v.at + 1] ?? '') !== '',
-      );
-    return cut ? texts.slice(cut.at, cut.at + 2).join(' | ') : undefined;
-  };
 }
 
 /** A column the person cannot see must not feed the import unseen. */

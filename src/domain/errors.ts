@@ -45,6 +45,8 @@ export const ERROR_MESSAGES = {
     "Cette ligne est masquée dans le classeur : elle n'a pas été lue ; affichez-la (ou supprimez-la) puis déposez le fichier à nouveau.",
   ROW_EXTRA_CELLS:
     "Cette ligne a plus de valeurs que la ligne d'en-tête n'a de colonnes : un séparateur tapé dans une valeur (dans une note, « 14;5 » au lieu de « 14,5 ») l'a sans doute coupée en deux. Si les colonnes du fichier sont séparées par des virgules, chaque note à virgule est coupée ainsi : enregistrez-le depuis votre tableur en « CSV (séparateur : point-virgule) », ou mettez ces notes entre guillemets. Rien n'a été lu de cette ligne : corrigez-la puis déposez le fichier à nouveau.",
+  ROW_GRADE_SPLIT:
+    "La note de cette ligne est un nombre entier suivi, dans la colonne d'à côté, d'un ou deux chiffres seuls (les deux valeurs sont entre parenthèses) : un séparateur tapé pour la virgule (« 14;5 » au lieu de « 14,5 ») a sans doute coupé la note en deux. Rien n'a été lu de cette ligne : écrivez la note avec sa virgule, ou, si ces chiffres ont leur place dans la colonne d'à côté, ajoutez-y un mot (« 5 copies »), puis déposez le fichier à nouveau.",
   COLUMN_HIDDEN:
     "Cette colonne est masquée dans le classeur : le fichier n'a pas été lu ; affichez-la (ou supprimez-la) puis déposez-le à nouveau.",
   NUMBER_LENGTH:
