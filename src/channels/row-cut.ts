@@ -10,16 +10,44 @@ export interface CutRow {
 }
 
 /** Digits alone, as the decimals of a grade cut by « 14;5 » leave them. */
-const DECIMALS = /^\d{1,2}$/;
+const DECIMALS = /^\d{1,3}$/;
+/** A number as a column of figures holds it: rank, points, bonus, question score (« -0,5 »). */
+const FIGURE = /^[-+]?\d+(?:[.,]\d+)?$/;
+/** Headings of columns written in words: a cut pushes digits into them. */
+const WORDED =
+  /observ|comment|remarq|apprec|annot|motif|correct(?:eur|rice)|\bnom\b|prenom|libelle/;
+/** Headings of columns of figures. */
+const FIGURED = /rang|point|total|bonus|malus|coef|note|moyenne|score|bareme|session|\/|^q\d|\d/;
+
+/** Whether the column at `index` holds words (a cut pushes digits into it), judged by its heading
+ *  first, else by the rows under the header: figures in at most half of them. */
+function holdsWords(match: HeaderMatch, index: number): boolean {
+  const rows = match.sheet.rows;
+  const heading = foldHeading(cellText(rows[match.headerRowIndex]?.cells[index]));
+  if (WORDED.test(heading)) {
+    return true;
+  }
+  if (FIGURED.test(heading)) {
+    return false;
+  }
+  const below = rows.slice(match.headerRowIndex + 1, match.headerRowIndex + 21);
+  const figures = below.filter((row) => FIGURE.test(cellText(row.cells[index]).trim())).length;
+  return figures * 2 <= below.length;
+}
+
+/** A heading in lower case without accents, as the patterns above are written. */
+function foldHeading(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
+}
 
 /**
  * For a CSV, how a row was cut by a separator typed in a value (« 14;5 » for 14,5), or undefined:
  * - ROW_EXTRA_CELLS, a value beyond the header's last column (`14 | 5`): the cell would be dropped;
- * - ROW_GRADE_SPLIT, a whole grade followed by one or two digits in the next column, where the rows
- *   under the header seldom hold digits (an « Observations » mostly empty or written): the cut
- *   pushed « 5 » into that column. Its length cannot tell: spreadsheets and hand-typed lines end
- *   with separators or not, row by row. A column of numbers after the grade (Rang, Total, Points)
- *   is not taken for a cut.
+ * - ROW_GRADE_SPLIT, a whole grade followed by one to three digits in the next column when that
+ *   column holds words (« Observations », or unnamed and mostly empty): the cut pushed « 5 » into
+ *   it. A row's length cannot tell: spreadsheets and hand-typed lines end with separators or not,
+ *   row by row. A column of figures after the grade (Rang, Points, Total, a question's score) is
+ *   not taken for a cut, nor is a cut into it caught.
  */
 export function extraCellsOf(
   format: Workbook['format'],
@@ -28,16 +56,9 @@ export function extraCellsOf(
   if (format !== 'csv') {
     return () => undefined;
   }
-  const rows = match.sheet.rows;
-  const width = rows[match.headerRowIndex]?.cells.length ?? 0;
-  const below = rows.slice(match.headerRowIndex + 1, match.headerRowIndex + 21);
+  const width = match.sheet.rows[match.headerRowIndex]?.cells.length ?? 0;
   const grade = match.columns['grade'];
-  // The column after the grade holds digits in at most half the rows under the header.
-  const next = grade === undefined ? undefined : grade + 1;
-  const wordy =
-    next !== undefined &&
-    below.filter((row) => DECIMALS.test(cellText(row.cells[next]).trim())).length * 2 <=
-      below.length;
+  const next = grade !== undefined && holdsWords(match, grade + 1) ? grade + 1 : undefined;
   const from = Math.min(width - 1, grade ?? width - 1, match.columns['result'] ?? width - 1);
 
   return (row) => {
@@ -51,7 +72,7 @@ export function extraCellsOf(
         };
       }
     }
-    if (!wordy || grade === undefined || next === undefined) {
+    if (grade === undefined || next === undefined) {
       return undefined;
     }
     const [whole, decimals] = [cellText(row.cells[grade]).trim(), cellText(row.cells[next]).trim()];

@@ -105,6 +105,8 @@ describe.each(DATABASE_TARGETS)('a grade split by the separator, on $name', (tar
       'in a file whose every line ends with one separator more than the header',
       ['N° anonyme;Note;Observations', 'A;12,5;;', 'B;14;5;;', 'C;13;;'],
     ],
+    ['in a correction of one row', ['N° anonyme;Note;Observations', 'B;14;5']],
+    ['in most rows', ['N° anonyme;Note;Observations', 'A;12;5;', 'B;14;5;', 'C;13;']],
   ])('refuses a grade cut %s', async (shape, template) => {
     const [a, b, c] = world.numbers.mat101.slice(12, 15);
     const lines = template.map((line) =>
@@ -120,9 +122,15 @@ describe.each(DATABASE_TARGETS)('a grade split by the separator, on $name', (tar
 
     expect(receipt.status).toBe('rejected');
     const row = template.findIndex((line) => line.startsWith('B;')) + 1;
-    expect(receipt.errors.map((e) => [e.row, e.code, e.value])).toEqual([
-      [row, 'ROW_GRADE_SPLIT', '14 | 5'],
-    ]);
+    const cut = template.flatMap((line, i) => (/;1[24];5;*$/.test(line) ? [i + 1] : []));
+    expect(cut).toContain(row);
+    expect(receipt.errors.map((e) => [e.row, e.code, e.value])).toEqual(
+      cut.map((at) => [
+        at,
+        'ROW_GRADE_SPLIT',
+        template[at - 1]?.includes(';12;') ? '12 | 5' : '14 | 5',
+      ]),
+    );
     expect(receipt.errors[0]?.message).toContain('« 14;5 » au lieu de « 14,5 »');
     expect((await gradesOf(world.ctx, world.assessments.mat101)).has(b?.student ?? '')).toBe(false);
   });
@@ -142,10 +150,23 @@ describe.each(DATABASE_TARGETS)('a grade split by the separator, on $name', (tar
       ['A:numero;Nom;Note;Total;Max;', 'A;;10;20;40;', 'B;;11;22;40;', 'C;;12;24;40'],
       ['10.00', '11.00', '12.00'],
     ],
+    [
+      'notes',
+      'rang-3-chiffres',
+      ['N° anonyme;Note;Rang', 'A;12,5;134', 'B;5;42', 'C;13,5;157'],
+      ['12.50', '5.00', '13.50'],
+    ],
+    [
+      'notes',
+      'points',
+      ['N° anonyme;Note;Points /40', 'A;13,75;27,5', 'B;15;30', 'C;11,5;23,5'],
+      ['13.75', '15.00', '11.50'],
+    ],
   ])(
     'accepts a whole grade followed by a column of numbers (%s, %s)',
     async (channel, name, template, stored) => {
-      const [a, b, c] = world.numbers.mat101.slice(channel === 'notes' ? 0 : 3);
+      const at = { rang: 0, 'amc-excel': 3, 'rang-3-chiffres': 6, points: 9 }[name] ?? 0;
+      const [a, b, c] = world.numbers.mat101.slice(at);
       const lines = template.map((line) =>
         line.replace(
           /^[ABC];/,
