@@ -1,6 +1,6 @@
 // CSV rows cut by a separator typed in a value: « 14;5 » for 14,5 splits a grade in two cells, and
 // either the cell beyond the header would be dropped or the « 5 » would be read as the next column's.
-import { cellText, type HeaderMatch } from '../readers/columns.js';
+import { cellText, normaliseHeader, type HeaderMatch } from '../readers/columns.js';
 import type { Row, Workbook } from '../readers/table.js';
 
 /** Why a CSV row is not read: a value beyond the header, or a grade cut beside the column after it. */
@@ -16,28 +16,24 @@ const FIGURE = /^[-+]?\d+(?:[.,]\d+)?$/;
 /** Headings of columns written in words: a cut pushes digits into them. */
 const WORDED =
   /observ|comment|remarq|apprec|annot|motif|correct(?:eur|rice)|\bnom\b|prenom|libelle/;
-/** Headings of columns of figures. */
-const FIGURED = /rang|point|total|bonus|malus|coef|note|moyenne|score|bareme|session|\/|^q\d|\d/;
+/** Headings of columns of figures (besides those with a « / », as in « Points /40 »). */
+const FIGURED = /rang|point|total|bonus|malus|coef|note|moyenne|score|bareme|session|^q\d|\d/;
 
 /** Whether the column at `index` holds words (a cut pushes digits into it), judged by its heading
  *  first, else by the rows under the header: figures in at most half of them. */
 function holdsWords(match: HeaderMatch, index: number): boolean {
   const rows = match.sheet.rows;
-  const heading = foldHeading(cellText(rows[match.headerRowIndex]?.cells[index]));
+  const text = cellText(rows[match.headerRowIndex]?.cells[index]);
+  const heading = normaliseHeader(text);
   if (WORDED.test(heading)) {
     return true;
   }
-  if (FIGURED.test(heading)) {
+  if (FIGURED.test(heading) || text.includes('/')) {
     return false;
   }
   const below = rows.slice(match.headerRowIndex + 1, match.headerRowIndex + 21);
   const figures = below.filter((row) => FIGURE.test(cellText(row.cells[index]).trim())).length;
   return figures * 2 <= below.length;
-}
-
-/** A heading in lower case without accents, as the patterns above are written. */
-function foldHeading(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
 }
 
 /**

@@ -158,19 +158,23 @@ if (until === 'V') {
   );
 } else {
   say(
-    `  Fichiers de notes déposés : ${c.gradeFiles ?? 0} (bordereaux remplis + lecteur optique AMC) ; décisions de jury : ${c.juryDecisions ?? 0}`,
+    `  Fichiers de notes déposés : ${c.gradeFiles ?? 0} (bordereaux remplis + lecteur optique AMC) ; ` +
+      `décisions de jury : ${c.juryDecisions ?? 0}`,
   );
   say(`  Fichiers traités par la boîte de dépôt : ${c.processed ?? 0}`);
   say(
-    `  Notes enregistrées : ${c.grades ?? 0} (attendues : ${[...outcome.expected.values()].filter((g) => g.kind !== 'blank').length})`,
+    `  Notes enregistrées : ${c.grades ?? 0} ` +
+      `(attendues : ${[...outcome.expected.values()].filter((g) => g.kind !== 'blank').length})`,
   );
   if (outcome.revealed) {
     say(
-      `  Levée individuelle d'anonymat avant délibération : n° ${outcome.revealed} (motif journalisé, listée dans les PV)`,
+      `  Levée individuelle d'anonymat avant délibération : n° ${outcome.revealed} ` +
+        '(motif journalisé, listée dans les PV)',
     );
   }
   say(
-    `  PV anonymes puis nominatifs écrits (tableur et PDF, PV individuels compris) ; maquette Apogée remplie : ${c.apogeeFilled ?? 0} note(s)${unplacedText(c.apogeeUnplaced)}`,
+    '  PV anonymes puis nominatifs écrits (tableur et PDF, PV individuels compris) ; ' +
+      `maquette Apogée remplie : ${c.apogeeFilled ?? 0} note(s)${unplacedText(c.apogeeUnplaced)}`,
   );
 }
 say(

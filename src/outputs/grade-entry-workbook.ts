@@ -98,7 +98,9 @@ function gradeValidation(cell: string, scale: number): ExcelJS.DataValidation {
     showErrorMessage: true,
     errorStyle: 'stop',
     errorTitle: 'Note refusée',
-    error: `Saisissez une note de 0 à ${max} avec au plus deux décimales (par exemple 12,5), ou l'un des codes ${codes}.`,
+    error:
+      `Saisissez une note de 0 à ${max} avec au plus deux décimales (par exemple 12,5), ` +
+      `ou l'un des codes ${codes}.`,
   };
 }
 
