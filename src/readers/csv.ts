@@ -80,6 +80,15 @@ export function isBlankRecord(record: string[]): boolean {
   return record.every((field) => field.trim() === '');
 }
 
+/** Fields of a record up to its last non-blank one. */
+function filledLength(record: string[]): number {
+  let length = record.length;
+  while (length > 0 && (record[length - 1] ?? '').trim() === '') {
+    length -= 1;
+  }
+  return length;
+}
+
 /** How well a separator explains the first lines: how many share the most common field count (> 1). */
 function separatorScore(text: string, separator: Separator, strictQuotes: boolean): number {
   let records: string[][];
@@ -92,9 +101,13 @@ function separatorScore(text: string, separator: Separator, strictQuotes: boolea
     return 0;
   }
 
+  // Fields counted up to the last one filled: Excel, or a hand edit, leaves a trailing separator on
+  // some lines only (`S;11,5;` under `S;10,5`), and so split, the lines of a `;` file whose grades
+  // all have a decimal comma agreed better on `,` (trial J: refused as HEADER_NOT_FOUND).
   const frequency = new Map<number, number>();
   for (const record of records) {
-    frequency.set(record.length, (frequency.get(record.length) ?? 0) + 1);
+    const filled = filledLength(record);
+    frequency.set(filled, (frequency.get(filled) ?? 0) + 1);
   }
 
   let best = 0;

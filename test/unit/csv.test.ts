@@ -146,6 +146,13 @@ describe('readCsv', () => {
     expect(detectSeparator('001;12,5\n002;8,25\n')).toBe(';');
   });
 
+  it('prefers ; when only some lines end with one and every grade has a decimal comma', () => {
+    // Trial J: `S;11,5;` under `S;10,5` split the lines' counts on `;`, and `,` won.
+    const mixed = 'N° anonyme;Note\nS1;10,5\nS2;11,5;\nS3;12,5\nS4;9,5;\nS5;8,75;;\n';
+    expect(detectSeparator(mixed)).toBe(';');
+    expect(detectSeparator('nom,prenom,numero\nA,B,007,\nC,D,008\nE,F,009,,\n')).toBe(',');
+  });
+
   it('ignores separators inside quotes when choosing', () => {
     const amcExport =
       '"Copie";"A:numero";"Nom";"Note"\n"1";"0042";"Dupont, Jean";"12,5"\n"2";"0043";"?";"8,75"\n';
