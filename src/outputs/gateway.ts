@@ -15,6 +15,7 @@
 import { chmod, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, ERROR_MESSAGES, type ErrorCode } from '../domain/errors.js';
+import { writtenOut } from '../domain/letters.js';
 import type { AnonymityState } from '../domain/types.js';
 import type { Roster } from './identity-roster.js';
 import { outboxTemporaryName } from './outbox-temporaries.js';
@@ -320,10 +321,13 @@ function receiptHits(receipt: Receipt, hits: readonly ScanHit[]): ScanHit[] {
   return (fromJson.length > 0 ? fromJson : hits).map((h) => ({ ...h, places: h.places.map(told) }));
 }
 
-/** A file-name-safe slug of a code or label (ASCII letters, digits, dash). */
+/**
+ * A file-name-safe slug of a code or label (ASCII letters, digits, dash): accents dropped, and
+ * « æ », « œ », « ø »… written out (« Lætitia » gave « L-titia »).
+ */
 export function slug(text: string): string {
   return (
-    text
+    writtenOut(text)
       .normalize('NFD')
       .replace(/[\u0300-\u036f]/g, '')
       .replace(/[^A-Za-z0-9]+/g, '-')
