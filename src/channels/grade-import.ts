@@ -88,7 +88,12 @@ export function streamSource(
 /** Rows read and not yet resolved: the rows to import, and the rows not read (with why) to list. */
 interface Chunk {
   rows: KeyedRow[];
-  unread: Array<{ row: number; code: 'ROW_HIDDEN' | CutRow['code']; value?: string }>;
+  unread: Array<{
+    row: number;
+    code: 'ROW_HIDDEN' | CutRow['code'];
+    column?: string | null;
+    value?: string;
+  }>;
 }
 
 /** Runs tasks one at a time behind the code that starts them: a new one waits for the one in flight. */
@@ -241,7 +246,7 @@ export async function importGradeSource(
   const flushChunk = async ({ rows, unread }: Chunk): Promise<void> => {
     // Hidden rows are listed when their chunk is flushed, so the receipt lists errors in the same
     // order (and the same first LISTED_ERRORS of them) as when chunks were flushed one by one.
-    unread.forEach((u) => errors.add(u.row, null, u.code, u.value));
+    unread.forEach((u) => errors.add(u.row, u.column ?? null, u.code, u.value));
     if (rows.length === 0 || !keyFound) {
       return;
     }

@@ -6,6 +6,8 @@ import type { Row, Workbook } from '../readers/table.js';
 /** Why a CSV row is not read: a value beyond the header, or a grade cut beside the column after it. */
 export interface CutRow {
   code: 'ROW_EXTRA_CELLS' | 'ROW_GRADE_SPLIT';
+  /** The receipt's column: the grade's for a cut grade; none for cells beyond the header. */
+  column: string | null;
   value: string;
 }
 
@@ -64,6 +66,7 @@ export function extraCellsOf(
       if (last >= width) {
         return {
           code: 'ROW_EXTRA_CELLS',
+          column: null,
           value: texts.slice(Math.max(0, from), last + 1).join(' | '),
         };
       }
@@ -73,7 +76,7 @@ export function extraCellsOf(
     }
     const [whole, decimals] = [cellText(row.cells[grade]).trim(), cellText(row.cells[next]).trim()];
     return /^\d+$/.test(whole) && DECIMALS.test(decimals)
-      ? { code: 'ROW_GRADE_SPLIT', value: `${whole} | ${decimals}` }
+      ? { code: 'ROW_GRADE_SPLIT', column: 'Note', value: `${whole} | ${decimals}` }
       : undefined;
   };
 }

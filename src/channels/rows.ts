@@ -47,7 +47,7 @@ export function keyedRows(
     // « 9;5 » typed for 9,5 in a CSV: the cell beyond the header would be dropped, storing 9.
     const cut = errors ? extraCells(row) : undefined;
     if (cut !== undefined) {
-      errors?.add(row.number, null, cut.code, cut.value);
+      errors?.add(row.number, cut.column, cut.code, cut.value);
       split += 1;
       continue;
     }

@@ -124,10 +124,11 @@ describe.each(DATABASE_TARGETS)('a grade split by the separator, on $name', (tar
     const row = template.findIndex((line) => line.startsWith('B;')) + 1;
     const cut = template.flatMap((line, i) => (/;1[24];5;*$/.test(line) ? [i + 1] : []));
     expect(cut).toContain(row);
-    expect(receipt.errors.map((e) => [e.row, e.code, e.value])).toEqual(
+    expect(receipt.errors.map((e) => [e.row, e.code, e.column, e.value])).toEqual(
       cut.map((at) => [
         at,
         'ROW_GRADE_SPLIT',
+        'Note',
         template[at - 1]?.includes(';12;') ? '12 | 5' : '14 | 5',
       ]),
     );
