@@ -19,7 +19,8 @@ import { writtenOut } from '../domain/letters.js';
 import type { AnonymityState } from '../domain/types.js';
 import type { Roster } from './identity-roster.js';
 import { outboxTemporaryName } from './outbox-temporaries.js';
-import { FILE_NAME_PART, scanFile, type ScanHit } from './identity-scan.js';
+import { readingsOf } from './identity-parts.js';
+import { FILE_NAME_PART, scanFile, scanTexts, type ScanHit } from './identity-scan.js';
 import { buildReceiptWorkbook } from './receipt-xlsx.js';
 import { receiptJson, type Receipt } from './receipt.js';
 
@@ -228,6 +229,32 @@ async function receiptFiles(r: Receipt, stem: string): Promise<Array<[string, Bu
   ];
 }
 
+/** Where a receipt gives the dropped file's name (receiptHits tells it as such). */
+const FILE_FIELD = 'champ file';
+
+/**
+ * What a receipt repeats of the dropped file (its name, the values and column names read) is text
+ * a person typed: it is searched as such (readingsOf: a number without its leading zeros, digits
+ * grouped by dots, dashes or no-break spaces, a date in words), as the row check and the annotated
+ * copy search the file's own cells. The scan of outputs looks for fewer forms, the service's own
+ * numbers reading as such forms (trial M: « 21.004.567 » and « 3324370 » kept the copy from being
+ * written, and were printed in the receipt).
+ */
+function typedInReceipt(receipt: Receipt, roster: Roster): Promise<ScanHit[]> {
+  const groups = [{ place: FILE_FIELD, texts: readingsOf([receipt.file]) }];
+  receipt.errors.forEach((e, i) => {
+    for (const [field, text] of [
+      ['value', e.value],
+      ['column', e.column],
+    ] as const) {
+      if (text) {
+        groups.push({ place: `champ errors[${i}].${field}`, texts: readingsOf([text]) });
+      }
+    }
+  });
+  return scanTexts(groups, roster, 'whole-text');
+}
+
 /**
  * Writes a receipt (JSON and French workbook) through the scan. A receipt that would show a student
  * under anonymity is written masked instead, the person who dropped the file still learning what
@@ -236,6 +263,8 @@ async function receiptFiles(r: Receipt, stem: string): Promise<Array<[string, Bu
  *   and in the receipt's own file name); summary and errors are kept;
  * - otherwise nothing read from the file is kept (name, cell values, message details), and the
  *   summary says which kind of identifier was found where, never the value.
+ * What the receipt repeats of the file is searched first as typed text (typedInReceipt), then the
+ * files as written.
  */
 export async function writeReceipt(
   outbox: Outbox,
@@ -243,24 +272,32 @@ export async function writeReceipt(
   receipt: Receipt,
   roster: Roster,
 ): Promise<void> {
+  const typed = await typedInReceipt(receipt, roster);
   // Both are scanned before either is written, so a leak never leaves half a receipt behind.
-  const hits = await outbox.writeAllAnonymous(await receiptFiles(receipt, base), roster);
+  const hits =
+    typed.length > 0
+      ? typed
+      : await outbox.writeAllAnonymous(await receiptFiles(receipt, base), roster);
   if (hits.length === 0) {
     return;
   }
   outbox.blocked.push({ relative: `${base} (accusé masqué)`, hits });
   const sha = receipt.sha256.slice(0, 12);
-  const renamed = { ...receipt, file: MASKED_FILE_NAME };
-  const renamedStem = path.join(
-    path.dirname(base),
-    `nom-masque-${sha}${receiptSuffix(base, receipt)}`,
-  );
-  const left = await outbox.writeAllAnonymous(await receiptFiles(renamed, renamedStem), roster);
-  if (left.length === 0) {
-    return;
+  const inRows = typed.filter((h) => h.places.some((p) => p !== FILE_FIELD));
+  let left = inRows;
+  if (inRows.length === 0) {
+    const renamed = { ...receipt, file: MASKED_FILE_NAME };
+    const renamedStem = path.join(
+      path.dirname(base),
+      `nom-masque-${sha}${receiptSuffix(base, receipt)}`,
+    );
+    left = await outbox.writeAllAnonymous(await receiptFiles(renamed, renamedStem), roster);
+    if (left.length === 0) {
+      return;
+    }
   }
   const stem = path.join(path.dirname(base), `accuse-masque-${sha}`);
-  let redacted = redactReceipt(receipt, left);
+  let redacted = redactReceipt(receipt, inRows.length > 0 ? typed : left);
   if ((await outbox.writeAllAnonymous(await receiptFiles(redacted, stem), roster)).length > 0) {
     // A column name of the file was the leak: the columns go too.
     redacted = { ...redacted, errors: redacted.errors.map((e) => ({ ...e, column: null })) };
@@ -315,7 +352,7 @@ function receiptHits(receipt: Receipt, hits: readonly ScanHit[]): ScanHit[] {
     if (place === 'champ summary') {
       return 'résumé';
     }
-    return place === 'champ file' || place === FILE_NAME_PART ? 'nom du fichier déposé' : place;
+    return place === FILE_FIELD || place === FILE_NAME_PART ? 'nom du fichier déposé' : place;
   };
   const fromJson = hits.filter((h) => h.part === 'contenu' || h.part === FILE_NAME_PART);
   return (fromJson.length > 0 ? fromJson : hits).map((h) => ({ ...h, places: h.places.map(told) }));

@@ -134,6 +134,18 @@ const DATE_IN_WORDS = new RegExp(
  */
 const SHORT_YEAR_DATE = /(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{2})(?![/.-]?\d)/g;
 
+/** Characters a spreadsheet shows as nothing: soft hyphen, zero-width spaces and joiners. */
+const INVISIBLE = /[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g;
+
+/**
+ * A cell as a person sees it: invisible characters dropped, full-width and other compatibility
+ * forms as their plain letter or digit (« DU\u00adPONT » shows as DUPONT, « ２１００４５６７ » as
+ * 21004567; trial M: both were copied into an annotated copy).
+ */
+function seenAs(cell: string): string {
+  return cell.normalize('NFKC').replace(INVISIBLE, '');
+}
+
 /**
  * The texts a row's cells are searched in: the cells side by side (a last name and a first name in
  * two columns make a full name), each cell alone (a last name alone counts only as a whole cell),
@@ -142,7 +154,11 @@ const SHORT_YEAR_DATE = /(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{2})(?![/.-]?
  * a two-digit year read in both centuries (`01/07/06` as 1906 and 2006: it is a student's birth
  * date when one of them is).
  */
-export function readingsOf(cells: readonly string[]): string[] {
+export function readingsOf(typed: readonly string[]): string[] {
+  const cells = typed.flatMap((cell) => {
+    const seen = seenAs(cell);
+    return seen === cell ? [cell] : [cell, seen];
+  });
   const readings = new Set(cells.length > 1 ? [cells.join(' ; '), ...cells] : cells);
   for (const cell of cells) {
     const plain = cell.normalize('NFD').replace(/\p{M}/gu, '');

@@ -14,9 +14,11 @@ import {
   type RosterEntry,
 } from '../../src/outputs/gateway.js';
 import type { Receipt } from '../../src/outputs/receipt.js';
+import { listZipEntries, readZipEntry } from '../../src/readers/zip-guard.js';
 
 const ROSTER: RosterEntry[] = [
   { studentNumber: '27182818', lastName: 'PETIT', firstName: 'Léa', birthDate: null },
+  { studentNumber: '03324370', lastName: 'DURAND', firstName: 'Chloé', birthDate: null },
 ];
 
 async function outbox(): Promise<Outbox> {
@@ -124,7 +126,7 @@ describe('a receipt that would name a student under anonymity', () => {
     const masked = await readJson(box, 'SCI/accuses/notes/accuse-masque-cdcdcdcdcdcd.receipt.json');
     expect(masked.summary).toBe(
       'Accusé masqué : le fichier mentionnait un étudiant d’une épreuve sous anonymat ' +
-        '(numéro d’étudiant (ligne 3, valeur lue ; ligne 3, message)).',
+        '(numéro d’étudiant (ligne 3, valeur lue)).',
     );
     // Masked, each item keeps whether it is an error or a notice.
     expect(masked.errors).toEqual([
@@ -132,5 +134,52 @@ describe('a receipt that would name a student under anonymity', () => {
       expect.objectContaining({ row: 2, code: 'GRADE_REPLACED', kind: 'notice' }),
     ]);
     expect(JSON.stringify(masked)).not.toContain('27182818');
+  });
+
+  // Trial M: forms of a student number the scan of outputs does not look for, recognised in the
+  // file's cells (no annotated copy was written), were printed in the receipt.
+  it.each([
+    ['without its leading zero, as Excel shows it', '3324370'],
+    ['grouped by dots', '03.324.370'],
+    ['grouped by no-break spaces, as a French CSV export writes it', '27\u00a0182\u00a0818'],
+    ['grouped by a dash', '2718-2818'],
+  ])('is masked whole when a value read gives a student number %s', async (_how, value) => {
+    const box = await outbox();
+
+    await writeReceipt(box, 'SCI/accuses/notes/n-cdcdcdcd', receipt('n.csv', value), ROSTER);
+
+    expect(box.written.sort()).toEqual([
+      'SCI/accuses/notes/accuse-masque-cdcdcdcdcdcd.accuse.xlsx',
+      'SCI/accuses/notes/accuse-masque-cdcdcdcdcdcd.receipt.json',
+    ]);
+    const masked = await readJson(box, 'SCI/accuses/notes/accuse-masque-cdcdcdcdcdcd.receipt.json');
+    expect(masked.summary).toContain('numéro d’étudiant (ligne 3, valeur lue)');
+    const digits = value.replace(/\D/g, '');
+    for (const relative of box.written) {
+      const bytes = await readFile(path.join(box.root, relative));
+      const text = relative.endsWith('.json')
+        ? bytes.toString('utf8')
+        : listZipEntries(bytes)
+            .map((entry) => readZipEntry(bytes, entry).toString('utf8'))
+            .join(' ');
+      expect(text, relative).toContain('ligne 3');
+      expect(text.replace(/\D/g, ' '), relative).not.toContain(digits);
+    }
+  });
+
+  it('masks the dropped file’s name alone when it gives a student number grouped by dots', async () => {
+    const box = await outbox();
+    const original = receipt('notes 27.182.818.csv');
+
+    await writeReceipt(box, 'SCI/accuses/notes/notes-27-182-818-cdcdcdcd', original, ROSTER);
+
+    expect(box.written.sort()).toEqual([
+      'SCI/accuses/notes/nom-masque-cdcdcdcdcdcd.accuse.xlsx',
+      'SCI/accuses/notes/nom-masque-cdcdcdcdcdcd.receipt.json',
+    ]);
+    expect(await readJson(box, 'SCI/accuses/notes/nom-masque-cdcdcdcdcdcd.receipt.json')).toEqual({
+      ...original,
+      file: MASKED_FILE_NAME,
+    });
   });
 });

@@ -2,6 +2,7 @@
 // counts only as the whole of a cell, initials and « M. » aside, whatever the name's own spelling
 // (an apostrophe splits N'DIAYE in two words, a one-letter one); inside a remark it is a word.
 import { describe, expect, it } from 'vitest';
+import { readingsOf } from '../../src/outputs/identity-parts.js';
 import { scanTexts } from '../../src/outputs/identity-scan.js';
 
 const roster = [
@@ -55,5 +56,29 @@ describe('student numbers in the cells of a dropped file, written without their 
 
   it('never takes a grade or a short number for one', async () => {
     expect(await rowsOf(['12', '15,5', '155', 'note 12 sur 20, rang 155'])).toEqual([]);
+  });
+});
+
+describe('cells that show an identity through characters a person does not see', () => {
+  // Trial M: a soft hyphen or a zero-width space inside a name, full-width digits: shown as the
+  // name and the number, they were copied into an annotated copy.
+  it('reads them as shown: invisible characters dropped, full-width digits as digits', async () => {
+    const cells = [
+      'PE\u00adTIT',
+      'PE\u200bTIT',
+      '２１０４７５１４',
+      '21\u200b047\u200b514',
+      'PETITE',
+    ];
+    const hits = await scanTexts(
+      cells.map((text, i) => ({ place: String(i + 2), texts: readingsOf([text]) })),
+      roster,
+      'whole-text',
+    );
+
+    expect(hits.map((h) => [h.kind, [...h.places].sort()])).toEqual([
+      ['last_name', ['2', '3']],
+      ['student_number', ['4', '5']],
+    ]);
   });
 });
