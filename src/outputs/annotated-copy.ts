@@ -1,10 +1,10 @@
 // The receipt a person can act on without searching: a copy of their own workbook with every faulty
 // cell highlighted (red for an error, yellow for a notice) and a comment on it, plus an « Erreurs et
 // avis » sheet listing each item (nature, row, column, value read, why, what to do). An .xlsx is
-// copied as it is (exceljs keeps values and cached results, drops macros and external links); a
-// CSV, .ods or .xls (or an .xlsx exceljs cannot load) is rebuilt from the cells read, written by
-// the lean writer of xlsx-lean.ts rather than exceljs (issue 7: it cost most of an import's CPU).
-// The .xlsx path is annotated-xlsx.ts.
+// copied as it is, by annotated-xlsx.ts (exceljs keeps values, drops macros and external links;
+// formulas become their saved results, hyperlinks their text); a CSV, .ods or .xls (or an .xlsx
+// exceljs cannot load) is rebuilt from the cells read, written by the lean writer of xlsx-lean.ts
+// rather than exceljs (issue 7: it cost most of an import's CPU).
 import { isAppError } from '../domain/errors.js';
 import { describeHits, type Outbox, type Roster } from './gateway.js';
 import { readingsOf } from './identity-parts.js';

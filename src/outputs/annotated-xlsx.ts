@@ -20,6 +20,27 @@ function markFaults(ws: ExcelJS.Worksheet, marks: CellMark[]): void {
   }
 }
 
+/**
+ * Every formula of the workbook replaced by the result it was saved with (nothing when it was saved
+ * without one), every hyperlink by its text: no formula from an input is passed on (design.md §7),
+ * and the identity scan reads what a person sees. A spreadsheet that recalculates on opening showed
+ * `CONCATENATE("DUP","ONT")` as DUPONT, and a link « voir fiche » kept a student's address (trial M).
+ */
+function plainValues(wb: ExcelJS.Workbook): void {
+  wb.eachSheet((ws) => {
+    ws.eachRow({ includeEmpty: false }, (row) => {
+      row.eachCell({ includeEmpty: false }, (cell) => {
+        if (cell.type === ExcelJS.ValueType.Formula) {
+          const result: unknown = cell.result;
+          cell.value = result === undefined ? null : (result as ExcelJS.CellValue);
+        } else if (cell.type === ExcelJS.ValueType.Hyperlink) {
+          cell.value = cell.text;
+        }
+      });
+    });
+  });
+}
+
 function addErrorSheet(wb: ExcelJS.Workbook, list: CellInput[][]): void {
   const ws = addTableSheet(wb, LIST_SHEET, { headers: ERROR_HEADERS, widths: ERROR_WIDTHS });
   for (const values of list) {
@@ -45,6 +66,7 @@ export async function personsCopy(
     return null;
   }
 
+  plainValues(wb);
   const ws = wb.getWorksheet(sheet.name) ?? wb.worksheets[0];
   if (ws) {
     markFaults(ws, marks);

@@ -7,6 +7,7 @@ import { scanForIdentities } from '../../src/outputs/identity-scan.js';
 import { words } from '../../src/outputs/identity-parts.js';
 import type { ReceiptError } from '../../src/outputs/receipt.js';
 import { readCsv } from '../../src/readers/csv.js';
+import { listZipEntries, readZipEntry } from '../../src/readers/zip-guard.js';
 import { xlsxOf } from './zip-guard.fixtures.js';
 
 const ERRORS: ReceiptError[] = [
@@ -84,6 +85,38 @@ describe('buildAnnotatedCopy', () => {
     }
     expect(filled).toEqual([7]);
     expect(ws?.getCell('A8').numFmt).toBe('0.00');
+  });
+
+  it('passes on no formula nor hyperlink of the person’s workbook: their saved results and texts', async () => {
+    // Trial M: a formula without a saved result showed DUPONT once recalculated, and a link
+    // « voir fiche » kept a student's address, in a copy whose cells the scan had found clean.
+    const source = await xlsxOf((wb) => {
+      const ws = wb.addWorksheet('Saisie');
+      ws.addRow(['Note', 'A:numero', 'Remarque', 'Total']);
+      ws.addRow([
+        21,
+        '123456',
+        { formula: 'CONCATENATE("DUP","ONT")' },
+        { formula: 'A2*2', result: 42 },
+      ]);
+      ws.addRow([
+        12,
+        '12*456',
+        { text: 'voir fiche', hyperlink: 'mailto:marie.dupont@etu.fr' },
+        24,
+      ]);
+    });
+
+    const copy = await buildAnnotatedCopy(source, { status: 'partial', errors: ERRORS });
+    const ws = (await load(copy)).getWorksheet('Saisie');
+
+    expect(ws?.getCell('C2').value).toBeNull();
+    expect(ws?.getCell('D2').value).toBe(42);
+    expect(ws?.getCell('C3').value).toBe('voir fiche');
+    const xml = listZipEntries(copy ?? Buffer.alloc(0))
+      .map((entry) => readZipEntry(copy ?? Buffer.alloc(0), entry).toString('utf8'))
+      .join('');
+    expect(xml).not.toMatch(/<f>|CONCATENATE|mailto|dupont/i);
   });
 
   it('rebuilds a CSV as a workbook at the same rows, text kept as text', async () => {
