@@ -136,6 +136,10 @@ function parseNumeric(value: number, rules: GradeRules): ParsedGrade {
     return { ok: false, code: 'GRADE_INVALID' };
   }
 
+  // A number too large to count in hundredths (1E+308) is out of the scale, not « too precise ».
+  if (!Number.isFinite(value * 100)) {
+    return inRange(value, rules, formatDecimal(value, 6));
+  }
   const rounded = Math.round(value * 100) / 100;
   if (Math.abs(value - rounded) > BINARY_NOISE) {
     return { ok: false, code: 'GRADE_TOO_PRECISE', detail: `Lu : ${formatDecimal(value, 6)}.` };

@@ -144,6 +144,12 @@ describe('parseGrade, numeric cells', () => {
   it('refuses numbers outside the barème', () => {
     expect(parseGrade({ number: 20.5 }, rules)).toMatchObject({ code: 'GRADE_OUT_OF_RANGE' });
     expect(parseGrade({ number: -0.25 }, rules)).toMatchObject({ code: 'GRADE_OUT_OF_RANGE' });
+    // Trial M: 1E+308 has no hundredths; it was refused as too precise.
+    expect(parseGrade({ number: 1e308 }, rules)).toMatchObject({
+      code: 'GRADE_OUT_OF_RANGE',
+      detail: 'Lu : 1e+308 ; barème de 0 à 20.',
+    });
+    expect(parseGrade({ number: -1e308 }, rules)).toMatchObject({ code: 'GRADE_OUT_OF_RANGE' });
   });
 
   it('refuses what is not a number', () => {
