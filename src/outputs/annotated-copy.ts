@@ -8,7 +8,7 @@
 import { isAppError } from '../domain/errors.js';
 import { describeHits, type Outbox, type Roster } from './gateway.js';
 import { readingsOf } from './identity-parts.js';
-import { scanTexts, type ScanHit } from './identity-scan.js';
+import { FILE_NAME_PART, scanTexts, type ScanHit } from './identity-scan.js';
 import { DEFAULT_COLUMN_PROFILES } from '../readers/profiles.js';
 import { cellText, normaliseHeader } from '../readers/columns.js';
 import { readWorkbook } from '../readers/index.js';
@@ -297,7 +297,7 @@ export async function writeAnnotatedCopy(
   outbox: Outbox,
   base: string,
   bytes: Buffer,
-  receipt: Pick<Receipt, 'channel' | 'status' | 'errors' | 'rows'>,
+  receipt: Pick<Receipt, 'file' | 'channel' | 'status' | 'errors' | 'rows'>,
   roster: Roster,
 ): Promise<string> {
   if (!annotatedCopyWanted(receipt)) {
@@ -312,7 +312,9 @@ export async function writeAnnotatedCopy(
   }
 
   const byDesign = holdsIdentities(receipt.channel, annotated.sheet);
-  const typed = byDesign ? [] : await typedIdentities(annotated.sheet, receipt.errors, roster);
+  const typed = byDesign
+    ? []
+    : await typedIdentities(annotated.sheet, receipt.errors, roster, receipt.file);
   if (typed.length > 0) {
     return identityAbsenceAt(describeHits(typed));
   }
@@ -341,6 +343,7 @@ async function typedIdentities(
   sheet: Sheet,
   errors: readonly ReceiptError[],
   roster: Roster,
+  file: string,
 ): Promise<ScanHit[]> {
   const listed = new Set(errors.map((e) => e.row));
   const unread = sheet.rows.filter((row, i) => i < HEADER_SCAN_ROWS || listed.has(row.number));
@@ -348,7 +351,9 @@ async function typedIdentities(
     const cells = row.cells.map(cellText).filter((text) => text !== '');
     return cells.length > 0 ? [{ place: `ligne ${row.number}`, texts: readingsOf(cells) }] : [];
   });
-  return texts.length > 0 ? scanTexts(texts, roster, 'whole-text') : [];
+  // The copy is named after the dropped file: « notes 21.004.567.xlsx » (trial M).
+  texts.push({ place: FILE_NAME_PART, texts: readingsOf([file]) });
+  return scanTexts(texts, roster, 'whole-text');
 }
 
 /**

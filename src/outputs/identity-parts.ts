@@ -122,11 +122,16 @@ const MONTHS = [
   'novembre',
   'decembre',
 ];
-/** « 7 juillet 2000 », « 1er mars 2001 » (accents off, case aside). */
+/** « 7 juillet 2000 », « 1er mars 2001 », « 14 mars 05 » (accents off, case aside). */
 const DATE_IN_WORDS = new RegExp(
-  `\\b(\\d{1,2})(?:er)?\\s+(${MONTHS.join('|')})\\s+(\\d{4})\\b`,
+  `\\b(\\d{1,2})(?:er)?\\s+(${MONTHS.join('|')})\\s+(\\d{4}|\\d{2})\\b`,
   'gi',
 );
+/**
+ * A cell that may be one identifier written in groups (« 1234 567 890 a », an INE): letters and
+ * digits, six digits or more, nothing but spaces, dots or dashes between them.
+ */
+const GROUPED_IDENTIFIER = /^(?=(?:\D*\d){6})[\p{L}\d][\p{L}\d\s.\u00a0\u202f-]{0,30}$/u;
 
 /**
  * « 01/07/06 », « 1.7.06 », « 01-07-06 »: a date with a two-digit year, not part of a longer run
@@ -164,13 +169,17 @@ export function readingsOf(typed: readonly string[]): string[] {
     const plain = cell.normalize('NFD').replace(/\p{M}/gu, '');
     readings.add(plain.replace(/(\p{L})(?=\d)|(\d)(?=\p{L})/gu, '$1$2 '));
     readings.add(cell.replace(/(\d)[\s.\u00a0\u202f-]+(?=\d)/g, '$1'));
-    readings.add(
-      plain.replace(DATE_IN_WORDS, (_all, day: string, month: string, year: string) => {
-        const m = MONTHS.indexOf(month.toLowerCase()) + 1;
-        return `${day.padStart(2, '0')}/${String(m).padStart(2, '0')}/${year}`;
-      }),
-    );
+    if (GROUPED_IDENTIFIER.test(cell)) {
+      readings.add(cell.replace(/[\s.\u00a0\u202f-]+/g, ''));
+    }
     for (const century of ['19', '20']) {
+      readings.add(
+        plain.replace(DATE_IN_WORDS, (_all, day: string, month: string, year: string) => {
+          const m = MONTHS.indexOf(month.toLowerCase()) + 1;
+          const full = year.length === 2 ? `${century}${year}` : year;
+          return `${day.padStart(2, '0')}/${String(m).padStart(2, '0')}/${full}`;
+        }),
+      );
       readings.add(cell.replace(SHORT_YEAR_DATE, `$1$2$3$2${century}$4`));
     }
   }

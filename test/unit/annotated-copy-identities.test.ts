@@ -103,6 +103,18 @@ describe('the receipt of a file whose annotated copy would show a student under 
     expect(said).toContain('Retirez-le du fichier avant de le déposer à nouveau');
   });
 
+  it('makes none of a file whose name gives a student number grouped by dots (trial M)', async () => {
+    const csv = 'N° anonyme;Note\r\n123456;12\r\n123457;25\r\n';
+    const receipt = { ...refused('notes'), file: 'notes 00.421.337.csv' };
+
+    const [said, written] = await copyOf('notes', csv, receipt);
+
+    expect(written).toEqual([]);
+    expect(said).toContain('Pas de copie annotée : elle contiendrait un identifiant');
+    expect(said).toContain('numéro d’étudiant (nom du fichier)');
+    expect(said).not.toMatch(/421/);
+  });
+
   it('makes none of a file whose rows were refused for an identity beside the number, in any form', async () => {
     // Grouped in pairs, the number is no word the output guard searches: the row check found it.
     const csv = 'N° anonyme;Note;Observations\r\n123456;25;né 00 42 13 37\r\n';

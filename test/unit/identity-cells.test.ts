@@ -82,3 +82,35 @@ describe('cells that show an identity through characters a person does not see',
     ]);
   });
 });
+
+describe('identifiers written the way people write them (trial M)', () => {
+  const people = [
+    {
+      studentNumber: '21004567',
+      ine: '1234567890A',
+      lastName: 'DUPONT',
+      firstName: 'Marie',
+      birthDate: '2005-03-14',
+    },
+  ];
+
+  it('reads an INE grouped and in lower case, and a birth date in words with two digits of year', async () => {
+    const cells = [
+      '1234 567 890 a',
+      '14 mars 05',
+      'né le 14 mars 2005',
+      '14 mars 06',
+      '1234 567 890 b',
+    ];
+    const hits = await scanTexts(
+      cells.map((text, i) => ({ place: String(i + 2), texts: readingsOf([text]) })),
+      people,
+      'whole-text',
+    );
+
+    expect(hits.map((h) => [h.kind, [...h.places].sort()])).toEqual([
+      ['ine', ['2']],
+      ['birth_date', ['3', '4']],
+    ]);
+  });
+});
