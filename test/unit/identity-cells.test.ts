@@ -19,6 +19,19 @@ async function rowsHit(cells: string[]): Promise<string[]> {
   return [...new Set(hits.flatMap((h) => h.places))].sort();
 }
 
+/** Kinds found in cells each read as typed (readingsOf), with the rows (2, 3…) holding each. */
+async function kindsHit(
+  cells: string[],
+  people: Parameters<typeof scanTexts>[1] = roster,
+): Promise<Array<[string, string[]]>> {
+  const hits = await scanTexts(
+    cells.map((text, i) => ({ place: String(i + 2), texts: readingsOf([text]) })),
+    people,
+    'whole-text',
+  );
+  return hits.map((h) => [h.kind, [...h.places].sort()]);
+}
+
 describe('last names alone in the cells of a dropped file', () => {
   it('counts a cell that is a name, with initials or an apostrophe, and not a remark', async () => {
     const cells = [
@@ -70,13 +83,7 @@ describe('cells that show an identity through characters a person does not see',
       '21\u200b047\u200b514',
       'PETITE',
     ];
-    const hits = await scanTexts(
-      cells.map((text, i) => ({ place: String(i + 2), texts: readingsOf([text]) })),
-      roster,
-      'whole-text',
-    );
-
-    expect(hits.map((h) => [h.kind, [...h.places].sort()])).toEqual([
+    expect(await kindsHit(cells)).toEqual([
       ['last_name', ['2', '3']],
       ['student_number', ['4', '5']],
     ]);
@@ -102,13 +109,7 @@ describe('identifiers written the way people write them (trial M)', () => {
       '14 mars 06',
       '1234 567 890 b',
     ];
-    const hits = await scanTexts(
-      cells.map((text, i) => ({ place: String(i + 2), texts: readingsOf([text]) })),
-      people,
-      'whole-text',
-    );
-
-    expect(hits.map((h) => [h.kind, [...h.places].sort()])).toEqual([
+    expect(await kindsHit(cells, people)).toEqual([
       ['ine', ['2']],
       ['birth_date', ['3', '4']],
     ]);
