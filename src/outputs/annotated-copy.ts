@@ -8,7 +8,7 @@
 import { isAppError } from '../domain/errors.js';
 import { describeHits, type Outbox, type Roster } from './gateway.js';
 import { readingsOf } from './identity-parts.js';
-import { FILE_NAME_PART, scanTexts, type ScanHit } from './identity-scan.js';
+import { FILE_NAME_PART, scanTexts, scanTypedName, type ScanHit } from './identity-scan.js';
 import { DEFAULT_COLUMN_PROFILES } from '../readers/profiles.js';
 import { cellText, normaliseHeader } from '../readers/columns.js';
 import { readWorkbook } from '../readers/index.js';
@@ -352,8 +352,8 @@ async function typedIdentities(
     return cells.length > 0 ? [{ place: `ligne ${row.number}`, texts: readingsOf(cells) }] : [];
   });
   // The copy is named after the dropped file: « notes 21.004.567.xlsx » (trial M).
-  texts.push({ place: FILE_NAME_PART, texts: readingsOf([file]) });
-  return scanTexts(texts, roster, 'whole-text');
+  const named = await scanTypedName(file, FILE_NAME_PART, roster);
+  return texts.length > 0 ? [...named, ...(await scanTexts(texts, roster, 'whole-text'))] : named;
 }
 
 /**

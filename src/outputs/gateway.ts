@@ -20,7 +20,13 @@ import type { AnonymityState } from '../domain/types.js';
 import type { Roster } from './identity-roster.js';
 import { outboxTemporaryName } from './outbox-temporaries.js';
 import { readingsOf } from './identity-parts.js';
-import { FILE_NAME_PART, scanFile, scanTexts, type ScanHit } from './identity-scan.js';
+import {
+  FILE_NAME_PART,
+  scanFile,
+  scanTexts,
+  scanTypedName,
+  type ScanHit,
+} from './identity-scan.js';
 import { buildReceiptWorkbook } from './receipt-xlsx.js';
 import { receiptJson, type Receipt } from './receipt.js';
 
@@ -240,8 +246,8 @@ const FILE_FIELD = 'champ file';
  * numbers reading as such forms (trial M: « 21.004.567 » and « 3324370 » kept the copy from being
  * written, and were printed in the receipt).
  */
-function typedInReceipt(receipt: Receipt, roster: Roster): Promise<ScanHit[]> {
-  const groups = [{ place: FILE_FIELD, texts: readingsOf([receipt.file]) }];
+async function typedInReceipt(receipt: Receipt, roster: Roster): Promise<ScanHit[]> {
+  const groups: Array<{ place: string; texts: string[] }> = [];
   receipt.errors.forEach((e, i) => {
     for (const [field, text] of [
       ['value', e.value],
@@ -252,7 +258,8 @@ function typedInReceipt(receipt: Receipt, roster: Roster): Promise<ScanHit[]> {
       }
     }
   });
-  return scanTexts(groups, roster, 'whole-text');
+  const named = await scanTypedName(receipt.file, FILE_FIELD, roster);
+  return groups.length > 0 ? [...named, ...(await scanTexts(groups, roster, 'whole-text'))] : named;
 }
 
 /**

@@ -108,29 +108,49 @@ export function unpaddedNumber(number: string): string | null {
   return bare !== number && mayBeUnpadded(bare) ? bare : null;
 }
 
-const MONTHS = [
-  'janvier',
-  'fevrier',
-  'mars',
-  'avril',
-  'mai',
-  'juin',
-  'juillet',
-  'aout',
-  'septembre',
-  'octobre',
-  'novembre',
-  'decembre',
-];
-/** « 7 juillet 2000 », « 1er mars 2001 », « 14 mars 05 » (accents off, case aside). */
+/** Month names and their short forms, French and English, accents off → the month. */
+const MONTH_NAMES: ReadonlyMap<string, number> = new Map(
+  [
+    'janvier janv jan january',
+    'fevrier fevr fev february feb',
+    'mars mar march',
+    'avril avr april apr',
+    'mai may',
+    'juin june jun',
+    'juillet juil july jul',
+    'aout aou august aug',
+    'septembre sept sep september',
+    'octobre oct october',
+    'novembre nov november',
+    'decembre dec december',
+  ].flatMap((names, i) => names.split(' ').map((name): [string, number] => [name, i + 1])),
+);
+const MONTH = [...MONTH_NAMES.keys()].sort((a, b) => b.length - a.length).join('|');
+/**
+ * A date with its month in words, day first: « 7 juillet 2000 », « 1er mars 2001 », « 14 mars 05 »,
+ * « 07-juil.-00 » (French Excel's « jj-mmm-aa »), « 29 févr. 2004 » (accents off, case aside).
+ */
 const DATE_IN_WORDS = new RegExp(
-  `\\b(\\d{1,2})(?:er)?\\s+(${MONTHS.join('|')})\\s+(\\d{4}|\\d{2})\\b`,
+  `\\b(\\d{1,2})(?:er)?[\\s-]+(${MONTH})(?![a-z])\\.?[\\s-]+(\\d{4}|\\d{2})\\b`,
+  'gi',
+);
+/** The same, month first: « juillet 7, 2000 », « Jul 7 2000 ». */
+const MONTH_FIRST = new RegExp(
+  `\\b(${MONTH})(?![a-z])\\.?\\s+(\\d{1,2})(?:er)?,?\\s+(\\d{4}|\\d{2})\\b`,
   'gi',
 );
 /**
  * A cell that may be one identifier written in groups (« 1234 567 890 a », an INE): letters and
  * digits, six digits or more, nothing but spaces, dots or dashes between them.
  */
+/**
+ * Digits (six or more, grouped or not) then one or two letters: an INE however it is prefixed or
+ * glued (« INE1234567890A », « INE 1234567890 a »).
+ */
+const DIGITS_THEN_LETTERS =
+  /(?<!\d)(\d(?:[\s.\u00a0\u202f-]?\d){5,})[\s.\u00a0\u202f-]?(\p{L}{1,2})(?!\p{L})/gu;
+/** Three single letters or more, spaced or dotted: a name spelled out (« K O W A L C Z Y K »). */
+const SPELLED_OUT = /(?<![\p{L}\p{N}])\p{L}(?:[\s.\u00a0\u202f-]+\p{L}(?![\p{L}\p{N}])){2,}/gu;
 const GROUPED_IDENTIFIER = /^(?=(?:\D*\d){6})[\p{L}\d][\p{L}\d\s.\u00a0\u202f-]{0,30}$/u;
 
 /**
@@ -152,12 +172,25 @@ function seenAs(cell: string): string {
 }
 
 /**
+ * A text as it shows, and spelled-out runs of letters joined (« K O W A L C Z Y K »): the forms of a
+ * name that keep its neighbours as they are written, so that an object's label around it still
+ * excuses it (a file named « Allemand LV2 - oral.csv »).
+ */
+export function shownForms(text: string): string[] {
+  const seen = seenAs(text);
+  return [
+    ...new Set([text, seen, seen.replace(SPELLED_OUT, (run) => run.replace(/[^\p{L}]/gu, ''))]),
+  ];
+}
+
+/**
  * The texts a row's cells are searched in: the cells side by side (a last name and a first name in
  * two columns make a full name), each cell alone (a last name alone counts only as a whole cell),
  * and each cell as it would read written another way: a number glued to letters (`etu21047514`),
- * digits grouped by spaces or dots (`21 047 514`), a date in words (`7 juillet 2000`), a date with
- * a two-digit year read in both centuries (`01/07/06` as 1906 and 2006: it is a student's birth
- * date when one of them is).
+ * digits grouped by spaces or dots (`21 047 514`), a date in words (`7 juillet 2000`, `07-juil.-00`),
+ * a date with a two-digit year read in both centuries (`01/07/06` as 1906 and 2006: it is a
+ * student's birth date when one of them is), an INE prefixed or grouped (`INE 1234567890 a`), a
+ * name spelled out (`K O W A L`); each cell also as shown (`seenAs`).
  */
 export function readingsOf(typed: readonly string[]): string[] {
   const cells = typed.flatMap((cell) => {
@@ -172,13 +205,27 @@ export function readingsOf(typed: readonly string[]): string[] {
     if (GROUPED_IDENTIFIER.test(cell)) {
       readings.add(cell.replace(/[\s.\u00a0\u202f-]+/g, ''));
     }
+    const ines = [...cell.matchAll(DIGITS_THEN_LETTERS)].map(
+      (m) => `${(m[1] ?? '').replace(/\D/g, '')}${m[2] ?? ''}`,
+    );
+    if (ines.length > 0) {
+      readings.add(ines.join(' '));
+    }
+    readings.add(plain.replace(SPELLED_OUT, (run) => run.replace(/[^\p{L}]/gu, '')));
     for (const century of ['19', '20']) {
+      const numeric = (day: string, month: string, year: string): string => {
+        const m = MONTH_NAMES.get(month.toLowerCase()) ?? 0;
+        const full = year.length === 2 ? `${century}${year}` : year;
+        return `${day.padStart(2, '0')}/${String(m).padStart(2, '0')}/${full}`;
+      };
       readings.add(
-        plain.replace(DATE_IN_WORDS, (_all, day: string, month: string, year: string) => {
-          const m = MONTHS.indexOf(month.toLowerCase()) + 1;
-          const full = year.length === 2 ? `${century}${year}` : year;
-          return `${day.padStart(2, '0')}/${String(m).padStart(2, '0')}/${full}`;
-        }),
+        plain
+          .replace(DATE_IN_WORDS, (_all, day: string, month: string, year: string) =>
+            numeric(day, month, year),
+          )
+          .replace(MONTH_FIRST, (_all, month: string, day: string, year: string) =>
+            numeric(day, month, year),
+          ),
       );
       readings.add(cell.replace(SHORT_YEAR_DATE, `$1$2$3$2${century}$4`));
     }

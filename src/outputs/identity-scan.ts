@@ -22,6 +22,8 @@ import {
   unpaddedNumber,
   words,
   type FileText,
+  readingsOf,
+  shownForms,
 } from './identity-parts.js';
 import { pairsOf, queryOf, type Reading } from './identity-query.js';
 import {
@@ -337,6 +339,23 @@ export function scanTexts(
       asked === part ? groups.map((g) => ({ places: [g.place], texts: g.texts })) : [],
   };
   return scanText(file, roster, [], { lastNameAlone, unpadded: true });
+}
+
+/**
+ * Runs the scan over the name of a dropped file as a person typed it: a last name counts anywhere
+ * in it as it shows (invisible and full-width characters, a name spelled out: trial N,
+ * « Kowal\u00adczyk.csv », « ｋｏｗａｌｃｚｙｋ.csv » named receipts and annotated copies), as the scan
+ * of outputs counts it in a file's name; a number, a date or an INE in any form readingsOf reads.
+ * Its hits are placed at `place`.
+ */
+export async function scanTypedName(
+  name: string,
+  place: string,
+  roster: Roster,
+): Promise<ScanHit[]> {
+  const shown = await scanTexts([{ place, texts: shownForms(name) }], roster, 'anywhere');
+  const typed = await scanTexts([{ place, texts: readingsOf([name]) }], roster, 'whole-text');
+  return [...shown, ...typed];
 }
 
 /** The scan of a file's text against any roster: a list in memory, or a lookup in Postgres. */

@@ -19,6 +19,7 @@ import { listZipEntries, readZipEntry } from '../../src/readers/zip-guard.js';
 const ROSTER: RosterEntry[] = [
   { studentNumber: '27182818', lastName: 'PETIT', firstName: 'Léa', birthDate: null },
   { studentNumber: '03324370', lastName: 'DURAND', firstName: 'Chloé', birthDate: null },
+  { studentNumber: '00412345', lastName: 'KOWALCZYK', firstName: 'Anna', birthDate: null },
 ];
 
 async function outbox(): Promise<Outbox> {
@@ -167,11 +168,20 @@ describe('a receipt that would name a student under anonymity', () => {
     }
   });
 
-  it('masks the dropped file’s name alone when it gives a student number grouped by dots', async () => {
+  // Trials M and N: a student number grouped by dots, a last name written with characters a person
+  // does not see, in full-width letters or spelled out, in the dropped file's name, named the
+  // receipt (and the annotated copy).
+  it.each([
+    ['a student number grouped by dots', 'notes 27.182.818.csv'],
+    ['a last name with a soft hyphen', 'Kowal\u00adczyk.csv'],
+    ['a last name with a zero-width space', 'notes-kowal\u200bczyk.csv'],
+    ['a last name in full-width letters', 'ｋｏｗａｌｃｚｙｋ.csv'],
+    ['a last name spelled out', 'K O W A L C Z Y K.csv'],
+  ])('masks the dropped file’s name alone when it gives %s', async (_how, file) => {
     const box = await outbox();
-    const original = receipt('notes 27.182.818.csv');
+    const original = receipt(file);
 
-    await writeReceipt(box, 'SCI/accuses/notes/notes-27-182-818-cdcdcdcd', original, ROSTER);
+    await writeReceipt(box, 'SCI/accuses/notes/k-cdcdcdcd', original, ROSTER);
 
     expect(box.written.sort()).toEqual([
       'SCI/accuses/notes/nom-masque-cdcdcdcdcdcd.accuse.xlsx',

@@ -103,16 +103,19 @@ describe('the receipt of a file whose annotated copy would show a student under 
     expect(said).toContain('Retirez-le du fichier avant de le déposer à nouveau');
   });
 
-  it('makes none of a file whose name gives a student number grouped by dots (trial M)', async () => {
+  it.each([
+    ['a student number grouped by dots (trial M)', 'notes 00.421.337.csv', 'numéro d’étudiant'],
+    ['a last name with a soft hyphen (trial N)', 'notes LE\u00adFÈVRE.csv', 'nom de famille'],
+  ])('makes none of a file whose name gives %s', async (_how, file, kind) => {
     const csv = 'N° anonyme;Note\r\n123456;12\r\n123457;25\r\n';
-    const receipt = { ...refused('notes'), file: 'notes 00.421.337.csv' };
+    const receipt = { ...refused('notes'), file };
 
     const [said, written] = await copyOf('notes', csv, receipt);
 
     expect(written).toEqual([]);
     expect(said).toContain('Pas de copie annotée : elle contiendrait un identifiant');
-    expect(said).toContain('numéro d’étudiant (nom du fichier)');
-    expect(said).not.toMatch(/421/);
+    expect(said).toContain(`${kind} (nom du fichier)`);
+    expect(said).not.toMatch(/421|f[eè]vre/i);
   });
 
   it('makes none of a file whose rows were refused for an identity beside the number, in any form', async () => {

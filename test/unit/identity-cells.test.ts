@@ -115,3 +115,46 @@ describe('identifiers written the way people write them (trial M)', () => {
     ]);
   });
 });
+
+describe('identifiers in the forms trial N found missed', () => {
+  const people = [
+    {
+      studentNumber: '00412345',
+      ine: '1234567890A',
+      lastName: 'KOWALCZYK',
+      firstName: 'Anna',
+      birthDate: '2000-07-07',
+    },
+    { studentNumber: '00412346', lastName: 'ZEPHYRIN', birthDate: '2004-02-29' },
+  ];
+
+  it('reads a birth date with a short month name, day or month first', async () => {
+    const cells = [
+      '07-juil.-00',
+      '7 juil 2000',
+      'le 7 juil. 2000',
+      '29 févr. 2004',
+      'juillet 7, 2000',
+      '07-Jul-00',
+      '7 juil. 2001',
+      'Juliette 7 2000',
+    ];
+
+    expect(await kindsHit(cells, people)).toEqual([['birth_date', ['2', '3', '4', '5', '6', '7']]]);
+  });
+
+  it('reads an INE prefixed or glued, and a name spelled out letter by letter', async () => {
+    const cells = [
+      'INE1234567890A',
+      'INE 1234567890 a',
+      'K O W A L C Z Y K',
+      'K.O.W.A.L.C.Z.Y.K',
+      'K O W',
+    ];
+
+    expect(await kindsHit(cells, people)).toEqual([
+      ['ine', ['2', '3']],
+      ['last_name', ['4', '5']],
+    ]);
+  });
+});
