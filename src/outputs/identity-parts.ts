@@ -131,9 +131,13 @@ const MONTH = [...MONTH_NAMES.keys()].sort((a, b) => b.length - a.length).join('
  * « 07-juil.-00 » (French Excel's « jj-mmm-aa »), « 29 févr. 2004 » (accents off, case aside).
  */
 const DATE_IN_WORDS = new RegExp(
-  `\\b(\\d{1,2})(?:er)?[\\s-]+(${MONTH})(?![a-z])\\.?[\\s-]+(\\d{4}|\\d{2})\\b`,
+  `\\b(\\d{1,2})(?:er)?[\\s./-]*(${MONTH})(?![a-z])\\.?[\\s./-]*(\\d{4}|\\d{2})\\b`,
   'gi',
 );
+/** A date whose parts one space or underscore parts (« 07 07 00 », « 7 7 2000 », « 07_07_2000 »). */
+const SPACED_DATE = /(?<![\d/.-])(\d{1,2})[ _\u00a0](\d{1,2})[ _\u00a0](\d{4}|\d{2})(?![\d/.-])/g;
+/** A cell of two or three words of letters only: a last name split in two (« Xiao Quan »). */
+const SPLIT_WORDS = /^\s*\p{L}+(?:[\s\u00a0-]+\p{L}+){1,2}\s*$/u;
 /** The same, month first: « juillet 7, 2000 », « Jul 7 2000 ». */
 const MONTH_FIRST = new RegExp(
   `\\b(${MONTH})(?![a-z])\\.?\\s+(\\d{1,2})(?:er)?,?\\s+(\\d{4}|\\d{2})\\b`,
@@ -178,9 +182,15 @@ function seenAs(cell: string): string {
  */
 export function shownForms(text: string): string[] {
   const seen = seenAs(text);
-  return [
-    ...new Set([text, seen, seen.replace(SPELLED_OUT, (run) => run.replace(/[^\p{L}]/gu, ''))]),
-  ];
+  const joined = seen.replace(SPELLED_OUT, (run) => run.replace(/[^\p{L}]/gu, ''));
+  // Neighbouring words of letters glued, each pair apart: a last name split in two (« XIAO QUAN »).
+  const parts = joined.split(/[^\p{L}\p{N}]+/u);
+  const pairs = parts
+    .slice(1)
+    .map((word, i) => [parts[i] ?? '', word])
+    .filter((pair) => pair.every((w) => /^\p{L}+$/u.test(w)))
+    .map((pair) => pair.join(''));
+  return [...new Set([text, seen, joined, ...(pairs.length > 0 ? [pairs.join(' ; ')] : [])])];
 }
 
 /**
@@ -212,6 +222,9 @@ export function readingsOf(typed: readonly string[]): string[] {
       readings.add(ines.join(' '));
     }
     readings.add(plain.replace(SPELLED_OUT, (run) => run.replace(/[^\p{L}]/gu, '')));
+    if (SPLIT_WORDS.test(plain)) {
+      readings.add(plain.replace(/[\s\u00a0-]+/g, ''));
+    }
     for (const century of ['19', '20']) {
       const numeric = (day: string, month: string, year: string): string => {
         const m = MONTH_NAMES.get(month.toLowerCase()) ?? 0;
@@ -228,6 +241,11 @@ export function readingsOf(typed: readonly string[]): string[] {
           ),
       );
       readings.add(cell.replace(SHORT_YEAR_DATE, `$1$2$3$2${century}$4`));
+      readings.add(
+        cell.replace(SPACED_DATE, (_all, day: string, month: string, year: string) =>
+          [day, month, year.length === 2 ? `${century}${year}` : year].join('/'),
+        ),
+      );
     }
   }
   return [...readings];

@@ -20,6 +20,7 @@ const ROSTER: RosterEntry[] = [
   { studentNumber: '27182818', lastName: 'PETIT', firstName: 'Léa', birthDate: null },
   { studentNumber: '03324370', lastName: 'DURAND', firstName: 'Chloé', birthDate: null },
   { studentNumber: '00412345', lastName: 'KOWALCZYK', firstName: 'Anna', birthDate: null },
+  { studentNumber: '22334455', lastName: 'XIAOQUAN', firstName: 'Lin', birthDate: null },
 ];
 
 async function outbox(): Promise<Outbox> {
@@ -177,6 +178,7 @@ describe('a receipt that would name a student under anonymity', () => {
     ['a last name with a zero-width space', 'notes-kowal\u200bczyk.csv'],
     ['a last name in full-width letters', 'ｋｏｗａｌｃｚｙｋ.csv'],
     ['a last name spelled out', 'K O W A L C Z Y K.csv'],
+    ['a last name split in two (trial O)', 'notes-MAT101-XIAO QUAN.csv'],
   ])('masks the dropped file’s name alone when it gives %s', async (_how, file) => {
     const box = await outbox();
     const original = receipt(file);

@@ -158,3 +158,32 @@ describe('identifiers in the forms trial N found missed', () => {
     ]);
   });
 });
+
+describe('identities in the forms trial O found missed', () => {
+  const people = [
+    { studentNumber: '22334455', lastName: 'XIAOQUAN', firstName: 'Lin', birthDate: '1999-11-30' },
+    { studentNumber: '03324370', lastName: 'ZABOROWSKI', birthDate: '2000-07-07' },
+  ];
+
+  it('reads a last name split in two, and dates parted by spaces or underscores or glued', async () => {
+    const cells = [
+      'Xiao Quan',
+      'ZABO ROWSKI',
+      'XIAO\u00a0QUAN',
+      '07 07 00',
+      '7 7 2000',
+      '30 11 99',
+      '07_07_2000',
+      '7 juil.2000',
+      '7juil.2000',
+      'petit retard',
+      '12 15 14',
+      '7 7 2001',
+    ];
+
+    expect(await kindsHit(cells, people)).toEqual([
+      ['last_name', ['2', '3', '4']],
+      ['birth_date', ['10', '5', '6', '7', '8', '9']],
+    ]);
+  });
+});
