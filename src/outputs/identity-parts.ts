@@ -134,19 +134,20 @@ const DATE_IN_WORDS = new RegExp(
   `\\b(\\d{1,2})(?:er)?[\\s./-]*(${MONTH})(?![a-z])\\.?[\\s./-]*(\\d{4}|\\d{2})\\b`,
   'gi',
 );
-/** A date whose parts one space or underscore parts (« 07 07 00 », « 7 7 2000 », « 07_07_2000 »). */
-const SPACED_DATE = /(?<![\d/.-])(\d{1,2})[ _\u00a0](\d{1,2})[ _\u00a0](\d{4}|\d{2})(?![\d/.-])/g;
-/** A cell of two or three words of letters only: a last name split in two (« Xiao Quan »). */
-const SPLIT_WORDS = /^\s*\p{L}+(?:[\s\u00a0-]+\p{L}+){1,2}\s*$/u;
 /** The same, month first: « juillet 7, 2000 », « Jul 7 2000 ». */
 const MONTH_FIRST = new RegExp(
   `\\b(${MONTH})(?![a-z])\\.?\\s+(\\d{1,2})(?:er)?,?\\s+(\\d{4}|\\d{2})\\b`,
   'gi',
 );
+/** A date parted by single spaces or underscores (« 07 07 00 », « 7 7 2000 », « 07_07_2000 »). */
+const SPACED_DATE = /(?<![\d/.-])(\d{1,2})[ _\u00a0](\d{1,2})[ _\u00a0](\d{4}|\d{2})(?![\d/.-])/g;
+/** A cell of two or three words of letters only: a last name split in two (« Xiao Quan »). */
+const SPLIT_WORDS = /^\s*\p{L}+(?:[\s\u00a0-]+\p{L}+){1,2}\s*$/u;
 /**
  * A cell that may be one identifier written in groups (« 1234 567 890 a », an INE): letters and
  * digits, six digits or more, nothing but spaces, dots or dashes between them.
  */
+const GROUPED_IDENTIFIER = /^(?=(?:\D*\d){6})[\p{L}\d][\p{L}\d\s.\u00a0\u202f-]{0,30}$/u;
 /**
  * Digits (six or more, grouped or not) then one or two letters: an INE however it is prefixed or
  * glued (« INE1234567890A », « INE 1234567890 a »).
@@ -155,7 +156,18 @@ const DIGITS_THEN_LETTERS =
   /(?<!\d)(\d(?:[\s.\u00a0\u202f-]?\d){5,})[\s.\u00a0\u202f-]?(\p{L}{1,2})(?!\p{L})/gu;
 /** Three single letters or more, spaced or dotted: a name spelled out (« K O W A L C Z Y K »). */
 const SPELLED_OUT = /(?<![\p{L}\p{N}])\p{L}(?:[\s.\u00a0\u202f-]+\p{L}(?![\p{L}\p{N}])){2,}/gu;
-const GROUPED_IDENTIFIER = /^(?=(?:\D*\d){6})[\p{L}\d][\p{L}\d\s.\u00a0\u202f-]{0,30}$/u;
+
+/** `text` with each name spelled out letter by letter joined into one word. */
+function joinSpelledOut(text: string): string {
+  return text.replace(SPELLED_OUT, (run) => run.replace(/[^\p{L}]/gu, ''));
+}
+
+/** A day, a month in words or digits, a year of two digits read in `century`: `dd/mm/yyyy`. */
+function slashedDate(day: string, month: string, year: string, century: string): string {
+  const m = /^\d+$/.test(month) ? month : String(MONTH_NAMES.get(month.toLowerCase()) ?? 0);
+  const full = year.length === 2 ? `${century}${year}` : year;
+  return `${day.padStart(2, '0')}/${m.padStart(2, '0')}/${full}`;
+}
 
 /**
  * « 01/07/06 », « 1.7.06 », « 01-07-06 »: a date with a two-digit year, not part of a longer run
@@ -182,7 +194,7 @@ function seenAs(cell: string): string {
  */
 export function shownForms(text: string): string[] {
   const seen = seenAs(text);
-  const joined = seen.replace(SPELLED_OUT, (run) => run.replace(/[^\p{L}]/gu, ''));
+  const joined = joinSpelledOut(seen);
   // Neighbouring words of letters glued, each pair apart: a last name split in two (« XIAO QUAN »).
   const parts = joined.split(/[^\p{L}\p{N}]+/u);
   const pairs = parts
@@ -221,31 +233,22 @@ export function readingsOf(typed: readonly string[]): string[] {
     if (ines.length > 0) {
       readings.add(ines.join(' '));
     }
-    readings.add(plain.replace(SPELLED_OUT, (run) => run.replace(/[^\p{L}]/gu, '')));
+    readings.add(joinSpelledOut(plain));
     if (SPLIT_WORDS.test(plain)) {
       readings.add(plain.replace(/[\s\u00a0-]+/g, ''));
     }
     for (const century of ['19', '20']) {
-      const numeric = (day: string, month: string, year: string): string => {
-        const m = MONTH_NAMES.get(month.toLowerCase()) ?? 0;
-        const full = year.length === 2 ? `${century}${year}` : year;
-        return `${day.padStart(2, '0')}/${String(m).padStart(2, '0')}/${full}`;
-      };
+      const dated = (_all: string, day: string, month: string, year: string): string =>
+        slashedDate(day, month, year, century);
       readings.add(
         plain
-          .replace(DATE_IN_WORDS, (_all, day: string, month: string, year: string) =>
-            numeric(day, month, year),
-          )
-          .replace(MONTH_FIRST, (_all, month: string, day: string, year: string) =>
-            numeric(day, month, year),
+          .replace(DATE_IN_WORDS, dated)
+          .replace(MONTH_FIRST, (_all: string, month: string, day: string, year: string) =>
+            slashedDate(day, month, year, century),
           ),
       );
       readings.add(cell.replace(SHORT_YEAR_DATE, `$1$2$3$2${century}$4`));
-      readings.add(
-        cell.replace(SPACED_DATE, (_all, day: string, month: string, year: string) =>
-          [day, month, year.length === 2 ? `${century}${year}` : year].join('/'),
-        ),
-      );
+      readings.add(cell.replace(SPACED_DATE, dated));
     }
   }
   return [...readings];

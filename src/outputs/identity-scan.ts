@@ -19,11 +19,11 @@ import {
   dateForms,
   datesIn,
   readableText,
+  readingsOf,
+  shownForms,
   unpaddedNumber,
   words,
   type FileText,
-  readingsOf,
-  shownForms,
 } from './identity-parts.js';
 import { pairsOf, queryOf, type Reading } from './identity-query.js';
 import {

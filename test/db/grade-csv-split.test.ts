@@ -1,8 +1,18 @@
 // A grade typed with the file's separator for its decimal comma (« 14;5 » in a `;` CSV, « 12,5 » in
 // a `,` CSV) splits into two cells: the row is refused and said why, never stored as 14 or 12.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { drop, gradesOf, intake, type World, worldFor } from './channels-world.js';
+import { drop, gradesOf, intake, type Numbered, type World, worldFor } from './channels-world.js';
 import { DATABASE_TARGETS } from '../support/postgres.js';
+
+/** A template's lines with each leading « A; », « B; », « C; » replaced by that row's number. */
+function numbered(
+  template: readonly string[],
+  rows: Record<'A' | 'B' | 'C', Numbered | undefined>,
+): string[] {
+  return template.map((line) =>
+    line.replace(/^[ABC];/, (key) => `${rows[key[0] as 'A' | 'B' | 'C']?.number};`),
+  );
+}
 
 describe.each(DATABASE_TARGETS)('a grade split by the separator, on $name', (target) => {
   const built = worldFor(target, 'grade_split');
@@ -109,12 +119,7 @@ describe.each(DATABASE_TARGETS)('a grade split by the separator, on $name', (tar
     ['in most rows', ['N° anonyme;Note;Observations', 'A;12;5;', 'B;14;5;', 'C;13;']],
   ])('refuses a grade cut %s', async (shape, template) => {
     const [a, b, c] = world.numbers.mat101.slice(12, 15);
-    const lines = template.map((line) =>
-      line.replace(
-        /^[ABC];/,
-        (key) => `${{ A: a, B: b, C: c }[key[0] as 'A' | 'B' | 'C']?.number};`,
-      ),
-    );
+    const lines = numbered(template, { A: a, B: b, C: c });
     const file = `coupee-${shape.length}-MAT101.csv`;
     await drop(world.ctx, 'A', 'notes', file, `${lines.join('\r\n')}\r\n`);
 
@@ -168,12 +173,7 @@ describe.each(DATABASE_TARGETS)('a grade split by the separator, on $name', (tar
     async (channel, name, template, stored) => {
       const at = { rang: 0, 'amc-excel': 3, 'rang-3-chiffres': 6, points: 9 }[name] ?? 0;
       const [a, b, c] = world.numbers.mat101.slice(at);
-      const lines = template.map((line) =>
-        line.replace(
-          /^[ABC];/,
-          (key) => `${{ A: a, B: b, C: c }[key[0] as 'A' | 'B' | 'C']?.number};`,
-        ),
-      );
+      const lines = numbered(template, { A: a, B: b, C: c });
       const file = `numeros-${name}-MAT101.csv`;
       await drop(world.ctx, 'A', channel, file, `${lines.join('\r\n')}\r\n`);
 

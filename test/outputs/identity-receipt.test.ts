@@ -59,6 +59,11 @@ function receipt(file: string, value = '123456'): Receipt {
   };
 }
 
+/** The two files of a receipt written under `stem`, as `Outbox.written` lists them sorted. */
+function receiptFiles(stem: string): string[] {
+  return [`${stem}.accuse.xlsx`, `${stem}.receipt.json`];
+}
+
 async function readJson(box: Outbox, relative: string): Promise<Receipt> {
   return JSON.parse(await readFile(path.join(box.root, relative), 'utf8')) as Receipt;
 }
@@ -104,10 +109,9 @@ describe('a receipt that would name a student under anonymity', () => {
 
     await writeReceipt(box, 'SCI/accuses/notes/notes-petit-lea-cdcdcdcd-depot-4', original, ROSTER);
 
-    expect(box.written.sort()).toEqual([
-      'SCI/accuses/notes/nom-masque-cdcdcdcdcdcd-depot-4.accuse.xlsx',
-      'SCI/accuses/notes/nom-masque-cdcdcdcdcdcd-depot-4.receipt.json',
-    ]);
+    expect(box.written.sort()).toEqual(
+      receiptFiles('SCI/accuses/notes/nom-masque-cdcdcdcdcdcd-depot-4'),
+    );
     expect(
       await readJson(box, 'SCI/accuses/notes/nom-masque-cdcdcdcdcdcd-depot-4.receipt.json'),
     ).toEqual({
@@ -121,10 +125,9 @@ describe('a receipt that would name a student under anonymity', () => {
 
     await writeReceipt(box, 'SCI/accuses/notes/n-cdcdcdcd', receipt('n.csv', '27182818'), ROSTER);
 
-    expect(box.written.sort()).toEqual([
-      'SCI/accuses/notes/accuse-masque-cdcdcdcdcdcd.accuse.xlsx',
-      'SCI/accuses/notes/accuse-masque-cdcdcdcdcdcd.receipt.json',
-    ]);
+    expect(box.written.sort()).toEqual(
+      receiptFiles('SCI/accuses/notes/accuse-masque-cdcdcdcdcdcd'),
+    );
     const masked = await readJson(box, 'SCI/accuses/notes/accuse-masque-cdcdcdcdcdcd.receipt.json');
     expect(masked.summary).toBe(
       'Accusé masqué : le fichier mentionnait un étudiant d’une épreuve sous anonymat ' +
@@ -150,10 +153,9 @@ describe('a receipt that would name a student under anonymity', () => {
 
     await writeReceipt(box, 'SCI/accuses/notes/n-cdcdcdcd', receipt('n.csv', value), ROSTER);
 
-    expect(box.written.sort()).toEqual([
-      'SCI/accuses/notes/accuse-masque-cdcdcdcdcdcd.accuse.xlsx',
-      'SCI/accuses/notes/accuse-masque-cdcdcdcdcdcd.receipt.json',
-    ]);
+    expect(box.written.sort()).toEqual(
+      receiptFiles('SCI/accuses/notes/accuse-masque-cdcdcdcdcdcd'),
+    );
     const masked = await readJson(box, 'SCI/accuses/notes/accuse-masque-cdcdcdcdcdcd.receipt.json');
     expect(masked.summary).toContain('numéro d’étudiant (ligne 3, valeur lue)');
     const digits = value.replace(/\D/g, '');
@@ -185,10 +187,7 @@ describe('a receipt that would name a student under anonymity', () => {
 
     await writeReceipt(box, 'SCI/accuses/notes/k-cdcdcdcd', original, ROSTER);
 
-    expect(box.written.sort()).toEqual([
-      'SCI/accuses/notes/nom-masque-cdcdcdcdcdcd.accuse.xlsx',
-      'SCI/accuses/notes/nom-masque-cdcdcdcdcdcd.receipt.json',
-    ]);
+    expect(box.written.sort()).toEqual(receiptFiles('SCI/accuses/notes/nom-masque-cdcdcdcdcdcd'));
     expect(await readJson(box, 'SCI/accuses/notes/nom-masque-cdcdcdcdcdcd.receipt.json')).toEqual({
       ...original,
       file: MASKED_FILE_NAME,
